@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Rooms of DESIGN.md's data flow, one target each; a target imports only the rooms before it.
+let package = Package(
+    name: "Dudao",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "dudao", targets: ["dudao"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Pure domain: items, deadlines and their grammar, working days, policy, planner. Foundation only.
+        .target(name: "DudaoCore"),
+        // Schedules on disk: YAML task lists, agencies, policy, calendar; importing published lists; `check`.
+        .target(
+            name: "DudaoSchedules",
+            dependencies: ["DudaoCore", .product(name: "Yams", package: "Yams")]
+        ),
+        // The command line: thin ArgumentParser commands over the library.
+        .executableTarget(
+            name: "dudao",
+            dependencies: [
+                "DudaoCore", "DudaoSchedules",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // `make bench`: plans a generated list of 100,000 items over a year.
+        .executableTarget(name: "DudaoBench", dependencies: ["DudaoCore"]),
+        .testTarget(name: "DudaoCoreTests", dependencies: ["DudaoCore"]),
+        .testTarget(name: "DudaoSchedulesTests", dependencies: ["DudaoCore", "DudaoSchedules"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,42 @@
+/// An agency (单位) and the people Dudao reaches there.
+public struct Agency: Hashable, Sendable {
+    /// Canonical name, as used in messages and the plan (`市市场监管局`).
+    public var name: String
+    /// Other spellings met in lists (`市市场监管局(知识产权局)`), resolved to `name`.
+    public var aliases: [String]
+    /// Liaison staff (联络员): the normal addressees.
+    public var contacts: [Contact]
+    /// Leadership, copied at the higher escalation level.
+    public var leadership: [Contact]
+    /// A collective such as `市直各有关部门`: may be a partner, can't be reminded.
+    public var isGroup: Bool
+
+    /// An agency from its parts.
+    public init(name: String, aliases: [String] = [], contacts: [Contact] = [], leadership: [Contact] = [], isGroup: Bool = false) {
+        self.name = name
+        self.aliases = aliases
+        self.contacts = contacts
+        self.leadership = leadership
+        self.isGroup = isGroup
+    }
+}
+
+/// A person or mailbox at an agency.
+public struct Contact: Hashable, Sendable {
+    /// Display name (`联络员 张三`).
+    public var name: String
+    /// Email address, if reachable by email.
+    public var email: String?
+    /// Name of a chat-robot channel (configured with the delivery channels).
+    public var chat: String?
+
+    /// A contact from its parts.
+    public init(name: String, email: String? = nil, chat: String? = nil) {
+        self.name = name
+        self.email = email
+        self.chat = chat
+    }
+
+    /// True when there is some way to reach this contact.
+    public var isReachable: Bool { email != nil || chat != nil }
+}

@@ -1,0 +1,102 @@
+import Foundation
+
+/// When to remind and whom to escalate to. Defaults are DESIGN.md's; every value can be
+/// changed in `Schedules/policy.yaml`.
+public struct Policy: Hashable, Sendable {
+    /// Zone that deadlines (23:59:59) and send times are in.
+    public var timeZone: TimeZone
+    /// Local time of day messages go out, on a workday.
+    public var sendTime: TimeOfDay
+    /// Days before a due date to remind (moved to the previous workday when needed).
+    public var advanceDays: [Int]
+    /// Remind on the due day itself.
+    public var dueDay: Bool
+    /// Escalation steps after the due date, in increasing `afterDays`.
+    public var overdue: [EscalationLevel]
+    /// Monthly progress requests for ongoing (持续推进) work.
+    public var ongoingMonthly: Bool
+    /// Name of the supervising office (督查室) cc'd on escalations; an agency in agencies.yaml.
+    public var supervisor: String?
+    /// How old a missed notice may be and still be sent after downtime, in seconds.
+    public var catchUpSeconds: Int
+
+    /// A policy from its parts.
+    public init(timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!,
+                sendTime: TimeOfDay = TimeOfDay(hour: 9, minute: 0),
+                advanceDays: [Int] = [30, 14, 7, 3, 1],
+                dueDay: Bool = true,
+                overdue: [EscalationLevel] = EscalationLevel.defaults,
+                ongoingMonthly: Bool = true,
+                supervisor: String? = nil,
+                catchUpSeconds: Int = 3 * 86400) {
+        self.timeZone = timeZone
+        self.sendTime = sendTime
+        self.advanceDays = advanceDays
+        self.dueDay = dueDay
+        self.overdue = overdue
+        self.ongoingMonthly = ongoingMonthly
+        self.supervisor = supervisor
+        self.catchUpSeconds = catchUpSeconds
+    }
+
+    /// DESIGN.md's defaults.
+    public static let `default` = Policy()
+}
+
+/// One step of overdue escalation: from `afterDays` past due, every `everyDays`, until the
+/// next level starts.
+public struct EscalationLevel: Hashable, Sendable {
+    /// 1, 2, …: shown in messages and used in dedup keys.
+    public var level: Int
+    /// First reminder this many days after the due date.
+    public var afterDays: Int
+    /// Repeat interval in days.
+    public var everyDays: Int
+    /// Cc the supervising office.
+    public var ccSupervisor: Bool
+    /// Cc the agency's leadership contacts.
+    public var ccLeadership: Bool
+
+    /// A level from its parts.
+    public init(level: Int, afterDays: Int, everyDays: Int, ccSupervisor: Bool, ccLeadership: Bool) {
+        self.level = level
+        self.afterDays = afterDays
+        self.everyDays = everyDays
+        self.ccSupervisor = ccSupervisor
+        self.ccLeadership = ccLeadership
+    }
+
+    /// Level 1 the day after due with the supervising office in cc; level 2 after 30 days
+    /// adding the agency's leadership; both weekly.
+    public static let defaults = [
+        EscalationLevel(level: 1, afterDays: 1, everyDays: 7, ccSupervisor: true, ccLeadership: false),
+        EscalationLevel(level: 2, afterDays: 30, everyDays: 7, ccSupervisor: true, ccLeadership: true),
+    ]
+}
+
+/// A local wall-clock time, `HH:MM`.
+public struct TimeOfDay: Hashable, Sendable, CustomStringConvertible {
+    /// 0–23.
+    public var hour: Int
+    /// 0–59.
+    public var minute: Int
+
+    /// A time; callers validate ranges (see `init?(text:)`).
+    public init(hour: Int, minute: Int) {
+        self.hour = hour
+        self.minute = minute
+    }
+
+    /// Parses `9:00` or `09:00`; `nil` when malformed or out of range.
+    public init?(text: String) {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, (1...2).contains(parts[0].count), parts[1].count == 2,
+              let h = Int(parts[0]), let m = Int(parts[1]), (0...23).contains(h), (0...59).contains(m) else { return nil }
+        self.init(hour: h, minute: m)
+    }
+
+    /// Seconds since local midnight.
+    public var seconds: Int { hour * 3600 + minute * 60 }
+
+    public var description: String { (hour < 10 ? "0" : "") + "\(hour):" + (minute < 10 ? "0" : "") + "\(minute)" }
+}

@@ -1,0 +1,209 @@
+import Foundation
+import DudaoCore
+
+/// Turns a published list (the seed's raw text, TSV or CSV) into a `TaskList`.
+///
+/// Every row becomes an item, a counted skip (blank line, `----` filler, section heading)
+/// or an error naming file, line, column and the text. Errors are collected for the whole
+/// file so one run reports them all.
+public struct ListImporter: Sendable {
+    /// What an import did besides producing items, for the operator's summary.
+    public struct Summary: Hashable, Sendable {
+        /// Blank lines skipped.
+        public var blankLines = 0
+        /// `----` filler rows skipped.
+        public var fillerRows = 0
+        /// Single-cell rows between items (section headings), with their lines.
+        public var headings: [(line: Int, text: String)] = []
+        /// The encoding the file was read in.
+        public var encoding: SourceEncoding = .utf8
+
+        public static func == (a: Summary, b: Summary) -> Bool {
+            a.blankLines == b.blankLines && a.fillerRows == b.fillerRows && a.encoding == b.encoding
+                && a.headings.map(\.line) == b.headings.map(\.line) && a.headings.map(\.text) == b.headings.map(\.text)
+        }
+        public func hash(into h: inout Hasher) { h.combine(blankLines); h.combine(fillerRows) }
+    }
+
+    /// The columns Dudao understands, with the header words that name them.
+    public enum Column: String, CaseIterable, Sendable {
+        case id = "序号", title = "改革事项", content = "主要内容", measures = "具体举措"
+        case lead = "牵头单位", partners = "配合单位", due = "完成时间"
+
+        var headerWords: [String] {
+            switch self {
+            case .id: ["序号", "编号", "序"]
+            case .title: ["改革事项", "事项名称", "重点任务", "工作任务", "事项", "任务"]
+            case .content: ["主要内容", "工作内容", "改革内容", "内容"]
+            case .measures: ["具体举措", "具体措施", "主要措施", "工作措施", "举措", "措施"]
+            case .lead: ["牵头单位", "牵头部门", "责任单位", "责任部门", "牵头"]
+            case .partners: ["配合单位", "配合部门", "协办单位"]
+            case .due: ["完成时间", "完成时限", "完成期限", "时间节点", "时限"]
+            }
+        }
+
+        static let required: [Column] = [.id, .title, .lead, .due]
+    }
+
+    /// Year for deadlines written without one; overrides a year found in the title.
+    public var year: Int?
+    /// Encoding to use instead of detecting one.
+    public var encoding: SourceEncoding?
+
+    /// An importer.
+    public init(year: Int? = nil, encoding: SourceEncoding? = nil) {
+        self.year = year
+        self.encoding = encoding
+    }
+
+    /// Imports the file at `path`. Throws every problem found, in file order.
+    public func importFile(at path: String) throws(ImportFailure) -> (list: TaskList, summary: Summary) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ImportFailure(errors: [ScheduleError(file: path, message: "无法读取文件 cannot read the file")])
+        }
+        return try importData(data, file: path)
+    }
+
+    /// Imports bytes read from `file` (the name is used in messages and as the source).
+    public func importData(_ data: Data, file: String) throws(ImportFailure) -> (list: TaskList, summary: Summary) {
+        let decoded: (text: String, encoding: SourceEncoding)
+        do { decoded = try SourceText.decode(data, file: file, forced: encoding) } catch { throw ImportFailure(errors: [error]) }
+        var result = try importText(decoded.text, file: file)
+        result.summary.encoding = decoded.encoding
+        return result
+    }
+
+    /// Imports already-decoded text.
+    public func importText(_ text: String, file: String) throws(ImportFailure) -> (list: TaskList, summary: Summary) {
+        if text.contains("\u{0}") {
+            throw ImportFailure(errors: [ScheduleError(file: file, message: "文件含有二进制内容 the file is binary, not a text table (save it as TSV or CSV)")])
+        }
+        let table: DelimitedTable
+        do { table = try DelimitedTable(text: text, delimiter: DelimitedTable.guessDelimiter(text), file: file) } catch { throw ImportFailure(errors: [error]) }
+        var summary = Summary()
+        var errors: [ScheduleError] = []
+
+        // Title and header.
+        var title: String? = nil
+        var headerAt: Int? = nil
+        var columns: [Column: Int] = [:]
+        for (k, record) in table.records.enumerated() {
+            let cells = record.fields.map { $0.trimmingWhitespace }
+            let found = Self.columns(in: cells)
+            if found[.due] != nil || found[.lead] != nil {
+                headerAt = k
+                columns = found
+                let missing = Column.required.filter { found[$0] == nil }
+                if !missing.isEmpty {
+                    errors.append(ScheduleError(file: file, line: record.line,
+                        message: "表头缺少列 missing column(s): \(missing.map(\.rawValue).joined(separator: "、")); header is “\(cells.joined(separator: " | "))”"))
+                }
+                break
+            }
+            if title == nil, let first = cells.first(where: { !$0.isEmpty }) { title = first }
+        }
+        guard let headerIndex = headerAt else {
+            let what = table.records.allSatisfy({ $0.fields.allSatisfy { $0.trimmingWhitespace.isEmpty } })
+                ? "文件没有内容 the file has no rows"
+                : "找不到表头 no header row naming 牵头单位 and 完成时间"
+            throw ImportFailure(errors: [ScheduleError(file: file, line: 1, message: what)])
+        }
+        if !errors.isEmpty { throw ImportFailure(errors: errors) }
+        let headerWidth = table.records[headerIndex].fields.count
+        let listTitle = title ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        let parser = DeadlineParser(defaultYear: year ?? TaskList.year(in: listTitle))
+
+        // Rows.
+        var items: [Item] = []
+        var seen: [String: Int] = [:]
+        for record in table.records[(headerIndex + 1)...] {
+            let cells = record.fields.map { $0.trimmingWhitespace }
+            let nonEmpty = cells.filter { !$0.isEmpty }
+            if nonEmpty.isEmpty { summary.blankLines += 1; continue }
+            if nonEmpty.allSatisfy(Self.isFiller) { summary.fillerRows += 1; continue }
+            if cells.count == 1 { summary.headings.append((record.line, cells[0])); continue }
+            if cells.count < headerWidth || cells[headerWidth...].contains(where: { !$0.isEmpty }) {
+                errors.append(ScheduleError(file: file, line: record.line, item: cells.first.flatMap { $0.isEmpty ? nil : $0 },
+                    message: "列数不符 expected \(headerWidth) columns, found \(cells.count): “\(Self.excerpt(record.fields.joined(separator: " | ")))”"))
+                continue
+            }
+            func cell(_ c: Column) -> String { columns[c].map { cells[$0] } ?? "" }
+            var rowErrors: [ScheduleError] = []
+            func fail(_ c: Column, _ message: String) {
+                rowErrors.append(ScheduleError(file: file, line: record.line, column: c.rawValue, item: cell(.id).isEmpty ? nil : cell(.id), message: message))
+            }
+
+            let id = Self.cleanID(cell(.id))
+            if id.isEmpty { fail(.id, "缺少序号 missing item number") }
+            else if id.contains(where: { $0 == "/" || $0.isWhitespace }) { fail(.id, "序号不能含有“/”或空格 item number may not contain “/” or spaces: “\(id)”") }
+            else if let first = seen[id] { fail(.id, "序号重复 duplicate item number “\(id)” (first on line \(first))") }
+            let title = Self.cleanTitle(MarkupText.blocks(cell(.title)).blocks.joined(separator: " "))
+            if title.isEmpty { fail(.title, "缺少改革事项 missing title") }
+            let lead = AgencyCell.split(cell(.lead))
+            if lead.names.isEmpty { fail(.lead, "缺少牵头单位 no lead agency") }
+            let partners = AgencyCell.split(cell(.partners))
+            var deadline: Deadline? = nil
+            do { deadline = try parser.parse(cell(.due)) } catch { fail(.due, error.description) }
+
+            if !rowErrors.isEmpty { errors += rowErrors; continue }
+            seen[id] = record.line
+            items.append(Item(
+                id: id, title: title,
+                content: MarkupText.blocks(cell(.content)).blocks.joined(separator: "\n"),
+                measures: MeasureList.measures(cell(.measures)),
+                lead: lead.names, partners: partners.names, partnersAndOthers: partners.andOthers,
+                dueText: cell(.due), ongoing: deadline!.ongoing,
+                milestones: deadline!.milestones.map(Milestone.init)))
+        }
+        if items.isEmpty && errors.isEmpty {
+            errors.append(ScheduleError(file: file, line: table.records[headerIndex].line, message: "表头之后没有事项 no items after the header"))
+        }
+        if !errors.isEmpty { throw ImportFailure(errors: errors) }
+        return (TaskList(title: listTitle, source: URL(fileURLWithPath: file).lastPathComponent, items: items), summary)
+    }
+
+    // MARK: Cells
+
+    static func columns(in cells: [String]) -> [Column: Int] {
+        var found: [Column: Int] = [:]
+        for (i, raw) in cells.enumerated() {
+            let cell = raw.filter { !$0.isWhitespace }
+            for column in Column.allCases where found[column] == nil && column.headerWords.contains(cell) {
+                found[column] = i
+                break
+            }
+        }
+        return found
+    }
+
+    static func isFiller(_ cell: String) -> Bool {
+        cell.allSatisfy { "-—–=_─".contains($0) }
+    }
+
+    static func cleanID(_ cell: String) -> String {
+        var s = cell.filter { !$0.isWhitespace }
+        while let last = s.last, [".", "、", "．"].contains(last) { s.removeLast() }
+        return s
+    }
+
+    static func cleanTitle(_ text: String) -> String {
+        var s = MarkupText.foldSpaces(text)
+        while let last = s.last, ["。", "."].contains(last) { s.removeLast() }
+        return s
+    }
+
+    static func excerpt(_ text: String) -> String {
+        text.count > 60 ? String(text.prefix(60)) + "…" : text
+    }
+}
+
+/// Every problem an import found; nothing was written.
+public struct ImportFailure: Error, Sendable, CustomStringConvertible {
+    /// The problems in file order.
+    public var errors: [ScheduleError]
+
+    /// A failure carrying `errors`.
+    public init(errors: [ScheduleError]) { self.errors = errors }
+
+    public var description: String { errors.map(\.description).joined(separator: "\n") }
+}

@@ -1,0 +1,91 @@
+/// Turns the HTML fragments that word processors leave in exported cells (`<ol style=…>`,
+/// `<li>`, `<p>`, `<br>`, entities) into plain paragraphs.
+public enum MarkupText {
+    /// Plain text blocks of `html`, split at block tags, tags removed, entities decoded,
+    /// white space folded. `isList` is true when the fragment was an `<ol>`/`<ul>`.
+    public static func blocks(_ html: String) -> (blocks: [String], isList: Bool) {
+        var blocks: [String] = []
+        var current = ""
+        var isList = false
+        var i = html.startIndex
+        while i < html.endIndex {
+            let c = html[i]
+            if c == "<", let close = html[i...].firstIndex(of: ">"), isTag(html[html.index(after: i)..<close]) {
+                let name = tagName(html[html.index(after: i)..<close])
+                if ["ol", "ul"].contains(name) { isList = true }
+                if ["p", "li", "br", "ol", "ul", "div", "tr", "td", "h1", "h2", "h3", "h4"].contains(name) {
+                    blocks.append(current)
+                    current = ""
+                }
+                i = html.index(after: close)
+                continue
+            }
+            if c == "&", let semi = html[i...].prefix(10).firstIndex(of: ";"),
+               let decoded = entity(String(html[html.index(after: i)..<semi])) {
+                current.append(decoded)
+                i = html.index(after: semi)
+                continue
+            }
+            current.append(c)
+            i = html.index(after: i)
+        }
+        blocks.append(current)
+        return (blocks.map(foldSpaces).filter { !$0.isEmpty }, isList)
+    }
+
+    /// True when `text` holds something that looks like an HTML tag.
+    public static func hasMarkup(_ text: String) -> Bool {
+        var i = text.startIndex
+        while let open = text[i...].firstIndex(of: "<") {
+            if let close = text[open...].firstIndex(of: ">"), isTag(text[text.index(after: open)..<close]) { return true }
+            i = text.index(after: open)
+        }
+        return false
+    }
+
+    /// Collapses runs of white space to one space and trims.
+    public static func foldSpaces(_ text: String) -> String {
+        var out = ""
+        var space = false
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isWhitespace && scalar.value != 0x3000 || scalar == "\u{A0}" {
+                space = true
+            } else {
+                if space && !out.isEmpty { out.append(" ") }
+                space = false
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    private static func isTag(_ inside: Substring) -> Bool {
+        var s = inside
+        if s.first == "/" { s = s.dropFirst() }
+        guard let first = s.first, first.isASCII, first.isLetter else { return false }
+        return s.prefix(while: { $0.isASCII && ($0.isLetter || $0.isNumber) }).count <= 10
+    }
+
+    private static func tagName(_ inside: Substring) -> String {
+        var s = inside
+        if s.first == "/" { s = s.dropFirst() }
+        return String(s.prefix(while: { $0.isASCII && ($0.isLetter || $0.isNumber) })).lowercased()
+    }
+
+    private static func entity(_ name: String) -> Character? {
+        switch name {
+        case "nbsp": return " "
+        case "amp": return "&"
+        case "lt": return "<"
+        case "gt": return ">"
+        case "quot": return "\""
+        case "apos", "#39": return "'"
+        case "ldquo": return "“"
+        case "rdquo": return "”"
+        default:
+            if name.hasPrefix("#x"), let v = UInt32(name.dropFirst(2), radix: 16), let s = Unicode.Scalar(v) { return Character(s) }
+            if name.hasPrefix("#"), let v = UInt32(name.dropFirst()), let s = Unicode.Scalar(v) { return Character(s) }
+            return nil
+        }
+    }
+}

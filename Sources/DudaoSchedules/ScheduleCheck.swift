@@ -1,0 +1,80 @@
+import Foundation
+import DudaoCore
+
+/// `dudao check`: the loading findings plus rules that need the whole set — agencies named
+/// by lists but missing from agencies.yaml, agencies nobody can reach, the supervising
+/// office, overdue open work, and calendar years without official data.
+extension ScheduleSet {
+    /// All findings at `now`, loading ones first.
+    public func check(now: Date) -> Diagnostics {
+        var diag = diagnostics
+        let clock = LocalClock(timeZone: policy.timeZone)
+        let today = clock.day(of: now)
+
+        if items.isEmpty && !diag.hasErrors {
+            diag.warning(directory, "没有任务清单 no task lists: import one with `dudao import LIST -o \(directory)/NAME.yaml`")
+        }
+
+        // Agencies named by items.
+        var reported = Set<String>()
+        for item in items {
+            let place = places[item.id]
+            for name in item.lead {
+                guard let agency = agencies.agency(named: name) else {
+                    if reported.insert("lead:" + name).inserted {
+                        diag.error(place?.file ?? directory, line: place?.line, item: item.id, "牵头单位不在通讯录中 lead agency “\(name)” is not in agencies.yaml")
+                    }
+                    continue
+                }
+                if agency.isGroup {
+                    diag.error(place?.file ?? directory, line: place?.line, item: item.id, "“\(name)” 是统称，不能作为牵头单位 is a group, not an agency that can be reminded")
+                } else if !agency.contacts.contains(where: \.isReachable), reported.insert("contact:" + name).inserted {
+                    diag.error(agenciesPath, line: agencies.lines[agency.name], "“\(agency.name)” 没有联系方式 has no contact with an email or chat, but leads item \(item.id)")
+                }
+            }
+            for name in item.partners where agencies.agency(named: name) == nil {
+                if reported.insert("partner:" + name).inserted {
+                    diag.warning(place?.file ?? directory, line: place?.line, item: item.id, "配合单位不在通讯录中 partner “\(name)” is not in agencies.yaml")
+                }
+            }
+        }
+
+        // The supervising office.
+        let wantsSupervisor = policy.overdue.contains { $0.ccSupervisor }
+        if let office = policy.supervisor {
+            if let agency = agencies.agency(named: office) {
+                if !agency.contacts.contains(where: \.isReachable) {
+                    diag.error(agenciesPath, line: agencies.lines[agency.name], "督查室 “\(office)” 没有联系方式 the supervising office has no contact")
+                }
+            } else {
+                diag.error(policyPath, "督查室 supervisor “\(office)” is not in agencies.yaml")
+            }
+        } else if wantsSupervisor {
+            diag.warning(policyPath, "未设置督查室 no supervisor set: escalations will not be copied to the supervising office")
+        }
+
+        // Work already overdue.
+        for item in items where item.status.wantsReminders {
+            let place = places[item.id]
+            for m in item.milestones where (m.status ?? item.status).wantsReminders {
+                var due = m.due
+                if case .extended(let to) = m.status ?? item.status { due = max(due, to) }
+                if due < today {
+                    diag.warning(place?.file ?? directory, line: place?.line, item: item.id,
+                                 "已逾期 \(due.days(until: today)) 天 overdue since \(due.iso) (“\(m.text)”) and not done: escalations will be sent")
+                }
+            }
+        }
+
+        // Calendar coverage.
+        var years = Set([today.year])
+        if today.month >= 11 { years.insert(today.year + 1) }
+        for item in items where item.status.wantsReminders {
+            for m in item.milestones where m.due >= today { years.insert(m.due.year) }
+        }
+        for year in years.sorted() where !calendar.covers(year: year) {
+            diag.warning(calendarPath, "缺少 \(year) 年节假日安排 no official holiday data for \(year): Monday–Friday is assumed; add calendar/\(year).yaml when the State Council publishes it")
+        }
+        return diag
+    }
+}

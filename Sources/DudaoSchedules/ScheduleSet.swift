@@ -1,0 +1,99 @@
+import Foundation
+import DudaoCore
+
+/// Everything in a Schedules directory, loaded: every task-list file, agencies, policy and
+/// the working-day calendar — plus what was wrong with them.
+///
+/// Task lists are all `*.yaml`/`*.yml` files except the reserved `agencies.yaml`,
+/// `policy.yaml` and `channels.yaml`; dropping an imported list into the folder is enough.
+public struct ScheduleSet: Sendable {
+    /// Where an item was defined.
+    public struct Place: Hashable, Sendable {
+        /// The task-list file.
+        public var file: String
+        /// Line of its entry.
+        public var line: Int?
+    }
+
+    /// The folder read.
+    public var directory: String
+    /// Every item of every list, leads and partners resolved to canonical agency names.
+    public var items: [Item] = []
+    /// Where each item (by id) is defined; the first definition when ids clash.
+    public var places: [String: Place] = [:]
+    /// Titles of the lists read, by file.
+    public var listTitles: [(file: String, title: String)] = []
+    /// Agencies and their contacts.
+    public var agencies = AgencyDirectory()
+    /// The reminder policy (defaults when policy.yaml is absent).
+    public var policy = Policy.default
+    /// Official working days.
+    public var calendar = WorkCalendar.weekdaysOnly
+    /// Findings made while loading: syntax, types, unparsable deadlines, unknown keys.
+    public var diagnostics = Diagnostics()
+
+    static let reserved = ["agencies.yaml", "policy.yaml", "channels.yaml", "dudao.yaml"]
+
+    /// Path of agencies.yaml in the folder.
+    public var agenciesPath: String { (directory as NSString).appendingPathComponent("agencies.yaml") }
+    /// Path of policy.yaml in the folder.
+    public var policyPath: String { (directory as NSString).appendingPathComponent("policy.yaml") }
+    /// Path of the calendar folder.
+    public var calendarPath: String { (directory as NSString).appendingPathComponent("calendar") }
+
+    /// Loads `directory`. Never throws: problems are in `diagnostics`.
+    public static func load(_ directory: String) -> ScheduleSet {
+        var set = ScheduleSet(directory: directory)
+        var diag = Diagnostics()
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
+            diag.error(directory, "找不到日程目录 no such Schedules folder (use --schedules DIR)")
+            set.diagnostics = diag
+            return set
+        }
+        if FileManager.default.fileExists(atPath: set.agenciesPath) {
+            set.agencies = AgencyDirectory.read(set.agenciesPath, into: &diag)
+        } else {
+            diag.error(set.agenciesPath, "缺少单位通讯录 missing agencies.yaml: nobody can be reminded")
+        }
+        if FileManager.default.fileExists(atPath: set.policyPath) {
+            set.policy = PolicyFile.read(set.policyPath, into: &diag)
+        }
+        if FileManager.default.fileExists(atPath: set.calendarPath) {
+            set.calendar = CalendarFile.read(directory: set.calendarPath, into: &diag)
+        } else {
+            diag.warning(set.calendarPath, "缺少节假日数据 no calendar folder: only Monday–Friday count as workdays")
+        }
+        for path in yamlFiles(in: directory) where !reserved.contains((path as NSString).lastPathComponent) {
+            guard let list = TaskListFile.read(path, into: &diag) else { continue }
+            set.listTitles.append((path, list.title))
+            for loaded in list.items {
+                if let first = set.places[loaded.item.id] {
+                    diag.error(path, line: loaded.line, item: loaded.item.id,
+                               "序号重复 duplicate item id, first at \(first.file):\(first.line ?? 0); give one list an id_prefix")
+                    continue
+                }
+                set.places[loaded.item.id] = Place(file: path, line: loaded.line)
+                var item = loaded.item
+                item.lead = unique(item.lead.map(set.agencies.canonical))
+                item.partners = unique(item.partners.map(set.agencies.canonical))
+                set.items.append(item)
+            }
+        }
+        set.diagnostics = diag
+        return set
+    }
+
+    /// `*.yaml` and `*.yml` files directly in `directory`, sorted by name.
+    static func yamlFiles(in directory: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !$0.hasPrefix(".") }
+            .sorted()
+            .map { (directory as NSString).appendingPathComponent($0) }
+    }
+
+    private static func unique(_ names: [String]) -> [String] {
+        var seen = Set<String>()
+        return names.filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import DudaoCore
+import DudaoSchedules
+
+/// `dudao check`: validate everything; each finding names file, line and item.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "检查日程 Validate task lists, agencies, policy and calendar. Exit 1 on errors, 0 on warnings only."
+    )
+
+    @OptionGroup var schedulesOption: SchedulesOption
+
+    @Option(help: "Check as of this time (ISO 8601); default: now.")
+    var now: String?
+
+    func run() throws {
+        let set = ScheduleSet.load(schedulesOption.schedules)
+        let clock = LocalClock(timeZone: set.policy.timeZone)
+        let at = try InstantArgument.parse(now, option: "--now", clock: clock, default: Date())
+        let findings = set.check(now: at)
+        for d in findings.list { print(d.description) }
+        let e = findings.errors.count, w = findings.warnings.count
+        print("\(set.items.count) 项 items in \(set.listTitles.count) list(s); \(e) 个错误 error(s), \(w) 个警告 warning(s)")
+        if e > 0 { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import DudaoCore
+import DudaoSchedules
+
+/// `--schedules DIR`, shared by every command that reads schedules.
+struct SchedulesOption: ParsableArguments {
+    @Option(name: .long, help: "Folder with task lists, agencies.yaml, policy.yaml and calendar/.")
+    var schedules: String = "Schedules"
+
+    /// Loads the folder; prints errors and exits 1 when any, else returns the set.
+    func loadOrExit() throws -> ScheduleSet {
+        let set = ScheduleSet.load(schedules)
+        if set.diagnostics.hasErrors {
+            Output.printDiagnostics(set.diagnostics.errors)
+            Output.error("\(set.diagnostics.errors.count) 个错误 error(s) in \(schedules); nothing planned. Run `dudao check` for details.")
+            throw ExitCode(1)
+        }
+        return set
+    }
+}
+
+/// Parsing of `--now` / `--until` style instants in the policy's zone.
+enum InstantArgument {
+    static func parse(_ text: String?, option: String, clock: LocalClock, default value: Date) throws -> Date {
+        guard let text else { return value }
+        guard let date = clock.parse(text) else {
+            Output.error("\(option): 无法识别的时间 not an ISO 8601 time: “\(text)” (e.g. 2024-12-24T09:00:00+08:00 or 2024-12-24)")
+            throw ExitCode(1)
+        }
+        return date
+    }
+}
+
+/// Where the CLI writes: results to stdout, everything for the operator to stderr.
+enum Output {
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+
+    static func printDiagnostics(_ list: [Diagnostic]) {
+        for d in list { error(d.description) }
+    }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import Logging
+
+/// `dudao`: import task lists, check and plan reminders.
+@main
+struct Dudao: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dudao",
+        abstract: "督办 Dudao: reminds agencies of their task deadlines and escalates overdue work.",
+        discussion: """
+        Typical use:
+          dudao import list.tsv -o Schedules/zhengzhou-2024.yaml
+          dudao check
+          dudao plan --until 2025-01-31
+        """,
+        subcommands: [ImportCommand.self, CheckCommand.self, PlanCommand.self, WorkdaysCommand.self]
+    )
+
+    static func main() {
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

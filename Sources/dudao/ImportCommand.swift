@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import Logging
+import DudaoCore
+import DudaoSchedules
+
+/// `dudao import FILE`: a published list → a reviewable Schedules YAML (or the JSON contract).
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "导入任务清单 Import a published task list (TSV, CSV or the raw text) into Schedules YAML."
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case yaml, json }
+
+    @Argument(help: "The list: TSV/CSV as exported from Word or Excel, or the raw text with HTML fragments.")
+    var file: String
+
+    @Option(name: .shortAndLong, help: "Write here (atomically) instead of standard output.")
+    var output: String?
+
+    @Option(help: "Output format: yaml (a Schedules task list) or json.")
+    var format: Format = .yaml
+
+    @Option(help: "Year for deadlines written without one (6月底前); default: a year in the list's title.")
+    var year: Int?
+
+    @Option(help: "Input encoding: utf8, gb18030 or utf16; default: detected.")
+    var encoding: SourceEncoding?
+
+    @Option(name: .customLong("id-prefix"), help: "Prefix for item ids, to keep them unique beside other lists.")
+    var idPrefix: String = ""
+
+    @Flag(help: "Overwrite OUTPUT if it exists (it may hold statuses you edited).")
+    var force = false
+
+    func run() throws {
+        let logger = Logger(label: "dudao.import")
+        if let out = output, !force, FileManager.default.fileExists(atPath: out) {
+            Output.error("\(out): 已存在 already exists; pass --force to overwrite it")
+            throw ExitCode(1)
+        }
+        let result: (list: TaskList, summary: ListImporter.Summary)
+        do {
+            result = try ListImporter(year: year, encoding: encoding).importFile(at: file)
+        } catch {
+            for e in error.errors { Output.error("错误 error: \(e)") }
+            Output.error("导入失败 import failed: \(error.errors.count) error(s); nothing written.")
+            throw ExitCode(1)
+        }
+        var list = result.list
+        if !idPrefix.isEmpty {
+            list.items = list.items.map { var i = $0; i.id = idPrefix + i.id; return i }
+        }
+        let text: String
+        switch format {
+        case .json:
+            text = TaskListFile.json(list) + "\n"
+        case .yaml:
+            text = try TaskListFile.yaml(list, comment: """
+            由 `dudao import` 从 \(list.source ?? file) 导入；可直接修改。Imported by `dudao import`; edit freely.
+            Deadlines are kept as written (due_text) and as dates (milestones); change both together.
+            """)
+        }
+        if let out = output {
+            do { try AtomicFile.write(text, to: out) } catch {
+                Output.error("错误 error: \(error)")
+                throw ExitCode(1)
+            }
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+        let s = result.summary
+        var notes = "导入 imported \(list.items.count) 项 items (\(s.encoding.rawValue))"
+        if s.fillerRows > 0 { notes += "; skipped \(s.fillerRows) “----” filler rows" }
+        if s.blankLines > 0 { notes += ", \(s.blankLines) blank lines" }
+        logger.info("\(notes)")
+        for h in s.headings {
+            logger.notice("第 \(h.line) 行为分组标题 line \(h.line) is a section heading, not an item: “\(h.text)”")
+        }
+    }
+}
+
+extension SourceEncoding: ExpressibleByArgument {}
