@@ -1,12 +1,17 @@
 /// Canonical form of deadline text before parsing: ASCII digits and letters, ASCII
 /// parentheses, no white space. Keeps the grammar small.
 enum DeadlineText {
-    /// Normalises full-width forms and removes every kind of white space.
+    /// Normalises full-width forms and removes white space; a line break separates
+    /// clauses, so it becomes `;`.
     static func normalize(_ text: String) -> [Character] {
         var out: [Character] = []
         out.reserveCapacity(text.count)
         for scalar in text.unicodeScalars {
             let v = scalar.value
+            if [0x0A, 0x0D, 0x85, 0x2028, 0x2029].contains(v) {
+                if !out.isEmpty, out.last != ";" { out.append(";") }
+                continue
+            }
             if scalar.properties.isWhitespace || v == 0x200B || v == 0xFEFF { continue }
             switch v {
             case 0xFF10...0xFF19, 0xFF21...0xFF3A, 0xFF41...0xFF5A:   // ０-９ Ａ-Ｚ ａ-ｚ

@@ -21,7 +21,8 @@ public struct Planner: Sendable {
     ///
     /// Done and cancelled work is skipped; extended work is planned against its new date.
     /// Two rules of one milestone landing on the same send day collapse into the more
-    /// pressing one, so nobody hears about the same deadline twice in one morning.
+    /// pressing one, so nobody hears about the same deadline twice in one morning, and
+    /// escalations bunched up by a holiday are spaced out again.
     public func notices(for items: [Item], from: Date, until: Date) -> [Notice] {
         guard from <= until else { return [] }
         let window = Window(planner: self, from: from, until: until)
@@ -42,7 +43,7 @@ public struct Planner: Sendable {
                 }
                 buffer.removeAll(keepingCapacity: true)
                 appendDated(item: itemIndex, milestone: Int32(m), due: due, levels: levels, window: window, into: &buffer)
-                collapseSameDay(&buffer, into: &out)
+                collapse(&buffer, levels: levels, window: window, into: &out)
             }
             if item.ongoing, policy.ongoingMonthly {
                 appendProgress(item: itemIndex, window: window, into: &out)
@@ -55,14 +56,17 @@ public struct Planner: Sendable {
 
     private func appendDated(item: Int32, milestone: Int32, due: CivilDate, levels: [EscalationLevel],
                              window: Window, into buffer: inout [Notice]) {
+        // Candidates are kept from a margin before the window, so that collapsing and
+        // spacing decide the same way whatever `from` is; the window applies afterwards.
+        let earliest = window.firstDay.adding(days: -Self.margin)
         func add(_ rule: Notice.Rule, _ nominal: CivilDate, _ send: CivilDate) {
-            if window.contains(send) {
+            if send >= earliest && send <= window.lastDay {
                 buffer.append(Notice(item: item, milestone: milestone, rule: rule, occurrence: nominal, sendDay: send, due: due))
             }
         }
         // Before the due date: shift to the previous workday.
-        // (Skipped entirely when the due date is already behind the window.)
-        if due >= window.firstDay,
+        // (Skipped entirely when the due date is already far behind the window.)
+        if due >= earliest,
            window.lastDay >= calendar.workday(onOrBefore: due.adding(days: -(policy.advanceDays.max() ?? 0))) {
             for days in policy.advanceDays where days > 0 {
                 let nominal = due.adding(days: -days)
@@ -73,14 +77,14 @@ public struct Planner: Sendable {
             }
         }
         // After the due date: shift to the next workday; never escalate early.
-        // Nominal days this far before the window can still shift into it (long holidays).
-        let earliest = window.firstDay.adding(days: -21)
+        // Nominal days before `earliest` can still shift past it (long holidays).
+        let firstNominalWanted = earliest.adding(days: -Self.margin)
         for (i, level) in levels.enumerated() where level.everyDays > 0 {
             let endOffset = i + 1 < levels.count ? levels[i + 1].afterDays - 1 : Int.max
             let firstNominal = due.adding(days: level.afterDays)
             var k = 0
-            if firstNominal < earliest {
-                k = (firstNominal.days(until: earliest) + level.everyDays - 1) / level.everyDays
+            if firstNominal < firstNominalWanted {
+                k = (firstNominal.days(until: firstNominalWanted) + level.everyDays - 1) / level.everyDays
             }
             while true {
                 let offset = level.afterDays + k * level.everyDays
@@ -92,6 +96,9 @@ public struct Planner: Sendable {
             }
         }
     }
+
+    /// Days before the window that candidates are generated for (longer than any holiday break).
+    static let margin = 21
 
     private func appendProgress(item: Int32, window: Window, into out: inout [Notice]) {
         var monthEnd = window.firstDay.endOfMonth
@@ -105,15 +112,23 @@ public struct Planner: Sendable {
         }
     }
 
-    /// Sorts one milestone's notices by send day and keeps the most pressing per day.
-    private func collapseSameDay(_ buffer: inout [Notice], into out: inout [Notice]) {
+    /// Sorts one milestone's notices by send day and keeps the most pressing per day; an
+    /// escalation closer than half its repeat interval to the previous one (two levels
+    /// pushed together by a holiday) is dropped. Then applies the window.
+    private func collapse(_ buffer: inout [Notice], levels: [EscalationLevel], window: Window, into out: inout [Notice]) {
         if buffer.count > 1 {
             buffer.sort { $0.sendDay != $1.sendDay ? $0.sendDay < $1.sendDay : $0.rule.urgency > $1.rule.urgency }
         }
         var last: CivilDate? = nil
+        var lastEscalation: CivilDate? = nil
         for n in buffer where n.sendDay != last {
-            out.append(n)
             last = n.sendDay
+            if case .overdue(let l) = n.rule {
+                let every = levels.first { $0.level == l }?.everyDays ?? 1
+                if let previous = lastEscalation, previous.days(until: n.sendDay) < max(1, every / 2) { continue }
+                lastEscalation = n.sendDay
+            }
+            if window.contains(n.sendDay) { out.append(n) }
         }
     }
 

@@ -1,0 +1,197 @@
+import Foundation
+import Testing
+@testable import DudaoCore
+
+private func d(_ s: String) -> CivilDate { CivilDate(iso: s)! }
+private func days(_ from: String, _ to: String) -> Set<CivilDate> {
+    Set((0...d(from).days(until: d(to))).map { d(from).adding(days: $0) })
+}
+
+/// Late-2024 and early-2025 official days, written out here independently of Schedules/calendar.
+private let calendar = WorkCalendar(
+    holidays: days("2024-10-01", "2024-10-07").union(days("2025-01-01", "2025-01-01")).union(days("2025-01-28", "2025-02-04")),
+    makeupWorkdays: [d("2024-10-12"), d("2025-01-26"), d("2025-02-08")],
+    coveredYears: [2024, 2025])
+
+private let shanghai = LocalClock(timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+private func at(_ s: String) -> Date { shanghai.parse(s)! }
+
+private func item(_ id: String, due: String, lead: [String] = ["市市场监管局"], status: ItemStatus = .open) -> Item {
+    Item(id: id, title: "事项\(id)", lead: lead, dueText: due, milestones: [Milestone(due: d(due), text: due)], status: status)
+}
+
+private let policy = Policy(supervisor: "市政府督查室")
+
+private func notices(_ items: [Item], _ from: String, _ until: String, policy: Policy = policy) -> [(String, String)] {
+    Planner(policy: policy, calendar: calendar).notices(for: items, from: at(from), until: at(until))
+        .map { ($0.rule.name, $0.sendDay.iso) }
+}
+
+struct PlannerTests {
+    @Test func advanceDueAndOverdueAroundNewYear() {
+        let got = notices([item("1", due: "2024-12-31")], "2024-11-01", "2025-03-01")
+        let expected: [(String, String)] = [
+            ("advance-30", "2024-11-29"), // 12-01 is a Sunday: the Friday before
+            ("advance-14", "2024-12-17"),
+            ("advance-7", "2024-12-24"),
+            ("advance-3", "2024-12-27"),  // 12-28 is a Saturday
+            ("advance-1", "2024-12-30"),
+            ("due", "2024-12-31"),
+            ("overdue-1", "2025-01-02"),  // 01-01 is New Year's Day: the next workday
+            ("overdue-1", "2025-01-08"),
+            ("overdue-1", "2025-01-15"),
+            ("overdue-1", "2025-01-22"),
+            // 01-29 (level 1) and 01-30 (level 2) fall in the Spring Festival break: one
+            // level-2 notice on the first day back; 02-06 is too close to it and is dropped.
+            ("overdue-2", "2025-02-05"),
+            ("overdue-2", "2025-02-13"),
+            ("overdue-2", "2025-02-20"),
+            ("overdue-2", "2025-02-27"),
+        ]
+        #expect(got.map(\.0) == expected.map(\.0))
+        #expect(got.map(\.1) == expected.map(\.1))
+    }
+
+    @Test func spacingDoesNotDependOnWhereTheWindowStarts() {
+        let one = [item("1", due: "2024-12-31")]
+        // Planning from 02-06 (the service after a restart) must not resurrect the dropped 02-06 notice.
+        #expect(notices(one, "2025-02-06T00:00", "2025-02-12T23:00").isEmpty)
+        let full = notices(one, "2024-11-01", "2025-06-30")
+        for start in ["2025-01-03", "2025-01-30", "2025-02-05T09:00:01+08:00", "2025-02-06", "2025-03-15"] {
+            let tail = full.filter { $0.1 >= String(start.prefix(10)) && !(start.hasPrefix("2025-02-05T") && $0.1 == "2025-02-05") }
+            #expect(notices(one, start, "2025-06-30").map(\.1) == tail.map(\.1), "from \(start)")
+        }
+    }
+
+    @Test func oneMilestoneHearsOncePerDay() {
+        // 01-29 (level 1) and 01-30 (level 2) both shift to 02-05: one notice, the higher level.
+        let got = notices([item("1", due: "2024-12-31")], "2025-02-05T00:00", "2025-02-05T23:00")
+        #expect(got.map(\.0) == ["overdue-2"])
+        // Due Monday 2024-12-02: 1 day before (Sunday) and 3 days before (Friday) both land on Friday.
+        let before = notices([item("2", due: "2024-12-02")], "2024-11-29T00:00", "2024-11-29T23:00")
+        #expect(before.map(\.0) == ["advance-1"])
+    }
+
+    @Test func neverOnANonWorkday() {
+        var items: [Item] = []
+        var due = d("2024-09-01")
+        for i in 0..<200 {
+            items.append(item("\(i)", due: due.iso, lead: ["A\(i % 7)"]))
+            due = due.adding(days: 1)
+        }
+        items.append(Item(id: "ongoing", title: "持续", lead: ["B"], dueText: "持续推进", ongoing: true))
+        let planned = Planner(policy: policy, calendar: calendar).notices(for: items, from: at("2024-08-01"), until: at("2025-06-30"))
+        #expect(planned.count > 2000)
+        for n in planned {
+            #expect(calendar.isWorkday(n.sendDay), "\(n.rule.name) on \(n.sendDay)")
+        }
+        #expect(planned.contains { $0.sendDay == d("2024-10-12") }, "the 调休 Saturday is used")
+    }
+
+    @Test func doneAndCancelledWorkIsSilent() {
+        let items = [item("1", due: "2024-12-31", status: .done), item("2", due: "2024-12-31", status: .cancelled)]
+        #expect(notices(items, "2024-11-01", "2025-06-01").isEmpty)
+        var partly = item("3", due: "2024-12-31")
+        partly.milestones.append(Milestone(due: d("2025-03-31"), text: "2025年3月", status: .done))
+        let got = Planner(policy: policy, calendar: calendar).notices(for: [partly], from: at("2024-11-01"), until: at("2025-06-01"))
+        #expect(got.allSatisfy { $0.milestone == 0 }, "a done milestone is silent, its sibling is not")
+    }
+
+    @Test func extendedWorkIsReplannedAgainstTheNewDate() {
+        let got = notices([item("1", due: "2024-12-31", status: .extended(to: d("2025-03-31")))], "2024-11-01", "2025-04-02")
+        #expect(!got.contains { $0.0.hasPrefix("overdue") && $0.1 < "2025-04-01" })
+        #expect(got.contains { $0 == ("due", "2025-03-31") })
+        #expect(got.contains { $0 == ("overdue-1", "2025-04-01") })
+    }
+
+    @Test func ongoingWorkGetsAProgressRequestOnTheLastWorkdayOfEachMonth() {
+        let item = Item(id: "6", title: "培育数据要素市场", lead: ["市大数据局"], dueText: "持续推进", ongoing: true)
+        let got = notices([item], "2024-09-01", "2025-02-28T23:00")
+        #expect(got.map(\.1) == ["2024-09-30", "2024-10-31", "2024-11-29", "2024-12-31", "2025-01-27", "2025-02-28"])
+        #expect(Set(got.map(\.0)) == ["progress"])
+    }
+
+    @Test func windowBoundsAreExactToTheSecond() {
+        let one = [item("1", due: "2024-12-31")]
+        #expect(notices(one, "2024-12-31T09:00:00+08:00", "2024-12-31T09:00:00+08:00").map(\.0) == ["due"])
+        #expect(notices(one, "2024-12-31T09:00:01+08:00", "2024-12-31T23:59").isEmpty)
+        #expect(notices(one, "2024-12-31T00:00", "2024-12-31T08:59:59+08:00").isEmpty)
+    }
+
+    @Test func planIsDeterministic() {
+        let items = (0..<50).map { item("\($0)", due: d("2024-12-01").adding(days: $0 * 3).iso, lead: ["A\($0 % 4)", "B"]) }
+        let a = Plan(items: items, policy: policy, calendar: calendar, from: at("2024-10-01"), until: at("2025-05-01")).jsonLines()
+        let b = Plan(items: items, policy: policy, calendar: calendar, from: at("2024-10-01"), until: at("2025-05-01")).jsonLines()
+        #expect(a == b)
+        #expect(!a.isEmpty)
+    }
+}
+
+struct DigestGroupingTests {
+    @Test func oneMessagePerAgencyAndSendTime() {
+        let items = [
+            item("1", due: "2024-12-31", lead: ["市市场监管局", "市金融局"]),
+            item("2", due: "2024-12-31", lead: ["市市场监管局"]),
+            item("3", due: "2024-12-30", lead: ["市市场监管局"]),
+        ]
+        let plan = Plan(items: items, policy: policy, calendar: calendar, from: at("2024-12-30T00:00"), until: at("2024-12-30T23:00"))
+        // 12-30: items 1 and 2 are one day away, item 3 is due.
+        #expect(plan.messages.count == 2)
+        let scjg = plan.messages.first { $0.to.agency == "市市场监管局" }!
+        #expect(plan.itemIDs(scjg) == ["1", "2", "3"])
+        #expect(scjg.kind == .digest, "advance and due mixed")
+        let jr = plan.messages.first { $0.to.agency == "市金融局" }!
+        #expect(plan.itemIDs(jr) == ["1"])
+        #expect(jr.kind == .advance)
+        #expect(jr.sendAt == at("2024-12-30T09:00:00+08:00"))
+    }
+
+    @Test func escalationCopiesSupervisorThenLeadership() {
+        let plan = Plan(items: [item("1", due: "2024-12-31")], policy: policy, calendar: calendar,
+                        from: at("2025-01-02T00:00"), until: at("2025-02-28"))
+        let levels = plan.messages.map { ($0.level, $0.cc.map(\.description)) }
+        #expect(levels.first! == (1, ["市政府督查室"]))
+        #expect(levels.last! == (2, ["市市场监管局/领导", "市政府督查室"]))
+        #expect(plan.messages.allSatisfy { $0.kind == .overdue })
+        #expect(plan.messages.allSatisfy { m in m.level == 0 || !m.cc.isEmpty })
+    }
+
+    @Test func advanceRemindersCopyNobody() {
+        let plan = Plan(items: [item("1", due: "2024-12-31")], policy: policy, calendar: calendar,
+                        from: at("2024-11-01"), until: at("2024-12-31T23:00"))
+        #expect(plan.messages.count == 6)
+        #expect(plan.messages.allSatisfy { $0.cc.isEmpty && $0.level == 0 })
+    }
+
+    @Test func dedupKeysAreUniquePerRecipient() {
+        let items = (0..<300).map { i in
+            item("\(i)", due: d("2024-11-01").adding(days: i).iso, lead: ["A\(i % 5)", "A\((i + 1) % 5)"])
+        }
+        let plan = Plan(items: items, policy: policy, calendar: calendar, from: at("2024-10-01"), until: at("2025-12-31"))
+        var seen = Set<String>()
+        var messageKeys = Set<String>()
+        for m in plan.messages {
+            #expect(messageKeys.insert(plan.messageKey(m)).inserted)
+            for n in m.notices {
+                #expect(seen.insert(m.to.agency + "|" + plan.dedupKey(n)).inserted, "\(plan.dedupKey(n)) twice to \(m.to)")
+            }
+        }
+        #expect(seen.count > 3000)
+    }
+
+    @Test func jsonLineShape() throws {
+        let plan = Plan(items: [item("8", due: "2024-12-31")], policy: policy, calendar: calendar,
+                        from: at("2024-12-24T00:00"), until: at("2024-12-24T23:00"))
+        let line = try #require(plan.jsonLines().first)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["send_at"] as? String == "2024-12-24T09:00:00+08:00")
+        #expect(object["kind"] as? String == "advance")
+        #expect(object["level"] as? Int == 0)
+        #expect(object["items"] as? [String] == ["8"])
+        #expect(object["to"] as? [String] == ["市市场监管局"])
+        #expect(object["cc"] as? [String] == [])
+        #expect(object["dedup_key"] as? String == "市市场监管局@2024-12-24T09:00:00+08:00")
+        let notices = try #require(object["notices"] as? [[String: Any]])
+        #expect(notices.first?["key"] as? String == "8/m1/advance-7/2024-12-24")
+    }
+}
