@@ -137,6 +137,7 @@ public struct ListImporter: Sendable {
             if id.isEmpty { fail(.id, "缺少序号 missing item number") }
             else if id.contains(where: { $0 == "/" || $0.isWhitespace }) { fail(.id, "序号不能含有“/”或空格 item number may not contain “/” or spaces: “\(id)”") }
             else if let first = seen[id] { fail(.id, "序号重复 duplicate item number “\(id)” (first on line \(first))") }
+            else { seen[id] = record.line }
             let title = Self.cleanTitle(MarkupText.blocks(cell(.title)).blocks.joined(separator: " "))
             if title.isEmpty { fail(.title, "缺少改革事项 missing title") }
             let lead = AgencyCell.split(cell(.lead))
@@ -146,7 +147,6 @@ public struct ListImporter: Sendable {
             do { deadline = try parser.parse(cell(.due)) } catch { fail(.due, error.description) }
 
             if !rowErrors.isEmpty { errors += rowErrors; continue }
-            seen[id] = record.line
             items.append(Item(
                 id: id, title: title,
                 content: MarkupText.blocks(cell(.content)).blocks.joined(separator: "\n"),

@@ -1,0 +1,75 @@
+import Foundation
+
+/// Paths and scratch folders shared by the schedule tests.
+enum Fixtures {
+    /// The repository root (three levels above this file).
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// The real seed list, imported as it is.
+    static let seed = root.appendingPathComponent("../shared/seeds/000_248a791eb898ee58.txt").standardizedFileURL.path
+    /// The bundled Schedules folder.
+    static let schedules = root.appendingPathComponent("Schedules").path
+
+    /// A fresh empty folder under the system temp directory.
+    static func scratch() -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dudao-test-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Writes `text` to `name` in `dir` and returns the path.
+    @discardableResult
+    static func write(_ text: String, _ name: String, in dir: URL) -> String {
+        let url = dir.appendingPathComponent(name)
+        try! FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try! Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    /// A copy of the bundled Schedules in a scratch folder, for tests that break it.
+    static func copyOfSchedules() -> URL {
+        let dir = scratch().appendingPathComponent("Schedules")
+        try! FileManager.default.copyItem(atPath: schedules, toPath: dir.path)
+        return dir
+    }
+
+    /// Runs a program; returns exit status, standard output and standard error.
+    static func run(_ executable: String, _ arguments: [String], cwd: URL? = nil) throws -> (status: Int32, out: String, err: String) {
+        let r = try runRaw(executable, arguments, cwd: cwd)
+        return (r.status, String(decoding: r.out, as: UTF8.self), r.err)
+    }
+
+    /// Runs a program; standard output as bytes.
+    static func runRaw(_ executable: String, _ arguments: [String], cwd: URL? = nil) throws -> (status: Int32, out: Data, err: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments
+        if let cwd { p.currentDirectoryURL = cwd }
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, o, String(decoding: e, as: UTF8.self))
+    }
+
+    /// The `dudao` executable built beside the test bundle.
+    static var dudao: String {
+        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [dir, dir.deletingLastPathComponent()] {
+            let path = candidate.appendingPathComponent("dudao").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return root.appendingPathComponent(".build/debug/dudao").path
+    }
+
+    /// `text` in GB18030, converted by glibc's `iconv` program (independent of our decoder).
+    static func gb18030(_ text: String) throws -> Data {
+        let dir = scratch()
+        let input = write(text, "utf8.txt", in: dir)
+        let r = try runRaw("/usr/bin/iconv", ["-f", "UTF-8", "-t", "GB18030", input])
+        precondition(r.status == 0, r.err)
+        return r.out
+    }
+}
