@@ -41,8 +41,11 @@ public enum CalendarFile {
                         diag.error(path, line: h.line("days"), "\(name): 日期应为 YYYY-MM-DD 或 YYYY-MM-DD..YYYY-MM-DD, not “\(text)”")
                         continue
                     }
+                    // A break may cross New Year (元旦 2023 began on 2022-12-31), not more.
+                    let first = CivilDate(year: year, month: 1, day: 1)!.adding(days: -7)
+                    let last = CivilDate(year: year, month: 12, day: 31)!.adding(days: 7)
                     for d in days {
-                        if d.year != year { diag.warning(path, line: h.line("days"), "\(name): \(d.iso) 不在 \(year) 年 is outside \(year)") }
+                        if d < first || d > last { diag.warning(path, line: h.line("days"), "\(name): \(d.iso) 不在 \(year) 年 is outside \(year)") }
                         holidays.insert(d)
                     }
                 }

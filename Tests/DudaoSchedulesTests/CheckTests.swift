@@ -1,0 +1,219 @@
+import Foundation
+import Testing
+@testable import DudaoCore
+@testable import DudaoSchedules
+
+private let clock = LocalClock(timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+
+/// `check` names file, line and item for every problem; errors fail, warnings do not.
+struct CheckTests {
+    func findings(_ dir: URL, now: String = "2024-06-01") -> Diagnostics {
+        ScheduleSet.load(dir.path).check(now: clock.parse(now)!)
+    }
+
+    func list(_ items: String) -> String {
+        "title: 测试清单\nitems:\n" + items
+    }
+
+    @Test func bundledSchedulesHaveNoErrors() {
+        let found = ScheduleSet.load(Fixtures.schedules).check(now: clock.parse("2024-06-01")!)
+        #expect(found.errors.isEmpty, "\(found.errors)")
+        #expect(found.warnings.map(\.description).contains { $0.contains("item 22") && $0.contains("overdue since 2022-12-31") })
+    }
+
+    @Test func unknownLeadAgencyAndUnknownPartner() throws {
+        let dir = Fixtures.copyOfSchedules()
+        Fixtures.write(list("""
+          - id: "1"
+            title: 任务
+            lead: [市不存在局]
+            partners: [市也不存在局]
+            due_text: 2024年12月
+        """), "extra.yaml", in: dir)
+        let found = findings(dir)
+        let error = try #require(found.errors.first { $0.problem.message.contains("市不存在局") })
+        #expect(error.problem.file.hasSuffix("extra.yaml"))
+        #expect(error.problem.line == 3)
+        #expect(error.problem.item == "1")
+        #expect(found.warnings.contains { $0.problem.message.contains("市也不存在局") })
+    }
+
+    @Test func duplicateIdsAcrossListsAndTheIdPrefixFix() throws {
+        let dir = Fixtures.copyOfSchedules()
+        let second = list("""
+          - id: "8"
+            title: 另一份清单的第8项
+            lead: [市财政局]
+            due_text: 2025年6月底前
+        """)
+        Fixtures.write(second, "second.yaml", in: dir)
+        let found = findings(dir)
+        let dup = try #require(found.errors.first { $0.problem.message.contains("duplicate item id") })
+        #expect(dup.problem.item == "8")
+        // Files load in name order; the error sits on the later one and points at the earlier.
+        let places = dup.problem.file + " " + dup.problem.message
+        #expect(places.contains("second.yaml") && places.contains("zhengzhou-2024.yaml"))
+        Fixtures.write("id_prefix: B\n" + second, "second.yaml", in: dir)
+        let fixed = ScheduleSet.load(dir.path)
+        #expect(fixed.check(now: clock.parse("2024-06-01")!).errors.isEmpty)
+        #expect(fixed.items.contains { $0.id == "B8" })
+    }
+
+    @Test func unparsableDeadlineInAScheduleFile() throws {
+        let dir = Fixtures.copyOfSchedules()
+        Fixtures.write(list("""
+          - id: "1"
+            title: 任务
+            lead: [市财政局]
+            due_text: 尽快
+        """), "extra.yaml", in: dir)
+        let e = try #require(findings(dir).errors.first { $0.problem.file.hasSuffix("extra.yaml") })
+        #expect(e.problem.line == 6)
+        #expect(e.problem.item == "1")
+        #expect(e.description.contains("“尽快”"))
+    }
+
+    @Test func misspeltKeysAreCaughtWithASuggestion() throws {
+        let dir = Fixtures.copyOfSchedules()
+        Fixtures.write(list("""
+          - id: "1"
+            title: 任务
+            lead: [市财政局]
+            due_txt: 2024年12月
+        """), "extra.yaml", in: dir)
+        let found = findings(dir)
+        #expect(found.errors.contains { $0.problem.line == 6 && $0.problem.message.contains("did you mean “due_text”") })
+    }
+
+    @Test func badPolicyValuesNameTheirLine() throws {
+        let dir = Fixtures.copyOfSchedules()
+        Fixtures.write("""
+        timezone: Mars/Olympus
+        send_time: "25:00"
+        advance_days: [7, -1]
+        overdue:
+          - {level: 1, after_days: 0, every_days: 7, cc: [boss]}
+        catch_up: soon
+        """, "policy.yaml", in: dir)
+        let errors = findings(dir).errors.filter { $0.problem.file.hasSuffix("policy.yaml") }
+        #expect(errors.map(\.problem.line) == [1, 2, 3, 5, 5, 6])
+        #expect(errors[0].problem.message.contains("Mars/Olympus"))
+        #expect(errors[3].problem.message.contains("after_days"))
+        #expect(errors[4].problem.message.contains("boss"))
+    }
+
+    @Test func agenciesWithoutContactAndTheSupervisor() throws {
+        let dir = Fixtures.copyOfSchedules()
+        var text = try String(contentsOfFile: dir.appendingPathComponent("agencies.yaml").path, encoding: .utf8)
+        text = text.replacingOccurrences(of: "      - {name: 联络员, email: czj@zhengzhou.example}\n", with: "")
+        text = text.replacingOccurrences(of: "  - name: 市政府督查室\n    contacts:\n      - {name: 联络员, email: duchashi@zhengzhou.example}\n", with: "")
+        Fixtures.write(text, "agencies.yaml", in: dir)
+        let found = findings(dir)
+        #expect(found.errors.contains { $0.problem.message.contains("“市财政局” 没有联系方式") && $0.problem.file.hasSuffix("agencies.yaml") && $0.problem.line != nil })
+        #expect(found.errors.contains { $0.problem.message.contains("supervisor “市政府督查室” is not in agencies.yaml") })
+    }
+
+    @Test func overdueOpenWorkIsAWarningNotAnError() {
+        let found = ScheduleSet.load(Fixtures.schedules).check(now: clock.parse("2026-11-26")!)
+        #expect(found.errors.isEmpty)
+        #expect(found.warnings.filter { $0.problem.message.contains("overdue since") }.count == 22)
+        #expect(found.warnings.contains { $0.problem.message.contains("2027") }, "November: next year's holidays are due")
+    }
+
+    @Test func doneItemsAreNotReportedOverdue() {
+        let dir = Fixtures.copyOfSchedules()
+        let path = dir.appendingPathComponent("zhengzhou-2024.yaml").path
+        let text = try! String(contentsOfFile: path, encoding: .utf8)
+            .replacingOccurrences(of: "  - {due: 2022-12-31, text: \"2022年 12月\"}\n", with: "  - {due: 2022-12-31, text: \"2022年 12月\"}\n  status: done\n")
+        Fixtures.write(text, "zhengzhou-2024.yaml", in: dir)
+        let found = findings(dir, now: "2024-06-01")
+        #expect(!found.warnings.contains { $0.problem.item == "22" })
+        #expect(found.errors.isEmpty, "\(found.errors)")
+    }
+
+    @Test func yamlSyntaxErrorsNameTheLine() throws {
+        let dir = Fixtures.copyOfSchedules()
+        Fixtures.write("title: x\nitems:\n  - id: \"1\n    title: y\n", "broken.yaml", in: dir)
+        let e = try #require(findings(dir).errors.first { $0.problem.file.hasSuffix("broken.yaml") })
+        #expect(e.problem.line != nil)
+        #expect(e.problem.message.contains("YAML"))
+    }
+}
+
+/// The command line: exit status 1 and nothing half-written on bad input.
+struct CommandLineTests {
+    let dudao = Fixtures.dudao
+
+    @Test func importOfBadInputExitsOneAndWritesNothing() throws {
+        let dir = Fixtures.scratch()
+        let bad = Fixtures.write("序号\t改革事项\t牵头单位\t完成时间\n1\t任务\t市财政局\t尽快\n", "bad.tsv", in: dir)
+        let out = dir.appendingPathComponent("out.yaml").path
+        let r = try Fixtures.run(dudao, ["import", bad, "-o", out])
+        #expect(r.status == 1)
+        #expect(r.err.contains("bad.tsv:2: 事项 item 1: [完成时间]"))
+        #expect(r.err.contains("“尽快”"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        #expect(Set(leftovers) == ["bad.tsv"], "no temporary file left behind")
+    }
+
+    @Test func importRefusesToOverwriteWithoutForce() throws {
+        let dir = Fixtures.scratch()
+        let out = Fixtures.write("edited by hand\n", "list.yaml", in: dir)
+        let r = try Fixtures.run(dudao, ["import", Fixtures.seed, "-o", out])
+        #expect(r.status == 1)
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == "edited by hand\n")
+        let forced = try Fixtures.run(dudao, ["import", Fixtures.seed, "-o", out, "--force"])
+        #expect(forced.status == 0, "\(forced.err)")
+        #expect(try String(contentsOfFile: out, encoding: .utf8).contains("id: \"23\""))
+    }
+
+    @Test func importJSONToStandardOutput() throws {
+        let r = try Fixtures.run(dudao, ["import", Fixtures.seed, "--format", "json"])
+        #expect(r.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any]
+        #expect((object?["items"] as? [Any])?.count == 23)
+        #expect(r.err.contains("23"))
+    }
+
+    @Test func checkExitsZeroOnWarningsAndOneOnErrors() throws {
+        let ok = try Fixtures.run(dudao, ["check", "--schedules", Fixtures.schedules, "--now", "2026-11-26"])
+        #expect(ok.status == 0, "\(ok.out)")
+        #expect(ok.out.contains("0 个错误 error(s)"))
+        let dir = Fixtures.copyOfSchedules()
+        Fixtures.write("send_time: noon\n", "policy.yaml", in: dir)
+        let bad = try Fixtures.run(dudao, ["check", "--schedules", dir.path])
+        #expect(bad.status == 1)
+        #expect(bad.out.contains("policy.yaml:1:"))
+    }
+
+    @Test func planRefusesBrokenSchedules() throws {
+        let dir = Fixtures.copyOfSchedules()
+        Fixtures.write("send_time: noon\n", "policy.yaml", in: dir)
+        let r = try Fixtures.run(dudao, ["plan", "--schedules", dir.path])
+        #expect(r.status == 1)
+        #expect(r.out.isEmpty)
+        #expect(r.err.contains("policy.yaml:1:"))
+    }
+
+    @Test func planJSONLinesForTheBundledSchedules() throws {
+        let r = try Fixtures.run(dudao, ["plan", "--schedules", Fixtures.schedules, "--now", "2024-12-20", "--until", "2025-01-10", "--format", "json"])
+        #expect(r.status == 0, "\(r.err)")
+        let lines = r.out.split(separator: "\n")
+        #expect(!lines.isEmpty)
+        var keys = Set<String>()
+        for line in lines {
+            let o = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            #expect(keys.insert(o["dedup_key"] as! String).inserted)
+            #expect(["advance", "due", "overdue", "ongoing", "digest"].contains(o["kind"] as! String))
+        }
+        // Item 1 (市市场监管局) is 7 days from due on 12-24.
+        #expect(r.out.contains("\"send_at\":\"2024-12-24T09:00:00+08:00\""))
+    }
+
+    @Test func badNowIsAClearError() throws {
+        let r = try Fixtures.run(dudao, ["plan", "--schedules", Fixtures.schedules, "--now", "tomorrow"])
+        #expect(r.status == 1)
+        #expect(r.err.contains("“tomorrow”"))
+    }
+}
