@@ -2,6 +2,10 @@ import Foundation
 
 /// Groups notices by recipient and send day into messages: one agency hears once per
 /// morning, however many of its items are due.
+///
+/// A counting sort over (send day × agency) buckets: two linear passes, no per-group
+/// arrays, and each notice is stored once — messages refer to it by index. Agencies are
+/// ranked by name first, so bucket order is already the output order.
 public struct DigestGrouping: Sendable {
     /// Escalation levels, to know whom each overdue level copies.
     public let policy: Policy
@@ -13,50 +17,56 @@ public struct DigestGrouping: Sendable {
         self.clock = LocalClock(timeZone: policy.timeZone)
     }
 
-    /// Messages for `notices` about `items`, ordered by send time, then agency name.
-    public func messages(for notices: [Notice], items: [Item]) -> [PlannedMessage] {
-        // Intern agency names so grouping keys are integers.
-        var agencyIndex: [String: Int32] = [:]
-        var agencyNames: [String] = []
-        var leadIndexes = [[Int32]](repeating: [], count: items.count)
+    /// Messages for `notices` about `items`, ordered by send time, then agency name, and
+    /// the index list their `noticeRange`s point into (notice indexes, item order within a message).
+    public func group(_ notices: [Notice], items: [Item]) -> (messages: [PlannedMessage], index: [Int32]) {
+        guard let minDay = notices.lazy.map(\.sendDay).min(), let maxDay = notices.lazy.map(\.sendDay).max() else { return ([], []) }
+
+        // Agencies ranked by name; each item's leads as ranks in one flat array.
+        let names = Array(Set(items.lazy.flatMap(\.lead))).sorted()
+        let rank = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Int32($0)) })
+        var leadStart = [Int32](repeating: 0, count: items.count + 1)
+        var leads: [Int32] = []
         for (i, item) in items.enumerated() {
-            leadIndexes[i] = item.lead.map { name in
-                if let k = agencyIndex[name] { return k }
-                let k = Int32(agencyNames.count)
-                agencyIndex[name] = k
-                agencyNames.append(name)
-                return k
+            leads += item.lead.map { rank[$0]! }
+            leadStart[i + 1] = Int32(leads.count)
+        }
+
+        // Pass 1: count per bucket; pass 2: place notice indexes.
+        let agencyCount = names.count
+        let bucketCount = (minDay.days(until: maxDay) + 1) * agencyCount
+        var start = [Int](repeating: 0, count: bucketCount + 1)
+        func bucket(_ n: Notice, _ lead: Int32) -> Int { minDay.days(until: n.sendDay) * agencyCount + Int(lead) }
+        for n in notices {
+            for l in leadStart[Int(n.item)]..<leadStart[Int(n.item) + 1] { start[bucket(n, leads[Int(l)]) + 1] += 1 }
+        }
+        for b in 0..<bucketCount { start[b + 1] += start[b] }
+        var index = [Int32](repeating: 0, count: start[bucketCount])
+        var fill = start
+        for (k, n) in notices.enumerated() {
+            for l in leadStart[Int(n.item)]..<leadStart[Int(n.item) + 1] {
+                let b = bucket(n, leads[Int(l)])
+                index[fill[b]] = Int32(k)
+                fill[b] += 1
             }
         }
 
-        var groupOf: [Int64: Int] = [:]
-        var groups: [(day: CivilDate, agency: Int32, notices: [Notice])] = []
-        for notice in notices {
-            for agency in leadIndexes[Int(notice.item)] {
-                let key = Int64(notice.sendDay.dayNumber) << 32 | Int64(agency)
-                if let g = groupOf[key] {
-                    groups[g].notices.append(notice)
-                } else {
-                    groupOf[key] = groups.count
-                    groups.append((notice.sendDay, agency, [notice]))
-                }
-            }
-        }
-        groups.sort { a, b in
-            a.day != b.day ? a.day < b.day : agencyNames[Int(a.agency)] < agencyNames[Int(b.agency)]
-        }
-
+        // One message per non-empty bucket.
         let levels = Dictionary(policy.overdue.map { ($0.level, $0) }, uniquingKeysWith: { a, _ in a })
-        var sendInstants: [CivilDate: Date] = [:]
-        return groups.map { group in
-            let agency = agencyNames[Int(group.agency)]
-            var kind = group.notices[0].rule.kind
+        var messages: [PlannedMessage] = []
+        var sendAt: (day: CivilDate, at: Date)? = nil
+        for b in 0..<bucketCount where start[b] < start[b + 1] {
+            let day = minDay.adding(days: b / agencyCount)
+            let agency = names[b % agencyCount]
+            let range = start[b]..<start[b + 1]
+            var kind = notices[Int(index[range.lowerBound])].rule.kind
             var level = 0
             var ccSupervisor = false
             var ccLeadership = false
-            for n in group.notices {
-                if n.rule.kind != kind { kind = .digest }
-                if case .overdue(let l) = n.rule {
+            for k in range {
+                let rule = notices[Int(index[k])].rule
+                if rule.kind != kind { kind = .digest }
+                if case .overdue(let l) = rule {
                     level = max(level, l)
                     ccSupervisor = ccSupervisor || (levels[l]?.ccSupervisor ?? false)
                     ccLeadership = ccLeadership || (levels[l]?.ccLeadership ?? false)
@@ -65,15 +75,10 @@ public struct DigestGrouping: Sendable {
             var cc: [Recipient] = []
             if ccLeadership { cc.append(Recipient(agency: agency, role: .leadership)) }
             if ccSupervisor, let office = policy.supervisor, office != agency { cc.append(Recipient(agency: office)) }
-            let sendAt: Date
-            if let cached = sendInstants[group.day] {
-                sendAt = cached
-            } else {
-                sendAt = clock.instant(group.day, at: policy.sendTime.seconds)
-                sendInstants[group.day] = sendAt
-            }
-            return PlannedMessage(sendDay: group.day, sendAt: sendAt, kind: kind, level: level,
-                                  to: Recipient(agency: agency), cc: cc, notices: group.notices)
+            if sendAt?.day != day { sendAt = (day, clock.instant(day, at: policy.sendTime.seconds)) }
+            messages.append(PlannedMessage(sendDay: day, sendAt: sendAt!.at, kind: kind, level: level,
+                                           to: Recipient(agency: agency), cc: cc, noticeRange: range))
         }
+        return (messages, index)
     }
 }

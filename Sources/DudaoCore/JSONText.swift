@@ -44,6 +44,11 @@ public enum JSONValue: Hashable, Sendable {
     /// Appends `s` as a JSON string literal.
     static func quote(_ s: String, into out: inout String) {
         out += "\""
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) {
+            out += s   // nothing to escape (0xE2 starts U+2028/U+2029, checked the slow way)
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

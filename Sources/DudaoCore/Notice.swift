@@ -1,7 +1,8 @@
 /// One reminder about one milestone of one item, before it is addressed and grouped.
 ///
 /// Its dedup key — item, milestone, rule and the nominal occurrence day — is what makes a
-/// reminder "the same" across replans, restarts and calendar edits.
+/// reminder "the same" across replans, restarts and calendar edits. Stored in 20 bytes:
+/// a year's plan for 100,000 items holds millions of these.
 public struct Notice: Hashable, Sendable {
     /// Why the notice exists.
     public enum Rule: Hashable, Sendable {
@@ -36,25 +37,44 @@ public struct Notice: Hashable, Sendable {
     }
 
     /// Index of the item in the planned list.
-    public var item: Int32
-    /// Index of the milestone; -1 for an ongoing item's progress request.
-    public var milestone: Int32
-    /// The rule that produced it.
-    public var rule: Rule
-    /// The nominal day before workday shifting; part of the dedup key.
-    public var occurrence: CivilDate
+    public let item: Int32
     /// The workday it is sent on.
-    public var sendDay: CivilDate
+    public let sendDay: CivilDate
     /// The due date it is about (after any extension); the month's end for progress requests.
-    public var due: CivilDate
+    public let due: CivilDate
+    private let occurrenceOffset: Int32
+    private let milestoneIndex: Int16
+    private let kind: UInt8
+    private let level: UInt8
 
-    /// A notice from its parts.
+    /// A notice from its parts. `occurrence` is the nominal day before workday shifting.
     public init(item: Int32, milestone: Int32, rule: Rule, occurrence: CivilDate, sendDay: CivilDate, due: CivilDate) {
         self.item = item
-        self.milestone = milestone
-        self.rule = rule
-        self.occurrence = occurrence
         self.sendDay = sendDay
         self.due = due
+        self.occurrenceOffset = occurrence.dayNumber - due.dayNumber
+        self.milestoneIndex = Int16(clamping: milestone)
+        switch rule {
+        case .advance: (kind, level) = (0, 0)
+        case .due: (kind, level) = (1, 0)
+        case .overdue(let l): (kind, level) = (2, UInt8(clamping: l))
+        case .progress: (kind, level) = (3, 0)
+        }
+    }
+
+    /// Index of the milestone; -1 for an ongoing item's progress request.
+    public var milestone: Int32 { Int32(milestoneIndex) }
+
+    /// The nominal day before workday shifting; part of the dedup key.
+    public var occurrence: CivilDate { CivilDate(dayNumber: due.dayNumber + occurrenceOffset) }
+
+    /// The rule that produced it.
+    public var rule: Rule {
+        switch kind {
+        case 0: .advance(days: Int(-occurrenceOffset))
+        case 1: .due
+        case 2: .overdue(level: Int(level))
+        default: .progress
+        }
     }
 }

@@ -4,26 +4,45 @@ import Foundation
 extension Plan {
     /// One JSON object per message — the contract of `dudao plan --format json`:
     /// `send_at`, `kind`, `level`, `items`, `to`, `cc`, `dedup_key`, `notices`.
-    public func jsonLines() -> [String] {
-        messages.map { m in
-            JSONValue.object([
-                ("send_at", .string(clock.iso8601(m.sendAt))),
-                ("kind", .string(m.kind.rawValue)),
-                ("level", .int(m.level)),
-                ("items", .strings(itemIDs(m))),
-                ("to", .strings([m.to.description])),
-                ("cc", .strings(m.cc.map(\.description))),
-                ("dedup_key", .string(messageKey(m))),
-                ("notices", .array(m.notices.map { n in
-                    .object([
-                        ("key", .string(dedupKey(n))),
-                        ("item", .string(items[Int(n.item)].id)),
-                        ("rule", .string(n.rule.name)),
-                        ("due", .string(n.due.iso)),
-                    ])
-                })),
-            ]).text
+    /// Written straight into text (no intermediate tree): a year of a large list is
+    /// hundreds of megabytes.
+    public func writeJSONLines(_ emit: (String) -> Void) {
+        var dayText: [CivilDate: String] = [:]
+        for m in messages {
+            var line = "{\"send_at\":"
+            JSONValue.quote(clock.iso8601(m.sendAt), into: &line)
+            line += ",\"kind\":\"\(m.kind.rawValue)\",\"level\":\(m.level),\"items\":"
+            line += JSONValue.strings(itemIDs(m)).text
+            line += ",\"to\":"
+            line += JSONValue.strings([m.to.description]).text
+            line += ",\"cc\":"
+            line += JSONValue.strings(m.cc.map(\.description)).text
+            line += ",\"dedup_key\":"
+            JSONValue.quote(messageKey(m), into: &line)
+            line += ",\"notices\":["
+            var first = true
+            for n in notices(in: m) {
+                if !first { line += "," }
+                first = false
+                let id = items[Int(n.item)].id
+                let due = dayText[n.due] ?? { let t = n.due.iso; dayText[n.due] = t; return t }()
+                let occurrence = dayText[n.occurrence] ?? { let t = n.occurrence.iso; dayText[n.occurrence] = t; return t }()
+                line += "{\"key\":"
+                JSONValue.quote(Self.dedupKey(id: id, n, occurrence: occurrence), into: &line)
+                line += ",\"item\":"
+                JSONValue.quote(id, into: &line)
+                line += ",\"rule\":\"" + n.rule.name + "\",\"due\":\"" + due + "\"}"
+            }
+            line += "]}"
+            emit(line)
         }
+    }
+
+    /// The JSON lines as an array (see `writeJSONLines`).
+    public func jsonLines() -> [String] {
+        var lines: [String] = []
+        writeJSONLines { lines.append($0) }
+        return lines
     }
 
     /// 发送时间 / 类型 / 级别 / 收件 / 抄送 / 事项, aligned by display width.
@@ -33,7 +52,7 @@ extension Plan {
         ]
         var table = TextTable(header: ["发送时间", "类型", "级别", "收件单位", "抄送", "事项"])
         for m in messages {
-            let items = m.notices.map { n -> String in
+            let items = notices(in: m).map { n -> String in
                 let id = self.items[Int(n.item)].id
                 switch n.rule {
                 case .advance: return "\(id)(余\(m.sendDay.days(until: n.due))天)"

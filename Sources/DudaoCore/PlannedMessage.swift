@@ -1,6 +1,7 @@
 import Foundation
 
 /// One message to one agency at one send time: a digest of every notice it is due then.
+/// Its notices are read through `Plan.notices(in:)`; the message holds only their range.
 public struct PlannedMessage: Hashable, Sendable {
     /// What the message is about; `digest` when it mixes kinds.
     public enum Kind: String, Hashable, Sendable, CaseIterable {
@@ -19,18 +20,18 @@ public struct PlannedMessage: Hashable, Sendable {
     public var to: Recipient
     /// Supervising office and leadership, as the escalation level asks.
     public var cc: [Recipient]
-    /// The notices it carries, in item order.
-    public var notices: [Notice]
+    /// Where its notices sit in the plan's grouped index.
+    public var noticeRange: Range<Int>
 
     /// A message from its parts.
-    public init(sendDay: CivilDate, sendAt: Date, kind: Kind, level: Int, to: Recipient, cc: [Recipient], notices: [Notice]) {
+    public init(sendDay: CivilDate, sendAt: Date, kind: Kind, level: Int, to: Recipient, cc: [Recipient], noticeRange: Range<Int>) {
         self.sendDay = sendDay
         self.sendAt = sendAt
         self.kind = kind
         self.level = level
         self.to = to
         self.cc = cc
-        self.notices = notices
+        self.noticeRange = noticeRange
     }
 }
 

@@ -35,9 +35,16 @@ struct PlanCommand: ParsableCommand {
         let plan = Plan(items: set.items, policy: set.policy, calendar: set.calendar, from: from, until: to)
         switch format {
         case .json:
-            var out = ""
-            for line in plan.jsonLines() { out += line + "\n" }
-            FileHandle.standardOutput.write(Data(out.utf8))
+            var buffer = ""
+            plan.writeJSONLines { line in
+                buffer += line
+                buffer += "\n"
+                if buffer.utf8.count > 1 << 16 {
+                    FileHandle.standardOutput.write(Data(buffer.utf8))
+                    buffer = ""
+                }
+            }
+            FileHandle.standardOutput.write(Data(buffer.utf8))
         case .table:
             print("计划 plan \(clock.iso8601(from)) → \(clock.iso8601(to)): \(plan.messages.count) 条消息 messages")
             if !plan.messages.isEmpty { print(plan.table()) }

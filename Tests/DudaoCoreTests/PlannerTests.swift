@@ -172,7 +172,7 @@ struct DigestGroupingTests {
         var messageKeys = Set<String>()
         for m in plan.messages {
             #expect(messageKeys.insert(plan.messageKey(m)).inserted)
-            for n in m.notices {
+            for n in plan.notices(in: m) {
                 #expect(seen.insert(m.to.agency + "|" + plan.dedupKey(n)).inserted, "\(plan.dedupKey(n)) twice to \(m.to)")
             }
         }
