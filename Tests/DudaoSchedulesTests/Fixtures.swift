@@ -4,8 +4,8 @@ import Foundation
 enum Fixtures {
     /// The repository root (three levels above this file).
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    /// The real seed list, imported as it is.
-    static let seed = root.appendingPathComponent("../shared/seeds/000_248a791eb898ee58.txt").standardizedFileURL.path
+    /// The real seed list, a byte-for-byte copy of shared/seeds/, imported as it is.
+    static let seed = root.appendingPathComponent("Tests/Fixtures/000_248a791eb898ee58.txt").path
     /// The bundled Schedules folder.
     static let schedules = root.appendingPathComponent("Schedules").path
 

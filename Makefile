@@ -1,0 +1,40 @@
+# Dudao (督办). `make run` and `make test` install what a fresh Debian machine lacks,
+# checking first so they stay fast when everything is there.
+
+SWIFT     ?= swift
+SCHEDULES ?= Schedules
+DUDAO     := .build/debug/dudao
+SUDO      := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: deps build run test bench schedules clean
+
+## deps: tools the build and tests use (Swift itself cannot come from apt: see README).
+deps:
+	@command -v $(SWIFT) >/dev/null 2>&1 || { echo "error: no Swift 6 toolchain on PATH; install it from swift.org (see README)"; exit 1; }
+	@command -v iconv >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libc-bin; }
+
+build: deps
+	$(SWIFT) build --product dudao
+
+## run: build, check the bundled Schedules, and show the next 30 days' plan.
+run: build
+	$(DUDAO) check --schedules $(SCHEDULES)
+	@echo
+	$(DUDAO) plan --schedules $(SCHEDULES)
+
+## test: every test (Swift Testing), including the command line end to end.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## bench: plan 100,000 generated items over one year in a release build.
+bench: deps
+	$(SWIFT) build -c release --product DudaoBench
+	.build/release/DudaoBench
+
+## schedules: re-import the seed list into Schedules/ (overwrites hand edits).
+schedules: build
+	$(DUDAO) import Tests/Fixtures/000_248a791eb898ee58.txt -o $(SCHEDULES)/zhengzhou-2024.yaml --force
+
+clean:
+	rm -rf .build
