@@ -39,6 +39,12 @@ extension ScheduleSet {
             }
         }
 
+        for agency in agencies.agencies where !agency.isGroup && !agency.contacts.contains(where: \.isReachable) {
+            if !reported.contains("contact:" + agency.name) {
+                diag.warning(agenciesPath, line: agencies.lines[agency.name], "“\(agency.name)” 没有联系方式 has no contact with an email or chat")
+            }
+        }
+
         // The supervising office.
         let wantsSupervisor = policy.overdue.contains { $0.ccSupervisor }
         if let office = policy.supervisor {
