@@ -8,10 +8,16 @@ SUDO      := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 .PHONY: deps build run test bench schedules clean
 
+# pip into the active Python; Debian's own Python refuses plain pip (PEP 668), so fall
+# back to its flag, then to the Debian package.
+PIP_INSTALL = python3 -m pip install -q $(1) 2>/dev/null || python3 -m pip install -q --break-system-packages $(1) 2>/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(2); }
+
 ## deps: tools the build and tests use (Swift itself cannot come from apt: see README).
 deps:
 	@command -v $(SWIFT) >/dev/null 2>&1 || { echo "error: no Swift 6 toolchain on PATH; install it from swift.org (see README)"; exit 1; }
 	@command -v iconv >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libc-bin; }
+	@command -v python3 >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3 python3-pip; }
+	@python3 -c 'import icalendar' 2>/dev/null || { $(call PIP_INSTALL,icalendar,python3-icalendar); }
 
 build: deps
 	$(SWIFT) build --product dudao

@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Pure domain: items, deadlines and their grammar, working days, policy, planner. Foundation only.
@@ -21,11 +22,16 @@ let package = Package(
             name: "DudaoSchedules",
             dependencies: ["DudaoCore", .product(name: "Yams", package: "Yams")]
         ),
+        // Messages: Mustache templates, MIME email (RFC 5322/2047/2045), chat payloads, .ics.
+        .target(
+            name: "DudaoMessages",
+            dependencies: ["DudaoCore", .product(name: "Mustache", package: "swift-mustache")]
+        ),
         // The command line: thin ArgumentParser commands over the library.
         .executableTarget(
             name: "dudao",
             dependencies: [
-                "DudaoCore", "DudaoSchedules",
+                "DudaoCore", "DudaoSchedules", "DudaoMessages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -34,6 +40,7 @@ let package = Package(
         .executableTarget(name: "DudaoBench", dependencies: ["DudaoCore"]),
         .testTarget(name: "DudaoCoreTests", dependencies: ["DudaoCore"]),
         .testTarget(name: "DudaoSchedulesTests", dependencies: ["DudaoCore", "DudaoSchedules"]),
+        .testTarget(name: "DudaoMessagesTests", dependencies: ["DudaoCore", "DudaoMessages"]),
     ],
     swiftLanguageModes: [.v6]
 )

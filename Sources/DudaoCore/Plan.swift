@@ -23,6 +23,14 @@ public struct Plan: Sendable {
         self.clock = planner.clock
     }
 
+    /// A plan of exactly `notices`, grouped into messages (for previews and tests).
+    public init(items: [Item], notices: [Notice], policy: Policy) {
+        (messages, index) = DigestGrouping(policy: policy).group(notices, items: items)
+        self.items = items
+        self.notices = notices
+        self.clock = LocalClock(timeZone: policy.timeZone)
+    }
+
     /// The notices a message carries, in item order.
     public func notices(in m: PlannedMessage) -> LazyMapSequence<ArraySlice<Int32>, Notice> {
         index[m.noticeRange].lazy.map { self.notices[Int($0)] }

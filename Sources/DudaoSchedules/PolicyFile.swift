@@ -5,13 +5,33 @@ import Yams
 /// `Schedules/policy.yaml`: when to remind and escalate. Every key is optional and
 /// defaults to DESIGN.md's policy; unknown keys and bad values are errors with their line.
 public enum PolicyFile {
-    static let keys = ["timezone", "send_time", "supervisor", "advance_days", "due_day", "overdue", "ongoing", "catch_up"]
+    static let keys = ["timezone", "send_time", "supervisor", "advance_days", "due_day", "overdue", "ongoing", "catch_up",
+                       "templates_dir", "attach_calendar", "report_to"]
 
-    /// Reads the policy; `nil` only when the file is unreadable (defaults are used by callers).
+    /// How messages look, beside when they are sent.
+    public struct MessageSettings: Hashable, Sendable {
+        /// Template folder; relative paths are taken from the working directory.
+        public var templatesDirectory = "Templates"
+        /// Attach an `.ics` with the deadline to emails.
+        public var attachCalendar = false
+        /// Where agencies report progress, shown in every message.
+        public var reportTo: String?
+    }
+
+    /// Reads the policy; defaults for anything absent or wrong (wrong values are also in `diag`).
     public static func read(_ path: String, into diag: inout Diagnostics) -> Policy {
+        readAll(path, into: &diag).policy
+    }
+
+    /// Reads the policy and the message settings.
+    public static func readAll(_ path: String, into diag: inout Diagnostics) -> (policy: Policy, messages: MessageSettings) {
         var policy = Policy.default
-        guard let doc = YAMLDocument.read(path, into: &diag), let top = doc.rootMap(into: &diag) else { return policy }
+        var messages = MessageSettings()
+        guard let doc = YAMLDocument.read(path, into: &diag), let top = doc.rootMap(into: &diag) else { return (policy, messages) }
         top.checkKeys(keys, into: &diag)
+        if let t = top.string("templates_dir", into: &diag) { messages.templatesDirectory = t }
+        if let a = top.bool("attach_calendar", into: &diag) { messages.attachCalendar = a }
+        messages.reportTo = top.string("report_to", into: &diag)
 
         if let tz = top.string("timezone", into: &diag) {
             if let zone = TimeZone(identifier: tz) { policy.timeZone = zone }
@@ -52,7 +72,7 @@ public enum PolicyFile {
             if let s = duration(c) { policy.catchUpSeconds = s }
             else { diag.error(path, line: top.line("catch_up"), "catch_up 应为时长 must be a duration like 3d, 12h or 30m, not “\(c)”") }
         }
-        return policy
+        return (policy, messages)
     }
 
     private static func readLevels(_ nodes: [Node], file: String, into diag: inout Diagnostics) -> [EscalationLevel] {

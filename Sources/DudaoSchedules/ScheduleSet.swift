@@ -27,6 +27,8 @@ public struct ScheduleSet: Sendable {
     public var agencies = AgencyDirectory()
     /// The reminder policy (defaults when policy.yaml is absent).
     public var policy = Policy.default
+    /// Templates folder, calendar attachment, report address (from policy.yaml).
+    public var messages = PolicyFile.MessageSettings()
     /// Official working days.
     public var calendar = WorkCalendar.weekdaysOnly
     /// Findings made while loading: syntax, types, unparsable deadlines, unknown keys.
@@ -57,7 +59,7 @@ public struct ScheduleSet: Sendable {
             diag.error(set.agenciesPath, "缺少单位通讯录 missing agencies.yaml: nobody can be reminded")
         }
         if FileManager.default.fileExists(atPath: set.policyPath) {
-            set.policy = PolicyFile.read(set.policyPath, into: &diag)
+            (set.policy, set.messages) = PolicyFile.readAll(set.policyPath, into: &diag)
         }
         if FileManager.default.fileExists(atPath: set.calendarPath) {
             set.calendar = CalendarFile.read(directory: set.calendarPath, into: &diag)

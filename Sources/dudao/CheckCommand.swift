@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import DudaoCore
 import DudaoSchedules
+import DudaoMessages
 
 /// `dudao check`: validate everything; each finding names file, line and item.
 struct CheckCommand: ParsableCommand {
@@ -21,7 +22,10 @@ struct CheckCommand: ParsableCommand {
         let at = try InstantArgument.parse(now, option: "--now", clock: clock, default: Date())
         let findings = set.check(now: at)
         for d in findings.list { print(d.description) }
-        let e = findings.errors.count, w = findings.warnings.count
+        var templateProblems: [TemplateProblem] = []
+        do { _ = try TemplateSet(directory: set.messages.templatesDirectory) } catch { templateProblems = error.problems }
+        for p in templateProblems { print("错误 error: \(p)") }
+        let e = findings.errors.count + templateProblems.count, w = findings.warnings.count
         print("\(set.items.count) 项 items in \(set.listTitles.count) list(s); \(e) 个错误 error(s), \(w) 个警告 warning(s)")
         if e > 0 { throw ExitCode(1) }
     }

@@ -1,0 +1,48 @@
+import DudaoCore
+
+/// A message rendered from templates: what email and chat transports send.
+public struct RenderedMessage: Hashable, Sendable {
+    /// One line, white space folded.
+    public var subject: String
+    /// Plain-text body.
+    public var text: String
+    /// HTML body; item text escaped.
+    public var html: String
+    /// Markdown for chat robots.
+    public var markdown: String
+    /// The template folder used (`advance`, `digest`…).
+    public var template: String
+}
+
+/// Renders planned messages with a `TemplateSet`.
+public struct MessageRenderer: Sendable {
+    /// The templates.
+    public let templates: TemplateSet
+    /// The values builder.
+    public let context: MessageContext
+
+    /// A renderer.
+    public init(templates: TemplateSet, context: MessageContext) {
+        self.templates = templates
+        self.context = context
+    }
+
+    /// Renders one message of `plan`.
+    public func render(_ message: PlannedMessage, in plan: Plan) -> RenderedMessage {
+        let name = MessageContext.templateName(for: message)
+        let values = context.values(for: message, in: plan)
+        func part(_ p: String) -> String { templates.render(name, p, values) ?? "" }
+        let subject = part("subject").split(whereSeparator: { $0.isNewline || $0 == "\t" }).joined(separator: " ")
+            .trimmingCharacters(in: " ")
+        return RenderedMessage(subject: subject, text: part("text"), html: part("html"), markdown: part("markdown"), template: name)
+    }
+}
+
+extension String {
+    func trimmingCharacters(in ch: Character) -> String {
+        var s = Substring(self)
+        while s.first == ch { s = s.dropFirst() }
+        while s.last == ch { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import DudaoCore
+import DudaoMessages
+import DudaoSchedules
+
+/// `dudao render`: previews exactly what would be sent for some items.
+struct RenderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "预览消息 Preview the message(s) that would be sent about some items."
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case eml, text, markdown, json }
+
+    @OptionGroup var schedulesOption: SchedulesOption
+
+    @Option(help: "advance, due, overdue, ongoing or digest (each item's own rule at --now).")
+    var kind: MessagePreview.Kind
+
+    @Option(help: "Escalation level for --kind overdue.")
+    var level: Int = 1
+
+    @Option(help: "Item ids, comma-separated (e.g. 1,3).")
+    var items: String
+
+    @Option(help: "Send time to render for (ISO 8601); default: now.")
+    var now: String?
+
+    @Option(help: "eml (the email as sent), text, markdown (chat) or json (all parts).")
+    var format: Format = .eml
+
+    @Option(help: "Template folder; default: templates_dir in policy.yaml, else Templates.")
+    var templates: String?
+
+    func run() throws {
+        let set = try schedulesOption.loadOrExit()
+        let clock = LocalClock(timeZone: set.policy.timeZone)
+        let at = try InstantArgument.parse(now, option: "--now", clock: clock, default: Date())
+        let templateSet = try TemplateLoading.load(templates ?? set.messages.templatesDirectory)
+        let ids = items.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let plan: Plan
+        do {
+            plan = try MessagePreview.plan(items: set.items, ids: ids, kind: kind, level: level, day: clock.day(of: at), policy: set.policy)
+        } catch {
+            Output.error("错误 error: \(error)")
+            throw ExitCode(1)
+        }
+        let renderer = MessageRenderer(templates: templateSet, context: MessageContext(office: set.policy.supervisor, reportTo: set.messages.reportTo))
+        let composer = EmailComposer(from: Senders.office(set), agencies: set.agencies.agencies, attachCalendar: set.messages.attachCalendar)
+        for (i, message) in plan.messages.enumerated() {
+            let rendered = renderer.render(message, in: plan)
+            if i > 0 { print(format == .json ? "" : "\n" + String(repeating: "=", count: 72) + "\n") }
+            switch format {
+            case .text: print("Subject: \(rendered.subject)\n\n\(rendered.text)", terminator: "")
+            case .markdown: print(rendered.markdown, terminator: "")
+            case .json:
+                print(JSONValue.object([
+                    ("to", .string(message.to.description)), ("cc", .strings(message.cc.map(\.description))),
+                    ("send_at", .string(plan.clock.iso8601(message.sendAt))), ("template", .string(rendered.template)),
+                    ("subject", .string(rendered.subject)), ("text", .string(rendered.text)),
+                    ("html", .string(rendered.html)), ("markdown", .string(rendered.markdown)),
+                ]).text, terminator: "")
+            case .eml:
+                guard let email = composer.email(for: message, rendered: rendered, in: plan) else {
+                    Output.error("错误 error: “\(message.to.agency)” 没有邮箱联系人 has no email contact in agencies.yaml")
+                    throw ExitCode(1)
+                }
+                do { FileHandle.standardOutput.write(Data(try email.rfc5322().utf8)) } catch {
+                    Output.error("错误 error: \(error)")
+                    throw ExitCode(1)
+                }
+            }
+        }
+    }
+}
+
+extension MessagePreview.Kind: ExpressibleByArgument {}
+
+/// Loading templates with errors printed the CLI way.
+enum TemplateLoading {
+    static func load(_ directory: String) throws -> TemplateSet {
+        do { return try TemplateSet(directory: directory) } catch {
+            for p in error.problems { Output.error("错误 error: \(p)") }
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// Who messages come from.
+enum Senders {
+    /// The supervising office's first email contact, or a placeholder on the reserved `.invalid` domain.
+    static func office(_ set: ScheduleSet) -> Mailbox {
+        if let name = set.policy.supervisor, let agency = set.agencies.agency(named: name),
+           let email = agency.contacts.first(where: { $0.email != nil })?.email {
+            return Mailbox(name: agency.name, address: email)
+        }
+        return Mailbox(name: "督办系统", address: "dudao@localhost.invalid")
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+@testable import DudaoCore
+@testable import DudaoMessages
+
+struct TemplateTests {
+    @Test func bundledTemplatesLoad() throws {
+        _ = try TemplateSet(directory: Support.templates)
+    }
+
+    @Test(arguments: [
+        (MessagePreview.Kind.advance, 1, "advance", "【督办提醒】“允许对食品自动制售设备等新业态发放食品经营许可”距完成时限还有7天", "2024-12-24"),
+        (.due, 1, "due", "【督办提醒】“允许对食品自动制售设备等新业态发放食品经营许可”今日到期", "2024-12-31"),
+        (.overdue, 1, "overdue-1", "【逾期督办】“允许对食品自动制售设备等新业态发放食品经营许可”已逾期2天", "2025-01-02"),
+        (.overdue, 2, "overdue-2", "【逾期督办·二级】“允许对食品自动制售设备等新业态发放食品经营许可”已逾期36天，请分管领导督促落实", "2025-02-05"),
+        (.ongoing, 1, "ongoing", "【进展调度】请报送“允许对食品自动制售设备等新业态发放食品经营许可”本月工作进展", "2024-12-31"),
+    ])
+    func eachKindRendersItsWording(_ kind: MessagePreview.Kind, _ level: Int, _ template: String, _ subject: String, _ day: String) throws {
+        let plan = Support.plan([Support.item("1")], kind, level: level, day: day)
+        let rendered = try Support.renderer().render(plan.messages[0], in: plan)
+        #expect(rendered.template == template)
+        #expect(rendered.subject == subject)
+        for part in [rendered.text, rendered.html, rendered.markdown] {
+            #expect(part.contains("事项1"))
+            #expect(part.contains("允许对食品自动制售设备等新业态发放食品经营许可"))
+            #expect(part.contains("2024年12月31日"), "the deadline as a date")
+        }
+        #expect(rendered.text.contains("2024年 12月"), "the deadline as written")
+        #expect(rendered.text.contains("配合单位：市金融局等"))
+        #expect(rendered.text.contains("1. 出台指导意见。"))
+        #expect(rendered.text.contains("duchashi@zhengzhou.example"), "how to report progress")
+        #expect(rendered.html.hasPrefix("<!DOCTYPE html>"))
+    }
+
+    @Test func digestListsEveryItem() throws {
+        let items = [Support.item("1"), Support.item("3", title: "进一步探索完善知识产权市场化定价和交易机制"), Support.item("9", due: "2023-12-31")]
+        let plan = Support.plan(items, .digest, level: 2)
+        let rendered = try Support.renderer().render(plan.messages[0], in: plan)
+        #expect(rendered.template == "digest")
+        #expect(rendered.subject == "【督办提醒】市市场监管局共有3项事项需关注（含逾期事项）")
+        #expect(rendered.text.contains("【事项3】进一步探索完善知识产权市场化定价和交易机制"))
+        #expect(rendered.text.contains("已逾期359天"))
+        #expect(rendered.text.contains("距完成时限还有7天"))
+        #expect(rendered.text.contains("（并分管领导）"))
+    }
+
+    @Test func htmlEscapesItemTextAndTextDoesNot() throws {
+        let evil = Support.item("1", title: "<script>alert(1)</script> & “引号”", measures: ["<b>粗</b>"])
+        let plan = Support.plan([evil], .advance)
+        let rendered = try Support.renderer().render(plan.messages[0], in: plan)
+        #expect(!rendered.html.contains("<script>"))
+        #expect(rendered.html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp;"))
+        #expect(!rendered.html.contains("<b>粗</b>"))
+        #expect(rendered.text.contains("<script>alert(1)</script> & “引号”"))
+        #expect(rendered.subject.contains("<script>"), "subjects are text, encoded by MIME")
+    }
+
+    @Test func syntaxErrorNamesFileAndLine() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dudao-tpl-\(UUID().uuidString)")
+        try FileManager.default.copyItem(atPath: Support.templates, toPath: dir.path)
+        try Data("{{agency}}：\n\n第二行\n{{#items}}未闭合的区段\n".utf8).write(to: dir.appendingPathComponent("advance/text.mustache"))
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("due/markdown.mustache"))
+        #expect {
+            try TemplateSet(directory: dir.path)
+        } throws: { error in
+            guard let f = error as? TemplateFailure else { return false }
+            let broken = f.problems.first { $0.file.hasSuffix("advance/text.mustache") }
+            let missing = f.problems.first { $0.message.contains("due/markdown.mustache") }
+            return broken?.line != nil && broken!.message.contains("syntax") && missing != nil
+        }
+    }
+
+    @Test func renderedEmailParsesInPython() throws {
+        let plan = Support.plan([Support.item("1")], .overdue, level: 2, day: "2025-02-05")
+        let message = plan.messages[0]
+        let rendered = try Support.renderer().render(message, in: plan)
+        let composer = EmailComposer(from: Mailbox(name: "市政府督查室", address: "duchashi@zhengzhou.example"),
+                                     agencies: Support.agencies, attachCalendar: true)
+        let email = try #require(composer.email(for: message, rendered: rendered, in: plan))
+        let parsed = try Support.parseWithPython(try email.rfc5322())
+        #expect(parsed["subject"] as? String == rendered.subject)
+        #expect(parsed["to"] as? [[String]] == [["市市场监管局 联络员", "scjgj@zhengzhou.example"]])
+        #expect(parsed["cc"] as? [[String]] == [["市市场监管局 分管领导", "scjgj-leader@zhengzhou.example"],
+                                                ["市政府督查室 联络员", "duchashi@zhengzhou.example"]])
+        #expect(parsed["text"] as? String == rendered.text)
+        #expect(parsed["html"] as? String == rendered.html)
+        #expect(parsed["calendar_due"] as? String == "2024-12-31")
+        #expect(parsed["all_crlf"] as? Bool == true)
+    }
+}
