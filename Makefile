@@ -18,6 +18,9 @@ deps:
 	@command -v iconv >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libc-bin; }
 	@command -v python3 >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3 python3-pip; }
 	@python3 -c 'import icalendar' 2>/dev/null || { $(call PIP_INSTALL,icalendar,python3-icalendar); }
+	@python3 -c 'import aiosmtpd' 2>/dev/null || { $(call PIP_INSTALL,aiosmtpd,python3-aiosmtpd); }
+	@dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libcurl4-openssl-dev; }
+	@command -v openssl >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq openssl; }
 
 build: deps
 	$(SWIFT) build --product dudao
@@ -28,10 +31,11 @@ run: build
 	@echo
 	$(DUDAO) plan --schedules $(SCHEDULES)
 
-## test: every test (Swift Testing), including the command line end to end.
+## test: every test (Swift Testing), including the command line end to end, with a real
+## SMTP server (aiosmtpd) and a signature-checking webhook server on 127.0.0.1.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	Tests/Servers/with-servers.sh $(SWIFT) test --skip-build
 
 ## bench: plan 100,000 generated items over one year in a release build.
 bench: deps

@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Pure domain: items, deadlines and their grammar, working days, policy, planner. Foundation only.
@@ -27,11 +28,18 @@ let package = Package(
             name: "DudaoMessages",
             dependencies: ["DudaoCore", .product(name: "Mustache", package: "swift-mustache")]
         ),
+        // libcurl, with typed shims for its variadic setopt/getinfo.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Delivery: SMTP(S) and chat-robot webhooks over libcurl, outcome classification, rate limits.
+        .target(
+            name: "DudaoDelivery",
+            dependencies: ["DudaoCore", "DudaoMessages", "CCurl", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // The command line: thin ArgumentParser commands over the library.
         .executableTarget(
             name: "dudao",
             dependencies: [
-                "DudaoCore", "DudaoSchedules", "DudaoMessages",
+                "DudaoCore", "DudaoSchedules", "DudaoMessages", "DudaoDelivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -41,6 +49,7 @@ let package = Package(
         .testTarget(name: "DudaoCoreTests", dependencies: ["DudaoCore"]),
         .testTarget(name: "DudaoSchedulesTests", dependencies: ["DudaoCore", "DudaoSchedules"]),
         .testTarget(name: "DudaoMessagesTests", dependencies: ["DudaoCore", "DudaoMessages"]),
+        .testTarget(name: "DudaoDeliveryTests", dependencies: ["DudaoCore", "DudaoMessages", "DudaoDelivery"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,78 @@
+import Foundation
+
+/// A password or webhook secret, read from the environment, a file, or a systemd
+/// credential (`$CREDENTIALS_DIRECTORY/NAME`, from `LoadCredential=`) — never from the
+/// schedule files. It prints as `***` everywhere, so it cannot leak into logs or errors.
+public struct Secret: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// Where a secret comes from.
+    public enum Source: Hashable, Sendable, CustomStringConvertible {
+        /// An environment variable.
+        case environment(String)
+        /// A file; trailing newlines are dropped.
+        case file(String)
+        /// A systemd credential name.
+        case credential(String)
+
+        public var description: String {
+            switch self {
+            case .environment(let n): "environment variable \(n)"
+            case .file(let p): "file \(p)"
+            case .credential(let n): "systemd credential \(n)"
+            }
+        }
+    }
+
+    /// The secret itself. Only transports read it.
+    public let value: String
+    /// Where it came from (safe to print).
+    public let source: Source?
+
+    /// A secret with a known value (tests, `send-test`).
+    public init(_ value: String, source: Source? = nil) {
+        self.value = value
+        self.source = source
+    }
+
+    /// Reads a secret. Errors name the source, never the value.
+    public static func load(_ source: Source, environment: [String: String] = ProcessInfo.processInfo.environment) throws(DeliveryConfigError) -> Secret {
+        switch source {
+        case .environment(let name):
+            guard let v = environment[name], !v.isEmpty else { throw .missingSecret(source.description) }
+            return Secret(v, source: source)
+        case .file(let path):
+            return Secret(try read(path, source), source: source)
+        case .credential(let name):
+            guard let dir = environment["CREDENTIALS_DIRECTORY"] else {
+                throw .missingSecret("\(source) (CREDENTIALS_DIRECTORY is not set: is LoadCredential= configured?)")
+            }
+            return Secret(try read((dir as NSString).appendingPathComponent(name), source), source: source)
+        }
+    }
+
+    private static func read(_ path: String, _ source: Source) throws(DeliveryConfigError) -> String {
+        guard let data = FileManager.default.contents(atPath: path), var text = String(data: data, encoding: .utf8) else {
+            throw .missingSecret(source.description)
+        }
+        while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+        guard !text.isEmpty else { throw .missingSecret(source.description) }
+        return text
+    }
+
+    public var description: String { "***" }
+    public var debugDescription: String { "Secret(***)" }
+}
+
+/// A channel that cannot be used as configured.
+public enum DeliveryConfigError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The secret's source is empty or unreadable.
+    case missingSecret(String)
+    /// Anything else, with the reason.
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case .missingSecret(let where_): "缺少密钥 secret not available from \(where_)"
+        case .invalid(let why): "配置无效 invalid channel configuration: \(why)"
+        }
+    }
+}
