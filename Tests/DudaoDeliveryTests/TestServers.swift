@@ -56,7 +56,7 @@ struct TestServers {
     static func python(_ args: [String]) throws -> [String: Any] {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3"] + args.enumerated().map { $0.offset == 0 ? root.appendingPathComponent($0.element).path : $0.element }
+        p.arguments = ["python3"] + args.enumerated().map { $0.offset == 0 && !$0.element.hasPrefix("-") ? root.appendingPathComponent($0.element).path : $0.element }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
