@@ -25,11 +25,14 @@ deps:
 build: deps
 	$(SWIFT) build --product dudao
 
-## run: build, check the bundled Schedules, and show the next 30 days' plan.
+## run: build, check the bundled Schedules, show the next 30 days' plan, and send what is
+## due today (with no Schedules/channels.yaml, into var/outbox/ as .eml and .json).
 run: build
 	$(DUDAO) check --schedules $(SCHEDULES)
 	@echo
 	$(DUDAO) plan --schedules $(SCHEDULES)
+	@echo
+	$(DUDAO) run --once --schedules $(SCHEDULES)
 
 ## test: every test (Swift Testing), including the command line end to end, with a real
 ## SMTP server (aiosmtpd) and a signature-checking webhook server on 127.0.0.1.

@@ -117,7 +117,7 @@ public struct EmailMessage: Sendable {
     }
 
     /// 64-bit FNV-1a of the UTF-8, as 16 hex digits: a stable, non-cryptographic id.
-    static func fnv1a(_ s: String) -> String {
+    public static func fnv1a(_ s: String) -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in s.utf8 {
             h ^= UInt64(b)

@@ -45,6 +45,16 @@ extension ScheduleSet {
             }
         }
 
+        // Chat channels named by contacts must exist.
+        let chatNames = Set(channels.chats.map(\.name))
+        for agency in agencies.agencies {
+            for c in agency.contacts + agency.leadership {
+                if let chat = c.chat, !chatNames.contains(chat) {
+                    diag.error(agenciesPath, line: agencies.lines[agency.name], "“\(agency.name)” 的联系人使用了未配置的聊天渠道 uses chat channel “\(chat)”, which channels.yaml does not define")
+                }
+            }
+        }
+
         // The supervising office.
         let wantsSupervisor = policy.overdue.contains { $0.ccSupervisor }
         if let office = policy.supervisor {

@@ -29,6 +29,8 @@ public struct ScheduleSet: Sendable {
     public var policy = Policy.default
     /// Templates folder, calendar attachment, report address (from policy.yaml).
     public var messages = PolicyFile.MessageSettings()
+    /// Delivery channels (from channels.yaml; none means the outbox folder).
+    public var channels = ChannelSettings()
     /// Official working days.
     public var calendar = WorkCalendar.weekdaysOnly
     /// Findings made while loading: syntax, types, unparsable deadlines, unknown keys.
@@ -61,6 +63,7 @@ public struct ScheduleSet: Sendable {
         if FileManager.default.fileExists(atPath: set.policyPath) {
             (set.policy, set.messages) = PolicyFile.readAll(set.policyPath, into: &diag)
         }
+        set.channels = ChannelsFile.read((directory as NSString).appendingPathComponent("channels.yaml"), into: &diag)
         if FileManager.default.fileExists(atPath: set.calendarPath) {
             set.calendar = CalendarFile.read(directory: set.calendarPath, into: &diag)
         } else {
