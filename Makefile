@@ -6,7 +6,7 @@ SCHEDULES ?= Schedules
 DUDAO     := .build/debug/dudao
 SUDO      := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: deps build run test bench schedules clean
+.PHONY: deps build run test bench bench-deps schedules clean
 
 # pip into the active Python; Debian's own Python refuses plain pip (PEP 668), so fall
 # back to its flag, then to the Debian package.
@@ -40,10 +40,19 @@ test: deps
 	$(SWIFT) build --build-tests
 	Tests/Servers/with-servers.sh $(SWIFT) test --skip-build
 
-## bench: plan 100,000 generated items over one year in a release build.
-bench: deps
-	$(SWIFT) build -c release --product DudaoBench
+## bench: plan 100,000 generated items over one year, then deliver 1,000 emails and 1,000
+## webhooks to local C sinks beside Postfix smtp-source, Python and Alertmanager 0.25.
+bench: deps bench-deps
+	$(SWIFT) build -c release
 	.build/release/DudaoBench
+	@echo
+	python3 Benchmarks/delivery_bench.py --connections 4
+
+bench-deps:
+	@command -v smtp-sink >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postfix; }
+	@command -v prometheus-alertmanager >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq prometheus-alertmanager; }
+	@command -v nginx >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx-light; }
+	@python3 -c 'import requests' 2>/dev/null || { $(call PIP_INSTALL,requests,python3-requests); }
 
 ## schedules: re-import the seed list into Schedules/ (overwrites hand edits).
 schedules: build

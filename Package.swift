@@ -44,8 +44,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // `make bench`: plans a generated list of 100,000 items over a year.
-        .executableTarget(name: "DudaoBench", dependencies: ["DudaoCore"]),
+        // `make bench`: the planner over 100,000 items; delivery rates against local sinks.
+        .executableTarget(name: "DudaoBench", dependencies: ["DudaoCore", "DudaoMessages", "DudaoDelivery"]),
         .testTarget(name: "DudaoCoreTests", dependencies: ["DudaoCore"]),
         .testTarget(name: "DudaoSchedulesTests", dependencies: ["DudaoCore", "DudaoSchedules"]),
         .testTarget(name: "DudaoMessagesTests", dependencies: ["DudaoCore", "DudaoMessages"]),

@@ -78,7 +78,7 @@ public final class SMTPTransport: @unchecked Sendable {
         let workers = max(1, min(configuration.maxConnections, batch.count))
         let results = OutcomeSlots(count: batch.count)
         let config = configuration
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        Workers.run(workers) { w in
             let easy = CurlEasy()
             var i = w
             while i < batch.count {

@@ -88,6 +88,26 @@ public final class WebhookTransport: @unchecked Sendable {
     public func post(_ body: String, id: String) -> DeliveryOutcome {
         lock.lock()
         defer { lock.unlock() }
+        return post(body, id: id, easy: easy)
+    }
+
+    /// Posts many bodies over up to `connections` parallel kept-alive connections, still
+    /// within the endpoint's rate limit; outcomes in input order.
+    public func post(batch: [(body: String, id: String)], connections: Int) -> [DeliveryOutcome] {
+        let workers = max(1, min(connections, batch.count))
+        let results = OutcomeSlots(count: batch.count)
+        Workers.run(workers) { w in
+            let easy = CurlEasy()
+            var i = w
+            while i < batch.count {
+                results.set(i, self.post(batch[i].body, id: batch[i].id, easy: easy))
+                i += workers
+            }
+        }
+        return results.values
+    }
+
+    private func post(_ body: String, id: String, easy: CurlEasy) -> DeliveryOutcome {
         let wait = limiter.reserve()
         if wait > 0 { sleep(wait) }
         let c = configuration
