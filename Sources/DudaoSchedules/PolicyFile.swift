@@ -10,7 +10,7 @@ public enum PolicyFile {
 
     /// How messages look, beside when they are sent.
     public struct MessageSettings: Hashable, Sendable {
-        /// Template folder; relative paths are taken from the working directory.
+        /// Template folder; relative paths are taken from the folder holding Schedules/.
         public var templatesDirectory = "Templates"
         /// Attach an `.ics` with the deadline to emails.
         public var attachCalendar = false

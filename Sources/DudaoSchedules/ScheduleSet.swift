@@ -42,6 +42,15 @@ public struct ScheduleSet: Sendable {
     public var agenciesPath: String { (directory as NSString).appendingPathComponent("agencies.yaml") }
     /// Path of policy.yaml in the folder.
     public var policyPath: String { (directory as NSString).appendingPathComponent("policy.yaml") }
+    /// The template folder: `templates_dir` from policy.yaml, relative paths taken from the
+    /// folder that holds Schedules/ (where Templates/ sits beside it), not the working directory.
+    public var templatesPath: String {
+        let dir = messages.templatesDirectory
+        if dir.hasPrefix("/") { return dir }
+        let parent = (URL(fileURLWithPath: directory).standardizedFileURL.deletingLastPathComponent().path as NSString)
+        return parent.appendingPathComponent(dir)
+    }
+
     /// Path of the calendar folder.
     public var calendarPath: String { (directory as NSString).appendingPathComponent("calendar") }
 

@@ -23,7 +23,7 @@ struct CheckCommand: ParsableCommand {
         let findings = set.check(now: at)
         for d in findings.list { print(d.description) }
         var templateProblems: [TemplateProblem] = []
-        do { _ = try TemplateSet(directory: set.messages.templatesDirectory) } catch { templateProblems = error.problems }
+        do { _ = try TemplateSet(directory: set.templatesPath) } catch { templateProblems = error.problems }
         for p in templateProblems { print("错误 error: \(p)") }
         let e = findings.errors.count + templateProblems.count, w = findings.warnings.count
         print("\(set.items.count) 项 items in \(set.listTitles.count) list(s); \(e) 个错误 error(s), \(w) 个警告 warning(s)")

@@ -14,7 +14,7 @@ struct Delivering {
 
     init(_ set: ScheduleSet, templates: String?) throws {
         self.set = set
-        let templateSet = try TemplateLoading.load(templates ?? set.messages.templatesDirectory)
+        let templateSet = try TemplateLoading.load(templates ?? set.templatesPath)
         renderer = MessageRenderer(templates: templateSet, context: MessageContext(office: set.policy.supervisor, reportTo: set.messages.reportTo))
         let channels: DeliveryChannels
         do { channels = try DeliveryChannels(set.channels) } catch {

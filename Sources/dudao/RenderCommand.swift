@@ -37,7 +37,7 @@ struct RenderCommand: ParsableCommand {
         let set = try schedulesOption.loadOrExit()
         let clock = LocalClock(timeZone: set.policy.timeZone)
         let at = try InstantArgument.parse(now, option: "--now", clock: clock, default: Date())
-        let templateSet = try TemplateLoading.load(templates ?? set.messages.templatesDirectory)
+        let templateSet = try TemplateLoading.load(templates ?? set.templatesPath)
         let ids = items.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let plan: Plan
         do {

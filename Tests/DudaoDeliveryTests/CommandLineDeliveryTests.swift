@@ -19,6 +19,7 @@ struct CommandLineDeliveryTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dudao-cli-\(UUID().uuidString)/Schedules")
         try FileManager.default.createDirectory(at: dir.deletingLastPathComponent(), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: TestServers.root.appendingPathComponent("Schedules"), to: dir)
+        try FileManager.default.copyItem(at: TestServers.root.appendingPathComponent("Templates"), to: dir.deletingLastPathComponent().appendingPathComponent("Templates"))
         let agencies = dir.appendingPathComponent("agencies.yaml")
         try Data(rewrite(try String(contentsOf: agencies, encoding: .utf8)).utf8).write(to: agencies)
         try Data(channels.utf8).write(to: dir.appendingPathComponent("channels.yaml"))

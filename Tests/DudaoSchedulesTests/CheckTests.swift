@@ -216,4 +216,37 @@ struct CommandLineTests {
         #expect(r.status == 1)
         #expect(r.err.contains("“tomorrow”"))
     }
+
+    @Test func renderPrintsTheEmailAsSent() throws {
+        let r = try Fixtures.run(dudao, ["render", "--schedules", Fixtures.schedules, "--templates", Fixtures.root.appendingPathComponent("Templates").path,
+                                         "--kind", "overdue", "--level", "2", "--items", "22", "--now", "2025-02-05T09:00:00+08:00", "--format", "eml"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("\r\nAuto-Submitted: auto-generated\r\n"))
+        #expect(r.out.contains("Subject: =?UTF-8?B?"))
+        let text = try Fixtures.run(dudao, ["render", "--schedules", Fixtures.schedules, "--templates", Fixtures.root.appendingPathComponent("Templates").path,
+                                            "--kind", "overdue", "--level", "2", "--items", "22", "--now", "2025-02-05T09:00:00+08:00", "--format", "text"])
+        #expect(text.out.hasPrefix("Subject: 【逾期督办·二级】“提升普惠托育服务能力”已逾期767天，请分管领导督促落实"))
+        #expect(text.out.contains("市卫健委（并分管领导）："))
+    }
+
+    @Test func renderOfAnUnknownItemIsAClearError() throws {
+        let r = try Fixtures.run(dudao, ["render", "--schedules", Fixtures.schedules, "--templates", Fixtures.root.appendingPathComponent("Templates").path,
+                                         "--kind", "advance", "--items", "99"])
+        #expect(r.status == 1)
+        #expect(r.err.contains("“99”"))
+    }
+
+    @Test func checkReportsABrokenTemplateWithFileAndLine() throws {
+        let dir = Fixtures.copyOfSchedules()
+        let templates = dir.deletingLastPathComponent().appendingPathComponent("MyTemplates")
+        try FileManager.default.copyItem(at: dir.deletingLastPathComponent().appendingPathComponent("Templates"), to: templates)
+        try Data("【督办提醒】\n{{#items}}\n未闭合\n".utf8).write(to: templates.appendingPathComponent("due/subject.mustache"))
+        let policy = dir.appendingPathComponent("policy.yaml")
+        try Data((try String(contentsOf: policy, encoding: .utf8)).replacingOccurrences(of: "templates_dir: Templates", with: "templates_dir: MyTemplates").utf8).write(to: policy)
+        let r = try Fixtures.run(dudao, ["check", "--schedules", dir.path])
+        #expect(r.status == 1)
+        #expect(r.out.contains("due/subject.mustache:"), "\(r.out)")
+        #expect(r.out.contains("syntax error"))
+    }
 }
+

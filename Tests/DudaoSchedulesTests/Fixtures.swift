@@ -25,10 +25,12 @@ enum Fixtures {
         return url.path
     }
 
-    /// A copy of the bundled Schedules in a scratch folder, for tests that break it.
+    /// A copy of the bundled Schedules (and Templates beside it) in a scratch folder, for tests that break it.
     static func copyOfSchedules() -> URL {
-        let dir = scratch().appendingPathComponent("Schedules")
+        let base = scratch()
+        let dir = base.appendingPathComponent("Schedules")
         try! FileManager.default.copyItem(atPath: schedules, toPath: dir.path)
+        try! FileManager.default.copyItem(at: root.appendingPathComponent("Templates"), to: base.appendingPathComponent("Templates"))
         return dir
     }
 

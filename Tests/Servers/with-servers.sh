@@ -42,4 +42,8 @@ export DUDAO_TEST_SMTP_MAIL_DIR="$dir/mail"
 export DUDAO_TEST_HOOK_PORT=$(json "$dir/hooks.json" port)
 export DUDAO_TEST_HOOK_DIR="$dir/hooks"
 
-"$@"
+status=0
+"$@" || status=$?
+# Every email the tests sent, parsed back with Python's email package.
+python3 "$root/Tests/Python/check_all_mail.py" "$dir/mail" || status=1
+exit $status
