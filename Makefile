@@ -46,7 +46,7 @@ bench: deps bench-deps
 	$(SWIFT) build -c release
 	.build/release/DudaoBench
 	@echo
-	python3 Benchmarks/delivery_bench.py --connections 4
+	python3 Benchmarks/delivery_bench.py --connections 6
 
 bench-deps:
 	@command -v smtp-sink >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postfix; }

@@ -55,7 +55,7 @@ class Procs:
                 p.kill()
 
 
-RUNS = 3
+RUNS = 5
 
 
 def timed(fn):
@@ -136,7 +136,7 @@ receivers:
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--count", type=int, default=1000)
-    ap.add_argument("--connections", type=int, default=4, help="parallel connections for Dudao and smtp-source")
+    ap.add_argument("--connections", type=int, default=6, help="parallel connections for Dudao and smtp-source")
     a = ap.parse_args()
     n, c = a.count, a.connections
     work = tempfile.mkdtemp(prefix="dudao-bench-")
