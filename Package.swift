@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Pure domain: items, deadlines and their grammar, working days, policy, planner. Foundation only.
@@ -35,11 +36,13 @@ let package = Package(
             name: "DudaoDelivery",
             dependencies: ["DudaoCore", "DudaoMessages", "CCurl", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // State: statuses with their history, the sent log; SQLite via GRDB, versioned migrations.
+        .target(name: "DudaoStore", dependencies: ["DudaoCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // The command line: thin ArgumentParser commands over the library.
         .executableTarget(
             name: "dudao",
             dependencies: [
-                "DudaoCore", "DudaoSchedules", "DudaoMessages", "DudaoDelivery",
+                "DudaoCore", "DudaoSchedules", "DudaoMessages", "DudaoDelivery", "DudaoStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -49,6 +52,7 @@ let package = Package(
         .testTarget(name: "DudaoCoreTests", dependencies: ["DudaoCore"]),
         .testTarget(name: "DudaoSchedulesTests", dependencies: ["DudaoCore", "DudaoSchedules"]),
         .testTarget(name: "DudaoMessagesTests", dependencies: ["DudaoCore", "DudaoMessages"]),
+        .testTarget(name: "DudaoStoreTests", dependencies: ["DudaoCore", "DudaoStore"]),
         .testTarget(name: "DudaoDeliveryTests", dependencies: ["DudaoCore", "DudaoMessages", "DudaoDelivery"]),
     ],
     swiftLanguageModes: [.v6]

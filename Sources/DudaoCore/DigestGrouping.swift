@@ -19,7 +19,8 @@ public struct DigestGrouping: Sendable {
 
     /// Messages for `notices` about `items`, ordered by send time, then agency name, and
     /// the index list their `noticeRange`s point into (notice indexes, item order within a message).
-    public func group(_ notices: [Notice], items: [Item]) -> (messages: [PlannedMessage], index: [Int32]) {
+    /// `skip(notice, agency)` leaves out notices an agency has already had (the sent log).
+    public func group(_ notices: [Notice], items: [Item], skip: ((Notice, String) -> Bool)? = nil) -> (messages: [PlannedMessage], index: [Int32]) {
         guard let minDay = notices.lazy.map(\.sendDay).min(), let maxDay = notices.lazy.map(\.sendDay).max() else { return ([], []) }
 
         // Agencies ranked by name; each item's leads as ranks in one flat array.
@@ -37,14 +38,17 @@ public struct DigestGrouping: Sendable {
         let bucketCount = (minDay.days(until: maxDay) + 1) * agencyCount
         var start = [Int](repeating: 0, count: bucketCount + 1)
         func bucket(_ n: Notice, _ lead: Int32) -> Int { minDay.days(until: n.sendDay) * agencyCount + Int(lead) }
+        func wanted(_ n: Notice, _ lead: Int32) -> Bool { skip.map { !$0(n, names[Int(lead)]) } ?? true }
         for n in notices {
-            for l in leadStart[Int(n.item)]..<leadStart[Int(n.item) + 1] { start[bucket(n, leads[Int(l)]) + 1] += 1 }
+            for l in leadStart[Int(n.item)]..<leadStart[Int(n.item) + 1] where wanted(n, leads[Int(l)]) {
+                start[bucket(n, leads[Int(l)]) + 1] += 1
+            }
         }
         for b in 0..<bucketCount { start[b + 1] += start[b] }
         var index = [Int32](repeating: 0, count: start[bucketCount])
         var fill = start
         for (k, n) in notices.enumerated() {
-            for l in leadStart[Int(n.item)]..<leadStart[Int(n.item) + 1] {
+            for l in leadStart[Int(n.item)]..<leadStart[Int(n.item) + 1] where wanted(n, leads[Int(l)]) {
                 let b = bucket(n, leads[Int(l)])
                 index[fill[b]] = Int32(k)
                 fill[b] += 1

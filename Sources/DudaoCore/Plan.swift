@@ -14,10 +14,15 @@ public struct Plan: Sendable {
     private let index: [Int32]
 
     /// Plans `items` for `from...until`: notices, then one message per agency and send time.
-    public init(items: [Item], policy: Policy, calendar: WorkCalendar, from: Date, until: Date) {
+    /// `alreadySent` holds `agency|dedup key` of notices delivered before; they are left out.
+    public init(items: [Item], policy: Policy, calendar: WorkCalendar, from: Date, until: Date, alreadySent: Set<String> = []) {
         let planner = Planner(policy: policy, calendar: calendar)
         let notices = planner.notices(for: items, from: from, until: until)
-        (messages, index) = DigestGrouping(policy: policy).group(notices, items: items)
+        var skip: ((Notice, String) -> Bool)? = nil
+        if !alreadySent.isEmpty {
+            skip = { n, agency in alreadySent.contains(agency + "|" + Self.dedupKey(id: items[Int(n.item)].id, n, occurrence: n.occurrence.iso)) }
+        }
+        (messages, index) = DigestGrouping(policy: policy).group(notices, items: items, skip: skip)
         self.items = items
         self.notices = notices
         self.clock = planner.clock

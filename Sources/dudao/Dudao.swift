@@ -13,7 +13,8 @@ struct Dudao: ParsableCommand {
           dudao check
           dudao plan --until 2025-01-31
         """,
-        subcommands: [ImportCommand.self, CheckCommand.self, PlanCommand.self, RenderCommand.self, RunCommand.self, SendTestCommand.self, WorkdaysCommand.self]
+        subcommands: [ImportCommand.self, CheckCommand.self, PlanCommand.self, RenderCommand.self, RunCommand.self, SendTestCommand.self,
+                      AckCommand.self, StatusCommand.self, WorkdaysCommand.self]
     )
 
     static func main() {

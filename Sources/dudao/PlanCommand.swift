@@ -13,6 +13,7 @@ struct PlanCommand: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
 
     @OptionGroup var schedulesOption: SchedulesOption
+    @OptionGroup var state: StateOption
 
     @Option(help: "Plan from this time (ISO 8601, or YYYY-MM-DD for local midnight); default: now.")
     var now: String?
@@ -32,7 +33,9 @@ struct PlanCommand: ParsableCommand {
             Output.error("--until 早于 --now: --until is before --now")
             throw ExitCode(1)
         }
-        let plan = Plan(items: set.items, policy: set.policy, calendar: set.calendar, from: from, until: to)
+        let store = try state.existing()
+        let plan = Plan(items: set.items.applying(try store?.currentStatuses() ?? [:]), policy: set.policy, calendar: set.calendar,
+                        from: from, until: to, alreadySent: try store?.sentKeys() ?? [])
         switch format {
         case .json:
             var buffer = ""

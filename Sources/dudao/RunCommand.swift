@@ -5,6 +5,7 @@ import DudaoCore
 import DudaoDelivery
 import DudaoMessages
 import DudaoSchedules
+import DudaoStore
 
 /// `dudao run --once`: sends what the plan says is due today up to now (stateless; the
 /// service keeps state and runs forever).
@@ -15,6 +16,7 @@ struct RunCommand: ParsableCommand {
     )
 
     @OptionGroup var schedulesOption: SchedulesOption
+    @OptionGroup var state: StateOption
 
     @Flag(help: "Send what is due and exit (the long-running service comes later).")
     var once = false
@@ -35,15 +37,31 @@ struct RunCommand: ParsableCommand {
         let clock = LocalClock(timeZone: set.policy.timeZone)
         let at = try InstantArgument.parse(now, option: "--now", clock: clock, default: Date())
         let startOfDay = clock.instant(clock.day(of: at), at: 0)
-        let plan = Plan(items: set.items, policy: set.policy, calendar: set.calendar, from: startOfDay, until: at)
+        let store = try state.open()
+        let plan = Plan(items: set.items.applying(try store.currentStatuses()), policy: set.policy, calendar: set.calendar,
+                        from: startOfDay, until: at, alreadySent: try store.sentKeys())
         let delivering = try Delivering(set, templates: templates)
         if set.channels.isEmpty {
             logger.notice("no channels configured (Schedules/channels.yaml): writing messages to \(set.channels.outboxDirectory)/")
         }
         let records = delivering.deliver(plan, logger: logger)
+        try SentLog.record(records, of: plan, in: store)
         let delivered = records.filter { $0.outcome.isDelivered }.count
         print("\(plan.messages.count) 条消息 messages, \(records.count) 次投递 deliveries: \(delivered) delivered, \(records.count - delivered) failed")
         if delivered < records.count { throw ExitCode(1) }
+    }
+}
+
+/// Writes delivered messages' notices to the sent log, so a rerun does not repeat them.
+enum SentLog {
+    static func record(_ records: [DeliveryRecord], of plan: Plan, in store: DudaoStore.StateStore) throws {
+        let byKey = Dictionary(plan.messages.map { (plan.messageKey($0), $0) }, uniquingKeysWith: { a, _ in a })
+        var done = Set<String>()
+        for r in records where r.outcome.isDelivered && done.insert(r.key).inserted {
+            guard let m = byKey[r.key] else { continue }
+            let notices = Array(plan.notices(in: m).map { (key: plan.dedupKey($0), item: plan.items[Int($0.item)].id) })
+            try store.markSent(notices: notices, agency: m.to.agency, message: r.key, channel: r.channel, at: Date())
+        }
     }
 }
 

@@ -45,7 +45,9 @@ struct CommandLineDeliveryTests {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.dudao)
         p.arguments = args
-        p.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
+        // Every run gets its own state folder: never the repository's var/.
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("dudao-state-\(UUID().uuidString)").path
+        p.environment = ProcessInfo.processInfo.environment.merging(["STATE_DIRECTORY": state]) { $1 }.merging(extra) { $1 }
         p.currentDirectoryURL = cwd ?? TestServers.root
         let out = Pipe(), err = Pipe()
         p.standardOutput = out

@@ -248,5 +248,66 @@ struct CommandLineTests {
         #expect(r.out.contains("due/subject.mustache:"), "\(r.out)")
         #expect(r.out.contains("syntax error"))
     }
+
+    @Test func ackStopsRemindersAndStatusShowsIt() throws {
+        let state = Fixtures.scratch().path
+        let plan = { try Fixtures.run(self.dudao, ["plan", "--schedules", Fixtures.schedules, "--state-dir", state,
+                                                   "--now", "2024-12-20", "--until", "2025-01-10", "--format", "json"]).out }
+        #expect(try plan().contains("\"items\":[\"1\"]") || (try plan()).contains("\"1\","))
+        let ack = try Fixtures.run(dudao, ["ack", "1", "--status", "done", "--note", "已出台指导意见", "--by", "市市场监管局 张三",
+                                           "--schedules", Fixtures.schedules, "--state-dir", state])
+        #expect(ack.status == 0, "\(ack.err)")
+        #expect(ack.out.contains("事项1") && ack.out.contains("done"))
+        for line in try plan().split(separator: "\n") {
+            let o = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            #expect(!(o["items"] as! [String]).contains("1"), "item 1 is done: \(line)")
+        }
+        let status = try Fixtures.run(dudao, ["status", "--schedules", Fixtures.schedules, "--state-dir", state, "--now", "2024-12-20", "--format", "json"])
+        let rows = try JSONSerialization.jsonObject(with: Data(status.out.utf8)) as! [[String: Any]]
+        #expect(rows.count == 23)
+        #expect(rows.first { $0["id"] as? String == "1" }?["status"] as? String == "done")
+        #expect(rows.first { $0["id"] as? String == "2" }?["days"] as? Int == 11)
+        #expect(rows.first { $0["id"] as? String == "2" }?["next_planned"] as? String == "2024-12-24T09:00:00+08:00")
+    }
+
+    @Test func extendedWorkIsReplanned() throws {
+        let state = Fixtures.scratch().path
+        let r = try Fixtures.run(dudao, ["ack", "8", "--status", "extended", "--due", "2025-06-30", "--schedules", Fixtures.schedules, "--state-dir", state])
+        #expect(r.status == 0)
+        let plan = try Fixtures.run(dudao, ["plan", "--schedules", Fixtures.schedules, "--state-dir", state, "--now", "2025-06-20", "--until", "2025-07-02", "--format", "json"]).out
+        #expect(plan.contains("\"key\":\"8/m1/advance-7/2025-06-23\""))
+        #expect(plan.contains("\"key\":\"8/m1/due/2025-06-30\""))
+        #expect(plan.contains("\"key\":\"8/m1/overdue-1/2025-07-01\""))
+    }
+
+    @Test func badAcksExitOneAndRecordNothing() throws {
+        let state = Fixtures.scratch().path
+        for args in [["ack", "99", "--status", "done"], ["ack", "8", "--status", "extended"], ["ack", "8", "--status", "extended", "--due", "2025-13-01"],
+                     ["ack", "8", "--milestone", "3", "--status", "done"], ["ack", "8", "--status", "done", "--due", "2025-06-30"]] {
+            let r = try Fixtures.run(dudao, args + ["--schedules", Fixtures.schedules, "--state-dir", state])
+            #expect(r.status != 0, "\(args)")
+            #expect(!r.err.isEmpty)
+        }
+        let status = try Fixtures.run(dudao, ["status", "--schedules", Fixtures.schedules, "--state-dir", state, "--format", "csv"])
+        #expect(status.out.hasPrefix("\u{FEFF}id,title,lead,"), "CSV with a BOM for Excel")
+        #expect(!status.out.contains(",done,"), "nothing was recorded")
+    }
+
+    @Test func runOnceTwiceSendsOnce() throws {
+        let base = Fixtures.copyOfSchedules()
+        let outbox = base.deletingLastPathComponent().appendingPathComponent("outbox")
+        Fixtures.write("outbox_dir: \(outbox.path)\n", "channels.yaml", in: base)
+        let state = base.deletingLastPathComponent().appendingPathComponent("state").path
+        let args = ["run", "--once", "--schedules", base.path, "--state-dir", state, "--now", "2024-12-24T10:00:00+08:00"]
+        let first = try Fixtures.run(dudao, args)
+        #expect(first.status == 0, "\(first.err)")
+        #expect(first.out.contains("23 条消息"))
+        let second = try Fixtures.run(dudao, args)
+        #expect(second.status == 0)
+        #expect(second.out.contains("0 条消息"), "\(second.out)")
+        // A later run the same day sends only what is new since.
+        let later = try Fixtures.run(dudao, ["run", "--once", "--schedules", base.path, "--state-dir", state, "--now", "2024-12-24T23:00:00+08:00"])
+        #expect(later.out.contains("0 条消息"))
+    }
 }
 

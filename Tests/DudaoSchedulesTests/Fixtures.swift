@@ -45,6 +45,8 @@ enum Fixtures {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments
+        // Every run gets its own state folder unless it names one: never the repository's var/.
+        p.environment = ProcessInfo.processInfo.environment.merging(["STATE_DIRECTORY": scratch().path]) { $1 }
         if let cwd { p.currentDirectoryURL = cwd }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out

@@ -1,0 +1,158 @@
+import Foundation
+import GRDB
+import DudaoCore
+
+/// Dudao's durable state in one SQLite file (`state_dir/dudao.sqlite`): progress reports
+/// with their full history, and the log of which notice reached which agency.
+///
+/// WAL mode with `synchronous = FULL`: once a write returns, it survives a crash or a power
+/// cut, so recording happens before the next message is handed to a transport. Schema
+/// changes are versioned migrations; opening a newer or older file migrates it forward.
+public final class StateStore: Sendable {
+    private let db: any DatabaseWriter
+
+    /// Opens (creating if needed) the store in `directory`.
+    public init(directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var config = Configuration()
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        config.busyMode = .timeout(10)
+        db = try DatabasePool(path: (directory as NSString).appendingPathComponent("dudao.sqlite"), configuration: config)
+        try Self.migrator.migrate(db)
+    }
+
+    /// The store in `directory` if one was ever created there, else `nil` (read-only
+    /// commands such as `plan` do not create state).
+    public static func existing(directory: String) throws -> StateStore? {
+        FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent("dudao.sqlite"))
+            ? try StateStore(directory: directory) : nil
+    }
+
+    /// A store in memory, for tests.
+    public init() throws {
+        db = try DatabaseQueue()
+        try Self.migrator.migrate(db)
+    }
+
+    // MARK: Migrations
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1: progress reports and sent log") { db in
+            try db.create(table: "progress") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("item", .text).notNull().indexed()
+                t.column("milestone", .integer)
+                t.column("status", .text).notNull()
+                t.column("extended_to", .text)
+                t.column("note", .text).notNull().defaults(to: "")
+                t.column("by", .text).notNull()
+                t.column("at", .text).notNull()
+            }
+            try db.create(table: "sent") { t in
+                t.column("notice", .text).notNull()
+                t.column("agency", .text).notNull()
+                t.column("message", .text).notNull()
+                t.column("item", .text).notNull().indexed()
+                t.column("channel", .text).notNull()
+                t.column("at", .text).notNull()
+                t.primaryKey(["notice", "agency"])
+            }
+        }
+        return m
+    }
+
+    /// Names of the migrations applied, oldest first.
+    public func appliedMigrations() throws -> [String] {
+        try db.read { try Self.migrator.appliedMigrations($0) }
+    }
+
+    // MARK: Progress
+
+    /// Records a report (never overwrites: the history is the audit trail).
+    public func record(_ r: ProgressReport) throws {
+        var extended: String? = nil
+        if case .extended(let to) = r.status { extended = to.iso }
+        try db.write { db in
+            try db.execute(sql: "INSERT INTO progress (item, milestone, status, extended_to, note, by, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [r.key.item, r.key.milestone, r.status.name, extended, r.note, r.by, Self.iso(r.at)])
+        }
+    }
+
+    /// Every report, oldest first (optionally for one item).
+    public func history(item: String? = nil) throws -> [ProgressReport] {
+        try db.read { db in
+            let rows = item == nil
+                ? try Row.fetchAll(db, sql: "SELECT * FROM progress ORDER BY id")
+                : try Row.fetchAll(db, sql: "SELECT * FROM progress WHERE item = ? ORDER BY id", arguments: [item])
+            return rows.compactMap(Self.report)
+        }
+    }
+
+    /// The newest status per item or milestone.
+    public func currentStatuses() throws -> [ProgressKey: ItemStatus] {
+        var out: [ProgressKey: ItemStatus] = [:]
+        for r in try history() { out[r.key] = r.status }
+        return out
+    }
+
+    // MARK: Sent log
+
+    /// Keys (`agency|notice`) of notices already delivered.
+    public func sentKeys() throws -> Set<String> {
+        try db.read { db in
+            Set(try Row.fetchAll(db, sql: "SELECT agency, notice FROM sent").map { "\($0["agency"] as String)|\($0["notice"] as String)" })
+        }
+    }
+
+    /// Records that `notices` reached `agency` in `message` over `channel`, in one transaction.
+    public func markSent(notices: [(key: String, item: String)], agency: String, message: String, channel: String, at: Date) throws {
+        try db.write { db in
+            for n in notices {
+                try db.execute(sql: "INSERT OR IGNORE INTO sent (notice, agency, message, item, channel, at) VALUES (?, ?, ?, ?, ?, ?)",
+                               arguments: [n.key, agency, message, n.item, channel, Self.iso(at)])
+            }
+        }
+    }
+
+    /// When each item was last reminded (any agency), as recorded.
+    public func lastSent() throws -> [String: Date] {
+        try db.read { db in
+            var out: [String: Date] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT item, MAX(at) AS at FROM sent GROUP BY item") {
+                if let at = Self.date(row["at"]) { out[row["item"]] = at }
+            }
+            return out
+        }
+    }
+
+    // MARK: Encoding
+
+    private static func report(_ row: Row) -> ProgressReport? {
+        let name: String = row["status"]
+        let status: ItemStatus
+        switch name {
+        case "open": status = .open
+        case "in_progress": status = .inProgress
+        case "done": status = .done
+        case "cancelled": status = .cancelled
+        case "extended":
+            guard let text: String = row["extended_to"], let to = CivilDate(iso: text) else { return nil }
+            status = .extended(to: to)
+        default: return nil
+        }
+        guard let at = date(row["at"]) else { return nil }
+        return ProgressReport(key: ProgressKey(item: row["item"], milestone: row["milestone"]), status: status,
+                              note: row["note"], by: row["by"], at: at)
+    }
+
+    /// Instants are stored as ISO 8601 in UTC (`2024-12-24T01:00:00+00:00`): readable in
+    /// the sqlite3 shell and ordered as text.
+    static let utc = LocalClock(timeZone: TimeZone(identifier: "UTC")!)
+
+    static func iso(_ date: Date) -> String { utc.iso8601(date) }
+
+    static func date(_ text: String?) -> Date? { text.flatMap(utc.parse) }
+}
