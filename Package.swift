@@ -38,11 +38,17 @@ let package = Package(
         ),
         // State: statuses with their history, the sent log; SQLite via GRDB, versioned migrations.
         .target(name: "DudaoStore", dependencies: ["DudaoCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The service: one wake cycle (plan, catch up, enqueue, deliver, record), the timer loop, signals, sd_notify.
+        .target(
+            name: "DudaoService",
+            dependencies: ["DudaoCore", "DudaoSchedules", "DudaoMessages", "DudaoDelivery", "DudaoStore",
+                           .product(name: "Logging", package: "swift-log")]
+        ),
         // The command line: thin ArgumentParser commands over the library.
         .executableTarget(
             name: "dudao",
             dependencies: [
-                "DudaoCore", "DudaoSchedules", "DudaoMessages", "DudaoDelivery", "DudaoStore",
+                "DudaoCore", "DudaoSchedules", "DudaoMessages", "DudaoDelivery", "DudaoStore", "DudaoService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -53,6 +59,7 @@ let package = Package(
         .testTarget(name: "DudaoSchedulesTests", dependencies: ["DudaoCore", "DudaoSchedules"]),
         .testTarget(name: "DudaoMessagesTests", dependencies: ["DudaoCore", "DudaoMessages"]),
         .testTarget(name: "DudaoStoreTests", dependencies: ["DudaoCore", "DudaoStore"]),
+        .testTarget(name: "DudaoServiceTests", dependencies: ["DudaoService"]),
         .testTarget(name: "DudaoDeliveryTests", dependencies: ["DudaoCore", "DudaoMessages", "DudaoDelivery"]),
     ],
     swiftLanguageModes: [.v6]

@@ -11,6 +11,8 @@ public struct Plan: Sendable {
     public let messages: [PlannedMessage]
     /// The policy's local time, for printing instants.
     public let clock: LocalClock
+    /// The policy planned with.
+    public let policy: Policy
     private let index: [Int32]
 
     /// Plans `items` for `from...until`: notices, then one message per agency and send time.
@@ -26,14 +28,17 @@ public struct Plan: Sendable {
         self.items = items
         self.notices = notices
         self.clock = planner.clock
+        self.policy = policy
     }
 
-    /// A plan of exactly `notices`, grouped into messages (for previews and tests).
-    public init(items: [Item], notices: [Notice], policy: Policy) {
-        (messages, index) = DigestGrouping(policy: policy).group(notices, items: items)
+    /// A plan of exactly `notices`, grouped into messages (previews, catch-up); `skip`
+    /// leaves out a notice for an agency.
+    public init(items: [Item], notices: [Notice], policy: Policy, skip: ((Notice, String) -> Bool)? = nil) {
+        (messages, index) = DigestGrouping(policy: policy).group(notices, items: items, skip: skip)
         self.items = items
         self.notices = notices
         self.clock = LocalClock(timeZone: policy.timeZone)
+        self.policy = policy
     }
 
     /// The notices a message carries, in item order.

@@ -74,29 +74,37 @@ public struct EscalationLevel: Hashable, Sendable {
     ]
 }
 
-/// A local wall-clock time, `HH:MM`.
+/// A local wall-clock time, `HH:MM` (or `HH:MM:SS`).
 public struct TimeOfDay: Hashable, Sendable, CustomStringConvertible {
     /// 0–23.
     public var hour: Int
     /// 0–59.
     public var minute: Int
+    /// 0–59.
+    public var second: Int
 
     /// A time; callers validate ranges (see `init?(text:)`).
-    public init(hour: Int, minute: Int) {
+    public init(hour: Int, minute: Int, second: Int = 0) {
         self.hour = hour
         self.minute = minute
+        self.second = second
     }
 
-    /// Parses `9:00` or `09:00`; `nil` when malformed or out of range.
+    /// Parses `9:00`, `09:00` or `09:00:30`; `nil` when malformed or out of range.
     public init?(text: String) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, (1...2).contains(parts[0].count), parts[1].count == 2,
+        guard (2...3).contains(parts.count), (1...2).contains(parts[0].count), parts.dropFirst().allSatisfy({ $0.count == 2 }),
               let h = Int(parts[0]), let m = Int(parts[1]), (0...23).contains(h), (0...59).contains(m) else { return nil }
-        self.init(hour: h, minute: m)
+        let s = parts.count == 3 ? Int(parts[2]) : 0
+        guard let s, (0...59).contains(s) else { return nil }
+        self.init(hour: h, minute: m, second: s)
     }
 
     /// Seconds since local midnight.
-    public var seconds: Int { hour * 3600 + minute * 60 }
+    public var seconds: Int { hour * 3600 + minute * 60 + second }
 
-    public var description: String { (hour < 10 ? "0" : "") + "\(hour):" + (minute < 10 ? "0" : "") + "\(minute)" }
+    public var description: String {
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(two(hour)):\(two(minute))" + (second > 0 ? ":\(two(second))" : "")
+    }
 }

@@ -11,6 +11,8 @@ public struct DeliveryChannels: Sendable {
     public let chats: [String: WebhookTransport]
     /// Folder for messages no channel reaches.
     public let outbox: FileOutbox
+    /// Retry and dead-letter settings.
+    public let retry: RetrySettings
 
     /// Builds transports; throws naming the channel and secret source, never the value.
     public init(_ settings: ChannelSettings, environment: [String: String] = ProcessInfo.processInfo.environment) throws(DeliveryConfigError) {
@@ -40,6 +42,7 @@ public struct DeliveryChannels: Sendable {
         }
         self.chats = chats
         outbox = FileOutbox(directory: settings.outboxDirectory)
+        retry = settings.retry
     }
 
     /// The sender for emails: the email channel's `from`, else `fallback`.

@@ -73,8 +73,11 @@ public final class SMTPTransport: @unchecked Sendable {
         return Self.send(message, to: recipients, configuration: configuration, easy: easy)
     }
 
-    /// Sends many messages over up to `maxConnections` parallel connections; outcomes in input order.
-    public func send(batch: [(message: String, recipients: [String])]) -> [DeliveryOutcome] {
+    /// Sends many messages over up to `maxConnections` parallel connections; outcomes in
+    /// input order. `each` hears every outcome as soon as it is known (from a worker thread),
+    /// so a caller can record it before the next message goes out.
+    public func send(batch: [(message: String, recipients: [String])],
+                     each: (@Sendable (Int, DeliveryOutcome) -> Void)? = nil) -> [DeliveryOutcome] {
         let workers = max(1, min(configuration.maxConnections, batch.count))
         let results = OutcomeSlots(count: batch.count)
         let config = configuration
@@ -82,7 +85,9 @@ public final class SMTPTransport: @unchecked Sendable {
             let easy = CurlEasy()
             var i = w
             while i < batch.count {
-                results.set(i, Self.send(batch[i].message, to: batch[i].recipients, configuration: config, easy: easy))
+                let outcome = Self.send(batch[i].message, to: batch[i].recipients, configuration: config, easy: easy)
+                results.set(i, outcome)
+                each?(i, outcome)
                 i += workers
             }
         }
@@ -139,15 +144,20 @@ public enum SMTPReply {
     }
 }
 
-/// Thread-safe result slots for a parallel batch.
+/// Thread-safe result slots for a parallel batch; `each` is told of every outcome, one at a time.
 final class OutcomeSlots: @unchecked Sendable {
     private var slots: [DeliveryOutcome?]
     private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    private let each: (@Sendable (Int, DeliveryOutcome) -> Void)?
+    init(count: Int, each: (@Sendable (Int, DeliveryOutcome) -> Void)? = nil) {
+        slots = Array(repeating: nil, count: count)
+        self.each = each
+    }
     func set(_ i: Int, _ o: DeliveryOutcome) {
         lock.lock()
+        defer { lock.unlock() }
         slots[i] = o
-        lock.unlock()
+        each?(i, o)
     }
     var values: [DeliveryOutcome] { slots.map { $0 ?? .transient(retryAfter: nil, reason: "not attempted") } }
 }

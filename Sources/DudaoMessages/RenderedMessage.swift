@@ -12,6 +12,15 @@ public struct RenderedMessage: Hashable, Sendable {
     public var markdown: String
     /// The template folder used (`advance`, `digest`…).
     public var template: String
+
+    /// A rendered message from its parts.
+    public init(subject: String, text: String, html: String, markdown: String, template: String) {
+        self.subject = subject
+        self.text = text
+        self.html = html
+        self.markdown = markdown
+        self.template = template
+    }
 }
 
 /// Renders planned messages with a `TemplateSet`.

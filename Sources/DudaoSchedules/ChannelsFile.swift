@@ -23,8 +23,25 @@ public enum ChannelsFile {
         var settings = ChannelSettings()
         guard FileManager.default.fileExists(atPath: path) else { return settings }
         guard let doc = YAMLDocument.read(path, into: &diag), let top = doc.rootMap(into: &diag) else { return settings }
-        top.checkKeys(["email", "chat", "outbox_dir"], into: &diag)
+        top.checkKeys(["email", "chat", "outbox_dir", "retry"], into: &diag)
         if let dir = top.string("outbox_dir", into: &diag) { settings.outboxDirectory = dir }
+        if let r = top.map("retry", into: &diag) {
+            r.checkKeys(["base", "max_delay", "max_attempts", "max_age"], into: &diag)
+            func seconds(_ key: String) -> Double? {
+                guard let text = r.string(key, into: &diag) else { return nil }
+                guard let s = PolicyFile.duration(text), s > 0 else {
+                    diag.error(path, line: r.line(key), "retry.\(key) 应为时长 must be a duration like 30s, 5m, 1h or 2d, not “\(text)”")
+                    return nil
+                }
+                return Double(s)
+            }
+            if let v = seconds("base") { settings.retry.baseSeconds = v }
+            if let v = seconds("max_delay") { settings.retry.maxDelaySeconds = v }
+            if let v = seconds("max_age") { settings.retry.maxAgeSeconds = v }
+            if let v = r.int("max_attempts", into: &diag) {
+                if v < 1 { diag.error(path, line: r.line("max_attempts"), "retry.max_attempts 应 ≥ 1 must be at least 1") } else { settings.retry.maxAttempts = v }
+            }
+        }
         if let e = top.map("email", into: &diag) {
             e.checkKeys(["url", "starttls", "username", "password", "from", "ca_file", "insecure", "connect_timeout", "timeout", "max_connections"], into: &diag)
             let url = e.string("url", required: true, into: &diag) ?? ""

@@ -10,6 +10,8 @@ import DudaoCore
 /// changes are versioned migrations; opening a newer or older file migrates it forward.
 public final class StateStore: Sendable {
     private let db: any DatabaseWriter
+    /// The database, for the store's extensions in this module.
+    var writer: any DatabaseWriter { db }
 
     /// Opens (creating if needed) the store in `directory`.
     public init(directory: String) throws {
@@ -59,6 +61,27 @@ public final class StateStore: Sendable {
                 t.column("channel", .text).notNull()
                 t.column("at", .text).notNull()
                 t.primaryKey(["notice", "agency"])
+            }
+        }
+        m.registerMigration("v2: outbox with attempts and dead letters; service metadata") { db in
+            try db.create(table: "outbox") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("message", .text).notNull()
+                t.column("agency", .text).notNull()
+                t.column("channel", .text).notNull()
+                t.column("notices", .text).notNull()
+                t.column("payload", .text).notNull()
+                t.column("state", .text).notNull().indexed()
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("next_attempt_at", .text).notNull()
+                t.column("last_error", .text)
+                t.column("enqueued_at", .text).notNull()
+                t.column("sent_at", .text)
+                t.uniqueKey(["message", "channel"])
+            }
+            try db.create(table: "meta") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .text).notNull()
             }
         }
         return m
@@ -121,8 +144,19 @@ public final class StateStore: Sendable {
     public func lastSent() throws -> [String: Date] {
         try db.read { db in
             var out: [String: Date] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT item, MAX(at) AS at FROM sent GROUP BY item") {
+            for row in try Row.fetchAll(db, sql: "SELECT item, MAX(at) AS at FROM sent WHERE channel != 'skipped' GROUP BY item") {
                 if let at = Self.date(row["at"]) { out[row["item"]] = at }
+            }
+            return out
+        }
+    }
+
+    /// Notices recorded as skipped (missed while the service was down), per item.
+    public func skippedCounts() throws -> [String: Int] {
+        try db.read { db in
+            var out: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT item, COUNT(*) AS n FROM sent WHERE channel = 'skipped' GROUP BY item") {
+                out[row["item"]] = row["n"]
             }
             return out
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import DudaoCore
 import DudaoSchedules
+import DudaoService
 
 /// `dudao ack`: records progress on an item or milestone; done and cancelled work gets no
 /// more reminders, extended work is replanned.
@@ -64,6 +65,7 @@ struct AckCommand: ParsableCommand {
         let who = by ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
         let report = ProgressReport(key: ProgressKey(item: item, milestone: milestone), status: newStatus, note: note, by: who, at: Date())
         try state.open().record(report)
+        ReminderService.poke(stateDirectory: state.directory)
         let what = milestone.map { "事项\(item) 第\($0)个里程碑" } ?? "事项\(item)"
         var line = "已记录 recorded: \(what)（\(target.title)）→ \(newStatus.name)"
         if case .extended(let to) = newStatus { line += "，新完成时限 new due \(to.chinese)" }

@@ -14,7 +14,7 @@ struct Dudao: ParsableCommand {
           dudao plan --until 2025-01-31
         """,
         subcommands: [ImportCommand.self, CheckCommand.self, PlanCommand.self, RenderCommand.self, RunCommand.self, SendTestCommand.self,
-                      AckCommand.self, StatusCommand.self, WorkdaysCommand.self]
+                      AckCommand.self, StatusCommand.self, OutboxCommand.self, RetryCommand.self, WorkdaysCommand.self]
     )
 
     static func main() {

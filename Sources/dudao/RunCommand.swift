@@ -5,63 +5,56 @@ import DudaoCore
 import DudaoDelivery
 import DudaoMessages
 import DudaoSchedules
+import DudaoService
 import DudaoStore
 
-/// `dudao run --once`: sends what the plan says is due today up to now (stateless; the
-/// service keeps state and runs forever).
+/// `dudao run`: the service (until SIGTERM), or `--once`: one cycle for today up to now.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "发送提醒 Send the reminders due today up to --now, then exit (--once)."
+        abstract: "运行服务 Run the reminder service; with --once, send what is due today up to --now and exit."
     )
 
     @OptionGroup var schedulesOption: SchedulesOption
     @OptionGroup var state: StateOption
 
-    @Flag(help: "Send what is due and exit (the long-running service comes later).")
+    @Flag(help: "One cycle: plan today up to --now, send, record, exit (1 if anything failed).")
     var once = false
 
-    @Option(help: "Act as if it were this time (ISO 8601); default: now.")
+    @Option(help: "With --once: act as if it were this time (ISO 8601); default: now.")
     var now: String?
 
     @Option(help: "Template folder; default: templates_dir in policy.yaml.")
     var templates: String?
 
     func run() throws {
+        let logger = Logger(label: "dudao")
         guard once else {
-            Output.error("目前只支持 --once: only `dudao run --once` is available in this version")
-            throw ExitCode(1)
+            if now != nil {
+                Output.error("--now 只用于 --once: the service always runs on the real clock")
+                throw ExitCode(1)
+            }
+            let service: ReminderService
+            do {
+                service = try ReminderService(options: .init(schedules: schedulesOption.schedules, stateDirectory: state.directory, templates: templates),
+                                              logger: logger)
+            } catch {
+                Output.error("错误 error: 无法启动 cannot start:\n\(error)")
+                throw ExitCode(1)
+            }
+            service.run()
         }
-        let logger = Logger(label: "dudao.run")
-        let set = try schedulesOption.loadOrExit()
-        let clock = LocalClock(timeZone: set.policy.timeZone)
-        let at = try InstantArgument.parse(now, option: "--now", clock: clock, default: Date())
-        let startOfDay = clock.instant(clock.day(of: at), at: 0)
         let store = try state.open()
-        let plan = Plan(items: set.items.applying(try store.currentStatuses()), policy: set.policy, calendar: set.calendar,
-                        from: startOfDay, until: at, alreadySent: try store.sentKeys())
-        let delivering = try Delivering(set, templates: templates)
-        if set.channels.isEmpty {
-            logger.notice("no channels configured (Schedules/channels.yaml): writing messages to \(set.channels.outboxDirectory)/")
+        let cycle = try CycleLoading.load(schedulesOption.schedules, templates: templates, store: store, logger: logger)
+        let clock = LocalClock(timeZone: cycle.set.policy.timeZone)
+        let at = try InstantArgument.parse(now, option: "--now", clock: clock, default: Date())
+        if cycle.set.channels.isEmpty {
+            logger.notice("no channels configured (Schedules/channels.yaml): writing messages to \(cycle.set.channels.outboxDirectory)/")
         }
-        let records = delivering.deliver(plan, logger: logger)
-        try SentLog.record(records, of: plan, in: store)
-        let delivered = records.filter { $0.outcome.isDelivered }.count
-        print("\(plan.messages.count) 条消息 messages, \(records.count) 次投递 deliveries: \(delivered) delivered, \(records.count - delivered) failed")
-        if delivered < records.count { throw ExitCode(1) }
-    }
-}
-
-/// Writes delivered messages' notices to the sent log, so a rerun does not repeat them.
-enum SentLog {
-    static func record(_ records: [DeliveryRecord], of plan: Plan, in store: DudaoStore.StateStore) throws {
-        let byKey = Dictionary(plan.messages.map { (plan.messageKey($0), $0) }, uniquingKeysWith: { a, _ in a })
-        var done = Set<String>()
-        for r in records where r.outcome.isDelivered && done.insert(r.key).inserted {
-            guard let m = byKey[r.key] else { continue }
-            let notices = Array(plan.notices(in: m).map { (key: plan.dedupKey($0), item: plan.items[Int($0.item)].id) })
-            try store.markSent(notices: notices, agency: m.to.agency, message: r.key, channel: r.channel, at: Date())
-        }
+        let s = try cycle.wake(now: at, from: clock.instant(clock.day(of: at), at: 0))
+        let failed = s.retrying + s.dead
+        print("\(s.planned) 条消息 messages, \(s.delivered + failed) 次投递 deliveries: \(s.delivered) delivered, \(failed) failed")
+        if failed > 0 { throw ExitCode(1) }
     }
 }
 
@@ -84,8 +77,8 @@ struct SendTestCommand: ParsableCommand {
     var templates: String?
 
     func run() throws {
-        let set = try schedulesOption.loadOrExit()
-        let delivering = try Delivering(set, templates: templates)
+        let cycle = try CycleLoading.load(schedulesOption.schedules, templates: templates, store: try StateStore(), logger: Logger(label: "dudao"))
+        let set = cycle.set
         guard let item = set.items.first else {
             Output.error("错误 error: 没有事项可作样例 no items to make a sample from")
             throw ExitCode(1)
@@ -93,12 +86,13 @@ struct SendTestCommand: ParsableCommand {
         let clock = LocalClock(timeZone: set.policy.timeZone)
         let plan = try MessagePreview.plan(items: set.items, ids: [item.id], kind: .advance, level: 1, day: clock.day(of: Date()), policy: set.policy)
         guard let message = plan.messages.first else { throw ExitCode(1) }
-        var rendered = delivering.renderer.render(message, in: plan)
+        var rendered = cycle.renderer.render(message, in: plan)
         rendered.subject = "【测试】" + rendered.subject
+        let channels = cycle.dispatcher.channels
         let outcome: DeliveryOutcome
         switch channel {
         case "email":
-            guard let smtp = delivering.dispatcher.channels.email else {
+            guard let smtp = channels.email else {
                 Output.error("错误 error: channels.yaml 未配置 email no email channel configured")
                 throw ExitCode(1)
             }
@@ -111,8 +105,8 @@ struct SendTestCommand: ParsableCommand {
                 throw ExitCode(1)
             }
         default:
-            guard let hook = delivering.dispatcher.channels.chats[channel] else {
-                Output.error("错误 error: 没有名为 “\(channel)” 的渠道 no channel named “\(channel)” (email, \(delivering.dispatcher.channels.chats.keys.sorted().joined(separator: ", ")))")
+            guard let hook = channels.chats[channel] else {
+                Output.error("错误 error: 没有名为 “\(channel)” 的渠道 no channel named “\(channel)” (email, \(channels.chats.keys.sorted().joined(separator: ", ")))")
                 throw ExitCode(1)
             }
             outcome = hook.send(rendered, id: "msg_send_test_\(Int(Date().timeIntervalSince1970))")

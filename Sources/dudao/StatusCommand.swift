@@ -28,6 +28,8 @@ struct StatusCommand: ParsableCommand {
         let store = try state.existing()
         let items = set.items.applying(try store?.currentStatuses() ?? [:])
         let lastSent = try store?.lastSent() ?? [:]
+        let dead = try store?.deadLetters() ?? [:]
+        let skipped = try store?.skippedCounts() ?? [:]
         let plan = Plan(items: items, policy: set.policy, calendar: set.calendar, from: at, until: at.addingTimeInterval(400 * 86400),
                         alreadySent: try store?.sentKeys() ?? [])
         var next: [String: Date] = [:]
@@ -35,22 +37,27 @@ struct StatusCommand: ParsableCommand {
             for n in plan.notices(in: m) where next[items[Int(n.item)].id] == nil { next[items[Int(n.item)].id] = m.sendAt }
         }
         let today = clock.day(of: at)
-        let rows = items.map { item in ItemStanding(item: item, today: today, lastSent: lastSent[item.id], next: next[item.id], clock: clock) }
+        let rows = items.map { item in
+            ItemStanding(item: item, today: today, lastSent: lastSent[item.id], next: next[item.id], failures: dead[item.id] ?? 0,
+                         skipped: skipped[item.id] ?? 0, clock: clock)
+        }
         switch format {
         case .table:
-            var t = TextTable(header: ["序号", "事项", "牵头单位", "完成时限", "剩余/逾期", "状态", "最近提醒", "下次提醒"])
+            var t = TextTable(header: ["序号", "事项", "牵头单位", "完成时限", "剩余/逾期", "状态", "最近提醒", "下次提醒", "失败", "跳过"])
             for r in rows {
                 t.rows.append([r.id, r.shortTitle, r.shortLead, r.deadline, r.daysText, r.statusName,
                                r.lastSent.map { String($0.prefix(16)).replacingOccurrences(of: "T", with: " ") } ?? "-",
-                               r.next.map { String($0.prefix(16)).replacingOccurrences(of: "T", with: " ") } ?? "-"])
+                               r.next.map { String($0.prefix(16)).replacingOccurrences(of: "T", with: " ") } ?? "-",
+                               r.failures > 0 ? "\(r.failures)" : "-", r.skipped > 0 ? "\(r.skipped)" : "-"])
             }
             print(t.text)
         case .json:
             print(JSONValue.array(rows.map(\.json)).text)
         case .csv:
-            var out = "\u{FEFF}id,title,lead,due_text,due,days,status,last_sent,next_planned\r\n"
+            var out = "\u{FEFF}id,title,lead,due_text,due,days,status,last_sent,next_planned,failures,skipped\r\n"
             for r in rows {
-                out += [r.id, r.title, r.lead, r.dueText, r.dueISO ?? "", r.days.map(String.init) ?? "", r.statusName, r.lastSent ?? "", r.next ?? ""]
+                out += [r.id, r.title, r.lead, r.dueText, r.dueISO ?? "", r.days.map(String.init) ?? "", r.statusName, r.lastSent ?? "", r.next ?? "",
+                        String(r.failures), String(r.skipped)]
                     .map(Self.csvField).joined(separator: ",") + "\r\n"
             }
             FileHandle.standardOutput.write(Data(out.utf8))
@@ -69,8 +76,14 @@ struct ItemStanding {
     /// Days until the next open deadline (negative when overdue).
     let days: Int?
     let lastSent, next: String?
+    /// Dead letters about the item.
+    let failures: Int
+    /// Notices skipped after downtime.
+    let skipped: Int
 
-    init(item: Item, today: CivilDate, lastSent: Date?, next: Date?, clock: LocalClock) {
+    init(item: Item, today: CivilDate, lastSent: Date?, next: Date?, failures: Int, skipped: Int, clock: LocalClock) {
+        self.failures = failures
+        self.skipped = skipped
         id = item.id
         title = item.title
         lead = item.lead.joined(separator: "、")
@@ -101,6 +114,6 @@ struct ItemStanding {
         .object([("id", .string(id)), ("title", .string(title)), ("lead", .string(lead)), ("due_text", .string(dueText)),
                  ("due", dueISO.map(JSONValue.string) ?? .null), ("days", days.map(JSONValue.int) ?? .null),
                  ("status", .string(statusName)), ("last_sent", lastSent.map(JSONValue.string) ?? .null),
-                 ("next_planned", next.map(JSONValue.string) ?? .null)])
+                 ("next_planned", next.map(JSONValue.string) ?? .null), ("failures", .int(failures)), ("skipped", .int(skipped))])
     }
 }

@@ -41,6 +41,10 @@ class Handler:
             n = self.count
         name = re.sub(r"[^A-Za-z0-9_.@-]", "_", envelope.rcpt_tos[0]) if envelope.rcpt_tos else f"msg{n}"
         base = os.path.join(self.outdir, name)
+        copy = 1
+        while os.path.exists(base + ".eml"):  # a repeat is kept, not overwritten: tests count duplicates
+            copy += 1
+            base = os.path.join(self.outdir, f"{name}.{copy}")
         with open(base + ".eml.tmp", "wb") as f:
             f.write(envelope.original_content)
         os.replace(base + ".eml.tmp", base + ".eml")
@@ -59,6 +63,7 @@ def main():
     ap.add_argument("--user", default="dudao")
     ap.add_argument("--password", required=True)
     ap.add_argument("--ready", required=True, help="file to write the chosen ports to")
+    ap.add_argument("--port", type=int, default=0, help="STARTTLS port (default: a free one)")
     a = ap.parse_args()
     os.makedirs(a.dir, exist_ok=True)
 
@@ -70,7 +75,7 @@ def main():
         return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535 itself
 
     handler = Handler(a.dir)
-    starttls_port, smtps_port = free_port(), free_port()
+    starttls_port, smtps_port = a.port or free_port(), free_port()
     starttls = Controller(handler, hostname="127.0.0.1", port=starttls_port, tls_context=ctx, require_starttls=True,
                           auth_required=True, auth_require_tls=True, authenticator=authenticator)
     client_ctx = ssl.create_default_context(cafile=a.cert)

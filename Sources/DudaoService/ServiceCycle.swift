@@ -1,0 +1,178 @@
+import Foundation
+import Logging
+import DudaoCore
+import DudaoDelivery
+import DudaoMessages
+import DudaoSchedules
+import DudaoStore
+
+/// What one wake did.
+public struct CycleSummary: Hashable, Sendable {
+    /// Messages planned in the window.
+    public var planned = 0
+    /// Outbox entries added.
+    public var enqueued = 0
+    /// Notices left out by catch-up.
+    public var skipped = 0
+    /// Entries delivered.
+    public var delivered = 0
+    /// Entries to be retried.
+    public var retrying = 0
+    /// Entries given up on.
+    public var dead = 0
+}
+
+/// One wake of the service, also `dudao run --once`: plan the window → catch up → render
+/// and enqueue in one transaction → deliver what is due → record each outcome.
+///
+/// Enqueueing commits before anything is handed to a transport, and a delivery is recorded
+/// right after it returns, so a crash loses nothing and repeats at most the message that was
+/// in flight.
+public struct ServiceCycle: Sendable {
+    /// The schedules in force.
+    public let set: ScheduleSet
+    /// Durable state.
+    public let store: StateStore
+    /// Templates.
+    public let renderer: MessageRenderer
+    /// Transports.
+    public let dispatcher: Dispatcher
+    private let logger: Logger
+    private let random: @Sendable () -> Double
+
+    /// A cycle over loaded schedules, state, templates and channels.
+    public init(set: ScheduleSet, store: StateStore, renderer: MessageRenderer, dispatcher: Dispatcher, logger: Logger,
+                random: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }) {
+        self.set = set
+        self.store = store
+        self.renderer = renderer
+        self.dispatcher = dispatcher
+        self.logger = logger
+        self.random = random
+    }
+
+    /// Loads schedules, templates and channels from disk into a cycle; throws every problem
+    /// (the same ones `dudao check` reports) when any is wrong.
+    public static func load(schedules: String, templates: String?, store: StateStore, logger: Logger) throws -> ServiceCycle {
+        try ReminderService.makeCycle(ReminderService.Options(schedules: schedules, stateDirectory: "", templates: templates), store: store, logger: logger)
+    }
+
+    /// Runs one wake at `now`, planning from `from` (default: where planning stopped last
+    /// time, or `now − catch_up` on the first run).
+    @discardableResult
+    public func wake(now: Date, from: Date? = nil) throws -> CycleSummary {
+        var summary = CycleSummary()
+        let catchUp = Double(set.policy.catchUpSeconds)
+        let start = try from ?? store.plannedUntil() ?? now.addingTimeInterval(-catchUp)
+        if start <= now {
+            let items = set.items.applying(try store.currentStatuses())
+            let plan = Plan(items: items, policy: set.policy, calendar: set.calendar, from: start, until: now, alreadySent: try store.claimedKeys())
+            summary.planned = plan.messages.count
+            let (kept, skipped) = CatchUp.select(plan, now: now, catchUp: catchUp)
+            let rendered = kept.messages.map { ($0, renderer.render($0, in: kept)) }
+            let prepared = dispatcher.prepare(rendered, in: kept)
+            summary.skipped = skipped.reduce(0) { $0 + $1.notices.count }
+            summary.enqueued = try store.enqueue(
+                prepared.map { NewOutboxEntry(message: $0.message, agency: $0.agency, channel: $0.channel, notices: $0.notices, payload: $0.payload) },
+                skipped: skipped, plannedUntil: now, at: now)
+            for s in skipped {
+                logger.notice("skipped (missed while down, older than catch_up or superseded): \(s.notices.map(\.key).joined(separator: ", "))",
+                              metadata: ["agency": "\(s.agency)"])
+            }
+        } else {
+            logger.warning("the clock went back to \(now); planning resumes when it reaches the last planned time")
+        }
+        let due = try store.due(at: now)
+        if !due.isEmpty {
+            // Each outcome is recorded as soon as its delivery returns (serialised by the
+            // slots' lock): a crash repeats only what was in flight.
+            let tally = Tally()
+            _ = dispatcher.send(due.map { ($0.channel, $0.message, $0.payload) }) { i, outcome in
+                do { try self.record(due[i], outcome, now: Date(), into: &tally.summary) } catch { tally.errors.append(error) }
+            }
+            summary.delivered = tally.summary.delivered
+            summary.retrying = tally.summary.retrying
+            summary.dead = tally.summary.dead
+            if let error = tally.errors.first { throw error }
+        }
+        return summary
+    }
+
+    private func record(_ entry: OutboxEntry, _ outcome: DeliveryOutcome, now: Date, into summary: inout CycleSummary) throws {
+        let meta: Logger.Metadata = ["id": "\(entry.id)", "channel": "\(entry.channel)", "agency": "\(entry.agency)"]
+        let retry = dispatcher.channels.retry
+        switch outcome {
+        case .delivered:
+            try store.markDelivered(entry, at: now)
+            summary.delivered += 1
+            logger.info("\(entry.agency) via \(entry.channel): \(outcome)", metadata: meta)
+        case .transient(let after, let reason):
+            let attempt = entry.attempts + 1
+            let tooOld = now.timeIntervalSince(entry.enqueuedAt) >= retry.maxAgeSeconds
+            if attempt >= retry.maxAttempts || tooOld {
+                try store.markFailed(entry, error: reason, retryAt: nil)
+                summary.dead += 1
+                logger.error("\(entry.agency) via \(entry.channel): \(outcome) → dead letter after \(attempt) attempts", metadata: meta)
+            } else {
+                let delay = retry.delay(afterAttempt: attempt, retryAfter: after, random: random())
+                try store.markFailed(entry, error: reason, retryAt: now.addingTimeInterval(delay))
+                summary.retrying += 1
+                logger.warning("\(entry.agency) via \(entry.channel): \(outcome) → retry in \(Int(delay.rounded(.up))) s", metadata: meta)
+            }
+        case .permanent(let reason):
+            try store.markFailed(entry, error: reason, retryAt: nil)
+            summary.dead += 1
+            logger.error("\(entry.agency) via \(entry.channel): \(outcome) → dead letter", metadata: meta)
+        }
+    }
+
+    /// When something next needs doing after `now`: the next planned send or retry.
+    public func nextDue(after now: Date) throws -> Date? {
+        let items = set.items.applying(try store.currentStatuses())
+        let horizon = now.addingTimeInterval(400 * 86400)
+        let plan = Plan(items: items, policy: set.policy, calendar: set.calendar, from: now.addingTimeInterval(0.001), until: horizon,
+                        alreadySent: try store.claimedKeys())
+        let planned = plan.messages.first?.sendAt
+        let retry = try store.nextAttempt()
+        return [planned, retry].compactMap { $0 }.min()
+    }
+}
+
+/// Outcome counts gathered from worker threads (calls are serialised by the dispatcher).
+final class Tally: @unchecked Sendable {
+    var summary = CycleSummary()
+    var errors: [Error] = []
+}
+
+/// After downtime: a missed notice younger than `catch_up` is sent once — for each agency,
+/// item, milestone and rule only the newest — and everything else missed is recorded as
+/// skipped, visible in the sent log.
+enum CatchUp {
+    static func select(_ plan: Plan, now: Date, catchUp: Double) -> (kept: Plan, skipped: [SkippedNotices]) {
+        var keptPairs = Set<String>()
+        var keptNotices: [Notice] = []
+        var keptKeys = Set<String>()
+        var newest = Set<String>()
+        var skipped: [SkippedNotices] = []
+        // Newest first, so the first notice seen for an agency, item and rule is the one kept.
+        for m in plan.messages.reversed() {
+            let tooOld = now.timeIntervalSince(m.sendAt) > catchUp
+            var dropped: [NoticeRef] = []
+            for n in plan.notices(in: m) {
+                let key = plan.dedupKey(n)
+                let item = plan.items[Int(n.item)].id
+                if tooOld || !newest.insert("\(m.to.agency)|\(item)|\(n.milestone)|\(n.rule.name)").inserted {
+                    dropped.append(NoticeRef(key: key, item: item))
+                } else {
+                    keptPairs.insert(m.to.agency + "|" + key)
+                    if keptKeys.insert(key).inserted { keptNotices.append(n) }
+                }
+            }
+            if !dropped.isEmpty { skipped.append(SkippedNotices(agency: m.to.agency, message: plan.messageKey(m), notices: dropped)) }
+        }
+        keptNotices.sort { ($0.item, $0.milestone, $0.sendDay.dayNumber) < ($1.item, $1.milestone, $1.sendDay.dayNumber) }
+        let kept = Plan(items: plan.items, notices: keptNotices, policy: plan.policy,
+                        skip: { n, agency in !keptPairs.contains(agency + "|" + plan.dedupKey(n)) })
+        return (kept, skipped)
+    }
+}

@@ -1,0 +1,212 @@
+import Foundation
+import GRDB
+import DudaoCore
+
+/// One message for one channel, waiting, sent, or given up on (a dead letter).
+public struct OutboxEntry: Hashable, Sendable {
+    /// Where it stands.
+    public enum State: String, Sendable { case pending, sent, dead }
+
+    /// Row id (`dudao retry ID`).
+    public var id: Int64
+    /// Message key (agency @ send time).
+    public var message: String
+    /// Addressee agency.
+    public var agency: String
+    /// `email`, a chat channel name, or `outbox`.
+    public var channel: String
+    /// The notices it carries.
+    public var notices: [NoticeRef]
+    /// What the transport sends, rendered at enqueue time (see `OutboxPayload`).
+    public var payload: String
+    /// Pending, sent or dead.
+    public var state: State
+    /// Attempts made.
+    public var attempts: Int
+    /// Earliest time of the next attempt.
+    public var nextAttemptAt: Date
+    /// The last failure.
+    public var lastError: String?
+    /// When it was enqueued.
+    public var enqueuedAt: Date
+    /// When it was delivered.
+    public var sentAt: Date?
+}
+
+/// What to enqueue: one message for one channel.
+public struct NewOutboxEntry: Sendable {
+    /// Message key.
+    public var message: String
+    /// Addressee agency.
+    public var agency: String
+    /// Channel.
+    public var channel: String
+    /// Its notices.
+    public var notices: [NoticeRef]
+    /// Rendered payload.
+    public var payload: String
+
+    /// An entry to enqueue.
+    public init(message: String, agency: String, channel: String, notices: [NoticeRef], payload: String) {
+        self.message = message
+        self.agency = agency
+        self.channel = channel
+        self.notices = notices
+        self.payload = payload
+    }
+}
+
+/// Notices left out by catch-up (older than `catch_up`, or an older copy of the same reminder).
+public struct SkippedNotices: Sendable {
+    /// Addressee agency.
+    public var agency: String
+    /// Message key.
+    public var message: String
+    /// The notices.
+    public var notices: [NoticeRef]
+
+    /// A record of skipped notices.
+    public init(agency: String, message: String, notices: [NoticeRef]) {
+        self.agency = agency
+        self.message = message
+        self.notices = notices
+    }
+}
+
+extension StateStore {
+    // MARK: Enqueue
+
+    /// In one transaction (on disk before anything is sent): inserts the entries (ignoring
+    /// a message and channel already present), records skipped notices, and remembers how
+    /// far planning has got. Returns how many entries were new.
+    @discardableResult
+    public func enqueue(_ entries: [NewOutboxEntry], skipped: [SkippedNotices] = [], plannedUntil: Date?, at now: Date) throws -> Int {
+        try writer.write { db in
+            var inserted = 0
+            for e in entries {
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO outbox (message, agency, channel, notices, payload, state, attempts, next_attempt_at, enqueued_at)
+                    VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)
+                    """, arguments: [e.message, e.agency, e.channel, Self.encode(e.notices), e.payload, Self.iso(now), Self.iso(now)])
+                inserted += db.changesCount
+            }
+            for s in skipped {
+                for n in s.notices {
+                    try db.execute(sql: "INSERT OR IGNORE INTO sent (notice, agency, message, item, channel, at) VALUES (?, ?, ?, ?, 'skipped', ?)",
+                                   arguments: [n.key, s.agency, s.message, n.item, Self.iso(now)])
+                }
+            }
+            if let plannedUntil {
+                try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('planned_until', ?)", arguments: [Self.iso(plannedUntil)])
+            }
+            return inserted
+        }
+    }
+
+    /// How far the service has planned (and so enqueued or skipped everything before).
+    public func plannedUntil() throws -> Date? {
+        try writer.read { db in Self.date(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'planned_until'")) }
+    }
+
+    /// `agency|notice` of every notice sent, skipped, or in the outbox in any state: what
+    /// planning must not produce again.
+    public func claimedKeys() throws -> Set<String> {
+        try writer.read { db in
+            var keys = Set(try Row.fetchAll(db, sql: "SELECT agency, notice FROM sent").map { "\($0["agency"] as String)|\($0["notice"] as String)" })
+            for row in try Row.fetchAll(db, sql: "SELECT agency, notices FROM outbox") {
+                let agency: String = row["agency"]
+                for n in Self.decode(row["notices"]) { keys.insert(agency + "|" + n.key) }
+            }
+            return keys
+        }
+    }
+
+    // MARK: Deliver
+
+    /// Pending entries whose next attempt is due at `now`, oldest first.
+    public func due(at now: Date) throws -> [OutboxEntry] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id",
+                             arguments: [Self.iso(now)]).map(Self.entry)
+        }
+    }
+
+    /// The earliest next attempt among pending entries.
+    public func nextAttempt() throws -> Date? {
+        try writer.read { db in Self.date(try String.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'")) }
+    }
+
+    /// Records a delivery: the entry is sent and its notices reach the agency, in one transaction.
+    public func markDelivered(_ entry: OutboxEntry, at now: Date) throws {
+        try writer.write { db in
+            try db.execute(sql: "UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE id = ?",
+                           arguments: [Self.iso(now), entry.id])
+            for n in entry.notices {
+                try db.execute(sql: "INSERT OR IGNORE INTO sent (notice, agency, message, item, channel, at) VALUES (?, ?, ?, ?, ?, ?)",
+                               arguments: [n.key, entry.agency, entry.message, n.item, entry.channel, Self.iso(now)])
+            }
+        }
+    }
+
+    /// Records a failed attempt: retried at `retryAt`, or a dead letter when `retryAt` is nil.
+    public func markFailed(_ entry: OutboxEntry, error: String, retryAt: Date?) throws {
+        try writer.write { db in
+            if let retryAt {
+                try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+                               arguments: [error, Self.iso(retryAt), entry.id])
+            } else {
+                try db.execute(sql: "UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ? WHERE id = ?",
+                               arguments: [error, entry.id])
+            }
+        }
+    }
+
+    // MARK: Inspect
+
+    /// Entries in a state (all when nil), newest first.
+    public func entries(state: OutboxEntry.State? = nil) throws -> [OutboxEntry] {
+        try writer.read { db in
+            let rows = state == nil
+                ? try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY id DESC")
+                : try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE state = ? ORDER BY id DESC", arguments: [state!.rawValue])
+            return rows.map(Self.entry)
+        }
+    }
+
+    /// Puts a dead (or pending) entry back in line now, attempts reset. False when no such entry.
+    public func retry(id: Int64, at now: Date) throws -> Bool {
+        try writer.write { db in
+            try db.execute(sql: "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ? AND state != 'sent'",
+                           arguments: [Self.iso(now), id])
+            return db.changesCount > 0
+        }
+    }
+
+    /// Dead letters per item.
+    public func deadLetters() throws -> [String: Int] {
+        var out: [String: Int] = [:]
+        for e in try entries(state: .dead) {
+            for item in Set(e.notices.map(\.item)) { out[item, default: 0] += 1 }
+        }
+        return out
+    }
+
+    // MARK: Encoding
+
+    private static func entry(_ row: Row) -> OutboxEntry {
+        OutboxEntry(id: row["id"], message: row["message"], agency: row["agency"], channel: row["channel"],
+                    notices: decode(row["notices"]), payload: row["payload"],
+                    state: OutboxEntry.State(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
+                    nextAttemptAt: date(row["next_attempt_at"]) ?? .distantPast, lastError: row["last_error"],
+                    enqueuedAt: date(row["enqueued_at"]) ?? .distantPast, sentAt: date(row["sent_at"]))
+    }
+
+    static func encode(_ notices: [NoticeRef]) -> String {
+        JSONValue.array(notices.map { .array([.string($0.key), .string($0.item)]) }).text
+    }
+
+    static func decode(_ text: String) -> [NoticeRef] {
+        guard let pairs = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String]] else { return [] }
+        return pairs.compactMap { $0.count == 2 ? NoticeRef(key: $0[0], item: $0[1]) : nil }
+    }
+}

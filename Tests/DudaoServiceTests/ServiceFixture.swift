@@ -1,0 +1,149 @@
+import Foundation
+import Testing
+
+/// A small Schedules folder whose one item is due today at a send time seconds away, with
+/// email to the test SMTP server, and a `dudao run` process over it.
+struct ServiceFixture {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let shanghai = TimeZone(identifier: "Asia/Shanghai")!
+    let env = ProcessInfo.processInfo.environment
+    let base: URL
+    let tag = UUID().uuidString.prefix(8).lowercased()
+    /// The instant the reminder is due.
+    let instant: Date
+
+    var schedules: URL { base.appendingPathComponent("Schedules") }
+    var state: String { base.appendingPathComponent("state").path }
+    var mailDir: String { env["DUDAO_TEST_SMTP_MAIL_DIR"]! }
+
+    /// Fails (not skips) when the servers are missing: run `make test`.
+    static func requireServers() throws {
+        guard ProcessInfo.processInfo.environment["DUDAO_TEST_SMTP_STARTTLS_PORT"] != nil else {
+            Issue.record("test servers not running: run the tests with `make test`")
+            throw CancellationError()
+        }
+    }
+
+    /// `items` recipients' local parts (one agency each); the message is due `seconds` from now.
+    init(in seconds: Double, recipients: [String] = ["liaison"], smtpURL: String? = nil, connections: Int = 2, retryBase: String = "1s") throws {
+        base = FileManager.default.temporaryDirectory.appendingPathComponent("dudao-svc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: base.appendingPathComponent("Schedules/calendar"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Self.root.appendingPathComponent("Templates"), to: base.appendingPathComponent("Templates"))
+        // send_time has whole seconds: the instant is the second the reminder is planned for.
+        instant = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + seconds).rounded(.down))
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = Self.shanghai
+        let c = cal.dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday], from: instant)
+        let iso = String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+        let weekend = c.weekday == 1 || c.weekday == 7
+        write("calendar/\(c.year!).yaml", "year: \(c.year!)\nholidays: []\nworkdays: [\(weekend ? iso : "")]\n")
+        write("policy.yaml", """
+        timezone: Asia/Shanghai
+        send_time: "\(String(format: "%02d:%02d:%02d", c.hour!, c.minute!, c.second!))"
+        supervisor: 督查室
+        advance_days: []
+        due_day: true
+        overdue: []
+        ongoing: {monthly: off}
+        catch_up: 3d
+
+        """)
+        var agencies = "agencies:\n  - name: 督查室\n    contacts: [{name: 联络员, email: office-\(tag)@zhengzhou.example}]\n"
+        var items = "title: 测试清单\nitems:\n"
+        for (i, r) in recipients.enumerated() {
+            agencies += "  - name: 测试局\(i + 1)\n    contacts: [{name: 联络员, email: \(r)-\(tag)@zhengzhou.example}]\n"
+            items += "  - {id: \"\(i + 1)\", title: 测试事项\(i + 1), lead: [测试局\(i + 1)], due_text: \"\(c.year!)年\(c.month!)月\(c.day!)日\"}\n"
+        }
+        write("agencies.yaml", agencies)
+        write("list.yaml", items)
+        write("channels.yaml", """
+        email:
+          url: \(smtpURL ?? "smtp://127.0.0.1:\(env["DUDAO_TEST_SMTP_STARTTLS_PORT"]!)")
+          starttls: required
+          username: \(env["DUDAO_TEST_SMTP_USER"]!)
+          password: {env: DUDAO_SMTP_PASSWORD}
+          from: {name: 督查室, address: office-\(tag)@zhengzhou.example}
+          ca_file: \(env["DUDAO_TEST_CA"]!)
+          connect_timeout: 2
+          timeout: 10
+          max_connections: \(connections)
+        retry: {base: \(retryBase), max_delay: 2s, max_attempts: 30}
+        outbox_dir: \(base.appendingPathComponent("outbox").path)
+
+        """)
+    }
+
+    func write(_ name: String, _ text: String) {
+        try! Data(text.utf8).write(to: schedules.appendingPathComponent(name))
+    }
+
+    static var dudao: String {
+        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [dir, dir.deletingLastPathComponent()] where FileManager.default.isExecutableFile(atPath: candidate.appendingPathComponent("dudao").path) {
+            return candidate.appendingPathComponent("dudao").path
+        }
+        return root.appendingPathComponent(".build/debug/dudao").path
+    }
+
+    /// Starts `dudao run`; its log goes to `log`.
+    func start(extraEnv: [String: String] = [:]) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.dudao)
+        p.arguments = ["run", "--schedules", schedules.path, "--state-dir", state]
+        p.environment = env.merging(["DUDAO_SMTP_PASSWORD": env["DUDAO_TEST_SMTP_PASSWORD"]!]) { $1 }.merging(extraEnv) { $1 }
+        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
+        let log = FileHandle(forWritingAtPath: logPath)!
+        log.seekToEndOfFile()
+        p.standardOutput = log
+        p.standardError = log
+        try p.run()
+        return p
+    }
+
+    var logPath: String { base.appendingPathComponent("dudao.log").path }
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// Runs another dudao command against this fixture's folders.
+    func dudao(_ args: [String]) throws -> (status: Int32, out: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.dudao)
+        p.arguments = args + ["--state-dir", state]
+        p.environment = env
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Mail files the server stored for a recipient local part (a repeat is a second file).
+    func received(_ local: String = "liaison") -> [String] {
+        let prefix = "\(local)-\(tag)@zhengzhou.example"
+        return ((try? FileManager.default.contentsOfDirectory(atPath: mailDir)) ?? []).filter { $0.hasPrefix(prefix) && $0.hasSuffix(".eml") }
+    }
+
+    /// When the server stored the first message for `local`.
+    func receivedAt(_ local: String = "liaison") -> Date? {
+        let path = (mailDir as NSString).appendingPathComponent("\(local)-\(tag)@zhengzhou.example.eml")
+        return (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+    }
+
+    /// Waits until `condition` holds or `timeout` seconds pass.
+    @discardableResult
+    static func wait(_ timeout: Double, _ condition: () -> Bool) -> Bool {
+        let end = Date().addingTimeInterval(timeout)
+        while Date() < end {
+            if condition() { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return condition()
+    }
+
+    static func stop(_ p: Process) -> Int32 {
+        if p.isRunning { p.terminate() }
+        p.waitUntilExit()
+        return p.terminationStatus
+    }
+}
