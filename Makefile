@@ -6,7 +6,7 @@ SCHEDULES ?= Schedules
 DUDAO     := .build/debug/dudao
 SUDO      := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: deps build run test bench bench-deps schedules clean
+.PHONY: deps build run test bench bench-deps install schedules clean
 
 # pip into the active Python; Debian's own Python refuses plain pip (PEP 668), so fall
 # back to its flag, then to the Debian package.
@@ -22,18 +22,20 @@ deps:
 	@dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libcurl4-openssl-dev; }
 	@dpkg -s libsqlite3-dev >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libsqlite3-dev; }
 	@command -v openssl >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq openssl; }
+	@command -v systemd-analyze >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq systemd; }
 
 build: deps
 	$(SWIFT) build --product dudao
 
-## run: build, check the bundled Schedules, show the next 30 days' plan, and send what is
-## due today (with no Schedules/channels.yaml, into var/outbox/ as .eml and .json).
+## run: build, check the bundled Schedules, show the next 30 days' plan, then run the
+## service in the foreground (with no Schedules/channels.yaml messages land in var/outbox/;
+## state in var/). Ctrl-C stops it cleanly.
 run: build
 	$(DUDAO) check --schedules $(SCHEDULES)
 	@echo
 	$(DUDAO) plan --schedules $(SCHEDULES)
 	@echo
-	$(DUDAO) run --once --schedules $(SCHEDULES)
+	$(DUDAO) run --schedules $(SCHEDULES) --state-dir var
 
 ## test: every test (Swift Testing), including the command line end to end, with a real
 ## SMTP server (aiosmtpd) and a signature-checking webhook server on 127.0.0.1.
@@ -54,6 +56,21 @@ bench-deps:
 	@command -v prometheus-alertmanager >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq prometheus-alertmanager; }
 	@command -v nginx >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx-light; }
 	@python3 -c 'import requests' 2>/dev/null || { $(call PIP_INSTALL,requests,python3-requests); }
+
+## install: the release binary, the systemd unit and (only when absent) /etc/dudao with
+## the Schedules and Templates; DESTDIR and PREFIX as usual.
+PREFIX ?= /usr/local
+install:
+	$(SWIFT) build -c release --product dudao
+	install -D -m 0755 .build/release/dudao $(DESTDIR)$(PREFIX)/bin/dudao
+	install -d $(DESTDIR)/etc/systemd/system $(DESTDIR)$(PREFIX)/share/doc/dudao
+	sed 's|/usr/local/bin/dudao|$(PREFIX)/bin/dudao|; s|/usr/local/share/doc|$(PREFIX)/share/doc|' deploy/dudao.service > $(DESTDIR)/etc/systemd/system/dudao.service
+	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/dudao/README.md
+	@if [ -d $(DESTDIR)/etc/dudao/Schedules ]; then echo "kept existing $(DESTDIR)/etc/dudao"; else \
+	  install -d $(DESTDIR)/etc/dudao && cp -r Schedules Templates $(DESTDIR)/etc/dudao/ && \
+	  cp deploy/channels.yaml $(DESTDIR)/etc/dudao/Schedules/channels.yaml.production && \
+	  echo "installed sample configuration in $(DESTDIR)/etc/dudao: edit Schedules/agencies.yaml and channels.yaml"; fi
+	@echo "next: put the SMTP password in /etc/dudao/smtp-password (0600), then: systemctl daemon-reload && systemctl enable --now dudao"
 
 ## schedules: re-import the seed list into Schedules/ (overwrites hand edits).
 schedules: build

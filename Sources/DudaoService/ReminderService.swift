@@ -74,7 +74,9 @@ public final class ReminderService: @unchecked Sendable {
                             dispatcher: Dispatcher(channels: channels, composer: composer, agencies: set.agencies.agencies), logger: logger)
     }
 
-    static func office(_ set: ScheduleSet) -> Mailbox {
+    /// The supervising office's first email contact (the sender when channels.yaml names
+    /// none), or a placeholder on the reserved `.invalid` domain.
+    public static func office(_ set: ScheduleSet) -> Mailbox {
         if let name = set.policy.supervisor, let agency = set.agencies.agency(named: name),
            let email = agency.contacts.first(where: { $0.email != nil })?.email {
             return Mailbox(name: agency.name, address: email)

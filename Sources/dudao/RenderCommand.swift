@@ -3,6 +3,7 @@ import Foundation
 import DudaoCore
 import DudaoMessages
 import DudaoSchedules
+import DudaoService
 
 /// `dudao render`: previews exactly what would be sent for some items.
 struct RenderCommand: ParsableCommand {
@@ -47,7 +48,7 @@ struct RenderCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let renderer = MessageRenderer(templates: templateSet, context: MessageContext(office: set.policy.supervisor, reportTo: set.messages.reportTo))
-        let composer = EmailComposer(from: Senders.office(set), agencies: set.agencies.agencies, attachCalendar: set.messages.attachCalendar)
+        let composer = EmailComposer(from: ReminderService.office(set), agencies: set.agencies.agencies, attachCalendar: set.messages.attachCalendar)
         for (i, message) in plan.messages.enumerated() {
             let rendered = renderer.render(message, in: plan)
             if i > 0 { print(format == .json ? "" : "\n" + String(repeating: "=", count: 72) + "\n") }
@@ -84,17 +85,5 @@ enum TemplateLoading {
             for p in error.problems { Output.error("错误 error: \(p)") }
             throw ExitCode(1)
         }
-    }
-}
-
-/// Who messages come from.
-enum Senders {
-    /// The supervising office's first email contact, or a placeholder on the reserved `.invalid` domain.
-    static func office(_ set: ScheduleSet) -> Mailbox {
-        if let name = set.policy.supervisor, let agency = set.agencies.agency(named: name),
-           let email = agency.contacts.first(where: { $0.email != nil })?.email {
-            return Mailbox(name: agency.name, address: email)
-        }
-        return Mailbox(name: "督办系统", address: "dudao@localhost.invalid")
     }
 }

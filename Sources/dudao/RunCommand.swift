@@ -96,7 +96,7 @@ struct SendTestCommand: ParsableCommand {
                 Output.error("错误 error: channels.yaml 未配置 email no email channel configured")
                 throw ExitCode(1)
             }
-            let address = to ?? Senders.office(set).address
+            let address = to ?? ReminderService.office(set).address
             let email = EmailMessage(from: smtp.configuration.from, to: [Mailbox(name: nil, address: address)], subject: rendered.subject,
                                      text: rendered.text, html: rendered.html, date: Date(), utcOffsetSeconds: clock.offset(at: Date()),
                                      key: "send-test@\(Int(Date().timeIntervalSince1970))")
