@@ -129,7 +129,11 @@ public final class ReminderService: @unchecked Sendable {
             if s.enqueued + s.delivered + s.retrying + s.dead + s.skipped > 0 {
                 logger.info("cycle: \(s.enqueued) enqueued, \(s.delivered) delivered, \(s.retrying) to retry, \(s.dead) dead, \(s.skipped) skipped")
             }
-            nextWake = try cycle.nextDue(after: Date())
+            let next = try cycle.nextDue(after: Date())
+            if next != nextWake, let next {
+                logger.info("next wake \(LocalClock(timeZone: cycle.set.policy.timeZone).iso8601(next))")
+            }
+            nextWake = next
         } catch {
             logger.error("cycle failed: \(error); trying again in 60 s")
             nextWake = Date().addingTimeInterval(60)
