@@ -8,7 +8,12 @@ Recipients choose failure modes: a local part starting with "tempfail" gets 451,
 starting with "reject" gets 550. Every accepted message is stored byte for byte as
 <dir>/<first recipient>.eml with its envelope in .json, so tests can parse it back with
 Python's email package."""
-import argparse, json, os, re, signal, socket, ssl, sys, time, threading
+import argparse, json, os, re, signal, socket, ssl, sys, time, threading, warnings
+
+# The SMTPS listener is TLS from the first byte, so AUTH without STARTTLS is right there;
+# aiosmtpd warns about it regardless. Keep the test output for real problems.
+warnings.filterwarnings("ignore", message="Requiring AUTH while not requiring TLS")
+warnings.filterwarnings("ignore", message="Session.login_data is deprecated")
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
