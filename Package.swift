@@ -55,12 +55,14 @@ let package = Package(
         ),
         // `make bench`: the planner over 100,000 items; delivery rates against local sinks.
         .executableTarget(name: "DudaoBench", dependencies: ["DudaoCore", "DudaoMessages", "DudaoDelivery"]),
+        // Plumbing shared by the tests (child processes, Python, free ports); not shipped.
+        .target(name: "DudaoTestSupport", path: "Tests/DudaoTestSupport"),
         .testTarget(name: "DudaoCoreTests", dependencies: ["DudaoCore"]),
-        .testTarget(name: "DudaoSchedulesTests", dependencies: ["DudaoCore", "DudaoSchedules"]),
-        .testTarget(name: "DudaoMessagesTests", dependencies: ["DudaoCore", "DudaoMessages"]),
+        .testTarget(name: "DudaoSchedulesTests", dependencies: ["DudaoCore", "DudaoSchedules", "DudaoTestSupport"]),
+        .testTarget(name: "DudaoMessagesTests", dependencies: ["DudaoCore", "DudaoMessages", "DudaoTestSupport"]),
         .testTarget(name: "DudaoStoreTests", dependencies: ["DudaoCore", "DudaoStore"]),
-        .testTarget(name: "DudaoServiceTests", dependencies: ["DudaoService"]),
-        .testTarget(name: "DudaoDeliveryTests", dependencies: ["DudaoCore", "DudaoMessages", "DudaoDelivery"]),
+        .testTarget(name: "DudaoServiceTests", dependencies: ["DudaoService", "DudaoTestSupport"]),
+        .testTarget(name: "DudaoDeliveryTests", dependencies: ["DudaoCore", "DudaoMessages", "DudaoDelivery", "DudaoTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -386,6 +386,14 @@ struct Cursor {
 }
 
 extension String {
+    /// The string without leading and trailing `ch`.
+    public func trimming(_ ch: Character) -> String {
+        var s = Substring(self)
+        while s.first == ch { s = s.dropFirst() }
+        while s.last == ch { s = s.dropLast() }
+        return String(s)
+    }
+
     /// The string without leading or trailing white space (Unicode-aware, incl. U+3000).
     public var trimmingWhitespace: String {
         let scalars = unicodeScalars

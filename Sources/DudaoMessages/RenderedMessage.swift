@@ -42,16 +42,7 @@ public struct MessageRenderer: Sendable {
         let values = context.values(for: message, in: plan)
         func part(_ p: String) -> String { templates.render(name, p, values) ?? "" }
         let subject = part("subject").split(whereSeparator: { $0.isNewline || $0 == "\t" }).joined(separator: " ")
-            .trimmingCharacters(in: " ")
+            .trimming(" ")
         return RenderedMessage(subject: subject, text: part("text"), html: part("html"), markdown: part("markdown"), template: name)
-    }
-}
-
-extension String {
-    func trimmingCharacters(in ch: Character) -> String {
-        var s = Substring(self)
-        while s.first == ch { s = s.dropFirst() }
-        while s.last == ch { s = s.dropLast() }
-        return String(s)
     }
 }

@@ -40,11 +40,11 @@ public enum MeasureList {
         }
         guard let first = cuts.first else { return [text] }
         var parts: [String] = []
-        let lead = String(chars[..<first.start]).trimmingCharacters(in: " ")
+        let lead = String(chars[..<first.start]).trimming(" ")
         if !lead.isEmpty { parts.append(lead) }
         for (k, cut) in cuts.enumerated() {
             let end = k + 1 < cuts.count ? cuts[k + 1].start : chars.count
-            parts.append(String(chars[cut.bodyStart..<end]).trimmingCharacters(in: " "))
+            parts.append(String(chars[cut.bodyStart..<end]).trimming(" "))
         }
         return parts
     }
@@ -92,17 +92,7 @@ public enum MeasureList {
             previous = c
         }
         parts.append(current)
-        return parts.map { $0.trimmingCharacters(in: " ") }.filter { !$0.isEmpty }
-    }
-}
-
-extension String {
-    /// The string without leading and trailing `ch`.
-    func trimmingCharacters(in ch: Character) -> String {
-        var s = Substring(self)
-        while s.first == ch { s = s.dropFirst() }
-        while s.last == ch { s = s.dropLast() }
-        return String(s)
+        return parts.map { $0.trimming(" ") }.filter { !$0.isEmpty }
     }
 }
 

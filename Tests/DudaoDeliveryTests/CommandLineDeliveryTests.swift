@@ -1,4 +1,5 @@
 import Foundation
+import DudaoTestSupport
 import Testing
 
 /// The real `dudao` process against the test SMTP and webhook servers.
@@ -6,13 +7,7 @@ struct CommandLineDeliveryTests {
     let servers: TestServers
     init() throws { servers = try TestServers.require() }
 
-    static var dudao: String {
-        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [dir, dir.deletingLastPathComponent()] where FileManager.default.isExecutableFile(atPath: candidate.appendingPathComponent("dudao").path) {
-            return candidate.appendingPathComponent("dudao").path
-        }
-        return TestServers.root.appendingPathComponent(".build/debug/dudao").path
-    }
+    static var dudao: String { TestSupport.dudao }
 
     /// A copy of the bundled Schedules whose agencies all point at `mailbox` addresses, plus channels.yaml.
     func schedules(channels: String, rewrite: (String) -> String = { $0 }) throws -> URL {
@@ -41,22 +36,9 @@ struct CommandLineDeliveryTests {
         """
     }
 
-    func run(_ args: [String], env extra: [String: String] = [:], cwd: URL? = nil) throws -> (status: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.dudao)
-        p.arguments = args
-        // Every run gets its own state folder: never the repository's var/.
-        let state = FileManager.default.temporaryDirectory.appendingPathComponent("dudao-state-\(UUID().uuidString)").path
-        p.environment = ProcessInfo.processInfo.environment.merging(["STATE_DIRECTORY": state]) { $1 }.merging(extra) { $1 }
-        p.currentDirectoryURL = cwd ?? TestServers.root
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    func run(_ args: [String], env extra: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
+        let r = try TestSupport.run(Self.dudao, args, environment: extra, cwd: TestServers.root)
+        return (r.status, r.out, r.err)
     }
 
     @Test func sendTestByEmail() throws {

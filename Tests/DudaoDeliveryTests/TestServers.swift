@@ -1,11 +1,12 @@
 import Foundation
+import DudaoTestSupport
 import Testing
 @testable import DudaoMessages
 
 /// The servers `Tests/Servers/with-servers.sh` started for this run (via `make test`).
 struct TestServers {
     let env = ProcessInfo.processInfo.environment
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = TestSupport.root
 
     /// Fails the test (not skips it) when the servers are missing: run `make test`.
     static func require() throws -> TestServers {
@@ -53,20 +54,5 @@ struct TestServers {
         }
     }
 
-    static func python(_ args: [String]) throws -> [String: Any] {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3"] + args.enumerated().map { $0.offset == 0 && !$0.element.hasPrefix("-") ? root.appendingPathComponent($0.element).path : $0.element }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0, let json = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw NSError(domain: "python", code: 1, userInfo: [NSLocalizedDescriptionKey: String(decoding: e, as: UTF8.self)])
-        }
-        return json
-    }
+    static func python(_ args: [String]) throws -> [String: Any] { try TestSupport.python(args) }
 }

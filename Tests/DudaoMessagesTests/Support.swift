@@ -1,4 +1,5 @@
 import Foundation
+import DudaoTestSupport
 @testable import DudaoCore
 @testable import DudaoMessages
 
@@ -32,23 +33,8 @@ enum Support {
 
     /// Runs Tests/Python/email_check.py on `eml` and returns its JSON.
     static func parseWithPython(_ eml: String) throws -> [String: Any] {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dudao-eml-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let file = dir.appendingPathComponent("m.eml")
+        let file = TestSupport.scratch("dudao-eml").appendingPathComponent("m.eml")
         try Data(eml.utf8).write(to: file)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", root.appendingPathComponent("Tests/Python/email_check.py").path, file.path]
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0, let json = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw NSError(domain: "python", code: Int(p.terminationStatus), userInfo: [NSLocalizedDescriptionKey: String(decoding: e, as: UTF8.self)])
-        }
-        return json
+        return try TestSupport.python(["Tests/Python/email_check.py", file.path])
     }
 }

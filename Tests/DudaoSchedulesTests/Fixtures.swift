@@ -1,4 +1,5 @@
 import Foundation
+import DudaoTestSupport
 
 /// Paths and scratch folders shared by the schedule tests.
 enum Fixtures {
@@ -10,11 +11,7 @@ enum Fixtures {
     static let schedules = root.appendingPathComponent("Schedules").path
 
     /// A fresh empty folder under the system temp directory.
-    static func scratch() -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dudao-test-\(UUID().uuidString)")
-        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    static func scratch() -> URL { TestSupport.scratch() }
 
     /// Writes `text` to `name` in `dir` and returns the path.
     @discardableResult
@@ -36,44 +33,19 @@ enum Fixtures {
 
     /// Runs a program; returns exit status, standard output and standard error.
     static func run(_ executable: String, _ arguments: [String], cwd: URL? = nil) throws -> (status: Int32, out: String, err: String) {
-        let r = try runRaw(executable, arguments, cwd: cwd)
-        return (r.status, String(decoding: r.out, as: UTF8.self), r.err)
-    }
-
-    /// Runs a program; standard output as bytes.
-    static func runRaw(_ executable: String, _ arguments: [String], cwd: URL? = nil) throws -> (status: Int32, out: Data, err: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = arguments
-        // Every run gets its own state folder unless it names one: never the repository's var/.
-        p.environment = ProcessInfo.processInfo.environment.merging(["STATE_DIRECTORY": scratch().path]) { $1 }
-        if let cwd { p.currentDirectoryURL = cwd }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, o, String(decoding: e, as: UTF8.self))
+        let r = try TestSupport.run(executable, arguments, cwd: cwd)
+        return (r.status, r.out, r.err)
     }
 
     /// The `dudao` executable built beside the test bundle.
-    static var dudao: String {
-        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [dir, dir.deletingLastPathComponent()] {
-            let path = candidate.appendingPathComponent("dudao").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return root.appendingPathComponent(".build/debug/dudao").path
-    }
+    static var dudao: String { TestSupport.dudao }
 
     /// `text` in GB18030, converted by glibc's `iconv` program (independent of our decoder).
     static func gb18030(_ text: String) throws -> Data {
         let dir = scratch()
         let input = write(text, "utf8.txt", in: dir)
-        let r = try runRaw("/usr/bin/iconv", ["-f", "UTF-8", "-t", "GB18030", input])
+        let r = try TestSupport.run("/usr/bin/iconv", ["-f", "UTF-8", "-t", "GB18030", input])
         precondition(r.status == 0, r.err)
-        return r.out
+        return r.data
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
+import DudaoTestSupport
 import Testing
 
 /// A small Schedules folder whose one item is due today at a send time seconds away, with
 /// email to the test SMTP server, and a `dudao run` process over it.
 struct ServiceFixture {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = TestSupport.root
     static let shanghai = TimeZone(identifier: "Asia/Shanghai")!
     let env = ProcessInfo.processInfo.environment
     let base: URL
@@ -77,13 +78,7 @@ struct ServiceFixture {
         try! Data(text.utf8).write(to: schedules.appendingPathComponent(name))
     }
 
-    static var dudao: String {
-        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [dir, dir.deletingLastPathComponent()] where FileManager.default.isExecutableFile(atPath: candidate.appendingPathComponent("dudao").path) {
-            return candidate.appendingPathComponent("dudao").path
-        }
-        return root.appendingPathComponent(".build/debug/dudao").path
-    }
+    static var dudao: String { TestSupport.dudao }
 
     /// Starts `dudao run`; its log goes to `log`.
     func start(extraEnv: [String: String] = [:]) throws -> Process {
@@ -103,19 +98,10 @@ struct ServiceFixture {
     var logPath: String { base.appendingPathComponent("dudao.log").path }
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    /// Runs another dudao command against this fixture's folders.
+    /// Runs another dudao command against this fixture's folders (output and errors together).
     func dudao(_ args: [String]) throws -> (status: Int32, out: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.dudao)
-        p.arguments = args + ["--state-dir", state]
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let r = try TestSupport.run(Self.dudao, args + ["--state-dir", state], mergeOutput: true)
+        return (r.status, r.out)
     }
 
     /// Mail files the server stored for a recipient local part (a repeat is a second file).

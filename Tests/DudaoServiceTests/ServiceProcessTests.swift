@@ -1,4 +1,5 @@
 import Foundation
+import DudaoTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -135,15 +136,5 @@ import Glibc
         return Int(fields[11])! + Int(fields[12])!   // utime, stime (fields 14 and 15)
     }
 
-    func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
+    func freePort() throws -> Int { TestSupport.freePort() }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import DudaoTestSupport
 import Testing
 
 /// deploy/dudao.service, checked by systemd's own tools.
@@ -6,16 +7,8 @@ struct SystemdUnitTests {
     let unit = ServiceFixture.root.appendingPathComponent("deploy/dudao.service")
 
     func run(_ args: [String]) throws -> (status: Int32, out: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["systemd-analyze"] + args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let r = try TestSupport.run("/usr/bin/env", ["systemd-analyze"] + args, mergeOutput: true)
+        return (r.status, r.out)
     }
 
     @Test func verifyIsClean() throws {
