@@ -12,6 +12,9 @@ struct Dudao: ParsableCommand {
           dudao import list.tsv -o Schedules/zhengzhou-2024.yaml
           dudao check
           dudao plan --until 2025-01-31
+          dudao run                      (the service; under systemd: deploy/dudao.service)
+          dudao ack 8 --status done --note "已出台文件"
+          dudao status
         """,
         subcommands: [ImportCommand.self, CheckCommand.self, PlanCommand.self, RenderCommand.self, RunCommand.self, SendTestCommand.self,
                       AckCommand.self, StatusCommand.self, OutboxCommand.self, RetryCommand.self, WorkdaysCommand.self]

@@ -52,6 +52,23 @@ struct ServiceCycleTests {
         #expect(escalations == ["1/m1/overdue-1/2025-01-15"], "\(escalations)")
     }
 
+    @Test func aClockJumpReplansInsteadOfMisfiring() throws {
+        let store = try StateStore()
+        let c = try cycle(store)
+        _ = try c.wake(now: clock.parse("2025-01-15T10:00:00+08:00")!)
+        let before = try store.entries().count
+        // The clock goes back a week (a bad NTP step): nothing is planned or sent again.
+        let back = try c.wake(now: clock.parse("2025-01-08T10:00:00+08:00")!)
+        #expect(back.enqueued == 0 && back.delivered == 0)
+        #expect(try store.entries().count == before)
+        // Forward again past a due instant: it is planned from where planning stopped.
+        let forward = try c.wake(now: clock.parse("2025-01-22T09:00:00+08:00")!)
+        #expect(forward.enqueued > 0)
+        let keys = try store.entries(state: .sent).filter { $0.agency == "市市场监管局" }.flatMap(\.notices).map(\.key)
+        #expect(keys.filter { $0 == "1/m1/overdue-1/2025-01-22" }.count == 1)
+        #expect(keys.filter { $0 == "1/m1/overdue-1/2025-01-15" }.count == 1, "sent once, before the jump")
+    }
+
     @Test func backoffIsExponentialWithFullJitterAndHonoursRetryAfter() {
         let r = RetrySettings(baseSeconds: 60, maxDelaySeconds: 3600, maxAttempts: 10, maxAgeSeconds: 86400)
         #expect(r.delay(afterAttempt: 1, retryAfter: nil, random: 1) == 60)
