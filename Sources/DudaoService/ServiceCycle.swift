@@ -66,7 +66,8 @@ public struct ServiceCycle: Sendable {
         let start = try from ?? store.plannedUntil() ?? now.addingTimeInterval(-catchUp)
         if start <= now {
             let items = set.items.applying(try store.currentStatuses())
-            let plan = Plan(items: items, policy: set.policy, calendar: set.calendar, from: start, until: now, alreadySent: try store.claimedKeys())
+            let plan = Plan(items: items, policy: set.policy, calendar: set.calendar, from: start, until: now,
+                            alreadySent: try store.claimedKeys(since: start.addingTimeInterval(-Self.claimMargin)))
             summary.planned = plan.messages.count
             let (kept, skipped) = CatchUp.select(plan, now: now, catchUp: catchUp)
             let rendered = kept.messages.map { ($0, renderer.render($0, in: kept)) }
@@ -126,13 +127,23 @@ public struct ServiceCycle: Sendable {
         }
     }
 
+    /// Claims older than a window's start by this much are not read (clock skew, late retries).
+    static let claimMargin: Double = 7 * 86400
+
     /// When something next needs doing after `now`: the next planned send or retry.
+    /// Looks a day ahead first, then a week, a month, 400 days — most wakes stop early.
     public func nextDue(after now: Date) throws -> Date? {
         let items = set.items.applying(try store.currentStatuses())
-        let horizon = now.addingTimeInterval(400 * 86400)
-        let plan = Plan(items: items, policy: set.policy, calendar: set.calendar, from: now.addingTimeInterval(0.001), until: horizon,
-                        alreadySent: try store.claimedKeys())
-        let planned = plan.messages.first?.sendAt
+        let claimed = try store.claimedKeys(since: now.addingTimeInterval(-Self.claimMargin))
+        var planned: Date? = nil
+        for days in [1.0, 7, 31, 400] {
+            let plan = Plan(items: items, policy: set.policy, calendar: set.calendar, from: now.addingTimeInterval(0.001),
+                            until: now.addingTimeInterval(days * 86400), alreadySent: claimed)
+            if let first = plan.messages.first?.sendAt {
+                planned = first
+                break
+            }
+        }
         let retry = try store.nextAttempt()
         return [planned, retry].compactMap { $0 }.min()
     }

@@ -109,11 +109,15 @@ extension StateStore {
     }
 
     /// `agency|notice` of every notice sent, skipped, or in the outbox in any state: what
-    /// planning must not produce again.
-    public func claimedKeys() throws -> Set<String> {
+    /// planning must not produce again. With `since`, only claims made from then on — a
+    /// notice planned in a window starting at `since` cannot have been claimed earlier —
+    /// so a wake reads a bounded slice of the history, however many years it holds.
+    public func claimedKeys(since: Date? = nil) throws -> Set<String> {
         try writer.read { db in
-            var keys = Set(try Row.fetchAll(db, sql: "SELECT agency, notice FROM sent").map { "\($0["agency"] as String)|\($0["notice"] as String)" })
-            for row in try Row.fetchAll(db, sql: "SELECT agency, notices FROM outbox") {
+            let from = since.map(Self.iso) ?? ""
+            var keys = Set(try Row.fetchAll(db, sql: "SELECT agency, notice FROM sent WHERE at >= ?", arguments: [from])
+                .map { "\($0["agency"] as String)|\($0["notice"] as String)" })
+            for row in try Row.fetchAll(db, sql: "SELECT agency, notices FROM outbox WHERE enqueued_at >= ?", arguments: [from]) {
                 let agency: String = row["agency"]
                 for n in Self.decode(row["notices"]) { keys.insert(agency + "|" + n.key) }
             }

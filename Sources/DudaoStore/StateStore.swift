@@ -84,6 +84,10 @@ public final class StateStore: Sendable {
                 t.column("value", .text).notNull()
             }
         }
+        m.registerMigration("v3: indexes for reading recent claims") { db in
+            try db.create(index: "sent_at", on: "sent", columns: ["at"])
+            try db.create(index: "outbox_enqueued_at", on: "outbox", columns: ["enqueued_at"])
+        }
         return m
     }
 

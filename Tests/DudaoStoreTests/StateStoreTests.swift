@@ -32,7 +32,8 @@ struct StateStoreTests {
         let reopened = try StateStore(directory: dir)
         #expect(try reopened.currentStatuses()[ProgressKey(item: "1")] == .done)
         #expect(try reopened.sentKeys() == ["市市场监管局|1/m1/due/2024-12-31"])
-        #expect(try reopened.appliedMigrations() == ["v1: progress reports and sent log", "v2: outbox with attempts and dead letters; service metadata"])
+        #expect(try reopened.appliedMigrations() == ["v1: progress reports and sent log", "v2: outbox with attempts and dead letters; service metadata",
+                                                        "v3: indexes for reading recent claims"])
     }
 
     @Test func markingSentTwiceIsHarmless() throws {
