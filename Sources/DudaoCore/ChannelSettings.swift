@@ -11,13 +11,17 @@ public struct ChannelSettings: Hashable, Sendable {
     public var outboxDirectory: String
     /// Retries and dead letters.
     public var retry: RetrySettings
+    /// When a failing channel is paused.
+    public var circuit: CircuitSettings
 
     /// Settings from their parts.
-    public init(email: EmailSettings? = nil, chats: [ChatSettings] = [], outboxDirectory: String = "var/outbox", retry: RetrySettings = RetrySettings()) {
+    public init(email: EmailSettings? = nil, chats: [ChatSettings] = [], outboxDirectory: String = "var/outbox",
+                retry: RetrySettings = RetrySettings(), circuit: CircuitSettings = CircuitSettings()) {
         self.email = email
         self.chats = chats
         self.outboxDirectory = outboxDirectory
         self.retry = retry
+        self.circuit = circuit
     }
 
     /// True when no channel is configured: everything goes to the outbox folder.
@@ -142,5 +146,24 @@ public struct RetrySettings: Hashable, Sendable {
     public func delay(afterAttempt attempt: Int, retryAfter: Double?, random: Double) -> Double {
         let ceiling = min(maxDelaySeconds, baseSeconds * pow(2, Double(max(0, attempt - 1))))
         return max(retryAfter ?? 0, ceiling * min(max(random, 0), 1))
+    }
+}
+
+/// When a channel that keeps failing is paused (channels.yaml `circuit:`): after `failures`
+/// transient failures in a row its messages wait `pause` seconds, then one is sent as a
+/// probe; each failed probe doubles the pause up to `maxPause`.
+public struct CircuitSettings: Hashable, Sendable {
+    /// Consecutive transient failures that open the circuit.
+    public var failures: Int
+    /// First pause in seconds.
+    public var pauseSeconds: Double
+    /// Longest pause in seconds.
+    public var maxPauseSeconds: Double
+
+    /// Settings; defaults: 3 failures, 30 s doubling to 15 min.
+    public init(failures: Int = 3, pauseSeconds: Double = 30, maxPauseSeconds: Double = 900) {
+        self.failures = failures
+        self.pauseSeconds = pauseSeconds
+        self.maxPauseSeconds = maxPauseSeconds
     }
 }

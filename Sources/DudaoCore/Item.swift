@@ -67,6 +67,22 @@ public struct Milestone: Hashable, Sendable {
     }
 }
 
+extension Item {
+    /// The status that governs milestone `index`: its own, else the item's.
+    public func status(ofMilestone index: Int) -> ItemStatus {
+        milestones[index].status ?? status
+    }
+
+    /// The date milestone `index` is due once extensions are applied — the one rule the
+    /// planner, `check` and `status` share. A milestone's own extension replaces its date;
+    /// an extension of the whole item moves only the milestones due before the new date.
+    public func effectiveDue(ofMilestone index: Int) -> CivilDate {
+        let milestone = milestones[index]
+        guard case .extended(let to) = status(ofMilestone: index) else { return milestone.due }
+        return milestone.status == nil ? max(milestone.due, to) : to
+    }
+}
+
 /// Where a piece of work stands. Done and cancelled work gets no more reminders; extended
 /// work is replanned against its new date.
 public enum ItemStatus: Hashable, Sendable {
@@ -75,6 +91,29 @@ public enum ItemStatus: Hashable, Sendable {
     case done
     case cancelled
     case extended(to: CivilDate)
+
+    /// Every status word, as files, the store and the command line write it.
+    public static let names = ["open", "in_progress", "done", "cancelled", "extended"]
+
+    /// The status a word names; `extended` needs the new date (`nil` without one, as for an
+    /// unknown word).
+    public init?(name: String, extendedTo: CivilDate? = nil) {
+        switch name {
+        case "open": self = .open
+        case "in_progress": self = .inProgress
+        case "done": self = .done
+        case "cancelled": self = .cancelled
+        case "extended":
+            guard let extendedTo else { return nil }
+            self = .extended(to: extendedTo)
+        default: return nil
+        }
+    }
+
+    /// The new due date of extended work.
+    public var extendedTo: CivilDate? {
+        if case .extended(let to) = self { to } else { nil }
+    }
 
     /// The word used in files and on the command line.
     public var name: String {

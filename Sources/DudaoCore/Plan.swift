@@ -22,7 +22,7 @@ public struct Plan: Sendable {
         let notices = planner.notices(for: items, from: from, until: until)
         var skip: ((Notice, String) -> Bool)? = nil
         if !alreadySent.isEmpty {
-            skip = { n, agency in alreadySent.contains(agency + "|" + Self.dedupKey(id: items[Int(n.item)].id, n, occurrence: n.occurrence.iso)) }
+            skip = { n, agency in alreadySent.contains(Claim.key(agency: agency, notice: Self.dedupKey(id: items[Int(n.item)].id, n, occurrence: n.occurrence.iso))) }
         }
         (messages, index) = DigestGrouping(policy: policy).group(notices, items: items, skip: skip)
         self.items = items

@@ -34,15 +34,9 @@ public struct Planner: Sendable {
         for (index, item) in items.enumerated() {
             let itemIndex = Int32(index)
             guard item.status.wantsReminders else { continue }
-            for (m, milestone) in item.milestones.enumerated() {
-                let status = milestone.status ?? item.status
-                guard status.wantsReminders else { continue }
-                var due = milestone.due
-                if case .extended(let to) = status {
-                    due = milestone.status == nil ? max(due, to) : to
-                }
+            for m in item.milestones.indices where item.status(ofMilestone: m).wantsReminders {
                 buffer.removeAll(keepingCapacity: true)
-                appendDated(item: itemIndex, milestone: Int32(m), due: due, levels: levels, window: window, into: &buffer)
+                appendDated(item: itemIndex, milestone: Int32(m), due: item.effectiveDue(ofMilestone: m), levels: levels, window: window, into: &buffer)
                 collapse(&buffer, levels: levels, window: window, into: &out)
             }
             if item.ongoing, policy.ongoingMonthly {

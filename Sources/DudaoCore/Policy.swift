@@ -19,6 +19,8 @@ public struct Policy: Hashable, Sendable {
     public var supervisor: String?
     /// How old a missed notice may be and still be sent after downtime, in seconds.
     public var catchUpSeconds: Int
+    /// How long the sent log and delivered messages are kept.
+    public var retention: Retention
 
     /// A policy from its parts.
     public init(timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!,
@@ -28,7 +30,8 @@ public struct Policy: Hashable, Sendable {
                 overdue: [EscalationLevel] = EscalationLevel.defaults,
                 ongoingMonthly: Bool = true,
                 supervisor: String? = nil,
-                catchUpSeconds: Int = 3 * 86400) {
+                catchUpSeconds: Int = 3 * 86400,
+                retention: Retention = Retention()) {
         self.timeZone = timeZone
         self.sendTime = sendTime
         self.advanceDays = advanceDays
@@ -37,6 +40,7 @@ public struct Policy: Hashable, Sendable {
         self.ongoingMonthly = ongoingMonthly
         self.supervisor = supervisor
         self.catchUpSeconds = catchUpSeconds
+        self.retention = retention
     }
 
     /// DESIGN.md's defaults.
@@ -106,5 +110,20 @@ public struct TimeOfDay: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         return "\(two(hour)):\(two(minute))" + (second > 0 ? ":\(two(second))" : "")
+    }
+}
+
+/// How long state is kept (policy.yaml `retention:`): the audit trail — the sent log and
+/// finished outbox entries — for `audit`, the bodies of delivered messages for `bodies`.
+public struct Retention: Hashable, Sendable {
+    /// Seconds the sent log and finished outbox entries are kept (default 2 years).
+    public var auditSeconds: Int
+    /// Seconds the body of a delivered message is kept (default 90 days).
+    public var bodySeconds: Int
+
+    /// Retention; defaults: two years, 90 days.
+    public init(auditSeconds: Int = 730 * 86400, bodySeconds: Int = 90 * 86400) {
+        self.auditSeconds = auditSeconds
+        self.bodySeconds = bodySeconds
     }
 }

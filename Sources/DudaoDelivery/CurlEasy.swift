@@ -1,6 +1,14 @@
 import Foundation
 import CCurl
 
+/// A kept-alive connection for one worker thread: transports reuse it across the messages
+/// that worker sends. Not thread-safe; give each worker its own.
+public final class Connection: @unchecked Sendable {
+    let easy = CurlEasy()
+    /// A connection, opened at its first transfer.
+    public init() {}
+}
+
 /// One libcurl easy handle: one connection kept alive across the transfers made with it.
 /// Not thread-safe; give each worker its own.
 final class CurlEasy {
@@ -29,8 +37,9 @@ final class CurlEasy {
     }
 
     /// Runs one transfer: `configure` sets options after a reset (connections survive a
-    /// reset); `upload` is sent as the request body when given.
-    func perform(upload: Data?, _ configure: (Options) -> Void) -> Result {
+    /// reset); `upload` is sent as the request body when given. When `stop` aborts, the
+    /// transfer ends within about a second with `CURLE_ABORTED_BY_CALLBACK`.
+    func perform(upload: Data?, stop: StopSignal? = nil, _ configure: (Options) -> Void) -> Result {
         curl_easy_reset(handle)
         let sink = Sink()
         let source = upload.map { Source(bytes: [UInt8]($0)) }
@@ -74,8 +83,15 @@ final class CurlEasy {
             }
             _ = dudao_setopt_pointer(handle, CURLOPT_READDATA, Unmanaged.passUnretained(source).toOpaque())
         }
+        if let stop {
+            options.long(CURLOPT_NOPROGRESS, 0)
+            _ = dudao_setopt_xferinfo_function(handle) { user, _, _, _, _ in
+                Unmanaged<StopSignal>.fromOpaque(user!).takeUnretainedValue().isAborting ? 1 : 0
+            }
+            _ = dudao_setopt_pointer(handle, CURLOPT_XFERINFODATA, Unmanaged.passUnretained(stop).toOpaque())
+        }
         configure(options)
-        let code = withExtendedLifetime((sink, source, options)) { curl_easy_perform(handle) }
+        let code = withExtendedLifetime((sink, source, options, stop)) { curl_easy_perform(handle) }
         var response = 0
         _ = dudao_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &response)
         let message = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }

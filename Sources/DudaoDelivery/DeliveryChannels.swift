@@ -13,6 +13,8 @@ public struct DeliveryChannels: Sendable {
     public let outbox: FileOutbox
     /// Retry and dead-letter settings.
     public let retry: RetrySettings
+    /// When a failing channel is paused.
+    public let circuit: CircuitSettings
 
     /// Builds transports; throws naming the channel and secret source, never the value.
     public init(_ settings: ChannelSettings, environment: [String: String] = ProcessInfo.processInfo.environment) throws(DeliveryConfigError) {
@@ -43,6 +45,7 @@ public struct DeliveryChannels: Sendable {
         self.chats = chats
         outbox = FileOutbox(directory: settings.outboxDirectory)
         retry = settings.retry
+        circuit = settings.circuit
     }
 
     /// The sender for emails: the email channel's `from`, else `fallback`.

@@ -7,6 +7,9 @@ public enum DeliveryOutcome: Hashable, Sendable, CustomStringConvertible {
     case transient(retryAfter: Double?, reason: String)
     /// Will not succeed by retrying: SMTP 5xx, HTTP 4xx, signature or configuration errors.
     case permanent(reason: String)
+    /// Never handed to the peer (the service began to stop while it waited for a slot):
+    /// it stays pending and no attempt is counted.
+    case notAttempted(reason: String)
 
     /// True for `.delivered`.
     public var isDelivered: Bool { if case .delivered = self { true } else { false } }
@@ -20,6 +23,7 @@ public enum DeliveryOutcome: Hashable, Sendable, CustomStringConvertible {
         case .delivered(let d): "delivered (\(d))"
         case .transient(let after, let reason): "transient\(after.map { ", retry after \(Int($0.rounded(.up))) s" } ?? ""): \(reason)"
         case .permanent(let reason): "permanent: \(reason)"
+        case .notAttempted(let reason): "not attempted: \(reason)"
         }
     }
 }

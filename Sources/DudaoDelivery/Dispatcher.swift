@@ -8,33 +8,15 @@ public struct PreparedDelivery: Sendable {
     public var message: String
     /// Addressee agency.
     public var agency: String
-    /// `email`, a chat channel's name, or `outbox`.
-    public var channel: String
+    /// The channel.
+    public var channel: ChannelID
     /// The notices it carries.
     public var notices: [NoticeRef]
-    /// The rendered payload (`OutboxPayload`, as JSON text).
-    public var payload: String
-}
-
-/// What a stored payload holds, per channel kind. Rendered once, at enqueue time, so a
-/// retry after a restart sends exactly what was planned.
-enum OutboxPayload {
-    static func email(eml: String, recipients: [String]) -> String {
-        JSONValue.object([("eml", .string(eml)), ("rcpt", .strings(recipients))]).text
-    }
-
-    static func chat(_ r: RenderedMessage, generic: String) -> String {
-        JSONValue.object([("subject", .string(r.subject)), ("text", .string(r.text)), ("html", .string(r.html)),
-                          ("markdown", .string(r.markdown)), ("template", .string(r.template)), ("generic", .string(generic))]).text
-    }
-
-    static func file(day: String, eml: String?, json: String) -> String {
-        JSONValue.object([("day", .string(day)), ("eml", eml.map(JSONValue.string) ?? .null), ("json", .string(json))]).text
-    }
-
-    static func fields(_ payload: String) -> [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any]) ?? [:]
-    }
+    /// The rendered payload.
+    public var payload: StoredPayload
+    /// Why it cannot be sent at all (an email that cannot be encoded): stored as a dead
+    /// letter with this reason, never silently rerouted.
+    public var failure: String?
 }
 
 /// Routes rendered messages to channels and sends prepared ones: email to agencies with
@@ -62,22 +44,30 @@ public struct Dispatcher: Sendable {
         for (message, rendered) in messages {
             let key = plan.messageKey(message)
             let notices = Array(plan.notices(in: message).map { NoticeRef(key: plan.dedupKey($0), item: plan.items[Int($0.item)].id) })
-            func add(_ channel: String, _ payload: String) {
-                out.append(PreparedDelivery(message: key, agency: message.to.agency, channel: channel, notices: notices, payload: payload))
-            }
             let email = composer.email(for: message, rendered: rendered, in: plan)
-            let eml = try? email?.rfc5322()
+            var eml: String? = nil
+            var emailFailure: String? = nil
+            if let email {
+                do { eml = try email.rfc5322() } catch { emailFailure = "邮件无法编码 cannot encode the email: \(error)" }
+            }
             let generic = ChatPayload.generic(message, rendered, in: plan)
             var reached = false
-            if channels.email != nil, let email, let eml {
-                add("email", OutboxPayload.email(eml: eml, recipients: email.recipients))
+            if channels.email != nil, let email {
+                out.append(PreparedDelivery(message: key, agency: message.to.agency, channel: .email, notices: notices,
+                                            payload: .email(.init(eml: eml ?? "", rcpt: email.recipients)), failure: emailFailure))
                 reached = true
             }
             for name in chatChannels(for: [message.to] + message.cc) where channels.chats[name] != nil {
-                add(name, OutboxPayload.chat(rendered, generic: generic))
+                let chat = StoredPayload.Chat(subject: rendered.subject, text: rendered.text, html: rendered.html,
+                                              markdown: rendered.markdown, template: rendered.template, generic: generic)
+                out.append(PreparedDelivery(message: key, agency: message.to.agency, channel: ChannelID(rawValue: name), notices: notices,
+                                            payload: .chat(chat), failure: nil))
                 reached = true
             }
-            if !reached { add("outbox", OutboxPayload.file(day: message.sendDay.iso, eml: eml, json: generic)) }
+            if !reached {
+                out.append(PreparedDelivery(message: key, agency: message.to.agency, channel: .outbox, notices: notices,
+                                            payload: .file(.init(day: message.sendDay.iso, eml: eml, json: generic)), failure: emailFailure))
+            }
         }
         return out
     }
@@ -97,49 +87,31 @@ public struct Dispatcher: Sendable {
 
     // MARK: Send
 
-    /// Sends prepared deliveries; outcomes in input order. Each channel runs on its own
-    /// thread, so a slow or failing channel never delays the others; email goes as one
-    /// parallel batch.
-    /// `each` hears every outcome as soon as it is known, so it can be recorded at once.
-    public func send(_ deliveries: [(channel: String, message: String, payload: String)],
-                     each: (@Sendable (Int, DeliveryOutcome) -> Void)? = nil) -> [DeliveryOutcome] {
-        let results = OutcomeSlots(count: deliveries.count, each: each)
-        let byChannel = Dictionary(grouping: deliveries.indices, by: { deliveries[$0].channel })
-        let channels = self.channels
-        let groups = Array(byChannel)
-        Workers.run(groups.count) { g in
-            let (channel, indexes) = groups[g]
-            switch channel {
-            case "email":
-                guard let smtp = channels.email else {
-                    indexes.forEach { results.set($0, .permanent(reason: "no email channel configured")) }
-                    return
-                }
-                let batch = indexes.map { i -> (message: String, recipients: [String]) in
-                    let f = OutboxPayload.fields(deliveries[i].payload)
-                    return (f["eml"] as? String ?? "", f["rcpt"] as? [String] ?? [])
-                }
-                _ = smtp.send(batch: batch) { k, outcome in results.set(indexes[k], outcome) }
-            case "outbox":
-                for i in indexes {
-                    let f = OutboxPayload.fields(deliveries[i].payload)
-                    results.set(i, channels.outbox.write(day: f["day"] as? String ?? "undated", name: deliveries[i].message,
-                                                         eml: f["eml"] as? String, json: f["json"] as? String ?? "{}"))
-                }
-            default:
-                guard let hook = channels.chats[channel] else {
-                    indexes.forEach { results.set($0, .permanent(reason: "chat channel “\(channel)” is no longer configured")) }
-                    return
-                }
-                for i in indexes {
-                    let f = OutboxPayload.fields(deliveries[i].payload)
-                    let rendered = RenderedMessage(subject: f["subject"] as? String ?? "", text: f["text"] as? String ?? "",
-                                                   html: f["html"] as? String ?? "", markdown: f["markdown"] as? String ?? "",
-                                                   template: f["template"] as? String ?? "")
-                    results.set(i, hook.send(rendered, generic: f["generic"] as? String, id: "msg_" + EmailMessage.fnv1a(deliveries[i].message + channel)))
-                }
+    /// Sends one stored entry over `connection` (one per worker thread). A payload that
+    /// cannot be read back, or a channel no longer configured, is a permanent failure.
+    public func deliver(channel: ChannelID, message: String, payload json: String, over connection: Connection,
+                        stop: StopSignal?) -> DeliveryOutcome {
+        let payload: StoredPayload
+        do { payload = try StoredPayload.decode(json, channel: channel) } catch { return .permanent(reason: "\(error)") }
+        switch payload {
+        case .email(let e):
+            guard let smtp = channels.email else { return .permanent(reason: "no email channel configured") }
+            guard !e.eml.isEmpty else { return .permanent(reason: "stored email is empty") }
+            return smtp.send(e.eml, to: e.rcpt, over: connection, stop: stop)
+        case .file(let f):
+            return channels.outbox.write(day: f.day, name: message, eml: f.eml, json: f.json)
+        case .chat(let c):
+            guard let hook = channels.chats[channel.rawValue] else {
+                return .permanent(reason: "chat channel “\(channel)” is no longer configured")
             }
+            return hook.send(c.rendered, generic: c.generic, id: "msg_" + EmailMessage.fnv1a(message + channel.rawValue),
+                             over: connection, stop: stop)
         }
-        return results.values
+    }
+
+    /// How many messages a channel may have in flight at once: the SMTP connections, one
+    /// per robot (they are paced anyway), one for the folder.
+    public func connections(for channel: ChannelID) -> Int {
+        channel == .email ? channels.email?.configuration.maxConnections ?? 1 : 1
     }
 }

@@ -73,6 +73,12 @@ public final class SMTPTransport: @unchecked Sendable {
         return Self.send(message, to: recipients, configuration: configuration, easy: easy)
     }
 
+    /// Sends one message over `connection` (one per worker thread, kept alive between
+    /// its messages); `stop` can abort the transfer.
+    public func send(_ message: String, to recipients: [String], over connection: Connection, stop: StopSignal?) -> DeliveryOutcome {
+        Self.send(message, to: recipients, configuration: configuration, easy: connection.easy, stop: stop)
+    }
+
     /// Sends many messages over up to `maxConnections` parallel connections; outcomes in
     /// input order. `each` hears every outcome as soon as it is known (from a worker thread),
     /// so a caller can record it before the next message goes out.
@@ -94,9 +100,10 @@ public final class SMTPTransport: @unchecked Sendable {
         return results.values
     }
 
-    private static func send(_ message: String, to recipients: [String], configuration c: SMTPConfiguration, easy: CurlEasy) -> DeliveryOutcome {
+    private static func send(_ message: String, to recipients: [String], configuration c: SMTPConfiguration, easy: CurlEasy,
+                             stop: StopSignal? = nil) -> DeliveryOutcome {
         guard !recipients.isEmpty else { return .permanent(reason: "no recipients") }
-        let result = easy.perform(upload: Data(message.utf8)) { o in
+        let result = easy.perform(upload: Data(message.utf8), stop: stop) { o in
             o.string(CURLOPT_URL, c.url)
             if c.url.lowercased().hasPrefix("smtp://") {
                 switch c.startTLS {
@@ -134,7 +141,7 @@ public enum SMTPReply {
         default: break
         }
         switch code {
-        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_OPERATION_TIMEDOUT, CURLE_SEND_ERROR,
+        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_OPERATION_TIMEDOUT, CURLE_SEND_ERROR, CURLE_ABORTED_BY_CALLBACK,
              CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_SSL_CONNECT_ERROR, CURLE_WEIRD_SERVER_REPLY, CURLE_PARTIAL_FILE:
             return .transient(retryAfter: nil, reason: detail)
         default:

@@ -71,13 +71,25 @@ public final class WebhookTransport: @unchecked Sendable {
 
     /// Sends a rendered message; WeCom digests over 4,096 bytes go as several posts.
     public func send(_ rendered: RenderedMessage, generic: String? = nil, id: String) -> DeliveryOutcome {
+        lock.lock()
+        defer { lock.unlock() }
+        return send(rendered, generic: generic, id: id, easy: easy, stop: nil)
+    }
+
+    /// Sends over `connection` (one per worker thread); `stop` cuts short a wait for a
+    /// rate-limit slot (the message is then not attempted) and can abort the transfer.
+    public func send(_ rendered: RenderedMessage, generic: String? = nil, id: String, over connection: Connection, stop: StopSignal?) -> DeliveryOutcome {
+        send(rendered, generic: generic, id: id, easy: connection.easy, stop: stop)
+    }
+
+    private func send(_ rendered: RenderedMessage, generic: String?, id: String, easy: CurlEasy, stop: StopSignal?) -> DeliveryOutcome {
         switch configuration.flavour {
-        case .json: return post(generic ?? JSONValue.object([("subject", .string(rendered.subject)), ("text", .string(rendered.text))]).text, id: id)
-        case .dingtalk: return post(ChatPayload.dingtalk(rendered), id: id)
-        case .feishu: return post(ChatPayload.feishuContent(rendered).text, id: id)
+        case .json: return post(generic ?? JSONValue.object([("subject", .string(rendered.subject)), ("text", .string(rendered.text))]).text, id: id, easy: easy, stop: stop)
+        case .dingtalk: return post(ChatPayload.dingtalk(rendered), id: id, easy: easy, stop: stop)
+        case .feishu: return post(ChatPayload.feishuContent(rendered).text, id: id, easy: easy, stop: stop)
         case .wecom:
             for part in ChatPayload.wecom(rendered) {
-                let outcome = post(part, id: id)
+                let outcome = post(part, id: id, easy: easy, stop: stop)
                 if !outcome.isDelivered { return outcome }
             }
             return .delivered(detail: "errcode 0")
@@ -107,9 +119,15 @@ public final class WebhookTransport: @unchecked Sendable {
         return results.values
     }
 
-    private func post(_ body: String, id: String, easy: CurlEasy) -> DeliveryOutcome {
+    private func post(_ body: String, id: String, easy: CurlEasy, stop: StopSignal? = nil) -> DeliveryOutcome {
         let wait = limiter.reserve()
-        if wait > 0 { sleep(wait) }
+        if wait > 0 {
+            if let stop {
+                guard stop.pause(wait) else { return .notAttempted(reason: "stopping while waiting for the rate limit") }
+            } else {
+                sleep(wait)
+            }
+        }
         let c = configuration
         let now = clock()
         var url = c.url.value
@@ -136,7 +154,7 @@ public final class WebhookTransport: @unchecked Sendable {
         case .wecom:
             break
         }
-        let result = easy.perform(upload: nil) { o in
+        let result = easy.perform(upload: nil, stop: stop) { o in
             o.string(CURLOPT_URL, url)
             o.long(CURLOPT_POST, 1)
             o.string(CURLOPT_COPYPOSTFIELDS, String(decoding: payload, as: UTF8.self))
@@ -161,7 +179,7 @@ public enum WebhookReply {
                                 retryAfter: String?, message: String) -> DeliveryOutcome {
         guard code == CURLE_OK else {
             switch code {
-            case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_OPERATION_TIMEDOUT, CURLE_SEND_ERROR,
+            case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_OPERATION_TIMEDOUT, CURLE_SEND_ERROR, CURLE_ABORTED_BY_CALLBACK,
                  CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_SSL_CONNECT_ERROR, CURLE_PARTIAL_FILE:
                 return .transient(retryAfter: nil, reason: message)
             default:

@@ -23,7 +23,7 @@ public enum ChannelsFile {
         var settings = ChannelSettings()
         guard FileManager.default.fileExists(atPath: path) else { return settings }
         guard let doc = YAMLDocument.read(path, into: &diag), let top = doc.rootMap(into: &diag) else { return settings }
-        top.checkKeys(["email", "chat", "outbox_dir", "retry"], into: &diag)
+        top.checkKeys(["email", "chat", "outbox_dir", "retry", "circuit"], into: &diag)
         if let dir = top.string("outbox_dir", into: &diag) { settings.outboxDirectory = dir }
         if let r = top.map("retry", into: &diag) {
             r.checkKeys(["base", "max_delay", "max_attempts", "max_age"], into: &diag)
@@ -40,6 +40,20 @@ public enum ChannelsFile {
             if let v = seconds("max_age") { settings.retry.maxAgeSeconds = v }
             if let v = r.int("max_attempts", into: &diag) {
                 if v < 1 { diag.error(path, line: r.line("max_attempts"), "retry.max_attempts 应 ≥ 1 must be at least 1") } else { settings.retry.maxAttempts = v }
+            }
+        }
+        if let c = top.map("circuit", into: &diag) {
+            c.checkKeys(["failures", "pause", "max_pause"], into: &diag)
+            for key in ["pause", "max_pause"] {
+                guard let text = c.string(key, into: &diag) else { continue }
+                guard let s = PolicyFile.duration(text), s > 0 else {
+                    diag.error(path, line: c.line(key), "circuit.\(key) 应为时长 must be a duration like 30s, 5m or 1h, not “\(text)”")
+                    continue
+                }
+                if key == "pause" { settings.circuit.pauseSeconds = Double(s) } else { settings.circuit.maxPauseSeconds = Double(s) }
+            }
+            if let v = c.int("failures", into: &diag) {
+                if v < 1 { diag.error(path, line: c.line("failures"), "circuit.failures 应 ≥ 1 must be at least 1") } else { settings.circuit.failures = v }
             }
         }
         if let e = top.map("email", into: &diag) {
@@ -70,6 +84,10 @@ public enum ChannelsFile {
             guard let c = YAMLMap(node, file: path, what: "每个聊天渠道 each chat channel", into: &diag) else { continue }
             c.checkKeys(["name", "type", "url", "secret", "per_minute", "ca_file", "insecure"], into: &diag)
             guard let name = c.string("name", required: true, into: &diag) else { continue }
+            if ChannelID.reserved.contains(name) {
+                diag.error(path, line: c.line("name"), "渠道名称 “\(name)” 为保留字 is reserved (\(ChannelID.reserved.sorted().joined(separator: ", "))): choose another name")
+                continue
+            }
             if !names.insert(name).inserted { diag.error(path, line: c.line("name"), "渠道名称重复 duplicate channel name “\(name)”") }
             let type = c.string("type", required: true, into: &diag) ?? ""
             if !["json", "dingtalk", "wecom", "feishu"].contains(type) {

@@ -6,7 +6,7 @@ import Yams
 /// defaults to DESIGN.md's policy; unknown keys and bad values are errors with their line.
 public enum PolicyFile {
     static let keys = ["timezone", "send_time", "supervisor", "advance_days", "due_day", "overdue", "ongoing", "catch_up",
-                       "templates_dir", "attach_calendar", "report_to"]
+                       "templates_dir", "attach_calendar", "report_to", "retention"]
 
     /// How messages look, beside when they are sent.
     public struct MessageSettings: Hashable, Sendable {
@@ -71,6 +71,20 @@ public enum PolicyFile {
         if let c = top.string("catch_up", into: &diag) {
             if let s = duration(c) { policy.catchUpSeconds = s }
             else { diag.error(path, line: top.line("catch_up"), "catch_up 应为时长 must be a duration like 3d, 12h or 30m, not “\(c)”") }
+        }
+        if let r = top.map("retention", into: &diag) {
+            r.checkKeys(["audit", "bodies"], into: &diag)
+            for key in ["audit", "bodies"] {
+                guard let text = r.string(key, into: &diag) else { continue }
+                guard let s = duration(text), s >= 86400 else {
+                    diag.error(path, line: r.line(key), "retention.\(key) 应为至少一天的时长 must be a duration of at least a day, like 730d or 90d, not “\(text)”")
+                    continue
+                }
+                if key == "audit" { policy.retention.auditSeconds = s } else { policy.retention.bodySeconds = s }
+            }
+            if policy.retention.bodySeconds > policy.retention.auditSeconds {
+                diag.error(path, line: r.line, "retention.bodies 不能长于 audit cannot be longer than retention.audit")
+            }
         }
         return (policy, messages)
     }

@@ -72,9 +72,9 @@ extension ScheduleSet {
         // Work already overdue.
         for item in items where item.status.wantsReminders {
             let place = places[item.id]
-            for m in item.milestones where (m.status ?? item.status).wantsReminders {
-                var due = m.due
-                if case .extended(let to) = m.status ?? item.status { due = max(due, to) }
+            for i in item.milestones.indices where item.status(ofMilestone: i).wantsReminders {
+                let m = item.milestones[i]
+                let due = item.effectiveDue(ofMilestone: i)
                 if due < today {
                     diag.warning(place?.file ?? directory, line: place?.line, item: item.id,
                                  "已逾期 \(due.days(until: today)) 天 overdue since \(due.iso) (“\(m.text)”) and not done: escalations will be sent")

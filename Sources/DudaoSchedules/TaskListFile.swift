@@ -185,20 +185,15 @@ public enum TaskListFile {
 
     static func readStatus(_ map: YAMLMap, into diag: inout Diagnostics) -> ItemStatus {
         guard let name = map.string("status", into: &diag) else { return .open }
-        switch name {
-        case "open": return .open
-        case "in_progress": return .inProgress
-        case "done": return .done
-        case "cancelled": return .cancelled
-        case "extended":
-            guard let text = map.string("extended_to", into: &diag), let to = CivilDate(iso: text) else {
-                diag.error(map.file, line: map.line("status"), item: map.item, "status: extended 需要 extended_to: YYYY-MM-DD needs the new due date")
-                return .open
-            }
-            return .extended(to: to)
-        default:
-            diag.error(map.file, line: map.line("status"), item: map.item, "未知状态 unknown status “\(name)” (open, in_progress, done, cancelled, extended)")
+        guard ItemStatus.names.contains(name) else {
+            diag.error(map.file, line: map.line("status"), item: map.item, "未知状态 unknown status “\(name)” (\(ItemStatus.names.joined(separator: ", ")))")
             return .open
         }
+        let to = map.string("extended_to", into: &diag).flatMap(CivilDate.init(iso:))
+        guard let status = ItemStatus(name: name, extendedTo: to) else {
+            diag.error(map.file, line: map.line("status"), item: map.item, "status: extended 需要 extended_to: YYYY-MM-DD needs the new due date")
+            return .open
+        }
+        return status
     }
 }

@@ -9,13 +9,17 @@ import DudaoStore
 import Glibc
 #endif
 
-/// `dudao run`: the long-running service. One `DispatchSourceTimer` is armed for the
-/// earliest of the next planned send, the next retry and the next watchdog ping; on firing
-/// it runs a `ServiceCycle` and re-arms. Between due instants the process sleeps: no polling.
+/// `dudao run`: the long-running service. One `DispatchSourceTimer` on wall-clock deadlines
+/// is its clock, armed for the earliest of the next planned send, the next retry and the
+/// next watchdog ping; between them the process sleeps: no polling.
 ///
-/// The timer uses wall-clock deadlines and every wake plans from where the last one stopped,
-/// so a clock jump (NTP, suspend) leads to a re-plan, not a misfire. SIGTERM/SIGINT stop
-/// after the current cycle; SIGHUP reloads, keeping the old schedules if the new ones fail.
+/// The clock's queue only plans, enqueues and re-arms: delivery runs beside it in
+/// `OutboxDelivery`'s lanes and reports back, so the timer, the signals and the watchdog
+/// ping are served on time whatever a mail server or robot is doing. Every wake plans from
+/// where the last one stopped, so a clock jump (NTP, suspend) leads to a re-plan, not a
+/// misfire. SIGTERM/SIGINT stop handing out messages, wait up to `stopTimeout` for those in
+/// flight, then exit 0; SIGHUP reloads in the background, keeping the old schedules if the
+/// new ones fail.
 public final class ReminderService: @unchecked Sendable {
     /// Where things are.
     public struct Options: Sendable {
@@ -25,25 +29,37 @@ public final class ReminderService: @unchecked Sendable {
         public var stateDirectory: String
         /// Template folder override.
         public var templates: String?
+        /// Seconds a stop waits for messages in flight before aborting them; below the
+        /// unit's TimeoutStopSec (30 s).
+        public var stopTimeout: Double
 
         /// Options.
-        public init(schedules: String, stateDirectory: String, templates: String? = nil) {
+        public init(schedules: String, stateDirectory: String, templates: String? = nil, stopTimeout: Double = 20) {
             self.schedules = schedules
             self.stateDirectory = stateDirectory
             self.templates = templates
+            self.stopTimeout = stopTimeout
         }
     }
 
     private let options: Options
     private let logger: Logger
     private let notifier = SystemdNotifier()
+    /// The clock's queue: timer, signals, planning. Never waits on a peer.
     private let queue = DispatchQueue(label: "dudao.service")
+    /// Reloads read and check files here, off the clock's queue.
+    private let loadQueue = DispatchQueue(label: "dudao.reload")
     private let timer: DispatchSourceTimer
     private var signals: [DispatchSourceSignal] = []
     private let store: StateStore
     private var cycle: ServiceCycle
-    private var nextWake: Date? = nil
+    private var delivery: OutboxDelivery!
+    private var nextPlanned: Date? = nil
+    private var nextRetry: Date? = nil
     private var nextPing: Date? = nil
+    private var lastPrune: Date? = nil
+    private var reloading = false
+    private var stopping = false
 
     /// Loads schedules, templates and channels; throws a readable reason when any fails.
     public init(options: Options, logger: Logger) throws {
@@ -52,6 +68,10 @@ public final class ReminderService: @unchecked Sendable {
         store = try StateStore(directory: options.stateDirectory)
         cycle = try Self.makeCycle(options, store: store, logger: logger)
         timer = DispatchSource.makeTimerSource(queue: queue)
+        delivery = OutboxDelivery(cycle: cycle, onEvent: { [weak self] event in
+            guard let self else { return }
+            self.queue.async { self.handle(event) }
+        })
     }
 
     /// Builds a cycle from the files on disk, or throws what is wrong with them.
@@ -95,7 +115,7 @@ public final class ReminderService: @unchecked Sendable {
             source.setEventHandler { [unowned self] in
                 switch sig {
                 case SIGHUP: self.reload()
-                case SIGUSR1: self.wake(); self.arm()   // `dudao ack` / `dudao retry` changed the state
+                case SIGUSR1: if !self.stopping { self.wake(); self.arm() }   // `dudao ack` / `dudao retry` changed the state
                 default: self.stop(signal: sig)
                 }
             }
@@ -105,6 +125,7 @@ public final class ReminderService: @unchecked Sendable {
         timer.setEventHandler { [unowned self] in self.fire() }
         timer.resume()
         queue.async { [unowned self] in
+            // READY once the first plan is on disk; its deliveries are already on their way.
             self.wake()
             self.notifier.notify("READY=1\nSTATUS=\(self.status())")
             self.logger.info("dudao started; \(self.status())")
@@ -113,67 +134,135 @@ public final class ReminderService: @unchecked Sendable {
         dispatchMain()
     }
 
+    private var nextWake: Date? { [nextPlanned, nextRetry].compactMap { $0 }.min() }
+
     private func fire() {
         let now = Date()
         if let ping = nextPing, now >= ping.addingTimeInterval(-0.001) {
             notifier.notify("WATCHDOG=1")
             nextPing = nil
         }
-        if let due = nextWake, now >= due.addingTimeInterval(-0.001) { wake() }
+        if !stopping, let due = nextWake, now >= due.addingTimeInterval(-0.001) { wake() }
         arm()
     }
 
+    /// Plans and enqueues up to now, hands what is due to delivery, works out the next wake.
     private func wake() {
+        let now = Date()
+        delivery.recordPending()
         do {
-            let s = try cycle.wake(now: Date())
-            if s.enqueued + s.delivered + s.retrying + s.dead + s.skipped > 0 {
-                logger.info("cycle: \(s.enqueued) enqueued, \(s.delivered) delivered, \(s.retrying) to retry, \(s.dead) dead, \(s.skipped) skipped")
+            let s = try cycle.enqueue(now: now)
+            if s.enqueued + s.skipped + s.dead > 0 {
+                logger.info("cycle: \(s.enqueued) enqueued, \(s.skipped) skipped, \(s.dead) dead")
             }
-            let next = try cycle.nextDue(after: Date())
-            if next != nextWake, let next {
-                logger.info("next wake \(LocalClock(timeZone: cycle.set.policy.timeZone).iso8601(next))")
+            delivery.submit(try store.due(at: now))
+            let planned = try cycle.nextPlanned(after: now)
+            if planned != nextPlanned, let planned {
+                logger.info("next planned send \(LocalClock(timeZone: cycle.set.policy.timeZone).iso8601(planned))")
             }
-            nextWake = next
+            // With nothing planned for 400 days, still re-plan daily (schedules may be edited without SIGHUP).
+            nextPlanned = planned ?? now.addingTimeInterval(86400)
+            nextRetry = try store.nextAttempt(after: now)
+            if delivery.unrecordedCount > 0 { nextRetry = min(nextRetry ?? .distantFuture, now.addingTimeInterval(30)) }
+            prune(now: now)
         } catch {
             logger.error("cycle failed: \(error); trying again in 60 s")
-            nextWake = Date().addingTimeInterval(60)
+            nextPlanned = now.addingTimeInterval(60)
         }
         notifier.notify("STATUS=\(status())")
+    }
+
+    /// Once a day: drop what is past the retention.
+    private func prune(now: Date) {
+        if let last = lastPrune, now.timeIntervalSince(last) < 86400, now >= last { return }
+        lastPrune = now
+        do {
+            let p = try store.prune(cycle.set.policy.retention, now: now)
+            if p.sentRows + p.outboxRows + p.bodies > 0 {
+                logger.notice("retention: pruned \(p.sentRows) sent-log rows, \(p.outboxRows) outbox entries, \(p.bodies) delivered bodies")
+            }
+        } catch {
+            logger.error("retention: pruning failed, trying again tomorrow: \(error)")
+        }
+    }
+
+    /// What delivery reported, on the clock's queue.
+    private func handle(_ event: OutboxDelivery.Event) {
+        switch event {
+        case .recorded(_, _, let retryAt):
+            guard let retryAt else { return }
+            nextRetry = min(nextRetry ?? retryAt, retryAt)
+        case .circuit(let channel, let c):
+            switch c.state {
+            case .open:
+                let until = c.openUntil ?? Date()
+                logger.warning("circuit open for \(channel) after \(c.failures) failures in a row (\(c.lastError ?? "")): its messages wait until \(LocalClock(timeZone: cycle.set.policy.timeZone).iso8601(until))")
+                nextRetry = min(nextRetry ?? until, until)
+            case .halfOpen:
+                logger.notice("circuit half open for \(channel): probing with one message")
+            case .closed:
+                logger.notice("circuit closed for \(channel): delivering again")
+            }
+            notifier.notify("STATUS=\(status())")
+        case .recordFailed(let entry, let error):
+            logger.error("cannot record the outcome for \(entry.agency) via \(entry.channel) (kept in memory, not sent again): \(error)")
+            nextRetry = min(nextRetry ?? .distantFuture, Date().addingTimeInterval(30))
+        }
+        if !stopping { arm() }
     }
 
     /// Arms the timer for the earliest of next wake and next watchdog ping.
     private func arm() {
         if let interval = notifier.watchdogInterval, nextPing == nil { nextPing = Date().addingTimeInterval(interval) }
-        // With nothing planned for 400 days, still re-plan daily (schedules may be edited without SIGHUP).
-        let wakeAt = nextWake ?? Date().addingTimeInterval(86400)
-        let at = [wakeAt, nextPing].compactMap { $0 }.min()!
+        let wakeAt = stopping ? nil : nextWake
+        guard let at = [wakeAt, nextPing].compactMap({ $0 }).min() else { return }
         var ts = timespec()
         let t = max(at.timeIntervalSince1970, Date().timeIntervalSince1970)
         ts.tv_sec = Int(t)
         ts.tv_nsec = Int((t - Double(Int(t))) * 1e9)
         timer.schedule(wallDeadline: DispatchWallTime(timespec: ts), repeating: .never, leeway: .milliseconds(5))
-        if nextWake == nil { nextWake = wakeAt }
     }
 
+    /// Reads and checks the files off the clock's queue; swaps them in only when all is well.
     private func reload() {
+        guard !stopping, !reloading else { return }
+        reloading = true
         logger.notice("SIGHUP: reloading \(options.schedules)")
-        do {
-            cycle = try Self.makeCycle(options, store: store, logger: logger)
-            logger.notice("reloaded")
-            wake()
-            arm()
-        } catch {
-            logger.error("reload refused, still running on the previous schedules: \(error)")
-            notifier.notify("STATUS=reload failed; \(status())")
+        loadQueue.async { [unowned self] in
+            let result = Result { try Self.makeCycle(self.options, store: self.store, logger: self.logger) }
+            self.queue.async {
+                self.reloading = false
+                switch result {
+                case .success(let cycle):
+                    self.cycle = cycle
+                    self.delivery.replace(cycle: cycle)
+                    self.logger.notice("reloaded")
+                    if !self.stopping { self.wake(); self.arm() }
+                case .failure(let error):
+                    self.logger.error("reload refused, still running on the previous schedules: \(error)")
+                    self.notifier.notify("STATUS=reload failed; \(self.status())")
+                }
+            }
         }
     }
 
+    /// Stops handing out messages at once; exits 0 when those in flight are recorded, or
+    /// when `stopTimeout` has passed and they were aborted. The watchdog keeps being fed meanwhile.
     private func stop(signal: Int32) {
-        logger.notice("signal \(signal): stopping")
+        guard !stopping else { return }
+        stopping = true
+        logger.notice("signal \(signal): stopping; waiting up to \(Int(options.stopTimeout)) s for messages in flight")
         notifier.notify("STOPPING=1")
-        timer.cancel()
-        try? FileManager.default.removeItem(atPath: Self.pidPath(options.stateDirectory))
-        exit(0)
+        delivery.drain(within: options.stopTimeout) { [unowned self] clean in
+            self.queue.async {
+                self.delivery.recordPending()
+                if !clean { self.logger.warning("stopped with transfers still running: they stay pending and are sent after the restart") }
+                self.logger.notice("stopped")
+                try? FileManager.default.removeItem(atPath: Self.pidPath(self.options.stateDirectory))
+                exit(0)
+            }
+        }
+        arm()
     }
 
     /// `state_dir/dudao.pid`: lets `ack` and `retry` wake a running service.
@@ -194,10 +283,13 @@ public final class ReminderService: @unchecked Sendable {
     }
 
     private func status() -> String {
-        let pending = (try? store.entries(state: .pending).count) ?? 0
+        let pending = (try? store.count(state: .pending)).map(String.init) ?? "?"
         let clock = LocalClock(timeZone: cycle.set.policy.timeZone)
-        let next = nextWake.map { clock.iso8601($0) } ?? "none"
-        return "next wake \(next); outbox \(pending) pending"
+        var text = "next wake \(nextWake.map { clock.iso8601($0) } ?? "none"); outbox \(pending) pending"
+        for (channel, c) in delivery.openCircuits.sorted(by: { $0.key < $1.key }) {
+            text += "; \(channel) circuit \(c.state.rawValue)" + (c.openUntil.map { " until \(clock.iso8601($0))" } ?? "")
+        }
+        return text
     }
 }
 

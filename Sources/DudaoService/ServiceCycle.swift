@@ -57,73 +57,99 @@ public struct ServiceCycle: Sendable {
         try ReminderService.makeCycle(ReminderService.Options(schedules: schedules, stateDirectory: "", templates: templates), store: store, logger: logger)
     }
 
-    /// Runs one wake at `now`, planning from `from` (default: where planning stopped last
-    /// time, or `now − catch_up` on the first run).
+    /// Runs one wake at `now` and delivers what is due, returning when every delivery has
+    /// been recorded (`dudao run --once`, tests). The service does the same in two steps,
+    /// `enqueue` on its clock and delivery beside it.
     @discardableResult
     public func wake(now: Date, from: Date? = nil) throws -> CycleSummary {
+        var summary = try enqueue(now: now, from: from)
+        let tally = Tally()
+        let delivery = OutboxDelivery(cycle: self, onEvent: { event in
+            switch event {
+            case .recorded(_, let outcome, let retryAt):
+                tally.count(outcome, retryAt: retryAt)
+            case .recordFailed(_, let error):
+                tally.fail(error)
+            case .circuit:
+                break
+            }
+        })
+        delivery.submit(try store.due(at: now))
+        delivery.waitUntilIdle()
+        let counts = tally.summary
+        summary.delivered = counts.delivered
+        summary.retrying = counts.retrying
+        summary.dead += counts.dead
+        if let error = tally.error { throw error }
+        return summary
+    }
+
+    /// Plans the window up to `now` (from `from`, default: where planning stopped last
+    /// time, or `now − catch_up` on the first run), catches up, renders, and enqueues in one
+    /// transaction — on disk before anything is handed to a transport.
+    public func enqueue(now: Date, from: Date? = nil) throws -> CycleSummary {
         var summary = CycleSummary()
         let catchUp = Double(set.policy.catchUpSeconds)
         let start = try from ?? store.plannedUntil() ?? now.addingTimeInterval(-catchUp)
-        if start <= now {
-            let items = set.items.applying(try store.currentStatuses())
-            let plan = Plan(items: items, policy: set.policy, calendar: set.calendar, from: start, until: now,
-                            alreadySent: try store.claimedKeys(since: start.addingTimeInterval(-Self.claimMargin)))
-            summary.planned = plan.messages.count
-            let (kept, skipped) = CatchUp.select(plan, now: now, catchUp: catchUp)
-            let rendered = kept.messages.map { ($0, renderer.render($0, in: kept)) }
-            let prepared = dispatcher.prepare(rendered, in: kept)
-            summary.skipped = skipped.reduce(0) { $0 + $1.notices.count }
-            summary.enqueued = try store.enqueue(
-                prepared.map { NewOutboxEntry(message: $0.message, agency: $0.agency, channel: $0.channel, notices: $0.notices, payload: $0.payload) },
-                skipped: skipped, plannedUntil: now, at: now)
-            for s in skipped {
-                logger.notice("skipped (missed while down, older than catch_up or superseded): \(s.notices.map(\.key).joined(separator: ", "))",
-                              metadata: ["agency": "\(s.agency)"])
-            }
-        } else {
+        guard start <= now else {
             logger.warning("the clock went back to \(now); planning resumes when it reaches the last planned time")
+            return summary
         }
-        let due = try store.due(at: now)
-        if !due.isEmpty {
-            // Each outcome is recorded as soon as its delivery returns (serialised by the
-            // slots' lock): a crash repeats only what was in flight.
-            let tally = Tally()
-            _ = dispatcher.send(due.map { ($0.channel, $0.message, $0.payload) }) { i, outcome in
-                do { try self.record(due[i], outcome, now: Date(), into: &tally.summary) } catch { tally.errors.append(error) }
+        let items = set.items.applying(try store.currentStatuses())
+        let plan = Plan(items: items, policy: set.policy, calendar: set.calendar, from: start, until: now,
+                        alreadySent: try store.claimedKeys(since: start.addingTimeInterval(-Self.claimMargin)))
+        summary.planned = plan.messages.count
+        let (kept, skipped) = CatchUp.select(plan, now: now, catchUp: catchUp)
+        let rendered = kept.messages.map { ($0, renderer.render($0, in: kept)) }
+        let prepared = dispatcher.prepare(rendered, in: kept)
+        summary.skipped = skipped.reduce(0) { $0 + $1.notices.count }
+        summary.enqueued = try store.enqueue(
+            prepared.map { NewOutboxEntry(message: $0.message, agency: $0.agency, channel: $0.channel, notices: $0.notices,
+                                          payload: $0.payload.json, failure: $0.failure) },
+            skipped: skipped, plannedUntil: now, at: now)
+        for p in prepared {
+            if let failure = p.failure {
+                summary.dead += 1
+                logger.error("\(p.agency) via \(p.channel): \(failure) → dead letter", metadata: ["message": "\(p.message)"])
             }
-            summary.delivered = tally.summary.delivered
-            summary.retrying = tally.summary.retrying
-            summary.dead = tally.summary.dead
-            if let error = tally.errors.first { throw error }
+        }
+        for s in skipped {
+            logger.notice("skipped (missed while down, older than catch_up or superseded): \(s.notices.map(\.key).joined(separator: ", "))",
+                          metadata: ["agency": "\(s.agency)"])
         }
         return summary
     }
 
-    private func record(_ entry: OutboxEntry, _ outcome: DeliveryOutcome, now: Date, into summary: inout CycleSummary) throws {
+    /// Records one delivery outcome; returns when the entry will be tried again (nil when
+    /// delivered, dead, or not attempted — a not-attempted entry keeps its due time).
+    @discardableResult
+    func record(_ entry: OutboxEntry, _ outcome: DeliveryOutcome, now: Date) throws -> Date? {
         let meta: Logger.Metadata = ["id": "\(entry.id)", "channel": "\(entry.channel)", "agency": "\(entry.agency)"]
         let retry = dispatcher.channels.retry
         switch outcome {
         case .delivered:
             try store.markDelivered(entry, at: now)
-            summary.delivered += 1
             logger.info("\(entry.agency) via \(entry.channel): \(outcome)", metadata: meta)
+            return nil
         case .transient(let after, let reason):
             let attempt = entry.attempts + 1
             let tooOld = now.timeIntervalSince(entry.enqueuedAt) >= retry.maxAgeSeconds
             if attempt >= retry.maxAttempts || tooOld {
                 try store.markFailed(entry, error: reason, retryAt: nil)
-                summary.dead += 1
                 logger.error("\(entry.agency) via \(entry.channel): \(outcome) → dead letter after \(attempt) attempts", metadata: meta)
-            } else {
-                let delay = retry.delay(afterAttempt: attempt, retryAfter: after, random: random())
-                try store.markFailed(entry, error: reason, retryAt: now.addingTimeInterval(delay))
-                summary.retrying += 1
-                logger.warning("\(entry.agency) via \(entry.channel): \(outcome) → retry in \(Int(delay.rounded(.up))) s", metadata: meta)
+                return nil
             }
+            let delay = retry.delay(afterAttempt: attempt, retryAfter: after, random: random())
+            let at = now.addingTimeInterval(delay)
+            try store.markFailed(entry, error: reason, retryAt: at)
+            logger.warning("\(entry.agency) via \(entry.channel): \(outcome) → retry in \(Int(delay.rounded(.up))) s", metadata: meta)
+            return at
         case .permanent(let reason):
             try store.markFailed(entry, error: reason, retryAt: nil)
-            summary.dead += 1
             logger.error("\(entry.agency) via \(entry.channel): \(outcome) → dead letter", metadata: meta)
+            return nil
+        case .notAttempted:
+            return nil
         }
     }
 
@@ -131,28 +157,45 @@ public struct ServiceCycle: Sendable {
     static let claimMargin: Double = 7 * 86400
 
     /// When something next needs doing after `now`: the next planned send or retry.
-    /// Looks a day ahead first, then a week, a month, 400 days — most wakes stop early.
     public func nextDue(after now: Date) throws -> Date? {
+        [try nextPlanned(after: now), try store.nextAttempt()].compactMap { $0 }.min()
+    }
+
+    /// The next planned send after `now`. Looks a day ahead first, then a week, a month,
+    /// 400 days — most wakes stop early.
+    public func nextPlanned(after now: Date) throws -> Date? {
         let items = set.items.applying(try store.currentStatuses())
         let claimed = try store.claimedKeys(since: now.addingTimeInterval(-Self.claimMargin))
-        var planned: Date? = nil
         for days in [1.0, 7, 31, 400] {
             let plan = Plan(items: items, policy: set.policy, calendar: set.calendar, from: now.addingTimeInterval(0.001),
                             until: now.addingTimeInterval(days * 86400), alreadySent: claimed)
-            if let first = plan.messages.first?.sendAt {
-                planned = first
-                break
-            }
+            if let first = plan.messages.first?.sendAt { return first }
         }
-        let retry = try store.nextAttempt()
-        return [planned, retry].compactMap { $0 }.min()
+        return nil
     }
 }
 
-/// Outcome counts gathered from worker threads (calls are serialised by the dispatcher).
+/// Outcome counts gathered from worker threads.
 final class Tally: @unchecked Sendable {
-    var summary = CycleSummary()
-    var errors: [Error] = []
+    private let lock = NSLock()
+    private var counts = CycleSummary()
+    private var firstError: Error?
+
+    func count(_ outcome: DeliveryOutcome, retryAt: Date?) {
+        lock.withLock {
+            switch outcome {
+            case .delivered: counts.delivered += 1
+            case .transient: if retryAt != nil { counts.retrying += 1 } else { counts.dead += 1 }
+            case .permanent: counts.dead += 1
+            case .notAttempted: counts.retrying += 1
+            }
+        }
+    }
+
+    func fail(_ error: Error) { lock.withLock { if firstError == nil { firstError = error } } }
+
+    var summary: CycleSummary { lock.withLock { counts } }
+    var error: Error? { lock.withLock { firstError } }
 }
 
 /// After downtime: a missed notice younger than `catch_up` is sent once — for each agency,
@@ -175,7 +218,7 @@ enum CatchUp {
                 if tooOld || !newest.insert("\(m.to.agency)|\(item)|\(n.milestone)|\(n.rule.name)").inserted {
                     dropped.append(NoticeRef(key: key, item: item))
                 } else {
-                    keptPairs.insert(m.to.agency + "|" + key)
+                    keptPairs.insert(Claim.key(agency: m.to.agency, notice: key))
                     if keptKeys.insert(key).inserted { keptNotices.append(n) }
                 }
             }
@@ -183,7 +226,7 @@ enum CatchUp {
         }
         keptNotices.sort { ($0.item, $0.milestone, $0.sendDay.dayNumber) < ($1.item, $1.milestone, $1.sendDay.dayNumber) }
         let kept = Plan(items: plan.items, notices: keptNotices, policy: plan.policy,
-                        skip: { n, agency in !keptPairs.contains(agency + "|" + plan.dedupKey(n)) })
+                        skip: { n, agency in !keptPairs.contains(Claim.key(agency: agency, notice: plan.dedupKey(n))) })
         return (kept, skipped)
     }
 }

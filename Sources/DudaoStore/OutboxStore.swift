@@ -14,10 +14,11 @@ public struct OutboxEntry: Hashable, Sendable {
     /// Addressee agency.
     public var agency: String
     /// `email`, a chat channel name, or `outbox`.
-    public var channel: String
+    public var channel: ChannelID
     /// The notices it carries.
     public var notices: [NoticeRef]
-    /// What the transport sends, rendered at enqueue time (see `OutboxPayload`).
+    /// What the transport sends, rendered at enqueue time (JSON of a `StoredPayload`;
+    /// empty once pruned after retention).
     public var payload: String
     /// Pending, sent or dead.
     public var state: State
@@ -40,19 +41,22 @@ public struct NewOutboxEntry: Sendable {
     /// Addressee agency.
     public var agency: String
     /// Channel.
-    public var channel: String
+    public var channel: ChannelID
     /// Its notices.
     public var notices: [NoticeRef]
     /// Rendered payload.
     public var payload: String
+    /// Why it can never be sent: it is stored as a dead letter with this reason.
+    public var failure: String?
 
     /// An entry to enqueue.
-    public init(message: String, agency: String, channel: String, notices: [NoticeRef], payload: String) {
+    public init(message: String, agency: String, channel: ChannelID, notices: [NoticeRef], payload: String, failure: String? = nil) {
         self.message = message
         self.agency = agency
         self.channel = channel
         self.notices = notices
         self.payload = payload
+        self.failure = failure
     }
 }
 
@@ -85,9 +89,10 @@ extension StateStore {
             var inserted = 0
             for e in entries {
                 try db.execute(sql: """
-                    INSERT OR IGNORE INTO outbox (message, agency, channel, notices, payload, state, attempts, next_attempt_at, enqueued_at)
-                    VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)
-                    """, arguments: [e.message, e.agency, e.channel, Self.encode(e.notices), e.payload, Self.iso(now), Self.iso(now)])
+                    INSERT OR IGNORE INTO outbox (message, agency, channel, notices, payload, state, attempts, next_attempt_at, enqueued_at, last_error)
+                    VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
+                    """, arguments: [e.message, e.agency, e.channel.rawValue, Self.encode(e.notices), e.payload,
+                                     e.failure == nil ? "pending" : "dead", Self.iso(now), Self.iso(now), e.failure])
                 inserted += db.changesCount
             }
             for s in skipped {
@@ -116,10 +121,10 @@ extension StateStore {
         try writer.read { db in
             let from = since.map(Self.iso) ?? ""
             var keys = Set(try Row.fetchAll(db, sql: "SELECT agency, notice FROM sent WHERE at >= ?", arguments: [from])
-                .map { "\($0["agency"] as String)|\($0["notice"] as String)" })
+                .map { Claim.key(agency: $0["agency"], notice: $0["notice"]) })
             for row in try Row.fetchAll(db, sql: "SELECT agency, notices FROM outbox WHERE enqueued_at >= ?", arguments: [from]) {
                 let agency: String = row["agency"]
-                for n in Self.decode(row["notices"]) { keys.insert(agency + "|" + n.key) }
+                for n in Self.decode(row["notices"]) { keys.insert(Claim.key(agency: agency, notice: n.key)) }
             }
             return keys
         }
@@ -135,9 +140,25 @@ extension StateStore {
         }
     }
 
-    /// The earliest next attempt among pending entries.
-    public func nextAttempt() throws -> Date? {
-        try writer.read { db in Self.date(try String.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'")) }
+    /// The earliest next attempt among pending entries (only those after `after`, when given:
+    /// entries due before were handed to delivery already).
+    public func nextAttempt(after: Date? = nil) throws -> Date? {
+        try writer.read { db in
+            Self.date(try String.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending' AND next_attempt_at > ?",
+                                          arguments: [after.map(Self.iso) ?? ""]))
+        }
+    }
+
+    /// Moves the next attempt of pending entries to `until` without counting an attempt:
+    /// their channel's circuit is open.
+    public func deferPending(ids: [Int64], until: Date) throws {
+        guard !ids.isEmpty else { return }
+        try writer.write { db in
+            for id in ids {
+                try db.execute(sql: "UPDATE outbox SET next_attempt_at = MAX(next_attempt_at, ?) WHERE id = ? AND state = 'pending'",
+                               arguments: [Self.iso(until), id])
+            }
+        }
     }
 
     /// Records a delivery: the entry is sent and its notices reach the agency, in one transaction.
@@ -147,7 +168,7 @@ extension StateStore {
                            arguments: [Self.iso(now), entry.id])
             for n in entry.notices {
                 try db.execute(sql: "INSERT OR IGNORE INTO sent (notice, agency, message, item, channel, at) VALUES (?, ?, ?, ?, ?, ?)",
-                               arguments: [n.key, entry.agency, entry.message, n.item, entry.channel, Self.iso(now)])
+                               arguments: [n.key, entry.agency, entry.message, n.item, entry.channel.rawValue, Self.iso(now)])
             }
         }
     }
@@ -177,6 +198,11 @@ extension StateStore {
         }
     }
 
+    /// How many entries are in `state`, without reading them.
+    public func count(state: OutboxEntry.State) throws -> Int {
+        try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = ?", arguments: [state.rawValue]) ?? 0 }
+    }
+
     /// Puts a dead (or pending) entry back in line now, attempts reset. False when no such entry.
     public func retry(id: Int64, at now: Date) throws -> Bool {
         try writer.write { db in
@@ -198,7 +224,7 @@ extension StateStore {
     // MARK: Encoding
 
     private static func entry(_ row: Row) -> OutboxEntry {
-        OutboxEntry(id: row["id"], message: row["message"], agency: row["agency"], channel: row["channel"],
+        OutboxEntry(id: row["id"], message: row["message"], agency: row["agency"], channel: ChannelID(rawValue: row["channel"]),
                     notices: decode(row["notices"]), payload: row["payload"],
                     state: OutboxEntry.State(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
                     nextAttemptAt: date(row["next_attempt_at"]) ?? .distantPast, lastError: row["last_error"],

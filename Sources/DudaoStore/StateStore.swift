@@ -88,6 +88,17 @@ public final class StateStore: Sendable {
             try db.create(index: "sent_at", on: "sent", columns: ["at"])
             try db.create(index: "outbox_enqueued_at", on: "outbox", columns: ["enqueued_at"])
         }
+        m.registerMigration("v4: channel circuits; index for pruning delivered bodies") { db in
+            try db.create(table: "circuit") { t in
+                t.primaryKey("channel", .text)
+                t.column("state", .text).notNull()
+                t.column("failures", .integer).notNull()
+                t.column("open_until", .text)
+                t.column("last_error", .text)
+                t.column("at", .text).notNull()
+            }
+            try db.create(index: "outbox_sent_at", on: "outbox", columns: ["sent_at"])
+        }
         return m
     }
 
@@ -100,8 +111,7 @@ public final class StateStore: Sendable {
 
     /// Records a report (never overwrites: the history is the audit trail).
     public func record(_ r: ProgressReport) throws {
-        var extended: String? = nil
-        if case .extended(let to) = r.status { extended = to.iso }
+        let extended = r.status.extendedTo?.iso
         try db.write { db in
             try db.execute(sql: "INSERT INTO progress (item, milestone, status, extended_to, note, by, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                            arguments: [r.key.item, r.key.milestone, r.status.name, extended, r.note, r.by, Self.iso(r.at)])
@@ -130,7 +140,7 @@ public final class StateStore: Sendable {
     /// Keys (`agency|notice`) of notices already delivered.
     public func sentKeys() throws -> Set<String> {
         try db.read { db in
-            Set(try Row.fetchAll(db, sql: "SELECT agency, notice FROM sent").map { "\($0["agency"] as String)|\($0["notice"] as String)" })
+            Set(try Row.fetchAll(db, sql: "SELECT agency, notice FROM sent").map { Claim.key(agency: $0["agency"], notice: $0["notice"]) })
         }
     }
 
@@ -169,18 +179,8 @@ public final class StateStore: Sendable {
     // MARK: Encoding
 
     private static func report(_ row: Row) -> ProgressReport? {
-        let name: String = row["status"]
-        let status: ItemStatus
-        switch name {
-        case "open": status = .open
-        case "in_progress": status = .inProgress
-        case "done": status = .done
-        case "cancelled": status = .cancelled
-        case "extended":
-            guard let text: String = row["extended_to"], let to = CivilDate(iso: text) else { return nil }
-            status = .extended(to: to)
-        default: return nil
-        }
+        let extendedTo = (row["extended_to"] as String?).flatMap(CivilDate.init(iso:))
+        guard let status = ItemStatus(name: row["status"], extendedTo: extendedTo) else { return nil }
         guard let at = date(row["at"]) else { return nil }
         return ProgressReport(key: ProgressKey(item: row["item"], milestone: row["milestone"]), status: status,
                               note: row["note"], by: row["by"], at: at)

@@ -45,18 +45,10 @@ struct AckCommand: ParsableCommand {
             Output.error("错误 error: 事项 \(item) 有 \(target.milestones.count) 个里程碑 item \(item) has \(target.milestones.count) milestone(s); --milestone \(m) does not exist")
             throw ExitCode(1)
         }
-        let newStatus: ItemStatus
-        switch status {
-        case .open: newStatus = .open
-        case .in_progress: newStatus = .inProgress
-        case .done: newStatus = .done
-        case .cancelled: newStatus = .cancelled
-        case .extended:
-            guard let text = due, let date = CivilDate(iso: text) else {
-                Output.error("错误 error: --status extended 需要 --due YYYY-MM-DD needs the new due date")
-                throw ExitCode(1)
-            }
-            newStatus = .extended(to: date)
+        let date = due.flatMap(CivilDate.init(iso:))
+        guard let newStatus = ItemStatus(name: status.rawValue, extendedTo: date) else {
+            Output.error("错误 error: --status extended 需要 --due YYYY-MM-DD needs the new due date")
+            throw ExitCode(1)
         }
         if status != .extended, due != nil {
             Output.error("错误 error: --due 只用于 --status extended is only for extended")

@@ -28,11 +28,12 @@ struct OutboxCommand: ParsableCommand {
         let clock = LocalClock(timeZone: TimeZone(identifier: "Asia/Shanghai")!)
         var t = TextTable(header: ["ID", "状态", "渠道", "收件单位", "事项", "尝试", "下次尝试", "错误"])
         for e in entries {
-            t.rows.append(["\(e.id)", e.state.rawValue, e.channel, e.agency, Array(Set(e.notices.map(\.item))).sorted().joined(separator: ","),
+            t.rows.append(["\(e.id)", e.state.rawValue, e.channel.rawValue, e.agency, Array(Set(e.notices.map(\.item))).sorted().joined(separator: ","),
                            "\(e.attempts)", e.state == .pending ? String(clock.iso8601(e.nextAttemptAt).prefix(19)) : "-",
                            e.lastError.map { $0.count > 60 ? String($0.prefix(60)) + "…" : $0 } ?? "-"])
         }
         print(entries.isEmpty ? (dead ? "没有死信 no dead letters" : "没有待发消息 nothing pending") : t.text)
+        for line in try CircuitLines.text(store, clock: clock) { print(line) }
     }
 }
 
@@ -56,5 +57,15 @@ struct RetryCommand: ParsableCommand {
         }
         let woke = ReminderService.poke(stateDirectory: state.directory)
         print("已重新排队 queued again: \(id)" + (woke ? "（服务将立即发送 the running service sends it now）" : "（下次运行时发送 sent at the next run）"))
+    }
+}
+
+/// Lines about channels whose circuit the service left open or half open, for `outbox` and `status`.
+enum CircuitLines {
+    static func text(_ store: StateStore, clock: LocalClock) throws -> [String] {
+        try store.circuits().filter { $0.state != "closed" }.map { c in
+            "渠道暂停 channel paused: \(c.channel) circuit \(c.state) after \(c.failures) failures"
+                + (c.openUntil.map { ", next probe \(clock.iso8601($0))" } ?? "") + (c.lastError.map { " — \($0)" } ?? "")
+        }
     }
 }

@@ -27,6 +27,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Template folder; default: templates_dir in policy.yaml.")
     var templates: String?
 
+    @Option(help: "Seconds SIGTERM waits for messages in flight before aborting them (keep below systemd's TimeoutStopSec).")
+    var stopTimeout: Double = 20
+
     func run() throws {
         let logger = Logger(label: "dudao")
         guard once else {
@@ -36,7 +39,8 @@ struct RunCommand: ParsableCommand {
             }
             let service: ReminderService
             do {
-                service = try ReminderService(options: .init(schedules: schedulesOption.schedules, stateDirectory: state.directory, templates: templates),
+                service = try ReminderService(options: .init(schedules: schedulesOption.schedules, stateDirectory: state.directory, templates: templates,
+                                                             stopTimeout: stopTimeout),
                                               logger: logger)
             } catch {
                 Output.error("错误 error: 无法启动 cannot start:\n\(error)")

@@ -51,6 +51,7 @@ struct StatusCommand: ParsableCommand {
                                r.failures > 0 ? "\(r.failures)" : "-", r.skipped > 0 ? "\(r.skipped)" : "-"])
             }
             print(t.text)
+            if let store { for line in try CircuitLines.text(store, clock: clock) { print(line) } }
         case .json:
             print(JSONValue.array(rows.map(\.json)).text)
         case .csv:
@@ -88,9 +89,8 @@ struct ItemStanding {
         title = item.title
         lead = item.lead.joined(separator: "、")
         dueText = item.dueText
-        let open = item.milestones.first { ($0.status ?? item.status).wantsReminders }
-        var due = open?.due
-        if let d = due, case .extended(let to) = open?.status ?? item.status { due = max(d, to) }
+        let open = item.milestones.indices.first { item.status(ofMilestone: $0).wantsReminders }
+        let due = open.map(item.effectiveDue(ofMilestone:))
         dueISO = due?.iso
         days = item.status.wantsReminders ? due.map { today.days(until: $0) } : nil
         statusName = item.status == .open && open == nil && !item.ongoing ? "done" : item.status.name

@@ -194,4 +194,24 @@ struct DigestGroupingTests {
         let notices = try #require(object["notices"] as? [[String: Any]])
         #expect(notices.first?["key"] as? String == "8/m1/advance-7/2024-12-24")
     }
+
+    /// One rule for the date extended work is due, shared by the planner, `check` and
+    /// `status`: a milestone's own extension replaces its date (even an earlier one); an
+    /// extension of the whole item moves only the milestones due before the new date.
+    @Test func effectiveDueOfExtendedMilestones() {
+        let june = CivilDate(iso: "2025-06-30")!, dec = CivilDate(iso: "2025-12-31")!, sept = CivilDate(iso: "2025-09-30")!
+        var item = Item(id: "1", title: "t", lead: ["A"], dueText: "x",
+                        milestones: [Milestone(due: june, text: "a"), Milestone(due: dec, text: "b")], status: .extended(to: sept))
+        #expect(item.effectiveDue(ofMilestone: 0) == sept, "the item's extension moves the earlier milestone")
+        #expect(item.effectiveDue(ofMilestone: 1) == dec, "and leaves the later one")
+        item.milestones[1].status = .extended(to: sept)
+        #expect(item.effectiveDue(ofMilestone: 1) == sept, "a milestone's own extension replaces its date")
+        item.status = .open
+        #expect(item.effectiveDue(ofMilestone: 0) == june)
+        // The planner reminds against the same date.
+        let clock = LocalClock(timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        let notices = Planner(policy: .default, calendar: .weekdaysOnly)
+            .notices(for: [item], from: clock.parse("2025-09-30T00:00")!, until: clock.parse("2025-09-30T23:00")!)
+        #expect(notices.contains { $0.milestone == 1 && $0.rule == .due && $0.due == sept })
+    }
 }

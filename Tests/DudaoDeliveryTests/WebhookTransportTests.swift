@@ -82,6 +82,7 @@ struct WebhookTransportTests {
             #expect(after == retryAfter, "Retry-After honoured")
         case .permanent: #expect(expected == "permanent")
         case .delivered: Issue.record("\(mode) must not count as delivered")
+        case .notAttempted: Issue.record("\(mode) was attempted")
         }
     }
 

@@ -33,7 +33,103 @@ struct StateStoreTests {
         #expect(try reopened.currentStatuses()[ProgressKey(item: "1")] == .done)
         #expect(try reopened.sentKeys() == ["市市场监管局|1/m1/due/2024-12-31"])
         #expect(try reopened.appliedMigrations() == ["v1: progress reports and sent log", "v2: outbox with attempts and dead letters; service metadata",
-                                                        "v3: indexes for reading recent claims"])
+                                                        "v3: indexes for reading recent claims",
+                                                        "v4: channel circuits; index for pruning delivered bodies"])
+    }
+
+    /// A state folder written by the previous release (migrations up to v3) opens, keeps
+    /// its rows and gains the new tables.
+    @Test func aVersion3StateMigrates() throws {
+        let dir = scratch()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let path = (dir as NSString).appendingPathComponent("dudao.sqlite")
+        let sql = """
+            CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+            INSERT INTO grdb_migrations VALUES ('v1: progress reports and sent log'), ('v2: outbox with attempts and dead letters; service metadata'), ('v3: indexes for reading recent claims');
+            CREATE TABLE progress (id INTEGER PRIMARY KEY AUTOINCREMENT, item TEXT NOT NULL, milestone INTEGER, status TEXT NOT NULL, extended_to TEXT, note TEXT NOT NULL DEFAULT '', "by" TEXT NOT NULL, "at" TEXT NOT NULL);
+            CREATE TABLE sent (notice TEXT NOT NULL, agency TEXT NOT NULL, message TEXT NOT NULL, item TEXT NOT NULL, channel TEXT NOT NULL, "at" TEXT NOT NULL, PRIMARY KEY (notice, agency));
+            CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, message TEXT NOT NULL, agency TEXT NOT NULL, channel TEXT NOT NULL, notices TEXT NOT NULL, payload TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT NOT NULL, last_error TEXT, enqueued_at TEXT NOT NULL, sent_at TEXT, UNIQUE (message, channel));
+            CREATE TABLE meta ("key" TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE INDEX sent_at ON sent("at");
+            CREATE INDEX outbox_enqueued_at ON outbox(enqueued_at);
+            INSERT INTO progress (item, status, extended_to, note, "by", "at") VALUES ('8', 'extended', '2025-06-30', '经批准', '督查室', '2025-01-02T01:00:00+00:00');
+            INSERT INTO sent VALUES ('8/m1/due/2024-12-31', '市财政局', 'm', '8', 'email', '2024-12-31T01:00:00+00:00');
+            INSERT INTO outbox (message, agency, channel, notices, payload, state, attempts, next_attempt_at, enqueued_at) VALUES ('m', '市财政局', 'email', '[["8/m1/due/2024-12-31","8"]]', '{"eml":"x","rcpt":["a@b.example"]}', 'pending', 2, '2024-12-31T01:00:00+00:00', '2024-12-31T01:00:00+00:00');
+            """
+        let r = Process()
+        r.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        r.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()", path, sql]
+        try r.run()
+        r.waitUntilExit()
+        #expect(r.terminationStatus == 0)
+        let store = try StateStore(directory: dir)
+        #expect(try store.appliedMigrations().last == "v4: channel circuits; index for pruning delivered bodies")
+        #expect(try store.currentStatuses()[ProgressKey(item: "8")] == .extended(to: CivilDate(iso: "2025-06-30")!))
+        #expect(try store.sentKeys() == ["市财政局|8/m1/due/2024-12-31"])
+        let pending = try store.entries(state: .pending)
+        #expect(pending.count == 1 && pending[0].attempts == 2 && pending[0].channel == .email)
+        #expect(try store.circuits().isEmpty)
+    }
+
+    @Test func circuitsAreRecordedPerChannel() throws {
+        let store = try StateStore()
+        let t = Date(timeIntervalSince1970: 1_735_000_000)
+        try store.save(CircuitRecord(channel: .email, state: "open", failures: 3, openUntil: t + 30, lastError: "timeout", at: t))
+        try store.save(CircuitRecord(channel: .email, state: "closed", failures: 0, openUntil: nil, lastError: nil, at: t + 40))
+        try store.save(CircuitRecord(channel: "robot", state: "open", failures: 5, openUntil: t + 60, lastError: "HTTP 500", at: t + 41))
+        let all = try store.circuits()
+        #expect(all.map(\.channel) == [.email, "robot"])
+        #expect(all[0].state == "closed" && all[1].openUntil == t + 60)
+    }
+
+    func entry(_ message: String, channel: ChannelID = .email, failure: String? = nil) -> NewOutboxEntry {
+        NewOutboxEntry(message: message, agency: "A", channel: channel, notices: [NoticeRef(key: "1/m1/due/\(message)", item: "1")],
+                       payload: "{}", failure: failure)
+    }
+
+    @Test func deferringMovesOnlyPendingEntriesAndCountsNoAttempt() throws {
+        let store = try StateStore()
+        let t = Date(timeIntervalSince1970: 1_735_000_000)
+        try store.enqueue([entry("a"), entry("b")], plannedUntil: t, at: t)
+        let due = try store.due(at: t)
+        try store.deferPending(ids: [due[0].id], until: t + 300)
+        #expect(try store.due(at: t).map(\.message) == ["b"])
+        #expect(try store.nextAttempt(after: t) == t + 300)
+        #expect(try store.due(at: t + 300).map(\.attempts) == [0, 0])
+        // Deferring never moves an entry earlier.
+        try store.deferPending(ids: [due[0].id], until: t + 10)
+        #expect(try store.nextAttempt(after: t) == t + 300)
+    }
+
+    @Test func anEntryThatCannotBeSentIsStoredDeadWithItsReason() throws {
+        let store = try StateStore()
+        let t = Date(timeIntervalSince1970: 1_735_000_000)
+        try store.enqueue([entry("a", failure: "cannot encode the email")], plannedUntil: t, at: t)
+        #expect(try store.due(at: t).isEmpty)
+        let dead = try store.entries(state: .dead)
+        #expect(dead.count == 1 && dead[0].lastError == "cannot encode the email")
+        #expect(try store.claimedKeys().contains("A|1/m1/due/a"), "its notices are claimed: not planned again")
+    }
+
+    @Test func retentionPrunesTheAuditTrailAndOldBodiesButNothingPending() throws {
+        let store = try StateStore()
+        let day = 86400.0
+        let t0 = Date(timeIntervalSince1970: 1_700_000_000)
+        // Old: delivered 800 days ago. Middle: delivered 100 days ago. Pending: enqueued 800 days ago, still waiting.
+        try store.enqueue([entry("old"), entry("middle"), entry("pending")], plannedUntil: t0, at: t0)
+        let all = try store.due(at: t0)
+        try store.markDelivered(all[0], at: t0)
+        try store.record(ProgressReport(key: ProgressKey(item: "1"), status: .inProgress, by: "x", at: t0))
+        let now = t0.addingTimeInterval(800 * day)
+        try store.markDelivered(all[1], at: now.addingTimeInterval(-100 * day))
+        let pruned = try store.prune(Retention(), now: now)
+        #expect(pruned.outboxRows == 1 && pruned.sentRows == 1 && pruned.bodies == 1)
+        let left = try store.entries()
+        #expect(left.map(\.message).sorted() == ["middle", "pending"])
+        #expect(left.first { $0.message == "middle" }?.payload == "", "the body went, the record stayed")
+        #expect(left.first { $0.message == "pending" }?.state == .pending, "pending work is never pruned")
+        #expect(try store.history().count == 1, "progress reports are the office's record: kept")
+        #expect(try store.prune(Retention(), now: now) == PruneSummary(), "a second pass finds nothing")
     }
 
     @Test func markingSentTwiceIsHarmless() throws {
