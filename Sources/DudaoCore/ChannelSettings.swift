@@ -108,10 +108,13 @@ public struct ChatSettings: Hashable, Sendable {
     public var caFile: String?
     /// Skip TLS verification.
     public var insecure: Bool
+    /// Seconds for a whole request.
+    public var timeout: Double
 
     /// Settings from their parts.
     public init(name: String, type: String, url: SecretReference, secret: SecretReference? = nil, perMinute: Int? = nil,
-                caFile: String? = nil, insecure: Bool = false) {
+                caFile: String? = nil, insecure: Bool = false, timeout: Double = 15) {
+        self.timeout = timeout
         self.name = name
         self.type = type
         self.url = url

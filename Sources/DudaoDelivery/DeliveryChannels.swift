@@ -40,7 +40,7 @@ public struct DeliveryChannels: Sendable {
             guard let flavour = WebhookConfiguration.Flavour(rawValue: c.type) else { throw .invalid("chat “\(c.name)” type “\(c.type)”") }
             chats[c.name] = WebhookTransport(WebhookConfiguration(
                 name: c.name, flavour: flavour, url: try secret(c.url), secret: try c.secret.map(secret),
-                perMinute: c.perMinute, caFile: c.caFile, insecure: c.insecure))
+                perMinute: c.perMinute, timeout: c.timeout, caFile: c.caFile, insecure: c.insecure))
         }
         self.chats = chats
         outbox = FileOutbox(directory: settings.outboxDirectory)

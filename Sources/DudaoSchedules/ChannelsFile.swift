@@ -82,7 +82,7 @@ public enum ChannelsFile {
         var names = Set<String>()
         for node in top.sequence("chat", into: &diag) ?? [] {
             guard let c = YAMLMap(node, file: path, what: "每个聊天渠道 each chat channel", into: &diag) else { continue }
-            c.checkKeys(["name", "type", "url", "secret", "per_minute", "ca_file", "insecure"], into: &diag)
+            c.checkKeys(["name", "type", "url", "secret", "per_minute", "ca_file", "insecure", "timeout"], into: &diag)
             guard let name = c.string("name", required: true, into: &diag) else { continue }
             if ChannelID.reserved.contains(name) {
                 diag.error(path, line: c.line("name"), "渠道名称 “\(name)” 为保留字 is reserved (\(ChannelID.reserved.sorted().joined(separator: ", "))): choose another name")
@@ -99,7 +99,8 @@ public enum ChannelsFile {
             }
             settings.chats.append(ChatSettings(name: name, type: type, url: url, secret: secret(c, "secret", path: path, into: &diag),
                                                perMinute: c.int("per_minute", into: &diag), caFile: c.string("ca_file", into: &diag),
-                                               insecure: c.bool("insecure", into: &diag) ?? false))
+                                               insecure: c.bool("insecure", into: &diag) ?? false,
+                                               timeout: Double(c.int("timeout", into: &diag) ?? 15)))
         }
         return settings
     }

@@ -119,8 +119,10 @@ final class OutboxDelivery: @unchecked Sendable {
         DispatchQueue.global().async { [running, stop] in
             if running.wait(timeout: .now() + bound) == .success { return done(true) }
             stop.abort()
-            // libcurl's progress callback ends an aborted transfer within about a second.
-            done(running.wait(timeout: .now() + 3) == .success)
+            // libcurl's progress callback ends most aborted transfers within a second; one
+            // blocked inside a protocol step (an SMTP server silent after DATA) is left to
+            // its timeout: the entry stays pending and is sent again after the restart.
+            done(running.wait(timeout: .now() + 1.5) == .success)
         }
     }
 

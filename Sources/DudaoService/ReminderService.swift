@@ -58,6 +58,7 @@ public final class ReminderService: @unchecked Sendable {
     private var nextRetry: Date? = nil
     private var nextPing: Date? = nil
     private var lastPrune: Date? = nil
+    private var failedWakes = 0
     private var reloading = false
     private var stopping = false
 
@@ -150,11 +151,17 @@ public final class ReminderService: @unchecked Sendable {
     private func wake() {
         let now = Date()
         delivery.recordPending()
+        var failure: Error? = nil
         do {
             let s = try cycle.enqueue(now: now)
             if s.enqueued + s.skipped + s.dead > 0 {
                 logger.info("cycle: \(s.enqueued) enqueued, \(s.skipped) skipped, \(s.dead) dead")
             }
+        } catch {
+            failure = error
+        }
+        // What is already pending goes out even when planning could not be written.
+        do {
             delivery.submit(try store.due(at: now))
             let planned = try cycle.nextPlanned(after: now)
             if planned != nextPlanned, let planned {
@@ -164,10 +171,19 @@ public final class ReminderService: @unchecked Sendable {
             nextPlanned = planned ?? now.addingTimeInterval(86400)
             nextRetry = try store.nextAttempt(after: now)
             if delivery.unrecordedCount > 0 { nextRetry = min(nextRetry ?? .distantFuture, now.addingTimeInterval(30)) }
-            prune(now: now)
         } catch {
-            logger.error("cycle failed: \(error); trying again in 60 s")
-            nextPlanned = now.addingTimeInterval(60)
+            failure = failure ?? error
+        }
+        if let failure {
+            // State folder full or read-only, say: nothing was planned, so nothing is lost;
+            // try again soon, then less often.
+            failedWakes += 1
+            let delay = min(60, 5 * pow(2, Double(failedWakes - 1)))
+            logger.error("cycle failed: \(failure); trying again in \(Int(delay)) s")
+            nextPlanned = now.addingTimeInterval(delay)
+        } else {
+            failedWakes = 0
+            prune(now: now)
         }
         notifier.notify("STATUS=\(status())")
     }

@@ -26,7 +26,11 @@ struct ServiceFixture {
     }
 
     /// `items` recipients' local parts (one agency each); the message is due `seconds` from now.
-    init(in seconds: Double, recipients: [String] = ["liaison"], smtpURL: String? = nil, connections: Int = 2, retryBase: String = "1s") throws {
+    /// `chat`: a chat channel (YAML for one entry of `chat:`) that every agency's contact
+    /// also names; `email: false` leaves the email channel out.
+    init(in seconds: Double, recipients: [String] = ["liaison"], smtpURL: String? = nil, startTLS: String = "required",
+         connections: Int = 2, retryBase: String = "1s", timeout: Int = 10, circuit: String = "{failures: 3, pause: 30s, max_pause: 15m}",
+         chat: String? = nil, email: Bool = true) throws {
         base = FileManager.default.temporaryDirectory.appendingPathComponent("dudao-svc-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: base.appendingPathComponent("Schedules/calendar"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: Self.root.appendingPathComponent("Templates"), to: base.appendingPathComponent("Templates"))
@@ -52,23 +56,28 @@ struct ServiceFixture {
         var agencies = "agencies:\n  - name: 督查室\n    contacts: [{name: 联络员, email: office-\(tag)@zhengzhou.example}]\n"
         var items = "title: 测试清单\nitems:\n"
         for (i, r) in recipients.enumerated() {
-            agencies += "  - name: 测试局\(i + 1)\n    contacts: [{name: 联络员, email: \(r)-\(tag)@zhengzhou.example}]\n"
+            agencies += "  - name: 测试局\(i + 1)\n    contacts: [{name: 联络员, email: \(r)-\(tag)@zhengzhou.example\(chat == nil ? "" : ", chat: robot")}]\n"
             items += "  - {id: \"\(i + 1)\", title: 测试事项\(i + 1), lead: [测试局\(i + 1)], due_text: \"\(c.year!)年\(c.month!)月\(c.day!)日\"}\n"
         }
         write("agencies.yaml", agencies)
         write("list.yaml", items)
-        write("channels.yaml", """
+        let emailChannel = """
         email:
           url: \(smtpURL ?? "smtp://127.0.0.1:\(env["DUDAO_TEST_SMTP_STARTTLS_PORT"]!)")
-          starttls: required
-          username: \(env["DUDAO_TEST_SMTP_USER"]!)
-          password: {env: DUDAO_SMTP_PASSWORD}
+          starttls: \(startTLS)
+          \(startTLS == "off" ? "" : "username: \(env["DUDAO_TEST_SMTP_USER"]!)")
+          \(startTLS == "off" ? "" : "password: {env: DUDAO_SMTP_PASSWORD}")
           from: {name: 督查室, address: office-\(tag)@zhengzhou.example}
           ca_file: \(env["DUDAO_TEST_CA"]!)
           connect_timeout: 2
-          timeout: 10
+          timeout: \(timeout)
           max_connections: \(connections)
+
+        """
+        write("channels.yaml", """
+        \(email ? emailChannel : "")\(chat.map { "chat:\n  - \($0)\n" } ?? "")
         retry: {base: \(retryBase), max_delay: 2s, max_attempts: 30}
+        circuit: \(circuit)
         outbox_dir: \(base.appendingPathComponent("outbox").path)
 
         """)
@@ -80,11 +89,18 @@ struct ServiceFixture {
 
     static var dudao: String { TestSupport.dudao }
 
-    /// Starts `dudao run`; its log goes to `log`.
-    func start(extraEnv: [String: String] = [:]) throws -> Process {
+    /// Starts `dudao run`; its log goes to `log`. `wrapper` runs it under another command
+    /// (e.g. `unshare`), which must exec it.
+    func start(extraEnv: [String: String] = [:], arguments: [String] = [], wrapper: [String] = []) throws -> Process {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.dudao)
-        p.arguments = ["run", "--schedules", schedules.path, "--state-dir", state]
+        let args = ["run", "--schedules", schedules.path, "--state-dir", state] + arguments
+        if wrapper.isEmpty {
+            p.executableURL = URL(fileURLWithPath: Self.dudao)
+            p.arguments = args
+        } else {
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = wrapper + [Self.dudao] + args
+        }
         p.environment = env.merging(["DUDAO_SMTP_PASSWORD": env["DUDAO_TEST_SMTP_PASSWORD"]!]) { $1 }.merging(extraEnv) { $1 }
         if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
         let log = FileHandle(forWritingAtPath: logPath)!
