@@ -66,7 +66,9 @@ public final class ReminderService: @unchecked Sendable {
     public init(options: Options, logger: Logger) throws {
         self.options = options
         self.logger = logger
-        store = try StateStore(directory: options.stateDirectory)
+        do { store = try StateStore(directory: options.stateDirectory) } catch {
+            throw ServiceError(problems: ["无法打开状态目录 cannot open the state folder \(options.stateDirectory) (read-only, full, or not ours?): \(error)"])
+        }
         cycle = try Self.makeCycle(options, store: store, logger: logger)
         timer = DispatchSource.makeTimerSource(queue: queue)
         delivery = OutboxDelivery(cycle: cycle, onEvent: { [weak self] event in
