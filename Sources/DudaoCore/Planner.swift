@@ -46,6 +46,18 @@ public struct Planner: Sendable {
         return out
     }
 
+    /// The first instant at or after `now` when a message may go out: an official workday,
+    /// at or after the send time. A message missed while the service was down waits for it,
+    /// so catching up after a weekend or an early-morning restart never sends on a day off
+    /// or before the working day's send time.
+    public func sendableInstant(atOrAfter now: Date) -> Date {
+        let today = clock.day(of: now)
+        if calendar.isWorkday(today), clock.secondsIntoDay(of: now) >= policy.sendTime.seconds { return now }
+        let day = calendar.isWorkday(today) && clock.secondsIntoDay(of: now) < policy.sendTime.seconds
+            ? today : calendar.workday(onOrAfter: today.adding(days: 1))
+        return clock.instant(day, at: policy.sendTime.seconds)
+    }
+
     // MARK: Rules
 
     private func appendDated(item: Int32, milestone: Int32, due: CivilDate, levels: [EscalationLevel],

@@ -106,7 +106,8 @@ public struct ServiceCycle: Sendable {
         summary.enqueued = try store.enqueue(
             prepared.map { NewOutboxEntry(message: $0.message, agency: $0.agency, channel: $0.channel, notices: $0.notices,
                                           payload: $0.payload.json, failure: $0.failure) },
-            skipped: skipped, plannedUntil: now, at: now)
+            skipped: skipped, plannedUntil: now, at: now,
+            notBefore: Planner(policy: set.policy, calendar: set.calendar).sendableInstant(atOrAfter: now))
         for p in prepared {
             if let failure = p.failure {
                 summary.dead += 1

@@ -81,18 +81,21 @@ extension StateStore {
     // MARK: Enqueue
 
     /// In one transaction (on disk before anything is sent): inserts the entries (ignoring
-    /// a message and channel already present), records skipped notices, and remembers how
-    /// far planning has got. Returns how many entries were new.
+    /// a message and channel already present), due at `notBefore` if later than `now`;
+    /// records skipped notices; and remembers how far planning has got. Returns how many
+    /// entries were new.
     @discardableResult
-    public func enqueue(_ entries: [NewOutboxEntry], skipped: [SkippedNotices] = [], plannedUntil: Date?, at now: Date) throws -> Int {
-        try writer.write { db in
+    public func enqueue(_ entries: [NewOutboxEntry], skipped: [SkippedNotices] = [], plannedUntil: Date?, at now: Date,
+                        notBefore: Date? = nil) throws -> Int {
+        let first = Self.iso(max(now, notBefore ?? now))
+        return try writer.write { db in
             var inserted = 0
             for e in entries {
                 try db.execute(sql: """
                     INSERT OR IGNORE INTO outbox (message, agency, channel, notices, payload, state, attempts, next_attempt_at, enqueued_at, last_error)
                     VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
                     """, arguments: [e.message, e.agency, e.channel.rawValue, Self.encode(e.notices), e.payload,
-                                     e.failure == nil ? "pending" : "dead", Self.iso(now), Self.iso(now), e.failure])
+                                     e.failure == nil ? "pending" : "dead", first, Self.iso(now), e.failure])
                 inserted += db.changesCount
             }
             for s in skipped {

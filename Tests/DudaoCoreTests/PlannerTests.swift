@@ -214,4 +214,15 @@ struct DigestGroupingTests {
             .notices(for: [item], from: clock.parse("2025-09-30T00:00")!, until: clock.parse("2025-09-30T23:00")!)
         #expect(notices.contains { $0.milestone == 1 && $0.rule == .due && $0.due == sept })
     }
+
+    /// Catch-up after downtime waits for a workday's send time: never a day off, never before 09:00.
+    @Test func missedMessagesWaitForAWorkdaysSendTime() {
+        let clock = LocalClock(timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        let planner = Planner(policy: .default, calendar: .weekdaysOnly)
+        // Thursday 10:00 → now; Thursday 03:00 → 09:00 that day; Saturday → Monday 09:00.
+        #expect(planner.sendableInstant(atOrAfter: clock.parse("2025-01-16T10:00")!) == clock.parse("2025-01-16T10:00")!)
+        #expect(planner.sendableInstant(atOrAfter: clock.parse("2025-01-16T03:00")!) == clock.parse("2025-01-16T09:00")!)
+        #expect(planner.sendableInstant(atOrAfter: clock.parse("2025-01-18T15:00")!) == clock.parse("2025-01-20T09:00")!)
+        #expect(planner.sendableInstant(atOrAfter: clock.parse("2025-01-17T23:00")!) == clock.parse("2025-01-17T23:00")!)
+    }
 }
