@@ -6,7 +6,7 @@ SCHEDULES ?= Schedules
 DUDAO     := .build/debug/dudao
 SUDO      := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: deps build run test bench bench-deps install schedules clean
+.PHONY: deps build run test fuzz bench bench-deps install schedules clean
 
 # pip into the active Python; Debian's own Python refuses plain pip (PEP 668), so fall
 # back to its flag, then to the Debian package.
@@ -38,10 +38,31 @@ run: build
 	$(DUDAO) run --schedules $(SCHEDULES) --state-dir var
 
 ## test: every test (Swift Testing), including the command line end to end, with a real
-## SMTP server (aiosmtpd) and a signature-checking webhook server on 127.0.0.1.
+## SMTP server (aiosmtpd), a signature-checking webhook server and misbehaving peers on
+## 127.0.0.1; then each fuzz target for 30 s; then the simulated year from a release build
+## (minutes in a debug build, about one in release).
 test: deps
 	$(SWIFT) build --build-tests
 	Tests/Servers/with-servers.sh $(SWIFT) test --skip-build
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30
+	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing
+	$(SWIFT) test -c release --skip-build -Xswiftc -enable-testing --filter SimulatedYearTests
+
+## fuzz: libFuzzer over the importer, the deadline grammar, the schedule loader and the MIME
+## encoder, FUZZ_SECONDS each (default 60), starting from Fuzz/corpus/; a crash stops it and
+## leaves the input in .build-fuzz/crash-TARGET-*.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := deadline importer schedule mime
+fuzz: deps
+	$(SWIFT) build --scratch-path .build-fuzz --product DudaoFuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p .build-fuzz/corpus/$$t; \
+	  echo "fuzz $$t for $(FUZZ_SECONDS) s"; \
+	  DUDAO_FUZZ_TARGET=$$t .build-fuzz/debug/DudaoFuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+	    -print_final_stats=0 -artifact_prefix=.build-fuzz/crash-$$t- .build-fuzz/corpus/$$t Fuzz/corpus/$$t 2>.build-fuzz/fuzz-$$t.log \
+	    || { tail -40 .build-fuzz/fuzz-$$t.log; exit 1; }; \
+	  tail -1 .build-fuzz/fuzz-$$t.log; \
+	done
 
 ## bench: plan 100,000 generated items over one year, then deliver 1,000 emails and 1,000
 ## webhooks to local C sinks beside Postfix smtp-source, Python and Alertmanager 0.25.

@@ -55,6 +55,8 @@ let package = Package(
         ),
         // `make bench`: the planner over 100,000 items; delivery rates against local sinks.
         .executableTarget(name: "DudaoBench", dependencies: ["DudaoCore", "DudaoMessages", "DudaoDelivery"]),
+        // `make fuzz`: libFuzzer targets for the importer, the deadline grammar, the schedule loader and the MIME encoder.
+        .executableTarget(name: "DudaoFuzz", dependencies: ["DudaoCore", "DudaoSchedules", "DudaoMessages"]),
         // Plumbing shared by the tests (child processes, Python, free ports); not shipped.
         .target(name: "DudaoTestSupport", path: "Tests/DudaoTestSupport"),
         .testTarget(name: "DudaoCoreTests", dependencies: ["DudaoCore"]),

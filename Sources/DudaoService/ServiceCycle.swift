@@ -64,7 +64,8 @@ public struct ServiceCycle: Sendable {
     public func wake(now: Date, from: Date? = nil) throws -> CycleSummary {
         var summary = try enqueue(now: now, from: from)
         let tally = Tally()
-        let delivery = OutboxDelivery(cycle: self, onEvent: { event in
+        // Outcomes are recorded at the wake's `now`, so a simulated clock stays consistent.
+        let delivery = OutboxDelivery(cycle: self, now: { now }, onEvent: { event in
             switch event {
             case .recorded(_, let outcome, let retryAt):
                 tally.count(outcome, retryAt: retryAt)

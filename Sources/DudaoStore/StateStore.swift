@@ -128,11 +128,19 @@ public final class StateStore: Sendable {
         }
     }
 
-    /// The newest status per item or milestone.
+    /// The newest status per item or milestone. Read on every wake: only the columns that
+    /// decide, without parsing the history's timestamps.
     public func currentStatuses() throws -> [ProgressKey: ItemStatus] {
-        var out: [ProgressKey: ItemStatus] = [:]
-        for r in try history() { out[r.key] = r.status }
-        return out
+        try db.read { db in
+            var out: [ProgressKey: ItemStatus] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT item, milestone, status, extended_to FROM progress ORDER BY id")
+            while let row = try rows.next() {
+                let extendedTo = (row["extended_to"] as String?).flatMap(CivilDate.init(iso:))
+                guard let status = ItemStatus(name: row["status"], extendedTo: extendedTo) else { continue }
+                out[ProgressKey(item: row["item"], milestone: row["milestone"])] = status
+            }
+            return out
+        }
     }
 
     // MARK: Sent log
