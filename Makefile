@@ -1,6 +1,7 @@
 # Dudao (督办). `make run` and `make test` install what a fresh Debian machine lacks,
 # checking first so they stay fast when everything is there.
 
+SHELL     := /bin/bash
 SWIFT     ?= swift
 SCHEDULES ?= Schedules
 DUDAO     := .build/debug/dudao
@@ -54,11 +55,13 @@ test: deps
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := deadline importer schedule mime
 fuzz: deps
-	$(SWIFT) build --scratch-path .build-fuzz --product DudaoFuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
+	@# gold warns once per sanitizer symbol; keep the build's real messages.
+	set -o pipefail; $(SWIFT) build --scratch-path .build-fuzz --product DudaoFuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING 2>&1 \
+	  | grep -v "Cannot export local symbol"
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p .build-fuzz/corpus/$$t; \
 	  echo "fuzz $$t for $(FUZZ_SECONDS) s"; \
-	  DUDAO_FUZZ_TARGET=$$t .build-fuzz/debug/DudaoFuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+	  SWIFT_BACKTRACE=enable=no DUDAO_FUZZ_TARGET=$$t .build-fuzz/debug/DudaoFuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
 	    -print_final_stats=0 -artifact_prefix=.build-fuzz/crash-$$t- .build-fuzz/corpus/$$t Fuzz/corpus/$$t 2>.build-fuzz/fuzz-$$t.log \
 	    || { tail -40 .build-fuzz/fuzz-$$t.log; exit 1; }; \
 	  tail -1 .build-fuzz/fuzz-$$t.log; \

@@ -44,7 +44,7 @@ enum FuzzTarget: String {
         let names = ["list.yaml", "policy.yaml", "channels.yaml", "agencies.yaml"]
         let dir = scratch
         let path = (dir as NSString).appendingPathComponent(names[Int(first) % names.count])
-        FileManager.default.createFile(atPath: path, contents: data.dropFirst())
+        _ = FileManager.default.createFile(atPath: path, contents: data.dropFirst())
         defer { try? FileManager.default.removeItem(atPath: path) }
         let set = ScheduleSet.load(dir)
         _ = set.check(now: Date(timeIntervalSince1970: 1_735_000_000))
@@ -125,6 +125,19 @@ enum FuzzTarget: String {
 public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     FuzzTarget.current.run(Data(bytes: bytes, count: count))
     return 0
+}
+
+@_silgen_name("LLVMFuzzerRunDriver")
+func runDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+               _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
+
+/// SwiftPM links an executable's entry point under this name (so tests can link it);
+/// hand control to libFuzzer's driver from there.
+@_cdecl("DudaoFuzz_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var argc = argc
+    var argv = argv
+    return runDriver(&argc, &argv, fuzzOneInput)
 }
 #else
 @main

@@ -62,7 +62,10 @@ public struct EmailMessage: Sendable {
         }
         func textHeader(_ name: String, _ raw: String) {
             let value = EncodedWord.headerText(raw)
-            header(name, EncodedWord.isPlainHeaderText(value) ? [value] : EncodedWord.encode(value))
+            // Plain only when it fits one 78-character line; longer text goes as encoded
+            // words, which fold, so no line can pass RFC 5322's 998 octets.
+            let plain = EncodedWord.isPlainHeaderText(value) && name.count + 2 + value.utf8.count <= 78
+            header(name, plain ? [value] : EncodedWord.encode(value))
         }
         func mailboxes(_ name: String, _ list: [Mailbox]) throws(MIMEError) {
             var pieces: [String] = []

@@ -41,6 +41,18 @@ struct EmailMessageTests {
                      key: "市市场监管局@2024-12-24T09:00:00+08:00", calendar: calendar)
     }
 
+    /// Found by `make fuzz` (mime): a long plain-ASCII subject was written on one line of
+    /// more than 998 octets. Now it is folded into encoded words and reads back whole.
+    @Test func aLongASCIISubjectIsFoldedAndReadsBack() throws {
+        var e = email()
+        e.subject = String(repeating: "a", count: 1100) + " end"
+        let eml = try e.rfc5322()
+        #expect(eml.components(separatedBy: "\r\n").filter { $0.hasPrefix(" =?UTF-8?B?") }.count > 10, "folded over many lines")
+        let parsed = try Support.parseWithPython(eml)
+        #expect(parsed["subject"] as? String == e.subject)
+        #expect((parsed["max_line"] as? Int ?? 999) <= 998)
+    }
+
     @Test func pythonReadsBackEveryPart() throws {
         let parsed = try Support.parseWithPython(try email().rfc5322())
         #expect(parsed["subject"] as? String == "【督办提醒】“允许对食品自动制售设备等新业态发放食品经营许可”距完成时限还有7天")
