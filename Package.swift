@@ -31,10 +31,12 @@ let package = Package(
         ),
         // libcurl, with typed shims for its variadic setopt/getinfo.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
-        // Delivery: SMTP(S) and chat-robot webhooks over libcurl, outcome classification, rate limits.
+        // Delivery: one file per channel (email, chat robots, the outbox folder) owning its settings from
+        // channels.yaml (read with Schedules' located YAML), its stored payload and its outcome rules;
+        // libcurl transports, circuit breakers, rate limits.
         .target(
             name: "DudaoDelivery",
-            dependencies: ["DudaoCore", "DudaoMessages", "CCurl", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["DudaoCore", "DudaoSchedules", "DudaoMessages", "CCurl", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // State: statuses with their history, the sent log; SQLite via GRDB, versioned migrations.
         .target(name: "DudaoStore", dependencies: ["DudaoCore", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -1,6 +1,25 @@
 import Foundation
 import DudaoCore
 
+/// When a channel that keeps failing is paused (channels.yaml `circuit:`): after `failures`
+/// transient failures in a row its messages wait `pause` seconds, then one is sent as a
+/// probe; each failed probe doubles the pause up to `maxPause`.
+public struct CircuitSettings: Hashable, Sendable {
+    /// Consecutive transient failures that open the circuit.
+    public var failures: Int
+    /// First pause in seconds.
+    public var pauseSeconds: Double
+    /// Longest pause in seconds.
+    public var maxPauseSeconds: Double
+
+    /// Settings; defaults: 3 failures, 30 s doubling to 15 min.
+    public init(failures: Int = 3, pauseSeconds: Double = 30, maxPauseSeconds: Double = 900) {
+        self.failures = failures
+        self.pauseSeconds = pauseSeconds
+        self.maxPauseSeconds = maxPauseSeconds
+    }
+}
+
 /// One channel's circuit breaker: after N transient failures in a row the channel is
 /// *open* — its messages wait instead of each spending a timeout on a dead peer — until the
 /// pause ends; then it is *half open* and one message goes as a probe. A probe that fails

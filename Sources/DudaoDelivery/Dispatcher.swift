@@ -12,8 +12,8 @@ public struct PreparedDelivery: Sendable {
     public var channel: ChannelID
     /// The notices it carries.
     public var notices: [NoticeRef]
-    /// The rendered payload.
-    public var payload: StoredPayload
+    /// The payload as stored (JSON of the channel's `Payload`).
+    public var payload: String
     /// Why it cannot be sent at all (an email that cannot be encoded): stored as a dead
     /// letter with this reason, never silently rerouted.
     public var failure: String?
@@ -54,19 +54,18 @@ public struct Dispatcher: Sendable {
             var reached = false
             if channels.email != nil, let email {
                 out.append(PreparedDelivery(message: key, agency: message.to.agency, channel: .email, notices: notices,
-                                            payload: .email(.init(eml: eml ?? "", rcpt: email.recipients)), failure: emailFailure))
+                                            payload: EmailChannel.stored(.init(eml: eml ?? "", rcpt: email.recipients)), failure: emailFailure))
                 reached = true
             }
             for name in chatChannels(for: [message.to] + message.cc) where channels.chats[name] != nil {
-                let chat = StoredPayload.Chat(subject: rendered.subject, text: rendered.text, html: rendered.html,
-                                              markdown: rendered.markdown, template: rendered.template, generic: generic)
                 out.append(PreparedDelivery(message: key, agency: message.to.agency, channel: ChannelID(rawValue: name), notices: notices,
-                                            payload: .chat(chat), failure: nil))
+                                            payload: RobotChannel.stored(RobotPayload(rendered, generic: generic)), failure: nil))
                 reached = true
             }
             if !reached {
                 out.append(PreparedDelivery(message: key, agency: message.to.agency, channel: .outbox, notices: notices,
-                                            payload: .file(.init(day: message.sendDay.iso, eml: eml, json: generic)), failure: emailFailure))
+                                            payload: FileOutboxChannel.stored(.init(day: message.sendDay.iso, eml: eml, json: generic)),
+                                            failure: emailFailure))
             }
         }
         return out
@@ -87,31 +86,16 @@ public struct Dispatcher: Sendable {
 
     // MARK: Send
 
-    /// Sends one stored entry over `connection` (one per worker thread). A payload that
-    /// cannot be read back, or a channel no longer configured, is a permanent failure.
-    public func deliver(channel: ChannelID, message: String, payload json: String, over connection: Connection,
+    /// Sends one stored entry over `connection` (one per worker thread) through its channel.
+    /// A channel no longer configured is a permanent failure.
+    public func deliver(channel id: ChannelID, message: String, payload json: String, over connection: Connection,
                         stop: StopSignal?) -> DeliveryOutcome {
-        let payload: StoredPayload
-        do { payload = try StoredPayload.decode(json, channel: channel) } catch { return .permanent(reason: "\(error)") }
-        switch payload {
-        case .email(let e):
-            guard let smtp = channels.email else { return .permanent(reason: "no email channel configured") }
-            guard !e.eml.isEmpty else { return .permanent(reason: "stored email is empty") }
-            return smtp.send(e.eml, to: e.rcpt, over: connection, stop: stop)
-        case .file(let f):
-            return channels.outbox.write(day: f.day, name: message, eml: f.eml, json: f.json)
-        case .chat(let c):
-            guard let hook = channels.chats[channel.rawValue] else {
-                return .permanent(reason: "chat channel “\(channel)” is no longer configured")
-            }
-            return hook.send(c.rendered, generic: c.generic, id: "msg_" + EmailMessage.fnv1a(message + channel.rawValue),
-                             over: connection, stop: stop)
+        guard let channel = channels.channel(id) else {
+            return .permanent(reason: "channel “\(id)” is no longer configured")
         }
+        return channel.send(stored: json, key: message, over: connection, stop: stop)
     }
 
-    /// How many messages a channel may have in flight at once: the SMTP connections, one
-    /// per robot (they are paced anyway), one for the folder.
-    public func connections(for channel: ChannelID) -> Int {
-        channel == .email ? channels.email?.configuration.maxConnections ?? 1 : 1
-    }
+    /// How many messages a channel may have in flight at once.
+    public func connections(for id: ChannelID) -> Int { channels.channel(id)?.connections ?? 1 }
 }

@@ -102,7 +102,7 @@ public struct AgencyDirectory: Sendable {
     }
 
     /// `local@domain.tld`, no spaces, no CR/LF: enough to catch typos, not a full RFC 5322 parser.
-    static func isPlausibleEmail(_ s: String) -> Bool {
+    public static func isPlausibleEmail(_ s: String) -> Bool {
         let parts = s.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
             && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")

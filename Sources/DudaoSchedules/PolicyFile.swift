@@ -114,7 +114,7 @@ public enum PolicyFile {
     }
 
     /// `3d`, `12h`, `30m`, `90s` or plain seconds.
-    static func duration(_ text: String) -> Int? {
+    public static func duration(_ text: String) -> Int? {
         let units: [Character: Int] = ["d": 86400, "h": 3600, "m": 60, "s": 1]
         if let unit = text.last, let factor = units[unit], let n = Int(text.dropLast()), n >= 0 { return n * factor }
         if let n = Int(text), n >= 0 { return n }

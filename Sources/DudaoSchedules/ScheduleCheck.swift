@@ -3,7 +3,8 @@ import DudaoCore
 
 /// `dudao check`: the loading findings plus rules that need the whole set — agencies named
 /// by lists but missing from agencies.yaml, agencies nobody can reach, the supervising
-/// office, overdue open work, and calendar years without official data.
+/// office, overdue open work, and calendar years without official data. channels.yaml is
+/// checked by DudaoDelivery's `ChannelsFile`, which knows the integrations.
 extension ScheduleSet {
     /// All findings at `now`, loading ones first.
     public func check(now: Date) -> Diagnostics {
@@ -42,16 +43,6 @@ extension ScheduleSet {
         for agency in agencies.agencies where !agency.isGroup && !agency.contacts.contains(where: \.isReachable) {
             if !reported.contains("contact:" + agency.name) {
                 diag.warning(agenciesPath, line: agencies.lines[agency.name], "“\(agency.name)” 没有联系方式 has no contact with an email or chat")
-            }
-        }
-
-        // Chat channels named by contacts must exist.
-        let chatNames = Set(channels.chats.map(\.name))
-        for agency in agencies.agencies {
-            for c in agency.contacts + agency.leadership {
-                if let chat = c.chat, !chatNames.contains(chat) {
-                    diag.error(agenciesPath, line: agencies.lines[agency.name], "“\(agency.name)” 的联系人使用了未配置的聊天渠道 uses chat channel “\(chat)”, which channels.yaml does not define")
-                }
             }
         }
 

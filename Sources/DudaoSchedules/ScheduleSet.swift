@@ -29,8 +29,6 @@ public struct ScheduleSet: Sendable {
     public var policy = Policy.default
     /// Templates folder, calendar attachment, report address (from policy.yaml).
     public var messages = PolicyFile.MessageSettings()
-    /// Delivery channels (from channels.yaml; none means the outbox folder).
-    public var channels = ChannelSettings()
     /// Official working days.
     public var calendar = WorkCalendar.weekdaysOnly
     /// Findings made while loading: syntax, types, unparsable deadlines, unknown keys.
@@ -40,6 +38,8 @@ public struct ScheduleSet: Sendable {
 
     /// Path of agencies.yaml in the folder.
     public var agenciesPath: String { (directory as NSString).appendingPathComponent("agencies.yaml") }
+    /// Path of channels.yaml in the folder (read by DudaoDelivery's `ChannelsFile`).
+    public var channelsPath: String { (directory as NSString).appendingPathComponent("channels.yaml") }
     /// Path of policy.yaml in the folder.
     public var policyPath: String { (directory as NSString).appendingPathComponent("policy.yaml") }
     /// The template folder: `templates_dir` from policy.yaml, relative paths taken from the
@@ -72,7 +72,6 @@ public struct ScheduleSet: Sendable {
         if FileManager.default.fileExists(atPath: set.policyPath) {
             (set.policy, set.messages) = PolicyFile.readAll(set.policyPath, into: &diag)
         }
-        set.channels = ChannelsFile.read((directory as NSString).appendingPathComponent("channels.yaml"), into: &diag)
         if FileManager.default.fileExists(atPath: set.calendarPath) {
             set.calendar = CalendarFile.read(directory: set.calendarPath, into: &diag)
         } else {

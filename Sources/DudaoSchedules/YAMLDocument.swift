@@ -3,12 +3,13 @@ import Yams
 
 /// A YAML file parsed into nodes that remember their line, so every finding can say
 /// `file:line`. Reading never throws: problems go into `Diagnostics`.
-struct YAMLDocument {
-    let file: String
+public struct YAMLDocument {
+    /// The file read.
+    public let file: String
     let root: Node
 
     /// Reads and parses `path`; `nil` (with an error recorded) when unreadable or malformed.
-    static func read(_ path: String, into diag: inout Diagnostics) -> YAMLDocument? {
+    public static func read(_ path: String, into diag: inout Diagnostics) -> YAMLDocument? {
         guard let data = FileManager.default.contents(atPath: path) else {
             diag.error(path, "无法读取文件 cannot read the file")
             return nil
@@ -49,16 +50,18 @@ struct YAMLDocument {
     }
 
     /// The root as a mapping, or an error.
-    func rootMap(into diag: inout Diagnostics) -> YAMLMap? {
+    public func rootMap(into diag: inout Diagnostics) -> YAMLMap? {
         YAMLMap(root, file: file, what: "文件 the file", into: &diag)
     }
 }
 
 /// A YAML mapping with typed, line-aware getters that report wrong types and unknown keys.
-struct YAMLMap {
+/// Other rooms read their own files with it (channels.yaml is read by DudaoDelivery).
+public struct YAMLMap {
     let node: Node
     let mapping: Node.Mapping
-    let file: String
+    /// The file it was read from.
+    public let file: String
     var item: String? = nil
 
     init?(_ node: Node, file: String, what: String, item: String? = nil, into diag: inout Diagnostics) {
@@ -72,14 +75,26 @@ struct YAMLMap {
         self.item = item
     }
 
-    var line: Int? { node.mark?.line }
+    public var line: Int? { node.mark?.line }
 
     func node(_ key: String) -> Node? { mapping[Node(key)] }
-    func line(_ key: String) -> Int? { node(key)?.mark?.line ?? line }
-    func has(_ key: String) -> Bool { node(key) != nil }
+
+    /// The mappings listed under `key` (each entry must be a mapping; others are reported).
+    public func maps(_ key: String, what: String, into diag: inout Diagnostics) -> [YAMLMap]? {
+        guard let nodes = sequence(key, into: &diag) else { return nil }
+        return nodes.compactMap { YAMLMap($0, file: file, what: what, item: item, into: &diag) }
+    }
+
+    /// The value under `key` when it is a single value (not a mapping or list).
+    public func scalar(_ key: String) -> String? { node(key)?.scalar?.string }
+
+    /// True when `key` holds a mapping.
+    public func isMap(_ key: String) -> Bool { node(key)?.mapping != nil }
+    public func line(_ key: String) -> Int? { node(key)?.mark?.line ?? line }
+    public func has(_ key: String) -> Bool { node(key) != nil }
 
     /// Reports keys not in `allowed`, suggesting the closest allowed one.
-    func checkKeys(_ allowed: [String], into diag: inout Diagnostics) {
+    public func checkKeys(_ allowed: [String], into diag: inout Diagnostics) {
         for (k, _) in mapping {
             guard let name = k.scalar?.string, !allowed.contains(name) else { continue }
             let hint = allowed.min { editDistance($0, name) < editDistance($1, name) }
@@ -88,7 +103,7 @@ struct YAMLMap {
         }
     }
 
-    func string(_ key: String, required: Bool = false, into diag: inout Diagnostics) -> String? {
+    public func string(_ key: String, required: Bool = false, into diag: inout Diagnostics) -> String? {
         guard let n = node(key), !Self.isNull(n) else {
             if required { diag.error(file, line: line(key), item: item, "缺少 missing “\(key)”") }
             return nil
@@ -106,7 +121,7 @@ struct YAMLMap {
         return s.string.isEmpty || s.string == "~" || s.string == "null"
     }
 
-    func strings(_ key: String, into diag: inout Diagnostics) -> [String]? {
+    public func strings(_ key: String, into diag: inout Diagnostics) -> [String]? {
         guard let n = node(key) else { return nil }
         if Self.isNull(n) { return [] }
         guard let seq = n.sequence else {
@@ -124,7 +139,7 @@ struct YAMLMap {
         return out
     }
 
-    func int(_ key: String, into diag: inout Diagnostics) -> Int? {
+    public func int(_ key: String, into diag: inout Diagnostics) -> Int? {
         guard let text = string(key, into: &diag) else { return nil }
         guard let v = Int(text) else {
             diag.error(file, line: line(key), item: item, "“\(key)” 应为整数 must be a whole number, not “\(text)”")
@@ -133,7 +148,7 @@ struct YAMLMap {
         return v
     }
 
-    func bool(_ key: String, into diag: inout Diagnostics) -> Bool? {
+    public func bool(_ key: String, into diag: inout Diagnostics) -> Bool? {
         guard let text = string(key, into: &diag) else { return nil }
         switch text.lowercased() {
         case "true", "yes", "on": return true
@@ -144,7 +159,7 @@ struct YAMLMap {
         }
     }
 
-    func map(_ key: String, into diag: inout Diagnostics) -> YAMLMap? {
+    public func map(_ key: String, into diag: inout Diagnostics) -> YAMLMap? {
         guard let n = node(key) else { return nil }
         return YAMLMap(n, file: file, what: "“\(key)”", item: item, into: &diag)
     }

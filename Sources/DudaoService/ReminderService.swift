@@ -81,11 +81,12 @@ public final class ReminderService: @unchecked Sendable {
     static func makeCycle(_ options: Options, store: StateStore, logger: Logger) throws -> ServiceCycle {
         let set = ScheduleSet.load(options.schedules)
         let templatesPath = options.templates ?? set.templatesPath
-        var problems = set.check(now: Date()).errors.map(\.description)
+        let (config, channelFindings) = ChannelsFile.read(set)
+        var problems = (set.check(now: Date()).errors + channelFindings.errors).map(\.description)
         var templates: TemplateSet? = nil
         do { templates = try TemplateSet(directory: templatesPath) } catch { problems += error.problems.map(\.description) }
         let channels: DeliveryChannels
-        do { channels = try DeliveryChannels(set.channels) } catch {
+        do { channels = try DeliveryChannels(config) } catch {
             problems.append("\(error)")
             throw ServiceError(problems: problems)
         }

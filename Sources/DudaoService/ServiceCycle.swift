@@ -106,7 +106,7 @@ public struct ServiceCycle: Sendable {
         summary.skipped = skipped.reduce(0) { $0 + $1.notices.count }
         summary.enqueued = try store.enqueue(
             prepared.map { NewOutboxEntry(message: $0.message, agency: $0.agency, channel: $0.channel, notices: $0.notices,
-                                          payload: $0.payload.json, failure: $0.failure) },
+                                          payload: $0.payload, failure: $0.failure) },
             skipped: skipped, plannedUntil: now, at: now,
             notBefore: Planner(policy: set.policy, calendar: set.calendar).sendableInstant(atOrAfter: now))
         for p in prepared {

@@ -3,12 +3,13 @@ import Foundation
 import DudaoCore
 import DudaoSchedules
 import DudaoMessages
+import DudaoDelivery
 
 /// `dudao check`: validate everything; each finding names file, line and item.
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "检查日程 Validate task lists, agencies, policy and calendar. Exit 1 on errors, 0 on warnings only."
+        abstract: "检查日程 Validate task lists, agencies, policy, channels and calendar. Exit 1 on errors, 0 on warnings only."
     )
 
     @OptionGroup var schedulesOption: SchedulesOption
@@ -20,7 +21,8 @@ struct CheckCommand: ParsableCommand {
         let set = ScheduleSet.load(schedulesOption.schedules)
         let clock = LocalClock(timeZone: set.policy.timeZone)
         let at = try InstantArgument.parse(now, option: "--now", clock: clock, default: Date())
-        let findings = set.check(now: at)
+        var findings = set.check(now: at)
+        findings.append(contentsOf: ChannelsFile.read(set).diagnostics)
         for d in findings.list { print(d.description) }
         var templateProblems: [TemplateProblem] = []
         do { _ = try TemplateSet(directory: set.templatesPath) } catch { templateProblems = error.problems }

@@ -52,8 +52,8 @@ struct RunCommand: ParsableCommand {
         let cycle = try CycleLoading.load(schedulesOption.schedules, templates: templates, store: store, logger: logger)
         let clock = LocalClock(timeZone: cycle.set.policy.timeZone)
         let at = try InstantArgument.parse(now, option: "--now", clock: clock, default: Date())
-        if cycle.set.channels.isEmpty {
-            logger.notice("no channels configured (Schedules/channels.yaml): writing messages to \(cycle.set.channels.outboxDirectory)/")
+        if cycle.dispatcher.channels.isEmpty {
+            logger.notice("no channels configured (Schedules/channels.yaml): writing messages to \(cycle.dispatcher.channels.outbox.folder.directory)/")
         }
         let s = try cycle.wake(now: at, from: clock.instant(clock.day(of: at), at: 0))
         let failed = s.retrying + s.dead
@@ -101,10 +101,10 @@ struct SendTestCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             let address = to ?? ReminderService.office(set).address
-            let email = EmailMessage(from: smtp.configuration.from, to: [Mailbox(name: nil, address: address)], subject: rendered.subject,
+            let email = EmailMessage(from: smtp.transport.configuration.from, to: [Mailbox(name: nil, address: address)], subject: rendered.subject,
                                      text: rendered.text, html: rendered.html, date: Date(), utcOffsetSeconds: clock.offset(at: Date()),
                                      key: "send-test@\(Int(Date().timeIntervalSince1970))")
-            do { outcome = smtp.send(try email.rfc5322(), to: [address]) } catch {
+            do { outcome = smtp.send(.init(eml: try email.rfc5322(), rcpt: [address]), key: email.key, over: Connection(), stop: nil) } catch {
                 Output.error("错误 error: \(error)")
                 throw ExitCode(1)
             }
@@ -113,7 +113,7 @@ struct SendTestCommand: ParsableCommand {
                 Output.error("错误 error: 没有名为 “\(channel)” 的渠道 no channel named “\(channel)” (email, \(channels.chats.keys.sorted().joined(separator: ", ")))")
                 throw ExitCode(1)
             }
-            outcome = hook.send(rendered, id: "msg_send_test_\(Int(Date().timeIntervalSince1970))")
+            outcome = hook.send(RobotPayload(rendered, generic: nil), key: "send-test@\(Int(Date().timeIntervalSince1970))", over: Connection(), stop: nil)
         }
         print("\(channel): \(outcome)")
         if !outcome.isDelivered { throw ExitCode(1) }

@@ -3,6 +3,7 @@ import Testing
 import DudaoCore
 @testable import DudaoDelivery
 
+/// Backoff and circuit breaking: what a failing channel does to its messages.
 struct CircuitBreakerTests {
     let t0 = Date(timeIntervalSince1970: 1_735_000_000)
     let fail = DeliveryOutcome.transient(retryAfter: nil, reason: "timeout")
@@ -71,5 +72,15 @@ struct CircuitBreakerTests {
         c.record(.notAttempted(reason: "stopping"), now: t0 + 30)
         let a8 = c.admit(now: t0 + 31)
         #expect(a8)
+    }
+
+    @Test func backoffIsExponentialWithFullJitterAndHonoursRetryAfter() {
+        let r = RetrySettings(baseSeconds: 60, maxDelaySeconds: 3600, maxAttempts: 10, maxAgeSeconds: 86400)
+        #expect(r.delay(afterAttempt: 1, retryAfter: nil, random: 1) == 60)
+        #expect(r.delay(afterAttempt: 3, retryAfter: nil, random: 1) == 240)
+        #expect(r.delay(afterAttempt: 3, retryAfter: nil, random: 0.5) == 120)
+        #expect(r.delay(afterAttempt: 20, retryAfter: nil, random: 1) == 3600, "capped")
+        #expect(r.delay(afterAttempt: 1, retryAfter: 300, random: 0.1) == 300, "never sooner than Retry-After")
+        #expect(r.delay(afterAttempt: 2, retryAfter: nil, random: 0) == 0)
     }
 }

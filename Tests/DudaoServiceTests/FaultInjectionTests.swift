@@ -59,7 +59,7 @@ import Glibc
                             arguments: ["--stop-timeout", "\(Self.stopTimeout)"],
                             wrapper: ["unshare", "-m", "sh", "-c", "mount --bind \(resolv.path) /etc/resolv.conf && exec \"$0\" \"$@\""])
         defer { if p.isRunning { p.terminate() } }
-        #expect(ServiceFixture.wait(15) { f.log.contains("resolve") }, "\(f.log)")
+        #expect(ServiceFixture.wait(15) { f.log.contains("resolve") && notify.first("READY=1") != nil }, "\(f.log)")
         let ready = try #require(notify.first("READY=1"), "\(f.log)")
         #expect(ready.timeIntervalSince(start) < 3)
         Thread.sleep(forTimeInterval: 3)
@@ -86,7 +86,8 @@ import Glibc
         let p = try f.start(extraEnv: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "3000000"],
                             arguments: ["--stop-timeout", "\(stopTimeout)"])
         defer { if p.isRunning { p.terminate() } }
-        #expect(ServiceFixture.wait(10) { peer.contacts > 0 }, "the peer was contacted\n\(f.log)")
+        // Delivery starts within the first wake, so the peer may hear from it a moment before READY=1 is sent.
+        #expect(ServiceFixture.wait(10) { peer.contacts > 0 && notify.first("READY=1") != nil }, "the peer was contacted\n\(f.log)")
         let ready = try #require(notify.first("READY=1"), "READY=1\n\(f.log)")
         #expect(ready.timeIntervalSince(start) < 3, "READY=1 after \(ready.timeIntervalSince(start)) s, delivery under way or not")
         // Let the fault bite for a while.

@@ -68,14 +68,4 @@ struct ServiceCycleTests {
         #expect(keys.filter { $0 == "1/m1/overdue-1/2025-01-22" }.count == 1)
         #expect(keys.filter { $0 == "1/m1/overdue-1/2025-01-15" }.count == 1, "sent once, before the jump")
     }
-
-    @Test func backoffIsExponentialWithFullJitterAndHonoursRetryAfter() {
-        let r = RetrySettings(baseSeconds: 60, maxDelaySeconds: 3600, maxAttempts: 10, maxAgeSeconds: 86400)
-        #expect(r.delay(afterAttempt: 1, retryAfter: nil, random: 1) == 60)
-        #expect(r.delay(afterAttempt: 3, retryAfter: nil, random: 1) == 240)
-        #expect(r.delay(afterAttempt: 3, retryAfter: nil, random: 0.5) == 120)
-        #expect(r.delay(afterAttempt: 20, retryAfter: nil, random: 1) == 3600, "capped")
-        #expect(r.delay(afterAttempt: 1, retryAfter: 300, random: 0.1) == 300, "never sooner than Retry-After")
-        #expect(r.delay(afterAttempt: 2, retryAfter: nil, random: 0) == 0)
-    }
 }

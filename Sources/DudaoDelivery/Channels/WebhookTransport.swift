@@ -15,6 +15,16 @@ public struct WebhookConfiguration: Sendable {
         case wecom
         /// Feishu (飞书) custom bot.
         case feishu
+
+        /// The integration that signs, shapes and reads this flavour's requests.
+        public var kind: any RobotKind.Type {
+            switch self {
+            case .json: StandardWebhook.self
+            case .dingtalk: DingTalkRobot.self
+            case .wecom: WeComRobot.self
+            case .feishu: FeishuRobot.self
+            }
+        }
     }
 
     /// Channel name (for logs and agencies.yaml `chat:`).
@@ -41,7 +51,7 @@ public struct WebhookConfiguration: Sendable {
         self.flavour = flavour
         self.url = url
         self.secret = secret
-        self.perMinute = perMinute ?? (flavour == .feishu ? 100 : flavour == .json ? 600 : 20)
+        self.perMinute = perMinute ?? flavour.kind.perMinute
         self.timeout = timeout
         self.caFile = caFile
         self.insecure = insecure
@@ -83,17 +93,13 @@ public final class WebhookTransport: @unchecked Sendable {
     }
 
     private func send(_ rendered: RenderedMessage, generic: String?, id: String, easy: CurlEasy, stop: StopSignal?) -> DeliveryOutcome {
-        switch configuration.flavour {
-        case .json: return post(generic ?? JSONValue.object([("subject", .string(rendered.subject)), ("text", .string(rendered.text))]).text, id: id, easy: easy, stop: stop)
-        case .dingtalk: return post(ChatPayload.dingtalk(rendered), id: id, easy: easy, stop: stop)
-        case .feishu: return post(ChatPayload.feishuContent(rendered).text, id: id, easy: easy, stop: stop)
-        case .wecom:
-            for part in ChatPayload.wecom(rendered) {
-                let outcome = post(part, id: id, easy: easy, stop: stop)
-                if !outcome.isDelivered { return outcome }
-            }
-            return .delivered(detail: "errcode 0")
+        let bodies = configuration.flavour.kind.bodies(RobotPayload(rendered, generic: generic))
+        var outcome = DeliveryOutcome.delivered(detail: "no parts")
+        for body in bodies {
+            outcome = post(body, id: id, easy: easy, stop: stop)
+            if !outcome.isDelivered { return outcome }
         }
+        return outcome
     }
 
     /// Signs and posts one JSON body.
@@ -129,31 +135,10 @@ public final class WebhookTransport: @unchecked Sendable {
             }
         }
         let c = configuration
-        let now = clock()
-        var url = c.url.value
-        var payload = Data(body.utf8)
-        var headers = ["Content-Type: application/json; charset=utf-8"]
-        switch c.flavour {
-        case .json:
-            let ts = Int(now.timeIntervalSince1970)
-            headers += ["webhook-id: \(id)", "webhook-timestamp: \(ts)"]
-            if let s = c.secret { headers.append("webhook-signature: \(WebhookSignature.standard(secret: s.value, id: id, timestamp: ts, body: payload))") }
-        case .dingtalk:
-            if let s = c.secret {
-                let ms = Int64(now.timeIntervalSince1970 * 1000)
-                url += (url.contains("?") ? "&" : "?") + "timestamp=\(ms)&sign=\(WebhookSignature.dingtalk(secret: s.value, timestampMilliseconds: ms))"
-            }
-        case .feishu:
-            var fields: [(String, JSONValue)] = []
-            if let s = c.secret {
-                let seconds = Int64(now.timeIntervalSince1970)
-                fields = [("timestamp", .string(String(seconds))), ("sign", .string(WebhookSignature.feishu(secret: s.value, timestampSeconds: seconds)))]
-            }
-            // body is the `content` object; wrap it with msg_type and the signature.
-            payload = Data(("{" + fields.map { "\"\($0.0)\":\($0.1.text)," }.joined() + "\"msg_type\":\"post\",\"content\":" + body + "}").utf8)
-        case .wecom:
-            break
-        }
+        let request = c.flavour.kind.sign(url: c.url.value, body: body, id: id, secret: c.secret?.value, now: clock())
+        let url = request.url
+        let payload = Data(request.body.utf8)
+        let headers = ["Content-Type: application/json; charset=utf-8"] + request.headers
         let result = easy.perform(upload: nil, stop: stop) { o in
             o.string(CURLOPT_URL, url)
             o.long(CURLOPT_POST, 1)
@@ -172,9 +157,9 @@ public final class WebhookTransport: @unchecked Sendable {
 
 /// Classifies webhook replies: HTTP status first, then the robot's own error code.
 public enum WebhookReply {
-    /// 2xx with errcode/code 0 → delivered; 429, 5xx, connection failures and robot rate
-    /// limits → transient (Retry-After honoured); other 4xx, signature and other robot
-    /// errors → permanent.
+    /// 429, 5xx and connection failures → transient (Retry-After honoured); other 4xx →
+    /// permanent; a 2xx reply is read by the flavour's integration (its error codes, its
+    /// rate-limit codes).
     public static func classify(flavour: WebhookConfiguration.Flavour, code: CURLcode, status: Int, body: Data,
                                 retryAfter: String?, message: String) -> DeliveryOutcome {
         guard code == CURLE_OK else {
@@ -193,23 +178,7 @@ public enum WebhookReply {
         case 200..<300: break
         default: return .permanent(reason: "HTTP \(status)")
         }
-        let json = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
-        switch flavour {
-        case .json:
-            return .delivered(detail: "HTTP \(status)")
-        case .dingtalk, .wecom:
-            let errcode = json?["errcode"] as? Int ?? -999
-            let errmsg = json?["errmsg"] as? String ?? ""
-            if errcode == 0 { return .delivered(detail: "errcode 0") }
-            if [130101, 45009, 45033, -1].contains(errcode) { return .transient(retryAfter: after ?? 60, reason: "errcode \(errcode) \(errmsg)") }
-            return .permanent(reason: "errcode \(errcode) \(errmsg)")
-        case .feishu:
-            let code = json?["code"] as? Int ?? json?["StatusCode"] as? Int ?? -999
-            let msg = json?["msg"] as? String ?? ""
-            if code == 0 { return .delivered(detail: "code 0") }
-            if [9499, 11232, 11233].contains(code) { return .transient(retryAfter: after ?? 60, reason: "code \(code) \(msg)") }
-            return .permanent(reason: "code \(code) \(msg)")
-        }
+        return flavour.kind.classify(reply: (try? JSONSerialization.jsonObject(with: body)) as? [String: Any], status: status, retryAfter: after)
     }
 }
 

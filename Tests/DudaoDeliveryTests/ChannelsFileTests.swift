@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+import DudaoCore
+import DudaoSchedules
+import DudaoTestSupport
+@testable import DudaoDelivery
+
+/// channels.yaml: the shared parts here, each integration's own section in its own file;
+/// every finding names file and line.
+struct ChannelsFileTests {
+    /// A copy of the bundled Schedules with `channels` as channels.yaml (and `agencies` appended to agencies.yaml).
+    func read(_ channels: String, agencies extra: String = "") throws -> (ChannelsConfiguration, [String]) {
+        let base = TestSupport.scratch("dudao-channels")
+        let dir = base.appendingPathComponent("Schedules")
+        try FileManager.default.copyItem(at: TestSupport.root.appendingPathComponent("Schedules"), to: dir)
+        try Data(channels.utf8).write(to: dir.appendingPathComponent("channels.yaml"))
+        if !extra.isEmpty {
+            let agencies = try String(contentsOf: dir.appendingPathComponent("agencies.yaml"), encoding: .utf8)
+            try Data((agencies + extra).utf8).write(to: dir.appendingPathComponent("agencies.yaml"))
+        }
+        let (config, diag) = ChannelsFile.read(ScheduleSet.load(dir.path))
+        return (config, diag.list.map(\.description))
+    }
+
+    @Test func theExampleReadsCleanly() throws {
+        let example = try String(contentsOf: TestSupport.root.appendingPathComponent("Schedules/channels.yaml.example"), encoding: .utf8)
+        let (config, findings) = try read(example)
+        #expect(findings.allSatisfy { !$0.contains("错误 error") }, "\(findings)")
+        #expect(config.email?.startTLS == .required && config.email?.maxConnections == 4)
+        #expect(config.robots.map(\.name) == ["scjgj-dingtalk"] && config.robots[0].flavour == .dingtalk)
+        #expect(config.retry.maxAttempts == 10 && config.circuit.failures == 3 && config.circuit.maxPauseSeconds == 900)
+    }
+
+    @Test func noFileMeansTheOutboxFolder() throws {
+        let base = TestSupport.scratch("dudao-channels")
+        try FileManager.default.copyItem(at: TestSupport.root.appendingPathComponent("Schedules"), to: base.appendingPathComponent("Schedules"))
+        let (config, diag) = ChannelsFile.read(ScheduleSet.load(base.appendingPathComponent("Schedules").path))
+        #expect(config.isEmpty && diag.list.isEmpty && config.outboxDirectory == "var/outbox")
+    }
+
+    @Test func reservedNamesBadCircuitAndUnknownTypesNameTheirLine() throws {
+        let (_, errors) = try read("""
+        chat:
+          - {name: outbox, type: json, url: "http://127.0.0.1:9/x"}
+          - {name: skipped, type: json, url: "http://127.0.0.1:9/y"}
+        circuit: {failures: 0, pause: soon}
+        retry: {base: 0s}
+
+        """)
+        #expect(errors.contains { $0.contains("channels.yaml:2") && $0.contains("“outbox”") && $0.contains("reserved") }, "\(errors)")
+        #expect(errors.contains { $0.contains("channels.yaml:3") && $0.contains("“skipped”") && $0.contains("reserved") })
+        #expect(errors.contains { $0.contains("channels.yaml:4") && $0.contains("circuit.failures") })
+        #expect(errors.contains { $0.contains("channels.yaml:4") && $0.contains("circuit.pause") && $0.contains("soon") })
+        #expect(errors.contains { $0.contains("channels.yaml:5") && $0.contains("retry.base") })
+    }
+
+    @Test func eachIntegrationChecksItsOwnSection() throws {
+        let (config, findings) = try read("""
+        email:
+          url: http://smtp.example
+          starttls: maybe
+          password: hunter2
+          from: {name: 督查室, address: not-an-address}
+        chat:
+          - {name: a, type: slack, url: "http://127.0.0.1:9/a"}
+          - {name: b, type: wecom, url: {env: WECOM_URL}, secret: {env: WECOM_SECRET}}
+          - {name: c, type: dingtalk, url: {env: DING_URL}, per_minute: 0}
+          - {name: c, type: feishu, url: {env: FEISHU_URL}, timeout: 0}
+
+        """)
+        let errors = findings.filter { $0.contains("错误 error") }, warnings = findings.filter { $0.contains("警告 warning") }
+        #expect(errors.contains { $0.contains("channels.yaml:2") && $0.contains("smtp://") }, "\(findings)")
+        #expect(errors.contains { $0.contains("channels.yaml:3") && $0.contains("maybe") })
+        #expect(errors.contains { $0.contains("channels.yaml:4") && $0.contains("must not be written") && !$0.contains("hunter2") })
+        #expect(errors.contains { $0.contains("channels.yaml:5") && $0.contains("not-an-address") })
+        #expect(errors.contains { $0.contains("channels.yaml:7") && $0.contains("slack") })
+        #expect(warnings.contains { $0.contains("channels.yaml:8") && $0.contains("WeCom robots are not signed") })
+        #expect(warnings.contains { $0.contains("channels.yaml:9") && $0.contains("DingTalk robot without `secret`") })
+        #expect(errors.contains { $0.contains("channels.yaml:9") && $0.contains("per_minute") })
+        #expect(errors.contains { $0.contains("channels.yaml:10") && $0.contains("duplicate channel name") })
+        #expect(errors.contains { $0.contains("channels.yaml:10") && $0.contains("timeout") })
+        #expect(config.robots.map(\.flavour) == [.wecom, .dingtalk, .feishu])
+    }
+
+    @Test func aChatChannelNamedByAnAgencyMustBeDefined() throws {
+        let (_, findings) = try read("chat: []\n", agencies: "  - name: 市测试局\n    contacts: [{name: 联络员, chat: nowhere}]\n")
+        #expect(findings.contains { $0.contains("agencies.yaml:") && $0.contains("“nowhere”") && $0.contains("does not define") }, "\(findings)")
+    }
+
+    /// The payload each channel stores is read back by the same channel; anything else is a
+    /// dead letter with the reason, never an empty message.
+    @Test func aCorruptStoredPayloadIsAPermanentFailure() {
+        let outbox = FileOutboxChannel(directory: TestSupport.scratch("dudao-outbox").path)
+        let outcome = outbox.send(stored: "{\"eml\": 3}", key: "k", over: Connection(), stop: nil)
+        #expect(outcome.isPermanent && "\(outcome)".contains("unreadable"), "\(outcome)")
+        let good = outbox.send(stored: FileOutboxChannel.stored(.init(day: "2025-01-02", eml: nil, json: "{}")), key: "k", over: Connection(), stop: nil)
+        #expect(good.isDelivered, "\(good)")
+    }
+}
