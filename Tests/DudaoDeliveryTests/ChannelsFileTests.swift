@@ -26,7 +26,7 @@ struct ChannelsFileTests {
         let example = try String(contentsOf: TestSupport.root.appendingPathComponent("Schedules/channels.yaml.example"), encoding: .utf8)
         let (config, findings) = try read(example)
         #expect(findings.allSatisfy { !$0.contains("错误 error") }, "\(findings)")
-        #expect(config.email?.startTLS == .required && config.email?.maxConnections == 4)
+        #expect(config.email?.smtp.startTLS == .required && config.email?.smtp.maxConnections == 4)
         #expect(config.robots.map(\.name) == ["scjgj-dingtalk"] && config.robots[0].flavour == .dingtalk)
         #expect(config.retry.maxAttempts == 10 && config.circuit.failures == 3 && config.circuit.maxPauseSeconds == 900)
     }

@@ -27,18 +27,12 @@ public struct EmailChannel: Channel {
         }
     }
 
-    /// The `email:` section, secrets by reference.
-    public struct Settings: Hashable, Sendable {
-        public var url: String
-        public var startTLS: SMTPConfiguration.StartTLS
-        public var username: String?
+    /// The `email:` section: the SMTP configuration, its password by reference.
+    public struct Settings: Sendable {
+        /// Everything but the password.
+        public var smtp: SMTPConfiguration
+        /// Where the AUTH password is read from.
         public var password: SecretReference?
-        public var from: Mailbox
-        public var caFile: String?
-        public var insecure: Bool
-        public var connectTimeout: Double
-        public var timeout: Double
-        public var maxConnections: Int
 
         static let keys = ["url", "starttls", "username", "password", "from", "ca_file", "insecure", "connect_timeout", "timeout", "max_connections"]
 
@@ -59,12 +53,13 @@ public struct EmailChannel: Channel {
             let address = from?.string("address", required: true, into: &diag) ?? ""
             if from == nil { diag.error(e.file, line: e.line, "缺少 missing email.from: {name, address}") }
             else if !AgencyDirectory.isPlausibleEmail(address) { diag.error(e.file, line: from?.line("address"), "email.from 地址无效 invalid address “\(address)”") }
-            return Settings(url: url, startTLS: starttls ?? .required, username: e.string("username", into: &diag),
-                            password: SecretReference.read(e, "password", into: &diag),
-                            from: Mailbox(name: from?.string("name", into: &diag) ?? "督办系统", address: address),
-                            caFile: e.string("ca_file", into: &diag), insecure: e.bool("insecure", into: &diag) ?? false,
-                            connectTimeout: Double(e.int("connect_timeout", into: &diag) ?? 10), timeout: Double(e.int("timeout", into: &diag) ?? 60),
-                            maxConnections: max(1, e.int("max_connections", into: &diag) ?? 4))
+            let smtp = SMTPConfiguration(
+                url: url, startTLS: starttls ?? .required, username: e.string("username", into: &diag),
+                from: Mailbox(name: from?.string("name", into: &diag) ?? "督办系统", address: address),
+                caFile: e.string("ca_file", into: &diag), insecure: e.bool("insecure", into: &diag) ?? false,
+                connectTimeout: Double(e.int("connect_timeout", into: &diag) ?? 10), timeout: Double(e.int("timeout", into: &diag) ?? 60),
+                maxConnections: max(1, e.int("max_connections", into: &diag) ?? 4))
+            return Settings(smtp: smtp, password: SecretReference.read(e, "password", into: &diag))
         }
     }
 
@@ -75,10 +70,9 @@ public struct EmailChannel: Channel {
 
     /// The channel for loaded settings; reads the password now.
     init(_ s: Settings, environment: [String: String]) throws(DeliveryConfigError) {
-        transport = SMTPTransport(SMTPConfiguration(
-            url: s.url, startTLS: s.startTLS, username: s.username, password: try s.password?.load(environment: environment),
-            from: s.from, caFile: s.caFile, insecure: s.insecure, connectTimeout: s.connectTimeout, timeout: s.timeout,
-            maxConnections: s.maxConnections))
+        var smtp = s.smtp
+        smtp.password = try s.password?.load(environment: environment)
+        transport = SMTPTransport(smtp)
     }
 
     public func send(_ payload: Payload, key: String, over connection: Connection, stop: StopSignal?) -> DeliveryOutcome {

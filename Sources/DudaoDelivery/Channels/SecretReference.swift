@@ -1,22 +1,17 @@
 import Foundation
 import DudaoSchedules
 
-/// Where a secret is read from. The value itself never appears in channels.yaml.
+/// Where a secret is read from, as channels.yaml names it. The value itself never
+/// appears in the file, except a URL without a token.
 public enum SecretReference: Hashable, Sendable, CustomStringConvertible {
-    /// An environment variable.
-    case environment(String)
-    /// A file (e.g. `/etc/dudao/smtp-password`, mode 0600).
-    case file(String)
-    /// A systemd credential (`LoadCredential=NAME:…`).
-    case credential(String)
+    /// An environment variable, a file or a systemd credential.
+    case source(Secret.Source)
     /// A value written in the file: allowed for URLs without tokens only.
     case literal(String)
 
     public var description: String {
         switch self {
-        case .environment(let n): "env \(n)"
-        case .file(let p): "file \(p)"
-        case .credential(let n): "credential \(n)"
+        case .source(let s): "\(s)"
         case .literal: "literal"
         }
     }
@@ -37,9 +32,9 @@ public enum SecretReference: Hashable, Sendable, CustomStringConvertible {
         }
         guard let m = map.map(key, into: &diag) else { return nil }
         m.checkKeys(["env", "file", "credential"], into: &diag)
-        if let v = m.string("env", into: &diag) { return .environment(v) }
-        if let v = m.string("file", into: &diag) { return .file(v) }
-        if let v = m.string("credential", into: &diag) { return .credential(v) }
+        if let v = m.string("env", into: &diag) { return .source(.environment(v)) }
+        if let v = m.string("file", into: &diag) { return .source(.file(v)) }
+        if let v = m.string("credential", into: &diag) { return .source(.credential(v)) }
         diag.error(map.file, line: map.line(key), "“\(key)” 需要 env、file 或 credential needs one of env, file, credential")
         return nil
     }
@@ -47,9 +42,7 @@ public enum SecretReference: Hashable, Sendable, CustomStringConvertible {
     /// The secret, read now. Errors name the source, never the value.
     func load(environment: [String: String]) throws(DeliveryConfigError) -> Secret {
         switch self {
-        case .environment(let n): try Secret.load(.environment(n), environment: environment)
-        case .file(let p): try Secret.load(.file(p), environment: environment)
-        case .credential(let n): try Secret.load(.credential(n), environment: environment)
+        case .source(let s): try Secret.load(s, environment: environment)
         case .literal(let v): Secret(v)
         }
     }
