@@ -18,7 +18,9 @@ final class FaultyPeer {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", TestSupport.root.appendingPathComponent("Tests/Servers/faulty_\(kind.rawValue).py").path,
-                             "--dir", dir.path, "--mode", mode] + (kind == .smtp ? ["--delay", "\(delay)"] : [])
+                             "--dir", dir.path, "--mode", mode]
+            + (kind == .smtp ? ["--delay", "\(delay)", "--cert", ProcessInfo.processInfo.environment["DUDAO_TEST_DIR"]! + "/cert.pem",
+                                "--key", ProcessInfo.processInfo.environment["DUDAO_TEST_DIR"]! + "/key.pem"] : [])
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         let ready = dir.appendingPathComponent("ready")

@@ -11,9 +11,10 @@ switch it to `ok` and watch the service recover:
   drop-data     closes the connection in the middle of DATA
   garbage       answers every command with bytes that are not SMTP
   tls-fail      for smtps:// clients: answers the TLS hello with plain text
+  tls           as ok, but TLS from the first byte (smtps://), with --cert and --key
 Accepted messages are stored as <dir>/mail/<n>.eml; <dir>/connections counts connections.
 Hung connections are released when the server stops (SIGTERM)."""
-import argparse, json, os, signal, socket, socketserver, threading, time
+import argparse, json, os, signal, socket, socketserver, ssl, threading, time
 
 STOP = threading.Event()
 
@@ -37,6 +38,12 @@ class Handler(socketserver.StreamRequestHandler):
             with open(os.path.join(d, "connections"), "w") as f:
                 f.write(str(self.server.connections))
         mode = open(os.path.join(d, "mode")).read().strip()
+        if mode == "tls":
+            ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            ctx.load_cert_chain(self.server.cert, self.server.key)
+            self.request = ctx.wrap_socket(self.request, server_side=True)
+            self.rfile = self.request.makefile("rb")
+            self.wfile = self.request.makefile("wb")
         if mode == "hang-connect":
             return self.hang()
         if mode in ("garbage", "tls-fail"):
@@ -106,12 +113,15 @@ def main():
     ap.add_argument("--mode", default="ok")
     ap.add_argument("--delay", type=float, default=3)
     ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--cert")
+    ap.add_argument("--key")
     a = ap.parse_args()
     os.makedirs(os.path.join(a.dir, "mail"), exist_ok=True)
     with open(os.path.join(a.dir, "mode"), "w") as f:
         f.write(a.mode)
     server = Server(("127.0.0.1", a.port), Handler)
     server.dir, server.delay, server.lock = a.dir, a.delay, threading.Lock()
+    server.cert, server.key = a.cert, a.key
     server.connections = server.accepted = 0
 
     def stop(*_):
