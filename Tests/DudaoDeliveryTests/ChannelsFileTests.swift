@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import DudaoCore
 import DudaoSchedules
+import DudaoMessages
 import DudaoTestSupport
 @testable import DudaoDelivery
 
@@ -95,5 +96,28 @@ struct ChannelsFileTests {
         #expect(outcome.isPermanent && "\(outcome)".contains("unreadable"), "\(outcome)")
         let good = outbox.send(stored: FileOutboxChannel.stored(.init(day: "2025-01-02", eml: nil, json: "{}")), key: "k", over: Connection(), stop: nil)
         #expect(good.isDelivered, "\(good)")
+    }
+}
+
+/// Routing: what each message becomes, channel by channel.
+struct DispatcherTests {
+    /// An address that would break the header cannot be encoded: the email is stored as a
+    /// dead letter with the reason — not rerouted to the folder, not sent empty.
+    @Test func anEmailThatCannotBeEncodedIsADeadLetterWithTheReason() throws {
+        var config = ChannelsConfiguration()
+        config.email = EmailChannel.Settings(smtp: SMTPConfiguration(url: "smtp://127.0.0.1:1", from: Mailbox(address: "office@zhengzhou.example")))
+        config.outboxDirectory = TestSupport.scratch("dudao-outbox").path
+        let channels = try DeliveryChannels(config)
+        let agency = Agency(name: "市测试局", contacts: [Contact(name: "联络员", email: "a@zhengzhou.example\r\nBcc: x@evil.example")])
+        let dispatcher = Dispatcher(channels: channels, composer: EmailComposer(from: Mailbox(address: "office@zhengzhou.example"), agencies: [agency]),
+                                    agencies: [agency])
+        let item = Item(id: "1", title: "测试事项", lead: ["市测试局"], dueText: "2025年1月", milestones: [Milestone(due: CivilDate(iso: "2025-01-31")!, text: "2025年1月")])
+        let plan = try MessagePreview.plan(items: [item], ids: ["1"], kind: .due, level: 1, day: CivilDate(iso: "2025-01-31")!, policy: .default)
+        let message = try #require(plan.messages.first)
+        let rendered = RenderedMessage(subject: "s", text: "t", html: "h", markdown: "m", template: "due")
+        let prepared = dispatcher.prepare([(message, rendered)], in: plan)
+        #expect(prepared.map(\.channel) == [.email])
+        let failure = try #require(prepared[0].failure)
+        #expect(failure.contains("cannot encode the email"), "\(failure)")
     }
 }
