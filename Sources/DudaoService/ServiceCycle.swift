@@ -158,11 +158,6 @@ public struct ServiceCycle: Sendable {
     /// Claims older than a window's start by this much are not read (clock skew, late retries).
     static let claimMargin: Double = 7 * 86400
 
-    /// When something next needs doing after `now`: the next planned send or retry.
-    public func nextDue(after now: Date) throws -> Date? {
-        [try nextPlanned(after: now), try store.nextAttempt()].compactMap { $0 }.min()
-    }
-
     /// The next planned send after `now`. Looks a day ahead first, then a week, a month,
     /// 400 days — most wakes stop early.
     public func nextPlanned(after now: Date) throws -> Date? {

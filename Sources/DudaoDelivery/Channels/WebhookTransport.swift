@@ -102,13 +102,6 @@ public final class WebhookTransport: @unchecked Sendable {
         return outcome
     }
 
-    /// Signs and posts one JSON body.
-    public func post(_ body: String, id: String) -> DeliveryOutcome {
-        lock.lock()
-        defer { lock.unlock() }
-        return post(body, id: id, easy: easy)
-    }
-
     /// Posts many bodies over up to `connections` parallel kept-alive connections, still
     /// within the endpoint's rate limit; outcomes in input order.
     public func post(batch: [(body: String, id: String)], connections: Int) -> [DeliveryOutcome] {
