@@ -1,8 +1,10 @@
 /// Official working days: Monday–Friday, minus the State Council's holidays, plus its
 /// make-up workdays (调休上班).
 ///
-/// Data comes per year (see `Schedules/calendar/`); for a year without data the calendar
-/// falls back to Monday–Friday and `coveredYears` tells `check` to warn.
+/// Data comes per year (see `Schedules/calendar/`). For a year without data the statutory
+/// holidays (`StatutoryHolidays`) stand in when the year is among `provisionalYears` —
+/// provisional, with no 调休 swaps — else plain Monday–Friday; either way `coveredYears`
+/// tells `check` to warn.
 public struct WorkCalendar: Sendable {
     /// Days off that would otherwise be workdays (and days inside a holiday break).
     public let holidays: Set<CivilDate>
@@ -10,15 +12,23 @@ public struct WorkCalendar: Sendable {
     public let makeupWorkdays: Set<CivilDate>
     /// Years for which official data was loaded.
     public let coveredYears: Set<Int>
+    /// Years without official data whose statutory holidays are days off (provisionally).
+    public let provisionalYears: Set<Int>
 
     private let overrides: [Int32: Bool]
 
-    /// A calendar from holiday and make-up workday lists.
-    public init(holidays: Set<CivilDate> = [], makeupWorkdays: Set<CivilDate> = [], coveredYears: Set<Int> = []) {
+    /// A calendar from holiday and make-up workday lists, with the statutory holidays of
+    /// `provisionalYears` (those not covered) as days off.
+    public init(holidays: Set<CivilDate> = [], makeupWorkdays: Set<CivilDate> = [], coveredYears: Set<Int> = [],
+                provisionalYears: Set<Int> = []) {
         self.holidays = holidays
         self.makeupWorkdays = makeupWorkdays
         self.coveredYears = coveredYears
+        self.provisionalYears = provisionalYears.subtracting(coveredYears)
         var o: [Int32: Bool] = [:]
+        for year in self.provisionalYears {
+            for d in StatutoryHolidays.days(in: year) { o[d.dayNumber] = false }
+        }
         for d in holidays { o[d.dayNumber] = false }
         for d in makeupWorkdays { o[d.dayNumber] = true }
         self.overrides = o

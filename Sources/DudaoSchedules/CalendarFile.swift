@@ -62,7 +62,16 @@ public enum CalendarFile {
         for d in holidays.intersection(workdays).sorted() {
             diag.error(years[d.year] ?? directory, "\(d.iso) 既是假日又是调休上班日 is both a holiday and a make-up workday")
         }
-        return WorkCalendar(holidays: holidays, makeupWorkdays: workdays, coveredYears: Set(years.keys))
+        return WorkCalendar(holidays: holidays, makeupWorkdays: workdays, coveredYears: Set(years.keys),
+                            provisionalYears: provisionalYears(around: Set(years.keys)))
+    }
+
+    /// Years the statutory holidays stand in for: from five years before the first notice
+    /// to ten after the last (2020–2040 with none), so plans and `workdays` across the
+    /// years an office works in never take a 春节 for a workday.
+    static func provisionalYears(around covered: Set<Int>) -> Set<Int> {
+        let first = covered.min() ?? 2025, last = covered.max() ?? 2030
+        return Set((first - 5)...(last + 10)).subtracting(covered)
     }
 
     /// `2024-02-10` or `2024-02-10..2024-02-17`.

@@ -80,7 +80,9 @@ extension ScheduleSet {
             for m in item.milestones where m.due >= today { years.insert(m.due.year) }
         }
         for year in years.sorted() where !calendar.covers(year: year) {
-            diag.warning(calendarPath, "缺少 \(year) 年节假日安排 no official holiday data for \(year): Monday–Friday is assumed; add calendar/\(year).yaml when the State Council publishes it")
+            let assumed = calendar.provisionalYears.contains(year)
+                ? "the statutory holidays are assumed (provisional, without 调休)" : "Monday–Friday is assumed"
+            diag.warning(calendarPath, "缺少 \(year) 年节假日安排 no official holiday data for \(year): \(assumed); add calendar/\(year).yaml when the State Council publishes it")
         }
         return diag
     }

@@ -31,7 +31,8 @@ struct WorkdaysCommand: ParsableCommand {
             throw ExitCode(1)
         }
         for year in start.year...max(start.year, end.year) where !calendar.covers(year: year) {
-            Output.error("警告 warning: 缺少 \(year) 年节假日安排 no holiday data for \(year) in \(path); Monday–Friday assumed")
+            let assumed = calendar.provisionalYears.contains(year) ? "statutory holidays assumed (provisional, without 调休)" : "Monday–Friday assumed"
+            Output.error("警告 warning: 缺少 \(year) 年节假日安排 no holiday data for \(year) in \(path); \(assumed)")
         }
         var out = ""
         for day in calendar.workdays(from: start, through: end) { out += day.iso + "\n" }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import DudaoCore
 @testable import DudaoSchedules
+import DudaoTestSupport
 
 /// The bundled calendar against the State Council's notices for 2023–2026.
 struct WorkdayCalendarTests {
@@ -60,10 +61,45 @@ struct WorkdayCalendarTests {
         #expect(calendar.coveredYears == [2023, 2024, 2025, 2026])
     }
 
-    @Test func yearsWithoutDataFallBackToMondayToFriday() {
-        #expect(!calendar.covers(year: 2027))
+    @Test func yearsWithoutDataTakeTheStatutoryHolidaysProvisionally() {
+        #expect(!calendar.covers(year: 2027) && calendar.provisionalYears.contains(2027))
         #expect(calendar.isWorkday(CivilDate(iso: "2027-01-04")!))
         #expect(!calendar.isWorkday(CivilDate(iso: "2027-01-09")!))
+        #expect(!calendar.isWorkday(CivilDate(iso: "2027-01-01")!), "元旦 is a Friday in 2027")
+        #expect(!calendar.isWorkday(CivilDate(iso: "2027-02-05")!), "除夕 2027")
+        #expect(!calendar.isWorkday(CivilDate(iso: "2027-02-08")!), "初三 2027")
+        #expect(calendar.isWorkday(CivilDate(iso: "2027-02-09")!), "no 调休 is invented")
+        #expect(WorkCalendar.weekdaysOnly.isWorkday(CivilDate(iso: "2027-01-01")!), "the test calendar stays Monday–Friday")
+    }
+
+    /// Computed in code (Foundation's Chinese calendar; 清明 from the sun's longitude) and
+    /// independently in Python (`lunardate`, `ephem`): the same days, 2000–2060.
+    @Test func statutoryHolidaysMatchAnIndependentComputation() throws {
+        let years = Array(2000...2060)
+        let python = try TestSupport.python(["Tests/Python/statutory_holidays.py"] + years.map(String.init))
+        for year in years {
+            let expected = try #require(python[String(year)] as? [String: [String]])
+            let ours = Dictionary(uniqueKeysWithValues: StatutoryHolidays.of(year: year).map { ($0.name, $0.days.map(\.iso)) })
+            #expect(ours == expected, "\(year)")
+        }
+    }
+
+    /// `dudao workdays` lists none of the statutory weekday holidays of a year without a
+    /// notice: 2027 with the bundled calendar, and 2025–2026 once their notices are removed.
+    @Test func workdaysSkipTheStatutoryHolidaysOfYearsWithoutANotice() throws {
+        let schedules = Fixtures.copyOfSchedules()
+        for year in [2025, 2026] { try FileManager.default.removeItem(at: schedules.appendingPathComponent("calendar/\(year).yaml")) }
+        for (dir, years) in [(Fixtures.schedules, [2027]), (schedules.path, [2025, 2026])] {
+            for year in years {
+                let r = try Fixtures.run(Fixtures.dudao, ["workdays", "--from", "\(year)-01-01", "--to", "\(year)-12-31", "--schedules", dir])
+                #expect(r.status == 0, "\(r.err)")
+                #expect(r.err.contains("statutory holidays assumed"), "\(r.err)")
+                let listed = Set(r.out.split(separator: "\n").map(String.init))
+                let weekdayHolidays = StatutoryHolidays.days(in: year).filter { !$0.isWeekend }
+                #expect(!weekdayHolidays.isEmpty)
+                for d in weekdayHolidays { #expect(!listed.contains(d.iso), "\(d.iso) listed as a workday in \(year)") }
+            }
+        }
     }
 
     @Test func workdaysCommandPrintsOneISODateALine() throws {
