@@ -16,7 +16,9 @@ public struct Mailbox: Hashable, Sendable {
     public func headerValue() throws(MIMEError) -> [String] {
         guard Self.isValidAddress(address) else { throw MIMEError.badAddress(address) }
         guard let name = name.map(EncodedWord.headerText), !name.isEmpty else { return ["<\(address)>"] }
-        if EncodedWord.isPlainHeaderText(name) {
+        // Quoted plain text only when it fits a line; longer names go as encoded words,
+        // which fold, so no header line can pass RFC 5322's 998 octets.
+        if EncodedWord.isPlainHeaderText(name), name.utf8.count + address.utf8.count <= 60 {
             let quoted = name.replacingBackslashesAndQuotes()
             return ["\"\(quoted)\" <\(address)>"]
         }

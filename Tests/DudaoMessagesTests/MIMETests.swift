@@ -53,6 +53,17 @@ struct EmailMessageTests {
         #expect((parsed["max_line"] as? Int ?? 999) <= 998)
     }
 
+    /// Found by `make fuzz` (mime) too: a long plain-ASCII display name went on one line.
+    @Test func aLongASCIIDisplayNameIsFoldedAndReadsBack() throws {
+        let name = String(repeating: "a", count: 1100)
+        let e = email(agencyName: name)
+        let parsed = try Support.parseWithPython(try e.rfc5322())
+        // Python's address parser puts a space between adjacent encoded words; RFC 2047 §6.2 says to drop it.
+        let to = try #require((parsed["to"] as? [[String]])?.first)
+        #expect(to[0].replacingOccurrences(of: " ", with: "") == name && to[1] == "scjgj@zhengzhou.example")
+        #expect((parsed["max_line"] as? Int ?? 999) <= 998)
+    }
+
     @Test func pythonReadsBackEveryPart() throws {
         let parsed = try Support.parseWithPython(try email().rfc5322())
         #expect(parsed["subject"] as? String == "【督办提醒】“允许对食品自动制售设备等新业态发放食品经营许可”距完成时限还有7天")
