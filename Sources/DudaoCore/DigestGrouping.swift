@@ -1,13 +1,13 @@
 import Foundation
 
 /// Groups notices by recipient and send day into messages: one agency hears once per
-/// morning, however many of its items are due.
+/// morning, however many of its items are due. The office's reports go out on their own.
 ///
 /// A counting sort over (send day × agency) buckets: two linear passes, no per-group
 /// arrays, and each notice is stored once — messages refer to it by index. Agencies are
 /// ranked by name first, so bucket order is already the output order.
 public struct DigestGrouping: Sendable {
-    /// Escalation levels, to know whom each overdue level copies.
+    /// The ladder, to know whom each level copies.
     public let policy: Policy
     private let clock: LocalClock
 
@@ -21,7 +21,10 @@ public struct DigestGrouping: Sendable {
     /// the index list their `noticeRange`s point into (notice indexes, item order within a message).
     /// `skip(notice, agency)` leaves out notices an agency has already had (the sent log).
     public func group(_ notices: [Notice], items: [Item], skip: ((Notice, String) -> Bool)? = nil) -> (messages: [PlannedMessage], index: [Int32]) {
-        guard let minDay = notices.lazy.map(\.sendDay).min(), let maxDay = notices.lazy.map(\.sendDay).max() else { return ([], []) }
+        let itemNotices = notices.lazy.filter { $0.item >= 0 }
+        guard let minDay = itemNotices.map(\.sendDay).min(), let maxDay = itemNotices.map(\.sendDay).max() else {
+            return appendingReports(notices, to: ([], []))
+        }
 
         // Agencies ranked by name; each item's leads as ranks in one flat array.
         let names = Array(Set(items.lazy.flatMap(\.lead))).sorted()
@@ -39,16 +42,21 @@ public struct DigestGrouping: Sendable {
         var start = [Int](repeating: 0, count: bucketCount + 1)
         func bucket(_ n: Notice, _ lead: Int32) -> Int { minDay.days(until: n.sendDay) * agencyCount + Int(lead) }
         func wanted(_ n: Notice, _ lead: Int32) -> Bool { skip.map { !$0(n, names[Int(lead)]) } ?? true }
-        for n in notices {
-            for l in leadStart[Int(n.item)]..<leadStart[Int(n.item) + 1] where wanted(n, leads[Int(l)]) {
+        // A notice for one lead (`lead` ≥ 0) goes to that one; otherwise to every lead.
+        func addressees(_ n: Notice) -> Range<Int32> {
+            let first = leadStart[Int(n.item)]
+            return n.lead < 0 ? first..<leadStart[Int(n.item) + 1] : (first + Int32(n.lead))..<(first + Int32(n.lead) + 1)
+        }
+        for n in notices where n.item >= 0 {
+            for l in addressees(n) where wanted(n, leads[Int(l)]) {
                 start[bucket(n, leads[Int(l)]) + 1] += 1
             }
         }
         for b in 0..<bucketCount { start[b + 1] += start[b] }
         var index = [Int32](repeating: 0, count: start[bucketCount])
         var fill = start
-        for (k, n) in notices.enumerated() {
-            for l in leadStart[Int(n.item)]..<leadStart[Int(n.item) + 1] where wanted(n, leads[Int(l)]) {
+        for (k, n) in notices.enumerated() where n.item >= 0 {
+            for l in addressees(n) where wanted(n, leads[Int(l)]) {
                 let b = bucket(n, leads[Int(l)])
                 index[fill[b]] = Int32(k)
                 fill[b] += 1
@@ -56,7 +64,7 @@ public struct DigestGrouping: Sendable {
         }
 
         // One message per non-empty bucket.
-        let levels = Dictionary(policy.overdue.map { ($0.level, $0) }, uniquingKeysWith: { a, _ in a })
+        let ladder = policy.ladder
         var messages: [PlannedMessage] = []
         var sendAt: (day: CivilDate, at: Date)? = nil
         for b in 0..<bucketCount where start[b] < start[b + 1] {
@@ -69,11 +77,15 @@ public struct DigestGrouping: Sendable {
             var ccLeadership = false
             for k in range {
                 let rule = notices[Int(index[k])].rule
-                if rule.kind != kind { kind = .digest }
+                if rule.kind != kind {
+                    // 核实 and ladder levels together are one overdue message; else a digest.
+                    let chasing: Set<PlannedMessage.Kind> = [.verify, .overdue]
+                    kind = chasing.contains(kind) && chasing.contains(rule.kind) ? .overdue : .digest
+                }
                 if case .overdue(let l) = rule {
                     level = max(level, l)
-                    ccSupervisor = ccSupervisor || (levels[l]?.ccSupervisor ?? false)
-                    ccLeadership = ccLeadership || (levels[l]?.ccLeadership ?? false)
+                    ccSupervisor = ccSupervisor || (ladder.level(l)?.ccSupervisor ?? false)
+                    ccLeadership = ccLeadership || (ladder.level(l)?.ccLeadership ?? false)
                 }
             }
             var cc: [Recipient] = []
@@ -83,6 +95,24 @@ public struct DigestGrouping: Sendable {
             messages.append(PlannedMessage(sendDay: day, sendAt: sendAt!.at, kind: kind, level: level,
                                            to: Recipient(agency: agency), cc: cc, noticeRange: range))
         }
-        return (messages, index)
+        return appendingReports(notices, to: (messages, index))
+    }
+
+    /// Adds one message per office report to the supervising office (copying its
+    /// leadership for the monthly one), keeping send order.
+    private func appendingReports(_ notices: [Notice], to grouped: (messages: [PlannedMessage], index: [Int32])) -> (messages: [PlannedMessage], index: [Int32]) {
+        guard let office = policy.supervisor, notices.contains(where: { $0.item < 0 }) else { return grouped }
+        var (messages, index) = grouped
+        for (k, n) in notices.enumerated() where n.item < 0 {
+            let monthly = n.rule == .report(monthly: true)
+            messages.append(PlannedMessage(sendDay: n.sendDay, sendAt: clock.instant(n.sendDay, at: policy.sendTime.seconds), kind: .report,
+                                           level: 0, to: Recipient(agency: office),
+                                           cc: monthly ? [Recipient(agency: office, role: .leadership)] : [],
+                                           noticeRange: index.count..<(index.count + 1)))
+            index.append(Int32(k))
+        }
+        // Stable: at one send time, the office's report comes after the agencies' messages.
+        let order = messages.indices.sorted { (messages[$0].sendAt, $0) < (messages[$1].sendAt, $1) }
+        return (order.map { messages[$0] }, index)
     }
 }

@@ -10,18 +10,48 @@ public struct Notice: Hashable, Sendable {
         case advance(days: Int)
         /// On the due date.
         case due
-        /// After the due date, at an escalation level.
+        /// 核实: first contact on work already overdue.
+        case verify
+        /// After the due date, at a level of the ladder.
         case overdue(level: Int)
         /// Monthly progress request for ongoing work.
         case progress
+        /// The office's weekly or monthly report.
+        case report(monthly: Bool)
 
         /// `advance-7`, `due`, `overdue-2`, `progress`: used in dedup keys.
         public var name: String {
             switch self {
             case .advance(let d): "advance-\(d)"
             case .due: "due"
+            case .verify: "verify"
             case .overdue(let l): "overdue-\(l)"
             case .progress: "progress"
+            case .report(let monthly): monthly ? "report-month" : "report-week"
+            }
+        }
+
+        /// The rule a name stands for (`advance-7`, `overdue-2`…); `nil` when unknown.
+        public init?(name: some StringProtocol) {
+            switch name {
+            case "due": self = .due
+            case "verify": self = .verify
+            case "progress": self = .progress
+            case "report-week": self = .report(monthly: false)
+            case "report-month": self = .report(monthly: true)
+            default:
+                if name.hasPrefix("advance-"), let d = Int(name.dropFirst(8)), d > 0 { self = .advance(days: d) }
+                else if name.hasPrefix("overdue-"), let l = Int(name.dropFirst(8)), l > 0 { self = .overdue(level: l) }
+                else { return nil }
+            }
+        }
+
+        /// The ladder step of an overdue rule.
+        public var ladderStep: LadderStep? {
+            switch self {
+            case .verify: .verify
+            case .overdue(let l): .level(l)
+            default: nil
             }
         }
 
@@ -30,13 +60,15 @@ public struct Notice: Hashable, Sendable {
             switch self {
             case .advance(let d): 100 - Swift.min(d, 99)
             case .due: 200
+            case .verify: 300
             case .overdue(let l): 300 + l
             case .progress: 0
+            case .report: 0
             }
         }
     }
 
-    /// Index of the item in the planned list.
+    /// Index of the item in the planned list; -1 for the office's report.
     public let item: Int32
     /// The workday it is sent on.
     public let sendDay: CivilDate
@@ -44,12 +76,15 @@ public struct Notice: Hashable, Sendable {
     public let due: CivilDate
     private let occurrenceOffset: Int32
     private let milestoneIndex: Int16
+    private let leadIndex: Int16
     private let kind: UInt8
     private let level: UInt8
 
-    /// A notice from its parts. `occurrence` is the nominal day before workday shifting.
-    public init(item: Int32, milestone: Int32, rule: Rule, occurrence: CivilDate, sendDay: CivilDate, due: CivilDate) {
+    /// A notice from its parts. `occurrence` is the nominal day before workday shifting;
+    /// `lead` the index in the item's lead agencies it goes to, -1 for every lead.
+    public init(item: Int32, milestone: Int32, lead: Int = -1, rule: Rule, occurrence: CivilDate, sendDay: CivilDate, due: CivilDate) {
         self.item = item
+        self.leadIndex = Int16(clamping: lead)
         self.sendDay = sendDay
         self.due = due
         self.occurrenceOffset = occurrence.dayNumber - due.dayNumber
@@ -59,8 +94,13 @@ public struct Notice: Hashable, Sendable {
         case .due: (kind, level) = (1, 0)
         case .overdue(let l): (kind, level) = (2, UInt8(clamping: l))
         case .progress: (kind, level) = (3, 0)
+        case .verify: (kind, level) = (4, 0)
+        case .report(let monthly): (kind, level) = (5, monthly ? 1 : 0)
         }
     }
+
+    /// Index in the item's lead agencies of the one agency it goes to; -1 for every lead.
+    public var lead: Int { Int(leadIndex) }
 
     /// Index of the milestone; -1 for an ongoing item's progress request.
     public var milestone: Int32 { Int32(milestoneIndex) }
@@ -74,7 +114,9 @@ public struct Notice: Hashable, Sendable {
         case 0: .advance(days: Int(-occurrenceOffset))
         case 1: .due
         case 2: .overdue(level: Int(level))
-        default: .progress
+        case 3: .progress
+        case 4: .verify
+        default: .report(monthly: level == 1)
         }
     }
 }

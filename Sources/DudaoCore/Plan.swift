@@ -15,30 +15,42 @@ public struct Plan: Sendable {
     public let policy: Policy
     private let index: [Int32]
 
-    /// Plans `items` for `from...until`: notices, then one message per agency and send time.
-    /// `alreadySent` holds `agency|dedup key` of notices delivered before; they are left out.
-    public init(items: [Item], policy: Policy, calendar: WorkCalendar, from: Date, until: Date, alreadySent: Set<String> = []) {
+    /// The records planned with.
+    public let supervision: Supervision
+    /// The working days planned with.
+    public let calendar: WorkCalendar
+    /// True for previews (`dudao plan`, `render`): messages count earlier planned ones as
+    /// sent, as the plan assumes. The service counts only what the sent log shows.
+    public var countsPlannedAsSent = false
+
+    /// Plans `items` for `from...until`: notices, the office's reports, then one message per
+    /// agency and send time. Notices the records show as claimed are left out.
+    /// `ladderFrom`: see `Planner.notices`.
+    public init(items: [Item], policy: Policy, calendar: WorkCalendar, from: Date, until: Date, supervision: Supervision = .none,
+                ladderFrom: Date? = nil) {
         let planner = Planner(policy: policy, calendar: calendar)
-        let notices = planner.notices(for: items, from: from, until: until)
-        var skip: ((Notice, String) -> Bool)? = nil
-        if !alreadySent.isEmpty {
-            skip = { n, agency in alreadySent.contains(Claim.key(agency: agency, notice: Self.dedupKey(id: items[Int(n.item)].id, n, occurrence: n.occurrence.iso))) }
-        }
-        (messages, index) = DigestGrouping(policy: policy).group(notices, items: items, skip: skip)
+        var notices = planner.notices(for: items, supervision: supervision, from: from, until: until, ladderFrom: ladderFrom)
+        notices += planner.officeReports(from: from, until: until, history: supervision.history)
+        (messages, index) = DigestGrouping(policy: policy).group(notices, items: items)
         self.items = items
         self.notices = notices
         self.clock = planner.clock
         self.policy = policy
+        self.supervision = supervision
+        self.calendar = calendar
     }
 
     /// A plan of exactly `notices`, grouped into messages (previews, catch-up); `skip`
     /// leaves out a notice for an agency.
-    public init(items: [Item], notices: [Notice], policy: Policy, skip: ((Notice, String) -> Bool)? = nil) {
+    public init(items: [Item], notices: [Notice], policy: Policy, calendar: WorkCalendar = .weekdaysOnly,
+                supervision: Supervision = .none, skip: ((Notice, String) -> Bool)? = nil) {
         (messages, index) = DigestGrouping(policy: policy).group(notices, items: items, skip: skip)
         self.items = items
         self.notices = notices
         self.clock = LocalClock(timeZone: policy.timeZone)
         self.policy = policy
+        self.supervision = supervision
+        self.calendar = calendar
     }
 
     /// The notices a message carries, in item order.
@@ -46,25 +58,54 @@ public struct Plan: Sendable {
         index[m.noticeRange].lazy.map { self.notices[Int($0)] }
     }
 
-    /// `8/m1/advance-7/2024-12-24`: item, milestone (or `ongoing`), rule, occurrence day.
-    /// Never sent twice to one recipient.
+    /// `8/m1/advance-7/2024-12-24`: item, milestone (or `ongoing`), rule, occurrence day;
+    /// `office/report-week/2024-12-23` for the office's report. Never sent twice to one
+    /// recipient (`NoticeKey` reads it back).
     public func dedupKey(_ n: Notice) -> String {
-        Self.dedupKey(id: items[Int(n.item)].id, n, occurrence: n.occurrence.iso)
+        Self.dedupKey(id: n.item < 0 ? "" : items[Int(n.item)].id, n, occurrence: n.occurrence.iso)
     }
 
     /// The key from its parts; `occurrence` is the ISO day (callers may cache it).
     static func dedupKey(id: String, _ n: Notice, occurrence: String) -> String {
-        id + (n.milestone < 0 ? "/ongoing/" : "/m\(n.milestone + 1)/") + n.rule.name + "/" + occurrence
+        if n.item < 0 { return "office/" + n.rule.name + "/" + occurrence }
+        return id + (n.milestone < 0 ? "/ongoing/" : "/m\(n.milestone + 1)/") + n.rule.name + "/" + occurrence
     }
 
-    /// `市市场监管局@2024-12-24T09:00:00+08:00`: one message per agency and send time.
+    /// `市市场监管局@2024-12-24T09:00:00+08:00`: one message per agency and send time;
+    /// the office's report adds `#report-week` or `#report-month`.
     public func messageKey(_ m: PlannedMessage) -> String {
-        "\(m.to.agency)@\(clock.iso8601(m.sendAt))"
+        let at = "\(m.to.agency)@\(clock.iso8601(m.sendAt))"
+        guard m.kind == .report, let n = notices(in: m).first else { return at }
+        return at + "#" + n.rule.name
     }
 
     /// The ids of the items a message mentions, once each, in list order.
     public func itemIDs(_ m: PlannedMessage) -> [String] {
         var seen = Set<Int32>()
-        return notices(in: m).compactMap { seen.insert($0.item).inserted ? items[Int($0.item)].id : nil }
+        return notices(in: m).compactMap { $0.item >= 0 && seen.insert($0.item).inserted ? items[Int($0.item)].id : nil }
     }
+
+    /// The agency a notice goes to in `m`: its own lead, or the message's addressee.
+    public func agency(of n: Notice, in m: PlannedMessage) -> String {
+        n.lead >= 0 && n.item >= 0 ? items[Int(n.item)].lead[n.lead] : m.to.agency
+    }
+
+    /// The reminders that reached `agency` about `n`'s work before `n` is sent: the sent
+    /// log's, and for previews the plan's own earlier ones.
+    public func remindersBefore(_ n: Notice, agency: String) -> [CivilDate] {
+        guard n.item >= 0 else { return [] }
+        let id = items[Int(n.item)].id
+        var days = supervision.history.track(agency: agency, item: id, milestone: n.milestone)?.delivered.filter { $0 < n.sendDay } ?? []
+        if countsPlannedAsSent {
+            for other in notices where other.item == n.item && other.milestone == n.milestone && other.sendDay < n.sendDay
+                && (other.lead < 0 || items[Int(other.item)].lead[other.lead] == agency) {
+                days.append(other.sendDay)
+            }
+            days.sort()
+        }
+        return days
+    }
+
+    /// The item a notice is about; `nil` for the office's report.
+    public func item(_ n: Notice) -> Item? { n.item >= 0 ? items[Int(n.item)] : nil }
 }

@@ -5,7 +5,7 @@ import Foundation
 public struct PlannedMessage: Hashable, Sendable {
     /// What the message is about; `digest` when it mixes kinds.
     public enum Kind: String, Hashable, Sendable, CaseIterable {
-        case advance, due, overdue, ongoing, digest
+        case advance, due, verify, overdue, ongoing, report, digest
     }
 
     /// The workday it is sent on.
@@ -14,11 +14,11 @@ public struct PlannedMessage: Hashable, Sendable {
     public var sendAt: Date
     /// What it is about.
     public var kind: Kind
-    /// Highest escalation level among its notices; 0 when none is overdue.
+    /// Highest ladder level among its notices; 0 when none is (a 核实 request is 0).
     public var level: Int
     /// The lead agency addressed.
     public var to: Recipient
-    /// Supervising office and leadership, as the escalation level asks.
+    /// Leadership and the supervising office, as the ladder level asks.
     public var cc: [Recipient]
     /// Where its notices sit in the plan's grouped index.
     public var noticeRange: Range<Int>
@@ -41,8 +41,10 @@ extension Notice.Rule {
         switch self {
         case .advance: .advance
         case .due: .due
+        case .verify: .verify
         case .overdue: .overdue
         case .progress: .ongoing
+        case .report: .report
         }
     }
 }

@@ -1,7 +1,11 @@
 import Foundation
 
-/// Turns items, the policy and the working-day calendar into every notice due in a time
+/// Turns items, the records and the working-day calendar into every notice due in a time
 /// window. Pure and deterministic: the same inputs give the same notices in the same order.
+///
+/// Before a date it reminds on fixed days. After it, each lead agency climbs the ladder by
+/// what the records show was sent and answered, and the plan assumes every message it plans
+/// is sent and nothing is answered — so a year's plan shows the climb.
 public struct Planner: Sendable {
     /// When to remind and escalate.
     public let policy: Policy
@@ -17,30 +21,47 @@ public struct Planner: Sendable {
         self.clock = LocalClock(timeZone: policy.timeZone)
     }
 
-    /// Every notice sent at an instant in `from...until`, in item order, then send day.
+    /// Every notice sent at an instant in `from...until`, in item order, then lead agency,
+    /// milestone and send day. Claimed notices (sent, in the outbox, skipped) are left out.
     ///
     /// Done and cancelled work is skipped; extended work is planned against its new date.
-    /// Two rules of one milestone landing on the same send day collapse into the more
-    /// pressing one, so nobody hears about the same deadline twice in one morning, and
-    /// escalations bunched up by a holiday are spaced out again.
-    public func notices(for items: [Item], from: Date, until: Date) -> [Notice] {
+    /// Two advance rules landing on the same send day collapse into the more pressing one,
+    /// so nobody hears about the same deadline twice in one morning.
+    ///
+    /// `ladderFrom` (the service after downtime) leaves the ladder's weekly days before it
+    /// out rather than assuming they were sent: the ladder goes on from what was recorded.
+    public func notices(for items: [Item], supervision: Supervision = .none, from: Date, until: Date, ladderFrom: Date? = nil) -> [Notice] {
         guard from <= until else { return [] }
-        let window = Window(planner: self, from: from, until: until)
+        var window = Window(planner: self, from: from, until: until)
+        if let ladderFrom, ladderFrom > from { window.ladderFirstDay = clock.day(of: ladderFrom) }
         var out: [Notice] = []
         out.reserveCapacity(items.count * 4)
         var buffer: [Notice] = []
-        let levels = policy.overdue.sorted { $0.afterDays < $1.afterDays }
 
         for (index, item) in items.enumerated() {
             let itemIndex = Int32(index)
-            guard item.status.wantsReminders else { continue }
-            for m in item.milestones.indices where item.status(ofMilestone: m).wantsReminders {
-                buffer.removeAll(keepingCapacity: true)
-                appendDated(item: itemIndex, milestone: Int32(m), due: item.effectiveDue(ofMilestone: m), levels: levels, window: window, into: &buffer)
-                collapse(&buffer, levels: levels, window: window, into: &out)
-            }
-            if item.ongoing, policy.ongoingMonthly {
-                appendProgress(item: itemIndex, window: window, into: &out)
+            let quiet = supervision.history.isEmpty(item: item.id)
+            for (lead, agency) in item.lead.enumerated() {
+                for m in item.milestones.indices {
+                    let standing = supervision.standings.standing(item, milestone: m, agency: agency)
+                    guard standing.status.wantsReminders, let due = standing.due else { continue }
+                    let track = quiet ? nil : supervision.history.track(agency: agency, item: item.id, milestone: Int32(m))
+                    let work = Work(item: itemIndex, milestone: Int32(m), lead: lead, id: item.id, track: track)
+                    buffer.removeAll(keepingCapacity: true)
+                    appendAhead(work, due: due, window: window, into: &buffer)
+                    let before = out.count
+                    collapse(&buffer, work, window: window, into: &out)
+                    let remindedAhead = out.count > before
+                    appendOverdue(work, due: due, firstOverdue: due.adding(days: 1), standing: standing,
+                                  contacted: remindedAhead, window: window, into: &out)
+                }
+                if item.ongoing, policy.ongoing.enabled {
+                    let standing = supervision.standings.standing(item, milestone: nil, agency: agency)
+                    guard standing.status.wantsReminders else { continue }
+                    let track = quiet ? nil : supervision.history.track(agency: agency, item: item.id, milestone: -1)
+                    appendOngoing(Work(item: itemIndex, milestone: -1, lead: lead, id: item.id, track: track),
+                                  standing: standing, window: window, into: &out)
+                }
             }
         }
         return out
@@ -58,83 +79,127 @@ public struct Planner: Sendable {
         return clock.instant(day, at: policy.sendTime.seconds)
     }
 
+    /// The day of the ladder's weekly rhythm at or after `day`, and the nominal weekday of
+    /// its week (the dedup key's day).
+    public func ladderDay(onOrAfter day: CivilDate) -> (send: CivilDate, nominal: CivilDate) {
+        let weekday = policy.ladder.weekday
+        let send = calendar.weeklyDay(onOrAfter: day, weekday: weekday)
+        return (send, send.adding(days: weekday - send.isoWeekday))
+    }
+
+    /// The report day (nominal, and moved to a workday) of ongoing work in `month` of `year`.
+    public func reportDay(year: Int, month: Int) -> (nominal: CivilDate, due: CivilDate) {
+        let nominal = CivilDate(year: year, month: month, day: policy.ongoing.reportDay)!
+        return (nominal, calendar.workday(onOrAfter: nominal))
+    }
+
     // MARK: Rules
 
-    private func appendDated(item: Int32, milestone: Int32, due: CivilDate, levels: [EscalationLevel],
-                             window: Window, into buffer: inout [Notice]) {
-        // Candidates are kept from a margin before the window, so that collapsing and
-        // spacing decide the same way whatever `from` is; the window applies afterwards.
+    /// One agency's piece of work being planned.
+    private struct Work {
+        let item: Int32
+        let milestone: Int32
+        let lead: Int
+        let id: String
+        let track: SentHistory.Track?
+
+        func claimed(_ n: Notice) -> Bool {
+            guard let track else { return false }
+            return track.claimed.contains(Plan.dedupKey(id: id, n, occurrence: n.occurrence.iso))
+        }
+    }
+
+    /// Advance and due-day reminders, shifted to the previous workday.
+    private func appendAhead(_ w: Work, due: CivilDate, window: Window, into buffer: inout [Notice]) {
+        // Candidates are kept from a margin before the window, so that collapsing decides
+        // the same way whatever `from` is; the window applies afterwards.
         let earliest = window.firstDay.adding(days: -Self.margin)
-        func add(_ rule: Notice.Rule, _ nominal: CivilDate, _ send: CivilDate) {
+        guard due >= earliest,
+              window.lastDay >= calendar.workday(onOrBefore: due.adding(days: -(policy.advanceDays.max() ?? 0))) else { return }
+        func add(_ rule: Notice.Rule, _ nominal: CivilDate) {
+            let send = calendar.workday(onOrBefore: nominal)
             if send >= earliest && send <= window.lastDay {
-                buffer.append(Notice(item: item, milestone: milestone, rule: rule, occurrence: nominal, sendDay: send, due: due))
+                buffer.append(Notice(item: w.item, milestone: w.milestone, lead: w.lead, rule: rule, occurrence: nominal, sendDay: send, due: due))
             }
         }
-        // Before the due date: shift to the previous workday.
-        // (Skipped entirely when the due date is already far behind the window.)
-        if due >= earliest,
-           window.lastDay >= calendar.workday(onOrBefore: due.adding(days: -(policy.advanceDays.max() ?? 0))) {
-            for days in policy.advanceDays where days > 0 {
-                let nominal = due.adding(days: -days)
-                add(.advance(days: days), nominal, calendar.workday(onOrBefore: nominal))
-            }
-            if policy.dueDay {
-                add(.due, due, calendar.workday(onOrBefore: due))
-            }
-        }
-        // After the due date: shift to the next workday; never escalate early.
-        // Nominal days before `earliest` can still shift past it (long holidays).
-        let firstNominalWanted = earliest.adding(days: -Self.margin)
-        for (i, level) in levels.enumerated() where level.everyDays > 0 {
-            let endOffset = i + 1 < levels.count ? levels[i + 1].afterDays - 1 : Int.max
-            let firstNominal = due.adding(days: level.afterDays)
-            var k = 0
-            if firstNominal < firstNominalWanted {
-                k = (firstNominal.days(until: firstNominalWanted) + level.everyDays - 1) / level.everyDays
-            }
-            while true {
-                let offset = level.afterDays + k * level.everyDays
-                if offset > endOffset { break }
-                let nominal = due.adding(days: offset)
-                if nominal > window.lastDay { break }
-                add(.overdue(level: level.level), nominal, calendar.workday(onOrAfter: nominal))
-                k += 1
-            }
-        }
+        for days in policy.advanceDays where days > 0 { add(.advance(days: days), due.adding(days: -days)) }
+        if policy.dueDay { add(.due, due) }
     }
 
     /// Days before the window that candidates are generated for (longer than any holiday break).
     static let margin = 21
 
-    private func appendProgress(item: Int32, window: Window, into out: inout [Notice]) {
-        var monthEnd = window.firstDay.endOfMonth
-        while true {
-            let send = calendar.lastWorkday(ofMonthOf: monthEnd)
-            if send > window.lastDay { break }
-            if window.contains(send) {
-                out.append(Notice(item: item, milestone: -1, rule: .progress, occurrence: monthEnd, sendDay: send, due: monthEnd))
+    /// Climbs the ladder for work overdue since `firstOverdue`, on the agency's weekly day.
+    private func appendOverdue(_ w: Work, due: CivilDate, firstOverdue: CivilDate, standing: Standing, contacted: Bool,
+                               window: Window, into out: inout [Notice]) {
+        guard firstOverdue <= window.lastDay else { return }
+        let answered = standing.lastAnswer.map { clock.day(of: $0.at) }
+        let since = (w.track?.escalations ?? []).lazy.filter { answered == nil || $0.day > answered! }
+        var state = LadderState(ladder: policy.ladder, escalations: since,
+                                contacted: contacted || standing.lastAnswer != nil || (w.track?.contacted ?? false))
+        var earliest = max(firstOverdue, window.ladderFirstDay ?? window.firstDay)
+        if let paused = standing.pausedThrough(policy: policy, calendar: calendar, clock: clock) {
+            guard paused < window.lastDay else { return }
+            earliest = max(earliest, paused.adding(days: 1))
+        }
+        if let next = state.earliest(calendar: calendar) { earliest = max(earliest, next) }
+        while let step = state.next {
+            let (day, nominal) = ladderDay(onOrAfter: earliest)
+            if day > window.lastDay { break }
+            let rule: Notice.Rule = if case .level(let l) = step { .overdue(level: l) } else { .verify }
+            let n = Notice(item: w.item, milestone: w.milestone, lead: w.lead, rule: rule, occurrence: nominal, sendDay: day, due: due)
+            guard window.contains(day), !w.claimed(n) else {
+                earliest = day.adding(days: 1)
+                continue
             }
-            monthEnd = monthEnd.adding(days: 1).endOfMonth
+            out.append(n)
+            state.sent(step, on: day)
+            earliest = max(day.adding(days: 1), state.earliest(calendar: calendar) ?? day.adding(days: 1))
         }
     }
 
-    /// Sorts one milestone's notices by send day and keeps the most pressing per day; an
-    /// escalation closer than half its repeat interval to the previous one (two levels
-    /// pushed together by a holiday) is dropped. Then applies the window.
-    private func collapse(_ buffer: inout [Notice], levels: [EscalationLevel], window: Window, into out: inout [Notice]) {
+    /// Monthly report requests for ongoing work, and the ladder for a report that did not
+    /// come: it starts after the first report day whose request was sent and that no
+    /// answer since the month before's report day covers.
+    private func appendOngoing(_ w: Work, standing: Standing, window: Window, into out: inout [Notice]) {
+        var requested = w.track?.requests ?? []
+        let before = policy.ongoing.remindWorkdaysBefore
+        var month = window.firstDay.adding(days: -40)
+        let last = window.lastDay.adding(days: 40)
+        while month <= last {
+            let (nominal, due) = reportDay(year: month.year, month: month.month)
+            let send = calendar.workdays(before: due, count: before)
+            if window.contains(send) {
+                let n = Notice(item: w.item, milestone: -1, lead: w.lead, rule: .progress, occurrence: nominal, sendDay: send, due: due)
+                if !w.claimed(n) {
+                    out.append(n)
+                    requested.insert(nominal)
+                }
+            }
+            month = month.endOfMonth.adding(days: 1)
+        }
+        let answered = standing.lastAnswer.map { clock.day(of: $0.at) }
+        let missed = requested.filter { day in
+            guard let answered else { return true }
+            let previous = day.adding(days: -day.day).endOfMonth   // last day of the month before
+            let (previousReportDay, _) = reportDay(year: previous.year, month: previous.month)
+            return answered <= previousReportDay
+        }
+        guard let first = missed.min() else { return }
+        let due = calendar.workday(onOrAfter: first)
+        appendOverdue(w, due: due, firstOverdue: due.adding(days: 1), standing: standing, contacted: true, window: window, into: &out)
+    }
+
+    /// Sorts one milestone's reminders by send day and keeps the most pressing per day,
+    /// then applies the window and leaves out claimed ones.
+    private func collapse(_ buffer: inout [Notice], _ w: Work, window: Window, into out: inout [Notice]) {
         if buffer.count > 1 {
             buffer.sort { $0.sendDay != $1.sendDay ? $0.sendDay < $1.sendDay : $0.rule.urgency > $1.rule.urgency }
         }
         var last: CivilDate? = nil
-        var lastEscalation: CivilDate? = nil
         for n in buffer where n.sendDay != last {
             last = n.sendDay
-            if case .overdue(let l) = n.rule {
-                let every = levels.first { $0.level == l }?.everyDays ?? 1
-                if let previous = lastEscalation, previous.days(until: n.sendDay) < max(1, every / 2) { continue }
-                lastEscalation = n.sendDay
-            }
-            if window.contains(n.sendDay) { out.append(n) }
+            if window.contains(n.sendDay), !w.claimed(n) { out.append(n) }
         }
     }
 
@@ -147,6 +212,8 @@ public struct Planner: Sendable {
         let fromSeconds: Int
         let untilSeconds: Int
         let sendSeconds: Int
+        /// First day the ladder plans on, when later than `firstDay`.
+        var ladderFirstDay: CivilDate?
 
         init(planner: Planner, from: Date, until: Date) {
             let clock = planner.clock
@@ -163,5 +230,38 @@ public struct Planner: Sendable {
             if day == lastDay, sendSeconds > untilSeconds { return false }
             return true
         }
+    }
+}
+
+extension Planner {
+    /// The office's reports sent in `from...until`: weekly on the report weekday, and on the
+    /// first workday of each month when a monthly one is asked for. Claimed ones are left out.
+    public func officeReports(from: Date, until: Date, history: SentHistory) -> [Notice] {
+        guard let office = policy.supervisor, from <= until else { return [] }
+        let window = Window(planner: self, from: from, until: until)
+        let claimed = history.track(agency: office, item: "", milestone: -1)?.claimed ?? []
+        var out: [Notice] = []
+        func add(_ monthly: Bool, _ nominal: CivilDate, _ send: CivilDate) {
+            let n = Notice(item: -1, milestone: -1, rule: .report(monthly: monthly), occurrence: nominal, sendDay: send, due: send)
+            if window.contains(send), !claimed.contains(Plan.dedupKey(id: "", n, occurrence: nominal.iso)) { out.append(n) }
+        }
+        if let weekday = policy.officeReport.weekday {
+            var week = window.firstDay.adding(days: -7)
+            while week <= window.lastDay.adding(days: 7) {
+                if let send = calendar.weeklyDay(inWeekOf: week, weekday: weekday) {
+                    add(false, send.adding(days: weekday - send.isoWeekday), send)
+                }
+                week = week.adding(days: 7)
+            }
+        }
+        if policy.officeReport.monthly {
+            var month = window.firstDay.adding(days: -31)
+            while month <= window.lastDay {
+                let first = month.adding(days: 1 - month.day)
+                add(true, first, calendar.workday(onOrAfter: first))
+                month = month.endOfMonth.adding(days: 1)
+            }
+        }
+        return out.sorted { $0.sendDay < $1.sendDay }
     }
 }

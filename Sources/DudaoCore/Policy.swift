@@ -1,7 +1,8 @@
 import Foundation
 
-/// When to remind and whom to escalate to. Defaults are DESIGN.md's; every value can be
-/// changed in `Schedules/policy.yaml`.
+/// When to remind, how to chase, and what the office hears. Defaults are what a 督查室
+/// would set (README "The supervision loop"); every value can be changed in
+/// `Schedules/policy.yaml`.
 public struct Policy: Hashable, Sendable {
     /// Zone that deadlines (23:59:59) and send times are in.
     public var timeZone: TimeZone
@@ -11,11 +12,18 @@ public struct Policy: Hashable, Sendable {
     public var advanceDays: [Int]
     /// Remind on the due day itself.
     public var dueDay: Bool
-    /// Escalation steps after the due date, in increasing `afterDays`.
-    public var overdue: [EscalationLevel]
-    /// Monthly progress requests for ongoing (持续推进) work.
-    public var ongoingMonthly: Bool
-    /// Name of the supervising office (督查室) cc'd on escalations; an agency in agencies.yaml.
+    /// How overdue work is chased.
+    public var ladder: Ladder
+    /// Workdays a report pauses chasing while the office reviews it.
+    public var reviewDays: Int
+    /// Monthly progress reports on ongoing (持续推进) work.
+    public var ongoing: OngoingReports
+    /// Traffic-light thresholds.
+    public var lights: LightRule
+    /// The office's own report.
+    public var officeReport: OfficeReportSchedule
+    /// Name of the supervising office (督查室): receives the office report, and copies
+    /// where a ladder level asks; an agency in agencies.yaml.
     public var supervisor: String?
     /// How old a missed notice may be and still be sent after downtime, in seconds.
     public var catchUpSeconds: Int
@@ -27,8 +35,11 @@ public struct Policy: Hashable, Sendable {
                 sendTime: TimeOfDay = TimeOfDay(hour: 9, minute: 0),
                 advanceDays: [Int] = [30, 14, 7, 3, 1],
                 dueDay: Bool = true,
-                overdue: [EscalationLevel] = EscalationLevel.defaults,
-                ongoingMonthly: Bool = true,
+                ladder: Ladder = Ladder(),
+                reviewDays: Int = 10,
+                ongoing: OngoingReports = OngoingReports(),
+                lights: LightRule = LightRule(),
+                officeReport: OfficeReportSchedule = OfficeReportSchedule(),
                 supervisor: String? = nil,
                 catchUpSeconds: Int = 3 * 86400,
                 retention: Retention = Retention()) {
@@ -36,46 +47,52 @@ public struct Policy: Hashable, Sendable {
         self.sendTime = sendTime
         self.advanceDays = advanceDays
         self.dueDay = dueDay
-        self.overdue = overdue
-        self.ongoingMonthly = ongoingMonthly
+        self.ladder = ladder
+        self.reviewDays = reviewDays
+        self.ongoing = ongoing
+        self.lights = lights
+        self.officeReport = officeReport
         self.supervisor = supervisor
         self.catchUpSeconds = catchUpSeconds
         self.retention = retention
     }
 
-    /// DESIGN.md's defaults.
+    /// The defaults.
     public static let `default` = Policy()
 }
 
-/// One step of overdue escalation: from `afterDays` past due, every `everyDays`, until the
-/// next level starts.
-public struct EscalationLevel: Hashable, Sendable {
-    /// 1, 2, …: shown in messages and used in dedup keys.
-    public var level: Int
-    /// First reminder this many days after the due date.
-    public var afterDays: Int
-    /// Repeat interval in days.
-    public var everyDays: Int
-    /// Cc the supervising office.
-    public var ccSupervisor: Bool
-    /// Cc the agency's leadership contacts.
-    public var ccLeadership: Bool
+/// Ongoing work (持续推进) reports monthly: by `reportDay` of each month for the month
+/// before, with a request `remindWorkdaysBefore` workdays ahead. A missed report climbs
+/// the ladder.
+public struct OngoingReports: Hashable, Sendable {
+    /// Monthly requests at all.
+    public var enabled: Bool
+    /// Day of the month the report is due by (1–28; the next workday when it is a day off).
+    public var reportDay: Int
+    /// Workdays before the report day that the request goes out.
+    public var remindWorkdaysBefore: Int
 
-    /// A level from its parts.
-    public init(level: Int, afterDays: Int, everyDays: Int, ccSupervisor: Bool, ccLeadership: Bool) {
-        self.level = level
-        self.afterDays = afterDays
-        self.everyDays = everyDays
-        self.ccSupervisor = ccSupervisor
-        self.ccLeadership = ccLeadership
+    /// Reports by the 5th, asked for 3 workdays ahead.
+    public init(enabled: Bool = true, reportDay: Int = 5, remindWorkdaysBefore: Int = 3) {
+        self.enabled = enabled
+        self.reportDay = reportDay
+        self.remindWorkdaysBefore = remindWorkdaysBefore
     }
+}
 
-    /// Level 1 the day after due with the supervising office in cc; level 2 after 30 days
-    /// adding the agency's leadership; both weekly.
-    public static let defaults = [
-        EscalationLevel(level: 1, afterDays: 1, everyDays: 7, ccSupervisor: true, ccLeadership: false),
-        EscalationLevel(level: 2, afterDays: 30, everyDays: 7, ccSupervisor: true, ccLeadership: true),
-    ]
+/// When the office gets its report: weekly on `weekday`, and on the first workday of each
+/// month copying the office's leadership when `monthly`.
+public struct OfficeReportSchedule: Hashable, Sendable {
+    /// ISO weekday (1 = Monday) of the weekly report; `nil` for none.
+    public var weekday: Int?
+    /// A monthly report to the office's leadership as well.
+    public var monthly: Bool
+
+    /// Weekly on Monday; no monthly one.
+    public init(weekday: Int? = 1, monthly: Bool = false) {
+        self.weekday = weekday
+        self.monthly = monthly
+    }
 }
 
 /// A local wall-clock time, `HH:MM` (or `HH:MM:SS`).

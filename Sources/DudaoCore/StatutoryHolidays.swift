@@ -8,6 +8,11 @@ import Foundation
 public enum StatutoryHolidays {
     /// The holidays of `year` by name, in calendar order.
     public static func of(year: Int) -> [(name: String, days: [CivilDate])] {
+        // One calendar per call: Foundation's Calendar is not safe to share across threads.
+        let chinese = chineseCalendar()
+        func lunar(_ year: Int, month: Int, day: Int, near: CivilDate) -> CivilDate {
+            Self.lunar(year, month: month, day: day, near: near, in: chinese)
+        }
         let newYear = lunar(year, month: 1, day: 1, near: CivilDate(year: year, month: 2, day: 5)!)
         return [
             ("元旦", [CivilDate(year: year, month: 1, day: 1)!]),
@@ -27,7 +32,7 @@ public enum StatutoryHolidays {
 
     /// The Gregorian day within ±25 days of `near` that is lunar `month`/`day` (not a leap
     /// month), by Foundation's Chinese calendar in China's time zone.
-    static func lunar(_ year: Int, month: Int, day: Int, near: CivilDate) -> CivilDate {
+    static func lunar(_ year: Int, month: Int, day: Int, near: CivilDate, in chinese: Calendar) -> CivilDate {
         for offset in -25...25 {
             let candidate = near.adding(days: offset)
             let c = chinese.dateComponents([.month, .day, .isLeapMonth], from: noon(candidate))
@@ -39,11 +44,11 @@ public enum StatutoryHolidays {
 
     private static let china = TimeZone(identifier: "Asia/Shanghai")!
 
-    private static let chinese: Calendar = {
+    private static func chineseCalendar() -> Calendar {
         var c = Calendar(identifier: .chinese)
         c.timeZone = china
         return c
-    }()
+    }
 
     private static func noon(_ day: CivilDate) -> Date {
         Date(timeIntervalSince1970: (Double(day.dayNumber) + 0.5) * 86400 - 8 * 3600)

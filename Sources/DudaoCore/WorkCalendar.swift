@@ -77,3 +77,52 @@ public struct WorkCalendar: Sendable {
         return out
     }
 }
+
+extension WorkCalendar {
+    /// The `count`-th workday after `day` (`day` itself when `count` is 0): the last day of
+    /// a "reply within N workdays" window opened on `day`.
+    public func workdays(after day: CivilDate, count: Int) -> CivilDate {
+        var d = day
+        var left = count
+        while left > 0 {
+            d = d.adding(days: 1)
+            if isWorkday(d) { left -= 1 }
+        }
+        return d
+    }
+
+    /// The `count`-th workday before `day` (`day` itself when `count` is 0).
+    public func workdays(before day: CivilDate, count: Int) -> CivilDate {
+        var d = day
+        var left = count
+        while left > 0 {
+            d = d.adding(days: -1)
+            if isWorkday(d) { left -= 1 }
+        }
+        return d
+    }
+
+    /// The day in `day`'s ISO week (Monday–Sunday) that a weekly rhythm on `weekday` (1 =
+    /// Monday … 7 = Sunday) lands on: that weekday, or the next workday of the same week
+    /// when it is a holiday, or the last workday before it when none is left; `nil` for a
+    /// week without a workday.
+    public func weeklyDay(inWeekOf day: CivilDate, weekday: Int) -> CivilDate? {
+        let monday = day.adding(days: 1 - day.isoWeekday)
+        let nominal = monday.adding(days: weekday - 1)
+        for offset in 0...(7 - weekday) where isWorkday(nominal.adding(days: offset)) { return nominal.adding(days: offset) }
+        for offset in stride(from: -1, through: 1 - weekday, by: -1) where isWorkday(nominal.adding(days: offset)) {
+            return nominal.adding(days: offset)
+        }
+        return nil
+    }
+
+    /// The first day of a weekly rhythm on `weekday` at or after `day`.
+    public func weeklyDay(onOrAfter day: CivilDate, weekday: Int) -> CivilDate {
+        var week = day
+        for _ in 0..<60 {
+            if let d = weeklyDay(inWeekOf: week, weekday: weekday), d >= day { return d }
+            week = week.adding(days: 8 - week.isoWeekday)
+        }
+        return workday(onOrAfter: day)
+    }
+}

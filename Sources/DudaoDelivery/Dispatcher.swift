@@ -43,7 +43,7 @@ public struct Dispatcher: Sendable {
         var out: [PreparedDelivery] = []
         for (message, rendered) in messages {
             let key = plan.messageKey(message)
-            let notices = Array(plan.notices(in: message).map { NoticeRef(key: plan.dedupKey($0), item: plan.items[Int($0.item)].id) })
+            let notices = Array(plan.notices(in: message).map { NoticeRef(key: plan.dedupKey($0), item: plan.item($0)?.id ?? "") })
             let email = composer.email(for: message, rendered: rendered, in: plan)
             var eml: String? = nil
             var emailFailure: String? = nil

@@ -42,9 +42,12 @@ public enum ChatPayload {
             ("text", .string(rendered.text)),
             ("markdown", .string(rendered.markdown)),
             ("notices", .array(plan.notices(in: message).map { n in
-                let item = plan.items[Int(n.item)]
+                guard let item = plan.item(n) else {
+                    return .object([("key", .string(plan.dedupKey(n))), ("rule", .string(n.rule.name))])
+                }
                 return .object([
                     ("key", .string(plan.dedupKey(n))), ("item", .string(item.id)), ("title", .string(item.title)),
+                    ("agency", .string(plan.agency(of: n, in: message))),
                     ("rule", .string(n.rule.name)), ("due", .string(n.due.iso)), ("due_text", .string(item.dueText)),
                 ])
             })),

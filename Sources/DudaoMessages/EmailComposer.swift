@@ -31,8 +31,7 @@ public struct EmailComposer: Sendable {
         var seen = Set(to.map(\.address))
         let cc = message.cc.flatMap(mailboxes(for:)).filter { seen.insert($0.address).inserted }
         var calendar: String? = nil
-        if attachCalendar, let first = plan.notices(in: message).first {
-            let item = plan.items[Int(first.item)]
+        if attachCalendar, let first = plan.notices(in: message).first, let item = plan.item(first) {
             calendar = ICalendar.deadline(uid: "\(plan.dedupKey(first))@dudao", summary: "【完成时限】事项\(item.id)：\(item.title)",
                                           description: "牵头单位：\(item.lead.joined(separator: "、"))\n完成时限：\(item.dueText)",
                                           due: first.due, stamp: message.sendAt)

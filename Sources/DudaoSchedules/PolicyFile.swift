@@ -2,11 +2,11 @@ import Foundation
 import DudaoCore
 import Yams
 
-/// `Schedules/policy.yaml`: when to remind and escalate. Every key is optional and
+/// `Schedules/policy.yaml`: when to remind, how to chase (the ladder), what the office hears. Every key is optional and
 /// defaults to DESIGN.md's policy; unknown keys and bad values are errors with their line.
 public enum PolicyFile {
-    static let keys = ["timezone", "send_time", "supervisor", "advance_days", "due_day", "overdue", "ongoing", "catch_up",
-                       "templates_dir", "attach_calendar", "report_to", "retention"]
+    static let keys = ["timezone", "send_time", "supervisor", "advance_days", "due_day", "overdue", "review_days", "ongoing",
+                       "lights", "report", "catch_up", "templates_dir", "attach_calendar", "report_to", "retention"]
 
     /// How messages look, beside when they are sent.
     public struct MessageSettings: Hashable, Sendable {
@@ -55,18 +55,27 @@ public enum PolicyFile {
             policy.advanceDays = values.sorted(by: >)
         }
         if let d = top.bool("due_day", into: &diag) { policy.dueDay = d }
-        if let levels = top.sequence("overdue", into: &diag) {
-            policy.overdue = readLevels(levels, file: path, into: &diag)
+        if let ladder = LadderSection.read(top, into: &diag) { policy.ladder = ladder }
+        if let d = top.int("review_days", into: &diag) {
+            if (0...60).contains(d) { policy.reviewDays = d }
+            else { diag.error(path, line: top.line("review_days"), "review_days 应为 0–60 must be 0–60 workdays") }
         }
         if let ongoing = top.map("ongoing", into: &diag) {
-            ongoing.checkKeys(["monthly"], into: &diag)
-            if let m = ongoing.string("monthly", into: &diag) {
-                switch m {
-                case "last_workday": policy.ongoingMonthly = true
-                case "off": policy.ongoingMonthly = false
-                default: diag.error(path, line: ongoing.line("monthly"), "ongoing.monthly 应为 last_workday 或 off must be last_workday or off, not “\(m)”")
-                }
+            readOngoing(ongoing, into: &policy.ongoing, diag: &diag)
+        }
+        if let lights = top.map("lights", into: &diag) {
+            lights.checkKeys(["soon_days", "quiet_days"], into: &diag)
+            if let d = lights.int("soon_days", into: &diag) { policy.lights.soonDays = max(0, d) }
+            if let d = lights.int("quiet_days", into: &diag) { policy.lights.quietDays = max(1, d) }
+        }
+        if let report = top.map("report", into: &diag) {
+            report.checkKeys(["weekly", "monthly"], into: &diag)
+            if let w = report.string("weekly", into: &diag) {
+                if w == "off" { policy.officeReport.weekday = nil }
+                else if let day = LadderSection.weekday(w) { policy.officeReport.weekday = day }
+                else { diag.error(path, line: report.line("weekly"), "report.weekly 应为星期几或 off must be a weekday or off, not “\(w)”") }
             }
+            if let m = report.bool("monthly", into: &diag) { policy.officeReport.monthly = m }
         }
         if let c = top.string("catch_up", into: &diag) {
             if let s = duration(c) { policy.catchUpSeconds = s }
@@ -89,28 +98,24 @@ public enum PolicyFile {
         return (policy, messages)
     }
 
-    private static func readLevels(_ nodes: [Node], file: String, into diag: inout Diagnostics) -> [EscalationLevel] {
-        var levels: [EscalationLevel] = []
-        for node in nodes {
-            guard let m = YAMLMap(node, file: file, what: "overdue 的每一级 each overdue level", into: &diag) else { continue }
-            m.checkKeys(["level", "after_days", "every_days", "cc"], into: &diag)
-            let level = m.int("level", into: &diag) ?? levels.count + 1
-            let after = m.int("after_days", into: &diag) ?? 1
-            let every = m.int("every_days", into: &diag) ?? 7
-            let cc = m.strings("cc", into: &diag) ?? []
-            if level < 1 { diag.error(file, line: m.line("level"), "level 应 ≥ 1 must be at least 1") }
-            if after < 1 { diag.error(file, line: m.line("after_days"), "after_days 应 ≥ 1 must be at least 1 (escalation starts after the due day)") }
-            if every < 1 { diag.error(file, line: m.line("every_days"), "every_days 应 ≥ 1 must be at least 1") }
-            for c in cc where !["supervisor", "leadership"].contains(c) {
-                diag.error(file, line: m.line("cc"), "cc 只能是 supervisor 或 leadership, not “\(c)”")
+    private static func readOngoing(_ m: YAMLMap, into ongoing: inout OngoingReports, diag: inout Diagnostics) {
+        m.checkKeys(["monthly", "report_day", "remind_workdays_before"], into: &diag)
+        if let text = m.string("monthly", into: &diag) {
+            switch text {
+            // `last_workday` is version one's word; requests now follow `report_day`.
+            case "on", "true", "last_workday": ongoing.enabled = true
+            case "off", "false": ongoing.enabled = false
+            default: diag.error(m.file, line: m.line("monthly"), "ongoing.monthly 应为 on 或 off must be on or off, not “\(text)”")
             }
-            if let previous = levels.last, previous.afterDays >= after || previous.level >= level {
-                diag.error(file, line: m.line, "各级须按 level 与 after_days 递增 levels must increase in level and after_days")
-            }
-            levels.append(EscalationLevel(level: level, afterDays: after, everyDays: max(every, 1),
-                                          ccSupervisor: cc.contains("supervisor"), ccLeadership: cc.contains("leadership")))
         }
-        return levels
+        if let d = m.int("report_day", into: &diag) {
+            if (1...28).contains(d) { ongoing.reportDay = d }
+            else { diag.error(m.file, line: m.line("report_day"), "report_day 应为 1–28 must be a day of the month 1–28") }
+        }
+        if let d = m.int("remind_workdays_before", into: &diag) {
+            if (0...20).contains(d) { ongoing.remindWorkdaysBefore = d }
+            else { diag.error(m.file, line: m.line("remind_workdays_before"), "remind_workdays_before 应为 0–20 must be 0–20 workdays") }
+        }
     }
 
     /// `3d`, `12h`, `30m`, `90s` or plain seconds.

@@ -47,7 +47,7 @@ extension ScheduleSet {
         }
 
         // The supervising office.
-        let wantsSupervisor = policy.overdue.contains { $0.ccSupervisor }
+        let wantsSupervisor = policy.ladder.levels.contains { $0.ccSupervisor } || policy.officeReport.weekday != nil || policy.officeReport.monthly
         if let office = policy.supervisor {
             if let agency = agencies.agency(named: office) {
                 if !agency.contacts.contains(where: \.isReachable) {
@@ -57,7 +57,7 @@ extension ScheduleSet {
                 diag.error(policyPath, "督查室 supervisor “\(office)” is not in agencies.yaml")
             }
         } else if wantsSupervisor {
-            diag.warning(policyPath, "未设置督查室 no supervisor set: escalations will not be copied to the supervising office")
+            diag.warning(policyPath, "未设置督查室 no supervisor set: the office gets no report and no copies")
         }
 
         // Work already overdue.
@@ -68,7 +68,7 @@ extension ScheduleSet {
                 let due = item.effectiveDue(ofMilestone: i)
                 if due < today {
                     diag.warning(place?.file ?? directory, line: place?.line, item: item.id,
-                                 "已逾期 \(due.days(until: today)) 天 overdue since \(due.iso) (“\(m.text)”) and not done: escalations will be sent")
+                                 "已逾期 \(due.days(until: today)) 天 overdue since \(due.iso) (“\(m.text)”) and not done: the overdue ladder applies (核实 first when nothing was sent)")
                 }
             }
         }

@@ -96,9 +96,10 @@ public struct ServiceCycle: Sendable {
             logger.warning("the clock went back to \(now); planning resumes when it reaches the last planned time")
             return summary
         }
-        let items = set.items.applying(try store.currentStatuses())
-        let plan = Plan(items: items, policy: set.policy, calendar: set.calendar, from: start, until: now,
-                        alreadySent: try store.claimedKeys(since: start.addingTimeInterval(-Self.claimMargin)))
+        let supervision = try store.supervision(clock: LocalClock(timeZone: set.policy.timeZone))
+        // After downtime the ladder sends at most this week's message, from what was recorded.
+        let plan = Plan(items: set.items, policy: set.policy, calendar: set.calendar, from: start, until: now, supervision: supervision,
+                        ladderFrom: now.addingTimeInterval(-min(catchUp, Self.ladderCatchUp)))
         summary.planned = plan.messages.count
         let (kept, skipped) = CatchUp.select(plan, now: now, catchUp: catchUp)
         let rendered = kept.messages.map { ($0, renderer.render($0, in: kept)) }
@@ -121,6 +122,9 @@ public struct ServiceCycle: Sendable {
         }
         return summary
     }
+
+    /// How far back the ladder catches up: less than a week, so one weekly message at most.
+    static let ladderCatchUp: Double = 6 * 86400
 
     /// Records one delivery outcome; returns when the entry will be tried again (nil when
     /// delivered, dead, or not attempted — a not-attempted entry keeps its due time).
@@ -155,17 +159,13 @@ public struct ServiceCycle: Sendable {
         }
     }
 
-    /// Claims older than a window's start by this much are not read (clock skew, late retries).
-    static let claimMargin: Double = 7 * 86400
-
     /// The next planned send after `now`. Looks a day ahead first, then a week, a month,
     /// 400 days — most wakes stop early.
     public func nextPlanned(after now: Date) throws -> Date? {
-        let items = set.items.applying(try store.currentStatuses())
-        let claimed = try store.claimedKeys(since: now.addingTimeInterval(-Self.claimMargin))
+        let supervision = try store.supervision(clock: LocalClock(timeZone: set.policy.timeZone))
         for days in [1.0, 7, 31, 400] {
-            let plan = Plan(items: items, policy: set.policy, calendar: set.calendar, from: now.addingTimeInterval(0.001),
-                            until: now.addingTimeInterval(days * 86400), alreadySent: claimed)
+            let plan = Plan(items: set.items, policy: set.policy, calendar: set.calendar, from: now.addingTimeInterval(0.001),
+                            until: now.addingTimeInterval(days * 86400), supervision: supervision)
             if let first = plan.messages.first?.sendAt { return first }
         }
         return nil
@@ -196,8 +196,9 @@ final class Tally: @unchecked Sendable {
 }
 
 /// After downtime: a missed notice younger than `catch_up` is sent once — for each agency,
-/// item, milestone and rule only the newest — and everything else missed is recorded as
-/// skipped, visible in the sent log.
+/// item, milestone and rule only the newest, and of the overdue ladder's messages only the
+/// newest whatever its level — and everything else missed is recorded as skipped, visible
+/// in the sent log.
 enum CatchUp {
     static func select(_ plan: Plan, now: Date, catchUp: Double) -> (kept: Plan, skipped: [SkippedNotices]) {
         var keptPairs = Set<String>()
@@ -211,18 +212,20 @@ enum CatchUp {
             var dropped: [NoticeRef] = []
             for n in plan.notices(in: m) {
                 let key = plan.dedupKey(n)
-                let item = plan.items[Int(n.item)].id
-                if tooOld || !newest.insert("\(m.to.agency)|\(item)|\(n.milestone)|\(n.rule.name)").inserted {
+                let item = plan.item(n)?.id ?? ""
+                let rule = n.rule.ladderStep == nil ? n.rule.name : "chase"
+                if tooOld || !newest.insert("\(m.to.agency)|\(item)|\(n.milestone)|\(rule)").inserted {
                     dropped.append(NoticeRef(key: key, item: item))
                 } else {
                     keptPairs.insert(Claim.key(agency: m.to.agency, notice: key))
-                    if keptKeys.insert(key).inserted { keptNotices.append(n) }
+                    // A notice for one lead shares its key with the other leads' copies.
+                    if keptKeys.insert("\(key)#\(n.lead)").inserted { keptNotices.append(n) }
                 }
             }
             if !dropped.isEmpty { skipped.append(SkippedNotices(agency: m.to.agency, message: plan.messageKey(m), notices: dropped)) }
         }
-        keptNotices.sort { ($0.item, $0.milestone, $0.sendDay.dayNumber) < ($1.item, $1.milestone, $1.sendDay.dayNumber) }
-        let kept = Plan(items: plan.items, notices: keptNotices, policy: plan.policy,
+        keptNotices.sort { ($0.item, $0.lead, $0.milestone, $0.sendDay.dayNumber) < ($1.item, $1.lead, $1.milestone, $1.sendDay.dayNumber) }
+        let kept = Plan(items: plan.items, notices: keptNotices, policy: plan.policy, calendar: plan.calendar, supervision: plan.supervision,
                         skip: { n, agency in !keptPairs.contains(Claim.key(agency: agency, notice: plan.dedupKey(n))) })
         return (kept, skipped)
     }

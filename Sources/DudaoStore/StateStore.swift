@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 import DudaoCore
 
-/// Dudao's durable state in one SQLite file (`state_dir/dudao.sqlite`): progress reports
-/// with their full history, and the log of which notice reached which agency.
+/// Dudao's durable state in one SQLite file (`state_dir/dudao.sqlite`): reports and
+/// decisions with their full history, and the log of which notice reached which agency.
 ///
 /// WAL mode with `synchronous = FULL`: once a write returns, it survives a crash or a power
 /// cut, so recording happens before the next message is handed to a transport. Schema
@@ -99,6 +99,14 @@ public final class StateStore: Sendable {
             }
             try db.create(index: "outbox_sent_at", on: "outbox", columns: ["sent_at"])
         }
+        m.registerMigration("v5: reports per lead agency, promised report dates") { db in
+            // Existing reports keep agency NULL: they were about every lead.
+            try db.alter(table: "progress") { t in
+                t.add(column: "agency", .text)
+                t.add(column: "next_report", .text)
+            }
+            try db.create(index: "sent_agency_item", on: "sent", columns: ["agency", "item"])
+        }
         return m
     }
 
@@ -111,10 +119,12 @@ public final class StateStore: Sendable {
 
     /// Records a report (never overwrites: the history is the audit trail).
     public func record(_ r: ProgressReport) throws {
-        let extended = r.status.extendedTo?.iso
         try db.write { db in
-            try db.execute(sql: "INSERT INTO progress (item, milestone, status, extended_to, note, by, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [r.key.item, r.key.milestone, r.status.name, extended, r.note, r.by, Self.iso(r.at)])
+            try db.execute(sql: """
+                INSERT INTO progress (item, milestone, agency, status, extended_to, next_report, note, by, at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [r.key.item, r.key.milestone, r.key.agency, r.status.name, r.status.extendedTo?.iso,
+                                 r.nextReport?.iso, r.note, r.by, Self.iso(r.at)])
         }
     }
 
@@ -128,18 +138,36 @@ public final class StateStore: Sendable {
         }
     }
 
-    /// The newest status per item or milestone. Read on every wake: only the columns that
-    /// decide, without parsing the history's timestamps.
-    public func currentStatuses() throws -> [ProgressKey: ItemStatus] {
+    /// Every report and what was sent: the records the ladder and the ledger follow. Days
+    /// are local days of `clock`.
+    public func supervision(clock: LocalClock) throws -> Supervision {
         try db.read { db in
-            var out: [ProgressKey: ItemStatus] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT item, milestone, status, extended_to FROM progress ORDER BY id")
-            while let row = try rows.next() {
-                let extendedTo = (row["extended_to"] as String?).flatMap(CivilDate.init(iso:))
-                guard let status = ItemStatus(name: row["status"], extendedTo: extendedTo) else { continue }
-                out[ProgressKey(item: row["item"], milestone: row["milestone"])] = status
+            let reports = try Row.fetchAll(db, sql: "SELECT * FROM progress ORDER BY id").compactMap(Self.report)
+            var records: [SentHistory.Record] = []
+            var days: [String: CivilDate] = [:]
+            func day(_ text: String) -> CivilDate? {
+                if let d = days[text] { return d }
+                guard let at = Self.date(text) else { return nil }
+                let d = clock.day(of: at)
+                days[text] = d
+                return d
             }
-            return out
+            let sent = try Row.fetchCursor(db, sql: "SELECT agency, notice, channel, at FROM sent")
+            while let row = try sent.next() {
+                guard let d = day(row["at"]) else { continue }
+                let channel: String = row["channel"]
+                records.append(SentHistory.Record(agency: row["agency"], key: row["notice"], day: d,
+                                                  fate: channel == "skipped" ? .notSent : .delivered))
+            }
+            let outbox = try Row.fetchCursor(db, sql: "SELECT agency, notices, state, enqueued_at FROM outbox WHERE state != 'sent'")
+            while let row = try outbox.next() {
+                guard let d = day(row["enqueued_at"]) else { continue }
+                let fate: SentHistory.Fate = row["state"] == "pending" ? .pending : .notSent
+                for n in Self.decode(row["notices"]) {
+                    records.append(SentHistory.Record(agency: row["agency"], key: n.key, day: d, fate: fate))
+                }
+            }
+            return Supervision(standings: Standings(reports: reports), history: SentHistory(records: records))
         }
     }
 
@@ -162,17 +190,6 @@ public final class StateStore: Sendable {
         }
     }
 
-    /// When each item was last reminded (any agency), as recorded.
-    public func lastSent() throws -> [String: Date] {
-        try db.read { db in
-            var out: [String: Date] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT item, MAX(at) AS at FROM sent WHERE channel != 'skipped' GROUP BY item") {
-                if let at = Self.date(row["at"]) { out[row["item"]] = at }
-            }
-            return out
-        }
-    }
-
     /// Notices recorded as skipped (missed while the service was down), per item.
     public func skippedCounts() throws -> [String: Int] {
         try db.read { db in
@@ -184,14 +201,28 @@ public final class StateStore: Sendable {
         }
     }
 
+    /// Every notice sent about `item` (or all), oldest first: the item's 留痕.
+    public func sentLog(item: String? = nil) throws -> [SentEntry] {
+        try db.read { db in
+            let rows = item == nil
+                ? try Row.fetchAll(db, sql: "SELECT * FROM sent ORDER BY at")
+                : try Row.fetchAll(db, sql: "SELECT * FROM sent WHERE item = ? ORDER BY at", arguments: [item])
+            return rows.compactMap { row in
+                Self.date(row["at"]).map { SentEntry(notice: row["notice"], agency: row["agency"], message: row["message"],
+                                                    channel: ChannelID(rawValue: row["channel"]), at: $0) }
+            }
+        }
+    }
+
     // MARK: Encoding
 
     private static func report(_ row: Row) -> ProgressReport? {
         let extendedTo = (row["extended_to"] as String?).flatMap(CivilDate.init(iso:))
         guard let status = ItemStatus(name: row["status"], extendedTo: extendedTo) else { return nil }
         guard let at = date(row["at"]) else { return nil }
-        return ProgressReport(key: ProgressKey(item: row["item"], milestone: row["milestone"]), status: status,
-                              note: row["note"], by: row["by"], at: at)
+        return ProgressReport(key: ProgressKey(item: row["item"], milestone: row["milestone"], agency: row["agency"]), status: status,
+                              note: row["note"], by: row["by"], at: at,
+                              nextReport: (row["next_report"] as String?).flatMap(CivilDate.init(iso:)))
     }
 
     /// Instants are stored as ISO 8601 in UTC (`2024-12-24T01:00:00+00:00`): readable in

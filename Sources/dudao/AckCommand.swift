@@ -4,15 +4,19 @@ import DudaoCore
 import DudaoSchedules
 import DudaoService
 
-/// `dudao ack`: records progress on an item or milestone; done and cancelled work gets no
-/// more reminders, extended work is replanned.
+/// `dudao ack`: records a report or decision on an item, a milestone, or one lead agency's
+/// part. Every one is kept (who, when, note); planning follows the state that counts.
 struct AckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ack",
-        abstract: "报送进展 Record progress on an item: in_progress, done, cancelled, or extended --due DATE."
+        abstract: "报送与审核 Record a report (in_progress, reported, done_reported, extension_requested) or a decision (done, extended, refused, cancelled, open).",
+        discussion: """
+        Without --agency the state applies to every lead agency of the item.
+          dudao ack 20 --agency 市法院 --status done
+          dudao ack 17 --agency 市卫健委 --status in_progress --next-report 2027-01-15
+          dudao ack 8 --status extension_requested --due 2027-06-30 --note "需省级审批"
+        """
     )
-
-    enum Status: String, ExpressibleByArgument, CaseIterable { case open, in_progress, done, cancelled, extended }
 
     @OptionGroup var schedulesOption: SchedulesOption
     @OptionGroup var state: StateOption
@@ -23,13 +27,19 @@ struct AckCommand: ParsableCommand {
     @Option(help: "Milestone number (1-based) when the item has several.")
     var milestone: Int?
 
-    @Option(help: "in_progress, done, cancelled, extended (with --due) or open.")
-    var status: Status
+    @Option(help: "The lead agency whose part this is (default: every lead).")
+    var agency: String?
 
-    @Option(help: "New due date for --status extended, YYYY-MM-DD.")
+    @Option(help: "open, in_progress, reported, done_reported, done, extension_requested, extended, refused or cancelled.")
+    var status: String
+
+    @Option(help: "New due date for extended or extension_requested, YYYY-MM-DD.")
     var due: String?
 
-    @Option(help: "Note for the record (e.g. the document number).")
+    @Option(help: "For in_progress: the promised date of the next report, YYYY-MM-DD; chasing waits until then.")
+    var nextReport: String?
+
+    @Option(help: "Note for the record: what was done, the reason, the office's comment.")
     var note: String = ""
 
     @Option(help: "Who reports it; default: $USER.")
@@ -37,30 +47,32 @@ struct AckCommand: ParsableCommand {
 
     func run() throws {
         let set = try schedulesOption.loadOrExit()
-        guard let target = set.items.first(where: { $0.id == item }) else {
-            Output.error("错误 error: 没有序号为 \(item) 的事项 no item with id “\(item)” in \(schedulesOption.schedules)")
-            throw ExitCode(1)
-        }
-        if let m = milestone, !(1...max(1, target.milestones.count)).contains(m) || target.milestones.isEmpty {
-            Output.error("错误 error: 事项 \(item) 有 \(target.milestones.count) 个里程碑 item \(item) has \(target.milestones.count) milestone(s); --milestone \(m) does not exist")
-            throw ExitCode(1)
-        }
-        let date = due.flatMap(CivilDate.init(iso:))
-        guard let newStatus = ItemStatus(name: status.rawValue, extendedTo: date) else {
-            Output.error("错误 error: --status extended 需要 --due YYYY-MM-DD needs the new due date")
-            throw ExitCode(1)
-        }
-        if status != .extended, due != nil {
-            Output.error("错误 error: --due 只用于 --status extended is only for extended")
-            throw ExitCode(1)
-        }
         let who = by ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
-        let report = ProgressReport(key: ProgressKey(item: item, milestone: milestone), status: newStatus, note: note, by: who, at: Date())
+        let request = ReportRequest(item: item, milestone: milestone, agency: agency, status: status,
+                                    due: try date(due, "--due"), nextReport: try date(nextReport, "--next-report"), note: note, by: who)
+        let (report, target): (ProgressReport, Item)
+        do {
+            (report, target) = try request.report(in: set, at: Date())
+        } catch {
+            Output.error("错误 error: \(error)")
+            throw ExitCode(1)
+        }
         try state.open().record(report)
         ReminderService.poke(stateDirectory: state.directory)
-        let what = milestone.map { "事项\(item) 第\($0)个里程碑" } ?? "事项\(item)"
-        var line = "已记录 recorded: \(what)（\(target.title)）→ \(newStatus.name)"
-        if case .extended(let to) = newStatus { line += "，新完成时限 new due \(to.chinese)" }
+        var what = milestone.map { "事项\(item) 第\($0)个里程碑" } ?? "事项\(item)"
+        what += "（\(target.title)）"
+        what += report.key.agency.map { " \($0)" } ?? (target.lead.count > 1 ? " 全部牵头单位" : "")
+        var line = "已记录 recorded: \(what) → \(report.status.name)（\(report.status.chinese)）"
+        if let next = report.nextReport { line += "，下次报送 next report \(next.chinese)" }
         print(line + "（\(who)）")
+    }
+
+    private func date(_ text: String?, _ option: String) throws -> CivilDate? {
+        guard let text else { return nil }
+        guard let d = CivilDate(iso: text) else {
+            Output.error("错误 error: \(option) 应为 YYYY-MM-DD must be a date like 2027-01-15, not “\(text)”")
+            throw ExitCode(1)
+        }
+        return d
     }
 }

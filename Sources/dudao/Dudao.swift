@@ -17,7 +17,7 @@ struct Dudao: ParsableCommand {
           dudao status
         """,
         subcommands: [ImportCommand.self, CheckCommand.self, PlanCommand.self, RenderCommand.self, RunCommand.self, SendTestCommand.self,
-                      AckCommand.self, StatusCommand.self, OutboxCommand.self, RetryCommand.self, WorkdaysCommand.self]
+                      AckCommand.self, StatusCommand.self, ReportCommand.self, OutboxCommand.self, RetryCommand.self, WorkdaysCommand.self]
     )
 
     static func main() {

@@ -33,9 +33,10 @@ struct PlanCommand: ParsableCommand {
             Output.error("--until 早于 --now: --until is before --now")
             throw ExitCode(1)
         }
-        let store = try state.existing()
-        let plan = Plan(items: set.items.applying(try store?.currentStatuses() ?? [:]), policy: set.policy, calendar: set.calendar,
-                        from: from, until: to, alreadySent: try store?.sentKeys() ?? [])
+        // The plan assumes every planned message is sent and nothing is answered: a year's
+        // plan shows the ladder's climb.
+        let plan = Plan(items: set.items, policy: set.policy, calendar: set.calendar, from: from, until: to,
+                        supervision: try state.supervision(clock: clock))
         switch format {
         case .json:
             var buffer = ""

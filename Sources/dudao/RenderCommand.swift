@@ -16,10 +16,10 @@ struct RenderCommand: ParsableCommand {
 
     @OptionGroup var schedulesOption: SchedulesOption
 
-    @Option(help: "advance, due, overdue, ongoing or digest (each item's own rule at --now).")
+    @Option(help: "advance, due, verify, overdue, ongoing or digest (each item's own rule at --now).")
     var kind: MessagePreview.Kind
 
-    @Option(help: "Escalation level for --kind overdue.")
+    @Option(help: "Ladder level for --kind overdue (1 催办, 2 督办, 3 通报).")
     var level: Int = 1
 
     @Option(help: "Item ids, comma-separated (e.g. 1,3).")
@@ -42,7 +42,8 @@ struct RenderCommand: ParsableCommand {
         let ids = items.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let plan: Plan
         do {
-            plan = try MessagePreview.plan(items: set.items, ids: ids, kind: kind, level: level, day: clock.day(of: at), policy: set.policy)
+            plan = try MessagePreview.plan(items: set.items, ids: ids, kind: kind, level: level, day: clock.day(of: at), policy: set.policy,
+                                           calendar: set.calendar)
         } catch {
             Output.error("错误 error: \(error)")
             throw ExitCode(1)

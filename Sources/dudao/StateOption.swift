@@ -27,9 +27,9 @@ struct StateOption: ParsableArguments {
         }
     }
 
-    /// Reported statuses to apply over the schedule files (none without a store).
-    func progress() throws -> [ProgressKey: ItemStatus] {
-        guard let store = try existing() else { return [:] }
-        return try store.currentStatuses()
+    /// The records (reports and what was sent); none without a store.
+    func supervision(clock: LocalClock) throws -> Supervision {
+        guard let store = try existing() else { return .none }
+        return try store.supervision(clock: clock)
     }
 }

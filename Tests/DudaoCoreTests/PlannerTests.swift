@@ -37,36 +37,23 @@ struct PlannerTests {
             ("advance-3", "2024-12-27"),  // 12-28 is a Saturday
             ("advance-1", "2024-12-30"),
             ("due", "2024-12-31"),
-            ("overdue-1", "2025-01-02"),  // 01-01 is New Year's Day: the next workday
-            ("overdue-1", "2025-01-08"),
-            ("overdue-1", "2025-01-15"),
-            ("overdue-1", "2025-01-22"),
-            // 01-29 (level 1) and 01-30 (level 2) fall in the Spring Festival break: one
-            // level-2 notice on the first day back; 02-06 is too close to it and is dropped.
-            ("overdue-2", "2025-02-05"),
-            ("overdue-2", "2025-02-13"),
-            ("overdue-2", "2025-02-20"),
-            ("overdue-2", "2025-02-27"),
+            // Overdue: Mondays. The agency was reminded before, so no 核实: 催办 twice, then
+            // 督办 twice, then 通报.
+            ("overdue-1", "2025-01-06"),
+            ("overdue-1", "2025-01-13"),
+            ("overdue-2", "2025-01-20"),
+            ("overdue-2", "2025-01-27"),
+            // The 3 workdays given on 01-27 run to 02-07 across the Spring Festival break,
+            // so the week of 02-03 (its Monday a holiday, sent on 02-05) is left out.
+            ("overdue-3", "2025-02-10"),
+            ("overdue-3", "2025-02-17"),
+            ("overdue-3", "2025-02-24"),
         ]
         #expect(got.map(\.0) == expected.map(\.0))
         #expect(got.map(\.1) == expected.map(\.1))
     }
 
-    @Test func spacingDoesNotDependOnWhereTheWindowStarts() {
-        let one = [item("1", due: "2024-12-31")]
-        // Planning from 02-06 (the service after a restart) must not resurrect the dropped 02-06 notice.
-        #expect(notices(one, "2025-02-06T00:00", "2025-02-12T23:00").isEmpty)
-        let full = notices(one, "2024-11-01", "2025-06-30")
-        for start in ["2025-01-03", "2025-01-30", "2025-02-05T09:00:01+08:00", "2025-02-06", "2025-03-15"] {
-            let tail = full.filter { $0.1 >= String(start.prefix(10)) && !(start.hasPrefix("2025-02-05T") && $0.1 == "2025-02-05") }
-            #expect(notices(one, start, "2025-06-30").map(\.1) == tail.map(\.1), "from \(start)")
-        }
-    }
-
     @Test func oneMilestoneHearsOncePerDay() {
-        // 01-29 (level 1) and 01-30 (level 2) both shift to 02-05: one notice, the higher level.
-        let got = notices([item("1", due: "2024-12-31")], "2025-02-05T00:00", "2025-02-05T23:00")
-        #expect(got.map(\.0) == ["overdue-2"])
         // Due Monday 2024-12-02: 1 day before (Sunday) and 3 days before (Friday) both land on Friday.
         let before = notices([item("2", due: "2024-12-02")], "2024-11-29T00:00", "2024-11-29T23:00")
         #expect(before.map(\.0) == ["advance-1"])
@@ -98,17 +85,20 @@ struct PlannerTests {
     }
 
     @Test func extendedWorkIsReplannedAgainstTheNewDate() {
-        let got = notices([item("1", due: "2024-12-31", status: .extended(to: d("2025-03-31")))], "2024-11-01", "2025-04-02")
+        let got = notices([item("1", due: "2024-12-31", status: .extended(to: d("2025-03-31")))], "2024-11-01", "2025-04-08")
         #expect(!got.contains { $0.0.hasPrefix("overdue") && $0.1 < "2025-04-01" })
         #expect(got.contains { $0 == ("due", "2025-03-31") })
-        #expect(got.contains { $0 == ("overdue-1", "2025-04-01") })
+        #expect(got.contains { $0 == ("overdue-1", "2025-04-07") }, "the first Monday after the new date")
     }
 
-    @Test func ongoingWorkGetsAProgressRequestOnTheLastWorkdayOfEachMonth() {
+    /// Reports are due by the 5th (the next workday when it is a day off); the request goes
+    /// out 3 workdays ahead.
+    @Test func ongoingWorkIsAskedForItsReportThreeWorkdaysAhead() {
         let item = Item(id: "6", title: "培育数据要素市场", lead: ["市大数据局"], dueText: "持续推进", ongoing: true)
-        let got = notices([item], "2024-09-01", "2025-02-28T23:00")
-        #expect(got.map(\.1) == ["2024-09-30", "2024-10-31", "2024-11-29", "2024-12-31", "2025-01-27", "2025-02-28"])
-        #expect(Set(got.map(\.0)) == ["progress"])
+        let got = notices([item], "2024-09-01", "2025-02-28T23:00").filter { $0.0 == "progress" }
+        // 10-05 falls in the National Day break: due 10-08, asked 09-26; 01-05 is a Sunday:
+        // due 01-06, asked 12-31; 02-05 is asked before the Spring Festival break, on 01-24.
+        #expect(got.map(\.1) == ["2024-09-02", "2024-09-26", "2024-10-31", "2024-12-02", "2024-12-31", "2025-01-24", "2025-02-28"])
     }
 
     @Test func windowBoundsAreExactToTheSecond() {
@@ -135,8 +125,10 @@ struct DigestGroupingTests {
             item("3", due: "2024-12-30", lead: ["市市场监管局"]),
         ]
         let plan = Plan(items: items, policy: policy, calendar: calendar, from: at("2024-12-30T00:00"), until: at("2024-12-30T23:00"))
-        // 12-30: items 1 and 2 are one day away, item 3 is due.
-        #expect(plan.messages.count == 2)
+        // 12-30: items 1 and 2 are one day away, item 3 is due; the office's weekly report
+        // (a Monday) goes on its own.
+        #expect(plan.messages.count == 3)
+        #expect(plan.messages.last?.kind == .report && plan.messages.last?.to.agency == "市政府督查室")
         let scjg = plan.messages.first { $0.to.agency == "市市场监管局" }!
         #expect(plan.itemIDs(scjg) == ["1", "2", "3"])
         #expect(scjg.kind == .digest, "advance and due mixed")
@@ -146,21 +138,25 @@ struct DigestGroupingTests {
         #expect(jr.sendAt == at("2024-12-30T09:00:00+08:00"))
     }
 
-    @Test func escalationCopiesSupervisorThenLeadership() {
+    /// Nothing was sent before: 核实 first, copying nobody; 催办 copies nobody either (the
+    /// office is not copied by default); 督办 and 通报 copy the agency's leadership.
+    @Test func theLadderCopiesLeadershipFromLevelTwo() {
         let plan = Plan(items: [item("1", due: "2024-12-31")], policy: policy, calendar: calendar,
-                        from: at("2025-01-02T00:00"), until: at("2025-02-28"))
-        let levels = plan.messages.map { ($0.level, $0.cc.map(\.description)) }
-        #expect(levels.first! == (1, ["市政府督查室"]))
-        #expect(levels.last! == (2, ["市市场监管局/领导", "市政府督查室"]))
-        #expect(plan.messages.allSatisfy { $0.kind == .overdue })
-        #expect(plan.messages.allSatisfy { m in m.level == 0 || !m.cc.isEmpty })
+                        from: at("2025-01-02T00:00"), until: at("2025-03-31"))
+        let chases = plan.messages.filter { $0.kind != .report }
+        let levels = chases.map { ($0.kind, $0.level, $0.cc.map(\.description)) }
+        #expect(levels.first! == (.verify, 0, []))
+        #expect(levels.filter { $0.1 == 1 }.allSatisfy { $0.2.isEmpty })
+        #expect(levels.filter { $0.1 >= 2 }.allSatisfy { $0.2 == ["市市场监管局/领导"] })
+        #expect(levels.map(\.1) == [0, 1, 1, 2, 2, 3, 3, 3, 3, 3])
     }
 
     @Test func advanceRemindersCopyNobody() {
         let plan = Plan(items: [item("1", due: "2024-12-31")], policy: policy, calendar: calendar,
                         from: at("2024-11-01"), until: at("2024-12-31T23:00"))
-        #expect(plan.messages.count == 6)
-        #expect(plan.messages.allSatisfy { $0.cc.isEmpty && $0.level == 0 })
+        let reminders = plan.messages.filter { $0.kind != .report }
+        #expect(reminders.count == 6)
+        #expect(reminders.allSatisfy { $0.cc.isEmpty && $0.level == 0 })
     }
 
     @Test func dedupKeysAreUniquePerRecipient() {

@@ -55,21 +55,25 @@ struct CommandLineDeliveryTests {
         let tag = UUID().uuidString.prefix(6).lowercased()
         // Each agency's liaison gets a unique mailbox on the test server.
         let dir = try schedules(channels: emailChannel) { $0.replacingOccurrences(of: "@zhengzhou.example", with: "-\(tag)@zhengzhou.example") }
-        let r = try run(["run", "--once", "--schedules", dir.path, "--now", "2024-12-24T10:00:00+08:00"], env: ["DUDAO_SMTP_PASSWORD": servers.password])
+        let r = try run(["run", "--once", "--schedules", dir.path, "--now", "2024-12-30T10:00:00+08:00"], env: ["DUDAO_SMTP_PASSWORD": servers.password])
         #expect(r.status == 0, "\(r.out)\(r.err)")
-        #expect(r.out.contains("23 条消息 messages, 23 次投递 deliveries: 23 delivered"))
+        // Monday 12-30: reminders a day ahead, the 核实 of work a year overdue, the office's report.
+        #expect(r.out.contains("24 条消息 messages, 24 次投递 deliveries: 24 delivered"))
         let parsed = try servers.received("scjgj-\(tag)@zhengzhou.example")
         #expect(parsed["subject"] as? String == "【督办提醒】市市场监管局共有13项事项需关注（含逾期事项）")
-        #expect(parsed["cc"] as? [[String]] == [["市市场监管局 分管领导", "scjgj-leader-\(tag)@zhengzhou.example"], ["市政府督查室 联络员", "duchashi-\(tag)@zhengzhou.example"]])
+        #expect(parsed["cc"] as? [[String]] == [], "a 核实 copies nobody")
+        #expect((parsed["text"] as? String)?.contains("本系统此前未就此事项向贵单位发送提醒") == true, "no earlier reminder is claimed")
+        let report = try servers.received("duchashi-\(tag)@zhengzhou.example")
+        #expect((report["subject"] as? String)?.hasPrefix("【督办周报】") == true)
     }
 
     @Test func aRejectedAgencyIsAPermanentFailureAndExitsOne() throws {
         let dir = try schedules(channels: emailChannel) { $0.replacingOccurrences(of: "email: scjgj@zhengzhou.example", with: "email: reject-scjgj@zhengzhou.example") }
-        let r = try run(["run", "--once", "--schedules", dir.path, "--now", "2024-12-24T10:00:00+08:00"], env: ["DUDAO_SMTP_PASSWORD": servers.password])
+        let r = try run(["run", "--once", "--schedules", dir.path, "--now", "2024-12-30T10:00:00+08:00"], env: ["DUDAO_SMTP_PASSWORD": servers.password])
         #expect(r.status == 1)
         #expect(r.err.contains("市市场监管局 via email: permanent"))
         #expect(r.err.contains("550"))
-        #expect(r.out.contains("22 delivered, 1 failed"))
+        #expect(r.out.contains("23 delivered, 1 failed"))
     }
 
     @Test func chatRobotsGetTheirAgencysMessages() throws {
@@ -82,7 +86,7 @@ struct CommandLineDeliveryTests {
         let dir = try schedules(channels: channels) {
             $0.replacingOccurrences(of: "      - {name: 联络员, email: scjgj@zhengzhou.example}", with: "      - {name: 联络员, email: scjgj@zhengzhou.example, chat: scjgj-robot}")
         }
-        let r = try run(["run", "--once", "--schedules", dir.path, "--now", "2024-12-24T10:00:00+08:00"],
+        let r = try run(["run", "--once", "--schedules", dir.path, "--now", "2024-12-30T10:00:00+08:00"],
                         env: ["DUDAO_TEST_DINGTALK_URL": "\(servers.hookBase)/dingtalk/ok?access_token=dudao-test-token",
                               "DUDAO_TEST_DINGTALK_SECRET": "SECdudao-test-dingtalk-secret"])
         #expect(r.status == 0, "\(r.err)")
@@ -105,7 +109,7 @@ struct CommandLineDeliveryTests {
         let env = ["DUDAO_SMTP_PASSWORD": password, "DUDAO_TEST_DINGTALK_SECRET": dingSecret,
                    "DUDAO_TEST_DINGTALK_URL": "\(servers.hookBase)/dingtalk/ok?access_token=\(token)"]
         var everything = ""
-        for args in [["run", "--once", "--now", "2024-12-24T10:00:00+08:00"], ["send-test", "--channel", "email"], ["send-test", "--channel", "robot"],
+        for args in [["run", "--once", "--now", "2024-12-30T10:00:00+08:00"], ["send-test", "--channel", "email"], ["send-test", "--channel", "robot"],
                      ["check"], ["plan", "--now", "2024-12-20"], ["render", "--kind", "advance", "--items", "1", "--format", "json"]] {
             let r = try run(args + ["--schedules", dir.path], env: env)
             everything += r.out + r.err
@@ -127,13 +131,13 @@ struct CommandLineDeliveryTests {
     @Test func runOnceWithoutChannelsWritesTheOutbox() throws {
         let outbox = FileManager.default.temporaryDirectory.appendingPathComponent("dudao-outbox-\(UUID().uuidString)")
         let dir = try schedules(channels: "outbox_dir: \(outbox.path)\n")
-        let r = try run(["run", "--once", "--schedules", dir.path, "--now", "2024-12-24T10:00:00+08:00"])
+        let r = try run(["run", "--once", "--schedules", dir.path, "--now", "2024-12-30T10:00:00+08:00"])
         #expect(r.status == 0, "\(r.err)")
-        let files = try FileManager.default.contentsOfDirectory(atPath: outbox.appendingPathComponent("2024-12-24").path)
-        #expect(files.filter { $0.hasSuffix(".eml") }.count == 23)
-        #expect(files.filter { $0.hasSuffix(".json") }.count == 23)
+        let files = try FileManager.default.contentsOfDirectory(atPath: outbox.appendingPathComponent("2024-12-30").path)
+        #expect(files.filter { $0.hasSuffix(".eml") }.count == 24)
+        #expect(files.filter { $0.hasSuffix(".json") }.count == 24)
         let eml = files.first { $0.hasPrefix("市市场监管局") && $0.hasSuffix(".eml") }!
-        let parsed = try TestServers.python(["Tests/Python/email_check.py", outbox.appendingPathComponent("2024-12-24/" + eml).path])
+        let parsed = try TestServers.python(["Tests/Python/email_check.py", outbox.appendingPathComponent("2024-12-30/" + eml).path])
         #expect(parsed["subject"] as? String == "【督办提醒】市市场监管局共有13项事项需关注（含逾期事项）")
     }
 }

@@ -11,9 +11,11 @@ struct TemplateTests {
     @Test(arguments: [
         (MessagePreview.Kind.advance, 1, "advance", "【督办提醒】“允许对食品自动制售设备等新业态发放食品经营许可”距完成时限还有7天", "2024-12-24"),
         (.due, 1, "due", "【督办提醒】“允许对食品自动制售设备等新业态发放食品经营许可”今日到期", "2024-12-31"),
-        (.overdue, 1, "overdue-1", "【逾期督办】“允许对食品自动制售设备等新业态发放食品经营许可”已逾期2天", "2025-01-02"),
-        (.overdue, 2, "overdue-2", "【逾期督办·二级】“允许对食品自动制售设备等新业态发放食品经营许可”已逾期36天，请分管领导督促落实", "2025-02-05"),
-        (.ongoing, 1, "ongoing", "【进展调度】请报送“允许对食品自动制售设备等新业态发放食品经营许可”本月工作进展", "2024-12-31"),
+        (.verify, 0, "verify", "【逾期核实】请于2025年1月9日前核实“允许对食品自动制售设备等新业态发放食品经营许可”的完成情况", "2025-01-02"),
+        (.overdue, 1, "overdue-1", "【催办】“允许对食品自动制售设备等新业态发放食品经营许可”已逾期，请于2025年1月7日前书面报送进展", "2025-01-02"),
+        (.overdue, 2, "overdue-2", "【督办单】“允许对食品自动制售设备等新业态发放食品经营许可”已逾期，请分管领导督促落实", "2025-02-05"),
+        (.overdue, 3, "overdue-3", "【通报预告】“允许对食品自动制售设备等新业态发放食品经营许可”将列入督办通报", "2025-03-03"),
+        (.ongoing, 1, "ongoing", "【进展调度】请于2025年1月6日前报送“允许对食品自动制售设备等新业态发放食品经营许可”工作进展", "2024-12-31"),
     ])
     func eachKindRendersItsWording(_ kind: MessagePreview.Kind, _ level: Int, _ template: String, _ subject: String, _ day: String) throws {
         let plan = Support.plan([Support.item("1")], kind, level: level, day: day)
@@ -80,11 +82,36 @@ struct TemplateTests {
         let parsed = try Support.parseWithPython(try email.rfc5322())
         #expect(parsed["subject"] as? String == rendered.subject)
         #expect(parsed["to"] as? [[String]] == [["市市场监管局 联络员", "scjgj@zhengzhou.example"]])
-        #expect(parsed["cc"] as? [[String]] == [["市市场监管局 分管领导", "scjgj-leader@zhengzhou.example"],
-                                                ["市政府督查室 联络员", "duchashi@zhengzhou.example"]])
+        // 督办 copies the agency's leadership; the office is not copied by default.
+        #expect(parsed["cc"] as? [[String]] == [["市市场监管局 分管领导", "scjgj-leader@zhengzhou.example"]])
         #expect(parsed["text"] as? String == rendered.text)
         #expect(parsed["html"] as? String == rendered.html)
         #expect(parsed["calendar_due"] as? String == "2024-12-31")
         #expect(parsed["all_crlf"] as? Bool == true)
+    }
+
+    /// Messages state facts: how many reminders preceded, and when, as the sent log shows —
+    /// none on a first contact, "多次" wording only after two.
+    @Test func remindersSentAreThoseOnRecord() throws {
+        let item = Support.item("1")
+        let day = CivilDate(iso: "2025-03-03")!
+        func render(_ sent: [String]) throws -> RenderedMessage {
+            let records = sent.map { SentHistory.Record(agency: "市市场监管局", key: "1/m1/overdue-1/\($0)", day: CivilDate(iso: $0)!, fate: .delivered) }
+            let n = Notice(item: 0, milestone: 0, rule: sent.isEmpty ? .verify : .overdue(level: 2), occurrence: day, sendDay: day,
+                           due: CivilDate(iso: "2024-12-31")!)
+            let plan = Plan(items: [item], notices: [n], policy: Support.policy, supervision: Supervision(history: SentHistory(records: records)))
+            return try Support.renderer().render(plan.messages[0], in: plan)
+        }
+        let first = try render([])
+        #expect(first.template == "verify")
+        #expect(first.text.contains("此前提醒：本系统此前未就此事项向贵单位发送提醒"))
+        #expect(!first.text.contains("多次") && !first.text.contains("经催办"))
+        #expect(first.text.contains("请于2025年3月10日前"), "5 workdays to answer")
+        let once = try render(["2025-02-17"])
+        #expect(once.text.contains("此前提醒：本系统已发送1次（2025年2月17日）"))
+        let twice = try render(["2025-02-17", "2025-02-24"])
+        #expect(twice.text.contains("此前提醒：本系统已发送2次（首次2025年2月17日，最近2025年2月24日）"))
+        #expect(twice.html.contains("本系统已发送2次"))
+        #expect(twice.markdown.contains("2次（2025年2月17日至2025年2月24日）"))
     }
 }

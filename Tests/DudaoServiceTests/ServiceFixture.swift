@@ -48,8 +48,9 @@ struct ServiceFixture {
         supervisor: 督查室
         advance_days: []
         due_day: true
-        overdue: []
+        overdue: off
         ongoing: {monthly: off}
+        report: {weekly: off}
         catch_up: 3d
 
         """)

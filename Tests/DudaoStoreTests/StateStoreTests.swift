@@ -17,9 +17,35 @@ struct StateStoreTests {
         let history = try store.history(item: "8")
         #expect(history.map(\.status.name) == ["in_progress", "extended", "done"])
         #expect(history[0].note == "已起草" && history[0].by == "市财政局 张三" && history[0].at == t)
-        let current = try store.currentStatuses()
-        #expect(current[ProgressKey(item: "8")] == .extended(to: CivilDate(iso: "2025-06-30")!))
-        #expect(current[ProgressKey(item: "8", milestone: 1)] == .done)
+        let standings = try store.supervision(clock: Self.clock).standings
+        let item = Self.item("8", milestones: 2)
+        #expect(standings.standing(item, milestone: 1, agency: "市财政局").status == .extended(to: CivilDate(iso: "2025-06-30")!))
+        #expect(standings.standing(item, milestone: 0, agency: "市财政局").status == .done)
+    }
+
+    /// Reports name a lead agency and a promised date; both survive the round trip and
+    /// count for that agency only.
+    @Test func reportsPerAgencyRoundTrip() throws {
+        let store = try StateStore()
+        let t = Date(timeIntervalSince1970: 1_735_000_000)
+        try store.record(ProgressReport(key: ProgressKey(item: "20", agency: "市法院"), status: .done, by: "督查室", at: t))
+        try store.record(ProgressReport(key: ProgressKey(item: "17", agency: "市卫健委"), status: .inProgress, by: "市卫健委",
+                                        at: t, nextReport: CivilDate(iso: "2027-01-15")))
+        let back = try store.history()
+        #expect(back.map(\.key.agency) == ["市法院", "市卫健委"])
+        #expect(back[1].nextReport == CivilDate(iso: "2027-01-15"))
+        let standings = try store.supervision(clock: Self.clock).standings
+        let item20 = Item(id: "20", title: "t", lead: ["市法院", "市税务局"], dueText: "2023年12月",
+                          milestones: [Milestone(due: CivilDate(iso: "2023-12-31")!, text: "2023年12月")])
+        #expect(standings.standing(item20, milestone: 0, agency: "市法院").status == .done)
+        #expect(standings.standing(item20, milestone: 0, agency: "市税务局").status == .open)
+    }
+
+    static let clock = LocalClock(timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+
+    static func item(_ id: String, milestones: Int) -> Item {
+        Item(id: id, title: "t", lead: ["市财政局"], dueText: "2024年",
+             milestones: (0..<milestones).map { Milestone(due: CivilDate(iso: "2024-12-31")!.adding(days: -$0), text: "m\($0)") })
     }
 
     @Test func stateSurvivesReopeningAndMigrationsAreRecorded() throws {
@@ -30,11 +56,12 @@ struct StateStoreTests {
             try store.markSent(notices: [(key: "1/m1/due/2024-12-31", item: "1")], agency: "市市场监管局", message: "m", channel: "email", at: Date())
         }
         let reopened = try StateStore(directory: dir)
-        #expect(try reopened.currentStatuses()[ProgressKey(item: "1")] == .done)
+        #expect(try reopened.history().map(\.status) == [.done])
         #expect(try reopened.sentKeys() == ["市市场监管局|1/m1/due/2024-12-31"])
         #expect(try reopened.appliedMigrations() == ["v1: progress reports and sent log", "v2: outbox with attempts and dead letters; service metadata",
                                                         "v3: indexes for reading recent claims",
-                                                        "v4: channel circuits; index for pruning delivered bodies"])
+                                                        "v4: channel circuits; index for pruning delivered bodies",
+                                                        "v5: reports per lead agency, promised report dates"])
     }
 
     /// A state folder written by the previous release (migrations up to v3) opens, keeps
@@ -63,8 +90,15 @@ struct StateStoreTests {
         r.waitUntilExit()
         #expect(r.terminationStatus == 0)
         let store = try StateStore(directory: dir)
-        #expect(try store.appliedMigrations().last == "v4: channel circuits; index for pruning delivered bodies")
-        #expect(try store.currentStatuses()[ProgressKey(item: "8")] == .extended(to: CivilDate(iso: "2025-06-30")!))
+        #expect(try store.appliedMigrations().last == "v5: reports per lead agency, promised report dates")
+        // The old report is about every lead; its extension moves the date.
+        let supervision = try store.supervision(clock: Self.clock)
+        let standing = supervision.standings.standing(Self.item("8", milestones: 1), milestone: 0, agency: "市财政局")
+        #expect(standing.status == .extended(to: CivilDate(iso: "2025-06-30")!) && standing.report?.key.agency == nil)
+        #expect(standing.due == CivilDate(iso: "2025-06-30"))
+        // What was sent before counts in the ladder's history.
+        #expect(supervision.history.track(agency: "市财政局", item: "8", milestone: 0)?.delivered == [CivilDate(iso: "2024-12-31")!])
+        #expect(supervision.history.track(agency: "市财政局", item: "8", milestone: 0)?.contacted == true)
         #expect(try store.sentKeys() == ["市财政局|8/m1/due/2024-12-31"])
         let pending = try store.entries(state: .pending)
         #expect(pending.count == 1 && pending[0].attempts == 2 && pending[0].channel == .email)
@@ -140,21 +174,14 @@ struct StateStoreTests {
         #expect(try store.sentKeys().count == 1)
     }
 
-    @Test func progressAppliesOverTheScheduleFiles() {
-        let items = [Item(id: "1", title: "t", lead: ["A"], dueText: "x", milestones: [Milestone(due: CivilDate(iso: "2024-06-30")!, text: "a"),
-                                                                                       Milestone(due: CivilDate(iso: "2024-12-31")!, text: "b")])]
-        let applied = items.applying([ProgressKey(item: "1", milestone: 2): .done])
-        #expect(applied[0].status == .open)
-        #expect(applied[0].milestones.map(\.status) == [nil, .done])
-    }
-
     @Test func planLeavesOutWhatWasAlreadySent() {
         let clock = LocalClock(timeZone: TimeZone(identifier: "Asia/Shanghai")!)
         let items = [Item(id: "1", title: "t", lead: ["A", "B"], dueText: "x", milestones: [Milestone(due: CivilDate(iso: "2024-12-31")!, text: "a")])]
         let from = clock.parse("2024-12-31T00:00")!, until = clock.parse("2024-12-31T23:00")!
         let full = Plan(items: items, policy: .default, calendar: .weekdaysOnly, from: from, until: until)
         #expect(full.messages.map(\.to.agency) == ["A", "B"])
-        let rest = Plan(items: items, policy: .default, calendar: .weekdaysOnly, from: from, until: until, alreadySent: ["A|1/m1/due/2024-12-31"])
+        let sent = SentHistory(records: [SentHistory.Record(agency: "A", key: "1/m1/due/2024-12-31", day: CivilDate(iso: "2024-12-31")!, fate: .delivered)])
+        let rest = Plan(items: items, policy: .default, calendar: .weekdaysOnly, from: from, until: until, supervision: Supervision(history: sent))
         #expect(rest.messages.map(\.to.agency) == ["B"])
     }
 }

@@ -1,0 +1,75 @@
+import Foundation
+import DudaoCore
+
+/// One item and lead agency, as `status` prints it.
+struct StatusRow {
+    let row: LedgerRow
+    let id, title, agency, lead, dueText: String
+    let light: Light
+    /// Days until the earliest open date (negative when overdue).
+    let days: Int?
+    let levelName: String?
+    let next: String?
+    let lastReportAt: String?
+    /// Dead letters and skipped notices about the item.
+    let failures, skipped: Int
+
+    init(row: LedgerRow, item: Item, policy: Policy, today: CivilDate, next: Date?, failures: Int, skipped: Int, clock: LocalClock) {
+        self.row = row
+        id = item.id
+        title = item.title
+        agency = row.agency
+        lead = item.lead.joined(separator: "、")
+        dueText = item.dueText
+        light = row.light
+        days = row.due.map { today.days(until: $0) }
+        levelName = row.step.map { $0.number == 0 ? "核实" : "\($0.number)级·" + (policy.ladder.level($0.number)?.name ?? "督办") }
+        self.next = next.map(clock.iso8601)
+        lastReportAt = row.lastReport.map { clock.iso8601($0.at) }
+        self.failures = failures
+        self.skipped = skipped
+    }
+
+    var shortTitle: String { title.count > 16 ? String(title.prefix(15)) + "…" : title }
+    var deadline: String { row.due.map { "\(dueText)（\($0.iso)）" } ?? dueText }
+    var daysText: String {
+        guard let d = days else { return "-" }
+        return d >= 0 ? "余\(d)天" : "逾期\(-d)天"
+    }
+    var lastReportText: String? {
+        guard let r = row.lastReport, let at = lastReportAt else { return nil }
+        return String(at.prefix(10)) + " " + r.status.chinese
+    }
+
+    static let csvHeader = ["id", "title", "agency", "lead", "due_text", "due", "days", "light", "status", "level", "level_name",
+                            "reminders_sent", "first_sent", "last_sent", "last_report", "last_report_at", "next_planned", "failures", "skipped"]
+
+    var csvFields: [String] {
+        [id, title, agency, lead, dueText, row.due?.iso ?? "", days.map(String.init) ?? "", light.rawValue, row.status.name,
+         row.step.map { String($0.number) } ?? "", levelName ?? "", String(row.remindersSent), row.firstSent?.iso ?? "",
+         row.lastSent?.iso ?? "", row.lastReport?.status.name ?? "", lastReportAt ?? "", next ?? "", String(failures), String(skipped)]
+    }
+
+    var json: JSONValue {
+        var report: JSONValue = .null
+        if let r = row.lastReport {
+            report = .object([("status", .string(r.status.name)), ("at", .string(lastReportAt ?? "")), ("by", .string(r.by)),
+                              ("note", .string(r.note)), ("next_report", r.nextReport.map { .string($0.iso) } ?? .null)])
+        }
+        let day: (CivilDate?) -> JSONValue = { $0.map { .string($0.iso) } ?? .null }
+        var fields: [(String, JSONValue)] = [
+            ("id", .string(id)), ("title", .string(title)), ("agency", .string(agency)), ("lead", .string(lead)),
+            ("due_text", .string(dueText)), ("due", day(row.due)), ("days", days.map(JSONValue.int) ?? .null),
+        ]
+        fields += [
+            ("light", .string(light.rawValue)), ("status", .string(row.status.name)), ("extended_to", day(row.status.extendedTo)),
+            ("level", row.step.map { .int($0.number) } ?? .null), ("level_name", levelName.map(JSONValue.string) ?? .null),
+        ]
+        fields += [
+            ("reminders_sent", .int(row.remindersSent)), ("first_sent", day(row.firstSent)), ("last_sent", day(row.lastSent)),
+            ("last_report", report), ("next_planned", next.map(JSONValue.string) ?? .null),
+            ("failures", .int(failures)), ("skipped", .int(skipped)),
+        ]
+        return .object(fields)
+    }
+}
