@@ -201,19 +201,6 @@ public final class StateStore: Sendable {
         }
     }
 
-    /// Every notice sent about `item` (or all), oldest first: the item's 留痕.
-    public func sentLog(item: String? = nil) throws -> [SentEntry] {
-        try db.read { db in
-            let rows = item == nil
-                ? try Row.fetchAll(db, sql: "SELECT * FROM sent ORDER BY at")
-                : try Row.fetchAll(db, sql: "SELECT * FROM sent WHERE item = ? ORDER BY at", arguments: [item])
-            return rows.compactMap { row in
-                Self.date(row["at"]).map { SentEntry(notice: row["notice"], agency: row["agency"], message: row["message"],
-                                                    channel: ChannelID(rawValue: row["channel"]), at: $0) }
-            }
-        }
-    }
-
     // MARK: Encoding
 
     private static func report(_ row: Row) -> ProgressReport? {
