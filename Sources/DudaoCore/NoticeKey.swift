@@ -12,21 +12,26 @@ public struct NoticeKey: Hashable, Sendable {
     /// The nominal day.
     public var occurrence: CivilDate
 
-    /// Parses a key; `nil` when it is not one.
+    /// Parses a key; `nil` when it is not one. Read for every row of the sent log on each
+    /// wake, so it splits from the end without building intermediate arrays.
     public init?(_ text: String) {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count >= 3, let day = CivilDate(iso: parts[parts.count - 1]),
-              let rule = Notice.Rule(name: parts[parts.count - 2]) else { return nil }
-        let place = parts[parts.count - 3]
+        let utf8 = text.utf8
+        guard let slash3 = utf8.lastIndex(of: UInt8(ascii: "/")) else { return nil }
+        guard let slash2 = utf8[..<slash3].lastIndex(of: UInt8(ascii: "/")) else { return nil }
+        guard let day = CivilDate(iso: text[text.index(after: slash3)...]),
+              let rule = Notice.Rule(name: text[text.index(after: slash2)..<slash3]) else { return nil }
         occurrence = day
         self.rule = rule
-        if parts.count == 3, place == "office" {
+        let slash1 = utf8[..<slash2].lastIndex(of: UInt8(ascii: "/"))
+        let place = text[(slash1.map { text.index(after: $0) } ?? text.startIndex)..<slash2]
+        guard let slash1 else {
+            guard place == "office" else { return nil }
             item = ""
             milestone = -1
             return
         }
-        guard parts.count >= 4 else { return nil }
-        item = parts[0..<(parts.count - 3)].joined(separator: "/")
+        guard slash1 > text.startIndex else { return nil }
+        item = String(text[..<slash1])
         if place == "ongoing" { milestone = -1 }
         else if place.first == "m", let m = Int32(place.dropFirst()), m >= 1 { milestone = m - 1 }
         else { return nil }

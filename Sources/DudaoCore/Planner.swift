@@ -138,9 +138,12 @@ public struct Planner: Sendable {
         var state = LadderState(ladder: policy.ladder, escalations: since,
                                 contacted: contacted || standing.lastAnswer != nil || (w.track?.contacted ?? false))
         var earliest = max(firstOverdue, window.ladderFirstDay ?? window.firstDay)
-        if let paused = standing.pausedThrough(policy: policy, calendar: calendar, clock: clock) {
-            guard paused < window.lastDay else { return }
-            earliest = max(earliest, paused.adding(days: 1))
+        switch standing.pause(policy: policy, calendar: calendar, clock: clock) {
+        case .untilDecided: return
+        case .through(let last):
+            guard last < window.lastDay else { return }
+            earliest = max(earliest, last.adding(days: 1))
+        case nil: break
         }
         if let next = state.earliest(calendar: calendar) { earliest = max(earliest, next) }
         while let step = state.next {

@@ -43,6 +43,15 @@ public struct SentHistory: Sendable {
         public internal(set) var contacted = false
         /// Keys claimed in any way: never planned again.
         public internal(set) var claimed: Set<String> = []
+
+        mutating func add(_ r: Record, _ key: NoticeKey) {
+            claimed.insert(r.key)
+            if case .notSent = r.fate { return }
+            contacted = true
+            if case .delivered = r.fate { delivered.append(r.day) }
+            if let step = key.rule.ladderStep { escalations.append((step, r.day)) }
+            if case .progress = key.rule { requests.insert(key.occurrence) }
+        }
     }
 
     /// Tracks by item, then agency and milestone.
@@ -60,16 +69,8 @@ public struct SentHistory: Sendable {
     public init(records: [Record]) {
         for r in records {
             guard let key = NoticeKey(r.key) else { continue }
-            let k = TrackKey(agency: r.agency, milestone: key.milestone)
-            var track = byItem[key.item]?[k] ?? Track()
-            track.claimed.insert(r.key)
-            if case .notSent = r.fate {} else {
-                track.contacted = true
-                if case .delivered = r.fate { track.delivered.append(r.day) }
-                if let step = key.rule.ladderStep { track.escalations.append((step, r.day)) }
-                if case .progress = key.rule { track.requests.insert(key.occurrence) }
-            }
-            byItem[key.item, default: [:]][k] = track
+            // Mutated in place: copying a track out and back would copy its sets.
+            byItem[key.item, default: [:]][TrackKey(agency: r.agency, milestone: key.milestone), default: Track()].add(r, key)
         }
         for item in byItem.keys {
             for k in byItem[item]!.keys {

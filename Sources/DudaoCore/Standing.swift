@@ -20,25 +20,32 @@ public struct Standing: Hashable, Sendable {
         self.due = due
     }
 
-    /// The last day chasing waits for, if it waits: a promised report date (`in_progress
+    /// How long chasing waits, if it does: through a promised report date (`in_progress
     /// --next-report`), the office's review after a report (`review_days` workdays), the
-    /// date asked for in an extension request, or — for a done report awaiting the office —
-    /// indefinitely (`CivilDate` far ahead).
-    public func pausedThrough(policy: Policy, calendar: WorkCalendar, clock: LocalClock) -> CivilDate? {
+    /// date asked for in an extension request; or, for a done report, until the office
+    /// decides.
+    public func pause(policy: Policy, calendar: WorkCalendar, clock: LocalClock) -> Pause? {
         guard let report else { return nil }
         let day = clock.day(of: report.at)
         switch status {
         case .inProgress:
-            if let promised = report.nextReport { return promised }
-            return calendar.workdays(after: day, count: policy.reviewDays)
+            return .through(report.nextReport ?? calendar.workdays(after: day, count: policy.reviewDays))
         case .reported:
-            return calendar.workdays(after: day, count: policy.reviewDays)
+            return .through(calendar.workdays(after: day, count: policy.reviewDays))
         case .doneReported:
-            return CivilDate(dayNumber: Int32.max / 2)
+            return .untilDecided
         case .extensionRequested(let to):
-            return max(to, calendar.workdays(after: day, count: policy.reviewDays))
+            return .through(max(to, calendar.workdays(after: day, count: policy.reviewDays)))
         default:
             return nil
         }
     }
+}
+
+/// A pause in chasing.
+public enum Pause: Hashable, Sendable {
+    /// Through the end of this day.
+    case through(CivilDate)
+    /// Until the office decides (a done report awaiting 销号).
+    case untilDecided
 }

@@ -215,4 +215,18 @@ struct LadderTests {
         #expect(rule.light(Standing(status: .open), ongoing: true, today: today, lastReport: d("2026-10-20")) == .yellow)
         #expect(rule.light(Standing(status: .open), ongoing: true, today: today, lastReport: d("2026-11-20")) == .green)
     }
+
+    /// The sent log stores dedup keys; the ladder reads them back.
+    @Test func noticeKeysReadBack() {
+        let k = NoticeKey("2.3/m2/overdue-3/2027-01-04")
+        #expect(k?.item == "2.3" && k?.milestone == 1 && k?.rule == .overdue(level: 3) && k?.occurrence == d("2027-01-04"))
+        #expect(NoticeKey("a/b/ongoing/progress/2026-12-05").map { ($0.item, $0.milestone, $0.rule) } ?? ("", 0, .due) == ("a/b", -1, .progress))
+        #expect(NoticeKey("office/report-week/2026-11-30")?.rule == .report(monthly: false))
+        #expect(NoticeKey("8/m1/verify/2026-11-30")?.rule == .verify)
+        #expect(NoticeKey("8/m1/advance-7/2024-12-24")?.rule == .advance(days: 7))
+        for bad in ["", "8", "8/m1/due", "/m1/due/2024-12-31", "8/x1/due/2024-12-31", "8/m0/due/2024-12-31", "8/m1/soon/2024-12-31",
+                    "8/m1/due/2024-13-31", "nobody/report-week/2026-11-30"] {
+            #expect(NoticeKey(bad) == nil, "\(bad)")
+        }
+    }
 }
