@@ -44,12 +44,18 @@ public struct SentHistory: Sendable {
         /// Keys claimed in any way: never planned again.
         public internal(set) var claimed: Set<String> = []
 
+        /// Keeps `delivered` and `escalations` in day order: records mostly come in order,
+        /// so this is an append.
         mutating func add(_ r: Record, _ key: NoticeKey) {
             claimed.insert(r.key)
             if case .notSent = r.fate { return }
             contacted = true
-            if case .delivered = r.fate { delivered.append(r.day) }
-            if let step = key.rule.ladderStep { escalations.append((step, r.day)) }
+            if case .delivered = r.fate {
+                delivered.insert(r.day, at: delivered.lastIndex { $0 <= r.day }.map { $0 + 1 } ?? 0)
+            }
+            if let step = key.rule.ladderStep {
+                escalations.insert((step, r.day), at: escalations.lastIndex { $0.day <= r.day }.map { $0 + 1 } ?? 0)
+            }
             if case .progress = key.rule { requests.insert(key.occurrence) }
         }
     }
@@ -67,16 +73,15 @@ public struct SentHistory: Sendable {
 
     /// The history of `records`; keys that are not dedup keys are ignored.
     public init(records: [Record]) {
+        add(records)
+    }
+
+    /// Adds `records` (the store adds the sent log's new rows on each wake, then the outbox's).
+    public mutating func add(_ records: some Sequence<Record>) {
         for r in records {
             guard let key = NoticeKey(r.key) else { continue }
             // Mutated in place: copying a track out and back would copy its sets.
             byItem[key.item, default: [:]][TrackKey(agency: r.agency, milestone: key.milestone), default: Track()].add(r, key)
-        }
-        for item in byItem.keys {
-            for k in byItem[item]!.keys {
-                byItem[item]![k]!.delivered.sort()
-                byItem[item]![k]!.escalations.sort { $0.day < $1.day }
-            }
         }
     }
 

@@ -10,6 +10,7 @@ import DudaoCore
 /// changes are versioned migrations; opening a newer or older file migrates it forward.
 public final class StateStore: Sendable {
     private let db: any DatabaseWriter
+    private let sentLog = SentLogCache()
     /// The database, for the store's extensions in this module.
     var writer: any DatabaseWriter { db }
 
@@ -140,34 +141,26 @@ public final class StateStore: Sendable {
 
     /// Every report and what was sent: the records the ladder and the ledger follow. Days
     /// are local days of `clock`.
+    ///
+    /// The service asks on every wake, and the sent log only grows: its rows are read once
+    /// and kept (`SentLogCache`), so a wake reads the rows added since the last one, the
+    /// outbox's unsent entries and the reports. Rows pruned by retention stay in a running
+    /// service's memory until it restarts.
     public func supervision(clock: LocalClock) throws -> Supervision {
         try db.read { db in
             let reports = try Row.fetchAll(db, sql: "SELECT * FROM progress ORDER BY id").compactMap(Self.report)
+            var history = try sentLog.read(db, clock: clock)
             var records: [SentHistory.Record] = []
-            var days: [String: CivilDate] = [:]
-            func day(_ text: String) -> CivilDate? {
-                if let d = days[text] { return d }
-                guard let at = Self.date(text) else { return nil }
-                let d = clock.day(of: at)
-                days[text] = d
-                return d
-            }
-            let sent = try Row.fetchCursor(db, sql: "SELECT agency, notice, channel, at FROM sent")
-            while let row = try sent.next() {
-                guard let d = day(row["at"]) else { continue }
-                let channel: String = row["channel"]
-                records.append(SentHistory.Record(agency: row["agency"], key: row["notice"], day: d,
-                                                  fate: channel == "skipped" ? .notSent : .delivered))
-            }
             let outbox = try Row.fetchCursor(db, sql: "SELECT agency, notices, state, enqueued_at FROM outbox WHERE state != 'sent'")
             while let row = try outbox.next() {
-                guard let d = day(row["enqueued_at"]) else { continue }
+                guard let at = Self.date(row["enqueued_at"]) else { continue }
                 let fate: SentHistory.Fate = row["state"] == "pending" ? .pending : .notSent
                 for n in Self.decode(row["notices"]) {
-                    records.append(SentHistory.Record(agency: row["agency"], key: n.key, day: d, fate: fate))
+                    records.append(SentHistory.Record(agency: row["agency"], key: n.key, day: clock.day(of: at), fate: fate))
                 }
             }
-            return Supervision(standings: Standings(reports: reports), history: SentHistory(records: records))
+            history.add(records)
+            return Supervision(standings: Standings(reports: reports), history: history)
         }
     }
 

@@ -166,6 +166,25 @@ struct StateStoreTests {
         #expect(try store.prune(Retention(), now: now) == PruneSummary(), "a second pass finds nothing")
     }
 
+    /// The service reads the sent log on every wake; each read adds the rows written since.
+    @Test func theSentLogIsReadIncrementally() throws {
+        let dir = scratch()
+        let store = try StateStore(directory: dir)
+        let t = Self.clock.parse("2026-11-30T09:00:00+08:00")!
+        try store.markSent(notices: [(key: "9/m1/verify/2026-11-30", item: "9")], agency: "A", message: "m1", channel: "email", at: t)
+        #expect(try store.supervision(clock: Self.clock).history.track(agency: "A", item: "9", milestone: 0)?.escalations.map(\.step) == [.verify])
+        try store.markSent(notices: [(key: "9/m1/overdue-1/2026-12-14", item: "9")], agency: "A", message: "m2", channel: "email",
+                           at: t + 14 * 86400)
+        try store.enqueue([NewOutboxEntry(message: "m3", agency: "A", channel: .email, notices: [NoticeRef(key: "9/m1/overdue-1/2026-12-21", item: "9")],
+                                          payload: "{}")], plannedUntil: nil, at: t + 21 * 86400)
+        let track = try #require(try store.supervision(clock: Self.clock).history.track(agency: "A", item: "9", milestone: 0))
+        #expect(track.escalations.map(\.step) == [.verify, .level(1), .level(1)], "delivered, then pending")
+        #expect(track.delivered == [CivilDate(iso: "2026-11-30")!, CivilDate(iso: "2026-12-14")!], "only what was delivered")
+        // A second store on the same file (another process) reads the same.
+        let other = try #require(try StateStore(directory: dir).supervision(clock: Self.clock).history.track(agency: "A", item: "9", milestone: 0))
+        #expect(other.escalations.map(\.day) == track.escalations.map(\.day) && other.claimed == track.claimed)
+    }
+
     @Test func markingSentTwiceIsHarmless() throws {
         let store = try StateStore()
         for _ in 0..<2 {

@@ -1,0 +1,38 @@
+import Foundation
+import GRDB
+import DudaoCore
+
+/// The sent log as a `SentHistory`, kept between reads: each read adds only the rows
+/// inserted since the last one (the table's rowids grow with every insert).
+final class SentLogCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var history = SentHistory.empty
+    private var lastRowID: Int64 = 0
+    private var zone: TimeZone?
+
+    /// The history up to now, read inside the caller's transaction.
+    func read(_ db: Database, clock: LocalClock) throws -> SentHistory {
+        try lock.withLock {
+            if zone != clock.timeZone {
+                history = .empty
+                lastRowID = 0
+                zone = clock.timeZone
+            }
+            var records: [SentHistory.Record] = []
+            var days: [String: CivilDate] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT rowid, agency, notice, channel, at FROM sent WHERE rowid > ? ORDER BY rowid",
+                                           arguments: [lastRowID])
+            while let row = try rows.next() {
+                lastRowID = row["rowid"]
+                let text: String = row["at"]
+                guard let day = days[text] ?? StateStore.date(text).map(clock.day(of:)) else { continue }
+                days[text] = day
+                let channel: String = row["channel"]
+                records.append(SentHistory.Record(agency: row["agency"], key: row["notice"], day: day,
+                                                  fate: channel == "skipped" ? .notSent : .delivered))
+            }
+            history.add(records)
+            return history
+        }
+    }
+}
