@@ -77,10 +77,10 @@ public struct DigestGrouping: Sendable {
             var ccLeadership = false
             for k in range {
                 let rule = notices[Int(index[k])].rule
-                if rule.kind != kind {
+                let ruleKind = rule.kind
+                if ruleKind != kind, kind != .digest {
                     // 核实 and ladder levels together are one overdue message; else a digest.
-                    let chasing: Set<PlannedMessage.Kind> = [.verify, .overdue]
-                    kind = chasing.contains(kind) && chasing.contains(rule.kind) ? .overdue : .digest
+                    kind = (kind == .verify || kind == .overdue) && (ruleKind == .verify || ruleKind == .overdue) ? .overdue : .digest
                 }
                 if case .overdue(let l) = rule {
                     level = max(level, l)

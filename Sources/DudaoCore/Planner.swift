@@ -23,6 +23,7 @@ public struct Planner: Sendable {
 
     /// Every notice sent at an instant in `from...until`, in item order, then lead agency,
     /// milestone and send day. Claimed notices (sent, in the outbox, skipped) are left out.
+    /// A notice for every lead (`lead` -1) stands for work no records distinguish.
     ///
     /// Done and cancelled work is skipped; extended work is planned against its new date.
     /// Two advance rules landing on the same send day collapse into the more pressing one,
@@ -40,8 +41,11 @@ public struct Planner: Sendable {
 
         for (index, item) in items.enumerated() {
             let itemIndex = Int32(index)
-            let quiet = supervision.history.isEmpty(item: item.id)
-            for (lead, agency) in item.lead.enumerated() {
+            // Work nobody reported on and nothing was sent about is the same for every lead:
+            // planned once, for all of them (most of a large list, most of the time).
+            let quiet = supervision.history.isEmpty(item: item.id) && supervision.standings.isEmpty(item: item.id)
+            let leads: [(Int, String)] = quiet ? [(-1, item.lead.first ?? "")] : item.lead.enumerated().map { ($0.offset, $0.element) }
+            for (lead, agency) in leads {
                 for m in item.milestones.indices {
                     let standing = supervision.standings.standing(item, milestone: m, agency: agency)
                     guard standing.status.wantsReminders, let due = standing.due else { continue }

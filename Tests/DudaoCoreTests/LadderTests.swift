@@ -170,8 +170,11 @@ struct LadderTests {
             }
             from = until.addingTimeInterval(0.001)
         }
+        // Per agency: a notice for every lead stands for one per lead.
         func keys(_ ns: [Notice]) -> [String] {
-            ns.map { "\(items[Int($0.item)].id)/\($0.lead)/\($0.rule.name)/\($0.sendDay)" }.sorted()
+            ns.flatMap { n in
+                (n.lead < 0 ? items[Int(n.item)].lead : [items[Int(n.item)].lead[n.lead]]).map { "\(items[Int(n.item)].id)/\($0)/\(n.rule.name)/\(n.sendDay)" }
+            }.sorted()
         }
         #expect(keys(chained) == keys(whole))
     }
