@@ -31,13 +31,13 @@ build: deps
 
 ## run: build, check the bundled Schedules, show the next 30 days' plan, then run the
 ## service in the foreground (with no Schedules/channels.yaml messages land in var/outbox/;
-## state in var/). Ctrl-C stops it cleanly.
+## state in var/; agencies' reply links served on http://127.0.0.1:8080). Ctrl-C stops it cleanly.
 run: build
 	$(DUDAO) check --schedules $(SCHEDULES)
 	@echo
 	$(DUDAO) plan --schedules $(SCHEDULES)
 	@echo
-	$(DUDAO) run --schedules $(SCHEDULES) --state-dir var
+	$(DUDAO) run --schedules $(SCHEDULES) --state-dir var --listen 127.0.0.1:8080
 
 ## test: every test (Swift Testing), including the command line end to end, with a real
 ## SMTP server (aiosmtpd), a signature-checking webhook server and misbehaving peers on

@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // Pure domain: items, deadlines and their grammar, working days, policy, planner. Foundation only.
@@ -40,17 +41,24 @@ let package = Package(
         ),
         // State: statuses with their history, the sent log; SQLite via GRDB, versioned migrations.
         .target(name: "DudaoStore", dependencies: ["DudaoCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The console: the agencies' signed reply links and pages, over Hummingbird, in the service's process.
+        .target(
+            name: "DudaoWeb",
+            dependencies: ["DudaoCore", "DudaoSchedules", "DudaoMessages", "DudaoStore",
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "Hummingbird", package: "hummingbird")]
+        ),
         // The service: one wake cycle (plan, catch up, enqueue, deliver, record), the timer loop, signals, sd_notify.
         .target(
             name: "DudaoService",
-            dependencies: ["DudaoCore", "DudaoSchedules", "DudaoMessages", "DudaoDelivery", "DudaoStore",
+            dependencies: ["DudaoCore", "DudaoSchedules", "DudaoMessages", "DudaoDelivery", "DudaoStore", "DudaoWeb",
                            .product(name: "Logging", package: "swift-log")]
         ),
         // The command line: thin ArgumentParser commands over the library.
         .executableTarget(
             name: "dudao",
             dependencies: [
-                "DudaoCore", "DudaoSchedules", "DudaoMessages", "DudaoDelivery", "DudaoStore", "DudaoService",
+                "DudaoCore", "DudaoSchedules", "DudaoMessages", "DudaoDelivery", "DudaoStore", "DudaoWeb", "DudaoService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -66,6 +74,7 @@ let package = Package(
         .testTarget(name: "DudaoMessagesTests", dependencies: ["DudaoCore", "DudaoMessages", "DudaoTestSupport"]),
         .testTarget(name: "DudaoStoreTests", dependencies: ["DudaoCore", "DudaoStore"]),
         .testTarget(name: "DudaoServiceTests", dependencies: ["DudaoService", "DudaoTestSupport"]),
+        .testTarget(name: "DudaoWebTests", dependencies: ["DudaoCore", "DudaoWeb", "DudaoTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "DudaoDeliveryTests", dependencies: ["DudaoCore", "DudaoMessages", "DudaoDelivery", "DudaoTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

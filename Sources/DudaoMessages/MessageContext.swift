@@ -9,11 +9,14 @@ public struct MessageContext: Sendable {
     public var office: String
     /// Where agencies report progress (an address or a sentence); shown when set.
     public var reportTo: String?
+    /// Reply links, when the service has a web address.
+    public var replyLinks: (any ReplyLinking)?
 
     /// A context builder.
-    public init(office: String?, reportTo: String? = nil) {
+    public init(office: String?, reportTo: String? = nil, replyLinks: (any ReplyLinking)? = nil) {
         self.office = office ?? "督查室"
         self.reportTo = reportTo
+        self.replyLinks = replyLinks
     }
 
     /// The highest level with its own template folder (`overdue-3`); higher levels use it.
@@ -66,6 +69,9 @@ public struct MessageContext: Sendable {
             values["reply_by_iso"] = replyBy
         }
         if let reportTo { values["report_to"] = reportTo }
+        if let replyLinks {
+            values["reply_url"] = replyLinks.link(agency: message.to.agency, items: plan.itemIDs(message), sent: message.sendDay)
+        }
         values["reminders_sent"] = entries.first?["reminders_sent"] ?? Self.reminders([])
         return values
     }

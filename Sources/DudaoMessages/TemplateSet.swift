@@ -1,9 +1,9 @@
 import Foundation
 import Mustache
 
-/// The message templates of a `Templates/` folder: one folder per message kind
-/// (`advance`, `due`, `overdue-1`, `overdue-2`, `ongoing`, `digest`), each with `subject`,
-/// `text`, `html` and `markdown` parts, plus shared `partials/`.
+/// The message templates of a `Templates/` folder: one folder per message kind (`kinds`),
+/// each with `subject`, `text`, `html` and `markdown` parts, shared `partials/`, and the
+/// console's pages in `web/`.
 ///
 /// Only `html` parts escape values; the others are loaded as plain text, so an author
 /// does not need the `CONTENT_TYPE` pragma.
@@ -63,6 +63,12 @@ public struct TemplateSet: Sendable {
     /// Renders `kind/part` with `values`; `nil` when the template does not exist.
     func render(_ kind: String, _ part: String, _ values: [String: Any]) -> String? {
         library.render(values, withTemplate: "\(kind)/\(part)")
+    }
+
+    /// Renders the console page `web/NAME_html.mustache` (every value HTML-escaped); `nil`
+    /// when the folder has no such page.
+    public func renderPage(_ name: String, _ values: [String: Any]) -> String? {
+        library.render(values, withTemplate: "web/\(name)_html")
     }
 }
 

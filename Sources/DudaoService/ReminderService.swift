@@ -5,6 +5,7 @@ import DudaoDelivery
 import DudaoMessages
 import DudaoSchedules
 import DudaoStore
+import DudaoWeb
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,13 +33,30 @@ public final class ReminderService: @unchecked Sendable {
         /// Seconds a stop waits for messages in flight before aborting them; below the
         /// unit's TimeoutStopSec (30 s).
         public var stopTimeout: Double
+        /// The console: where it listens and the links messages carry; off when nil.
+        public var web: WebOptions?
 
         /// Options.
-        public init(schedules: String, stateDirectory: String, templates: String? = nil, stopTimeout: Double = 20) {
+        public init(schedules: String, stateDirectory: String, templates: String? = nil, stopTimeout: Double = 20, web: WebOptions? = nil) {
             self.schedules = schedules
             self.stateDirectory = stateDirectory
             self.templates = templates
             self.stopTimeout = stopTimeout
+            self.web = web
+        }
+    }
+
+    /// Where the console listens, and the links it gives agencies.
+    public struct WebOptions: Sendable {
+        /// Host and port to bind; nil for links without a server (`run --once`).
+        public var listen: (host: String, port: Int)?
+        /// The links messages carry.
+        public var links: ReplyLinks
+
+        /// Options.
+        public init(listen: (host: String, port: Int)?, links: ReplyLinks) {
+            self.listen = listen
+            self.links = links
         }
     }
 
@@ -59,6 +77,8 @@ public final class ReminderService: @unchecked Sendable {
     private var nextPing: Date? = nil
     private var lastPrune: Date? = nil
     private var failedWakes = 0
+    /// The schedules in force, for the console's threads (swapped on reload).
+    private let currentSchedules: LockedValue<ScheduleSet>
     private var reloading = false
     private var stopping = false
 
@@ -70,6 +90,7 @@ public final class ReminderService: @unchecked Sendable {
             throw ServiceError(problems: ["无法打开状态目录 cannot open the state folder \(options.stateDirectory) (read-only, full, or not ours?): \(error)"])
         }
         cycle = try Self.makeCycle(options, store: store, logger: logger)
+        currentSchedules = LockedValue(cycle.set)
         timer = DispatchSource.makeTimerSource(queue: queue)
         delivery = OutboxDelivery(cycle: cycle, onEvent: { [weak self] event in
             guard let self else { return }
@@ -93,8 +114,9 @@ public final class ReminderService: @unchecked Sendable {
         guard problems.isEmpty, let templates else { throw ServiceError(problems: problems) }
         let sender = channels.sender(fallback: Self.office(set))
         let composer = EmailComposer(from: sender, agencies: set.agencies.agencies, attachCalendar: set.messages.attachCalendar)
+        let context = MessageContext(office: set.policy.supervisor, reportTo: set.messages.reportTo, replyLinks: options.web?.links)
         return ServiceCycle(set: set, store: store,
-                            renderer: MessageRenderer(templates: templates, context: MessageContext(office: set.policy.supervisor, reportTo: set.messages.reportTo)),
+                            renderer: MessageRenderer(templates: templates, context: context),
                             dispatcher: Dispatcher(channels: channels, composer: composer, agencies: set.agencies.agencies), logger: logger)
     }
 
@@ -128,6 +150,7 @@ public final class ReminderService: @unchecked Sendable {
         }
         timer.setEventHandler { [unowned self] in self.fire() }
         timer.resume()
+        startWeb()
         queue.async { [unowned self] in
             // READY once the first plan is on disk; its deliveries are already on their way.
             self.wake()
@@ -139,6 +162,29 @@ public final class ReminderService: @unchecked Sendable {
     }
 
     private var nextWake: Date? { [nextPlanned, nextRetry].compactMap { $0 }.min() }
+
+    /// The console, beside the clock: requests are served on NIO's threads and never wait
+    /// on the clock's queue; a recorded report wakes the service to replan. A port that
+    /// cannot be bound ends the process: the unit's restart shows the problem.
+    private func startWeb() {
+        guard let web = options.web, let listen = web.listen else { return }
+        let current = currentSchedules
+        let desk = ReplyDesk(store: store, keys: web.links.keys, schedules: { current.value }, templates: cycle.renderer.templates,
+                             onReport: { [weak self] in
+                                 guard let self else { return }
+                                 self.queue.async { if !self.stopping { self.wake(); self.arm() } }
+                             })
+        let server = WebServer(host: listen.host, port: listen.port, desk: desk, logger: logger)
+        let logger = self.logger
+        Task.detached {
+            do {
+                try await server.run(onRunning: { logger.info("console listening on \(listen.host):\(listen.port)") })
+            } catch {
+                logger.critical("无法监听 cannot listen on \(listen.host):\(listen.port): \(error)")
+                exit(1)
+            }
+        }
+    }
 
     private func fire() {
         let now = Date()
@@ -254,6 +300,7 @@ public final class ReminderService: @unchecked Sendable {
                 switch result {
                 case .success(let cycle):
                     self.cycle = cycle
+                    self.currentSchedules.value = cycle.set
                     self.delivery.replace(cycle: cycle)
                     self.logger.notice("reloaded")
                     if !self.stopping { self.wake(); self.arm() }

@@ -53,8 +53,10 @@ public struct ServiceCycle: Sendable {
 
     /// Loads schedules, templates and channels from disk into a cycle; throws every problem
     /// (the same ones `dudao check` reports) when any is wrong.
-    public static func load(schedules: String, templates: String?, store: StateStore, logger: Logger) throws -> ServiceCycle {
-        try ReminderService.makeCycle(ReminderService.Options(schedules: schedules, stateDirectory: "", templates: templates), store: store, logger: logger)
+    public static func load(schedules: String, templates: String?, store: StateStore, logger: Logger,
+                            web: ReminderService.WebOptions? = nil) throws -> ServiceCycle {
+        try ReminderService.makeCycle(ReminderService.Options(schedules: schedules, stateDirectory: "", templates: templates, web: web),
+                                      store: store, logger: logger)
     }
 
     /// Runs one wake at `now` and delivers what is due, returning when every delivery has

@@ -6,8 +6,9 @@ import DudaoStore
 
 /// Loading a service cycle the CLI way: problems printed, exit 1.
 enum CycleLoading {
-    static func load(_ schedules: String, templates: String?, store: StateStore, logger: Logger) throws -> ServiceCycle {
-        do { return try ServiceCycle.load(schedules: schedules, templates: templates, store: store, logger: logger) } catch {
+    static func load(_ schedules: String, templates: String?, store: StateStore, logger: Logger,
+                     web: ReminderService.WebOptions? = nil) throws -> ServiceCycle {
+        do { return try ServiceCycle.load(schedules: schedules, templates: templates, store: store, logger: logger, web: web) } catch {
             Output.error("错误 error: \(error)")
             throw ExitCode(1)
         }

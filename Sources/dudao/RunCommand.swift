@@ -7,6 +7,7 @@ import DudaoMessages
 import DudaoSchedules
 import DudaoService
 import DudaoStore
+import DudaoWeb
 
 /// `dudao run`: the service (until SIGTERM), or `--once`: one cycle for today up to now.
 struct RunCommand: ParsableCommand {
@@ -30,8 +31,24 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Seconds SIGTERM waits for messages in flight before aborting them (keep below systemd's TimeoutStopSec).")
     var stopTimeout: Double = 20
 
+    @Option(help: "Serve the console (agencies' reply links) on HOST:PORT, e.g. 127.0.0.1:8080 behind a reverse proxy.")
+    var listen: String?
+
+    @Option(help: "The address agencies open reply links at (default: http://HOST:PORT of --listen); messages carry links when set.")
+    var publicURL: String?
+
+    @Option(help: "File with the key reply links are signed with (default: link.key in the state folder, created when absent).")
+    var linkKeyFile: String?
+
+    @Option(help: "The previous key after a rotation: links it signed keep working until they expire.")
+    var previousLinkKeyFile: String?
+
+    @Option(help: "Days a reply link works after its message is sent.")
+    var linkDays: Int = 60
+
     func run() throws {
         let logger = Logger(label: "dudao")
+        let web = try webOptions()
         guard once else {
             if now != nil {
                 Output.error("--now 只用于 --once: the service always runs on the real clock")
@@ -40,7 +57,7 @@ struct RunCommand: ParsableCommand {
             let service: ReminderService
             do {
                 service = try ReminderService(options: .init(schedules: schedulesOption.schedules, stateDirectory: state.directory, templates: templates,
-                                                             stopTimeout: stopTimeout),
+                                                             stopTimeout: stopTimeout, web: web),
                                               logger: logger)
             } catch {
                 Output.error("错误 error: 无法启动 cannot start:\n\(error)")
@@ -49,7 +66,7 @@ struct RunCommand: ParsableCommand {
             service.run()
         }
         let store = try state.open()
-        let cycle = try CycleLoading.load(schedulesOption.schedules, templates: templates, store: store, logger: logger)
+        let cycle = try CycleLoading.load(schedulesOption.schedules, templates: templates, store: store, logger: logger, web: web)
         let clock = LocalClock(timeZone: cycle.set.policy.timeZone)
         let at = try InstantArgument.parse(now, option: "--now", clock: clock, default: Date())
         if cycle.dispatcher.channels.isEmpty {
@@ -59,6 +76,42 @@ struct RunCommand: ParsableCommand {
         let failed = s.retrying + s.dead
         print("\(s.planned) 条消息 messages, \(s.delivered + failed) 次投递 deliveries: \(s.delivered) delivered, \(failed) failed")
         if failed > 0 { throw ExitCode(1) }
+    }
+
+    /// The console's options, or nil when neither --listen nor --public-url is given.
+    private func webOptions() throws -> ReminderService.WebOptions? {
+        var bind: (host: String, port: Int)? = nil
+        if let listen {
+            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (1...65535).contains(port),
+                  colon > listen.startIndex else {
+                Output.error("错误 error: --listen 应为 HOST:PORT must be HOST:PORT, e.g. 127.0.0.1:8080, not “\(listen)”")
+                throw ExitCode(1)
+            }
+            bind = (String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
+        }
+        if once, listen != nil {
+            Output.error("错误 error: --listen 不用于 --once: one cycle serves no pages (give --public-url for the links)")
+            throw ExitCode(1)
+        }
+        guard let url = publicURL ?? bind.map({ "http://\($0.host):\($0.port)" }) else { return nil }
+        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+            Output.error("错误 error: --public-url 应为 http(s)://… must be an http or https address, not “\(url)”")
+            throw ExitCode(1)
+        }
+        guard (1...365).contains(linkDays) else {
+            Output.error("错误 error: --link-days 应为 1–365 must be 1–365")
+            throw ExitCode(1)
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: state.directory, withIntermediateDirectories: true)
+            let keyFile = linkKeyFile ?? (state.directory as NSString).appendingPathComponent("link.key")
+            let keys = ReplyKeys(current: try ReplyKeys.key(file: keyFile, create: linkKeyFile == nil),
+                                 previous: try previousLinkKeyFile.map { try ReplyKeys.key(file: $0, create: false) })
+            return ReminderService.WebOptions(listen: bind, links: ReplyLinks(publicURL: url, keys: keys, days: linkDays))
+        } catch {
+            Output.error("错误 error: \(error)")
+            throw ExitCode(1)
+        }
     }
 }
 

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+import DudaoTestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The agencies' reply pages over a real socket: `dudao run --once --public-url` puts a
+/// signed link in every message, `dudao run --listen` serves it, Python's urllib submits.
+@Suite(.serialized)
+struct ReplyPageTests {
+    let port = TestSupport.freePort()
+    let base: URL
+    var schedules: URL { base.appendingPathComponent("Schedules") }
+    var state: String { base.appendingPathComponent("state").path }
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    init() throws {
+        base = TestSupport.scratch("dudao-web")
+        let dir = base.appendingPathComponent("Schedules")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: TestSupport.root.appendingPathComponent("Schedules/calendar"), to: dir.appendingPathComponent("calendar"))
+        try FileManager.default.copyItem(at: TestSupport.root.appendingPathComponent("Templates"), to: base.appendingPathComponent("Templates"))
+        func write(_ name: String, _ text: String) throws { try Data(text.utf8).write(to: dir.appendingPathComponent(name)) }
+        try write("policy.yaml", "supervisor: 督查室\n")
+        try write("agencies.yaml", """
+            agencies:
+              - name: 督查室
+                contacts: [{name: 联络员, email: office@zhengzhou.example}]
+              - name: 市卫健委
+                contacts: [{name: 联络员, email: wjw@zhengzhou.example}]
+              - name: 市财政局
+                contacts: [{name: 联络员, email: czj@zhengzhou.example}]
+
+            """)
+        try write("list.yaml", """
+            title: 测试清单
+            items:
+              - {id: "1", title: "<script>alert(1)</script>托育", lead: [市卫健委], due_text: "2025年12月"}
+              - {id: "2", title: 互联网医院, lead: [市卫健委], due_text: "2025年12月"}
+              - {id: "3", title: 财政事项, lead: [市财政局], due_text: "2025年12月"}
+
+            """)
+        try write("channels.yaml", "outbox_dir: \(base.appendingPathComponent("outbox").path)\n")
+    }
+
+    func dudao(_ args: [String]) throws -> TestSupport.Result {
+        try TestSupport.run(TestSupport.dudao, args + ["--schedules", schedules.path, "--state-dir", state])
+    }
+
+    func http(_ args: [String]) throws -> (status: Int, body: String, headers: [String: String]) {
+        let r = try TestSupport.python(["Tests/Python/http_request.py"] + args)
+        return (r["status"] as? Int ?? 0, r["body"] as? String ?? "", r["headers"] as? [String: String] ?? [:])
+    }
+
+    /// The reply link in the text part of the email written for `agency`.
+    func link(for agency: String) throws -> String {
+        let day = try FileManager.default.contentsOfDirectory(atPath: base.appendingPathComponent("outbox").path).sorted().last!
+        let folder = base.appendingPathComponent("outbox/\(day)")
+        let eml = try FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.hasPrefix(agency) && $0.hasSuffix(".eml") }!
+        let parsed = try TestSupport.python(["Tests/Python/email_check.py", folder.appendingPathComponent(eml).path])
+        let text = parsed["text"] as? String ?? ""
+        let line = text.split(separator: "\n").first { $0.hasPrefix(url + "/r/") }
+        return String(try #require(line))
+    }
+
+    @Test func anAgencyReportsThroughItsLink() throws {
+        // Monday 2026-11-30: a 核实 to each agency, each carrying its link.
+        let once = try dudao(["run", "--once", "--now", "2026-11-30T10:00:00+08:00", "--public-url", url])
+        #expect(once.status == 0, "\(once.err)")
+        let health = try link(for: "市卫健委")
+        let finance = try link(for: "市财政局")
+
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: TestSupport.dudao)
+        server.arguments = ["run", "--schedules", schedules.path, "--state-dir", state, "--listen", "127.0.0.1:\(port)"]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }
+        #expect(try http(["WAIT", url + "/healthz"]).status == 200)
+
+        // The form: the agency's items only, every value escaped, private headers.
+        let form = try http(["GET", health])
+        #expect(form.status == 200)
+        #expect(form.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;托育") && !form.body.contains("<script>"))
+        #expect(form.body.contains("互联网医院") && !form.body.contains("财政事项"))
+        #expect(form.headers["Cache-Control"] == "no-store" && form.headers["X-Frame-Options"] == "DENY")
+        #expect(form.headers["Referrer-Policy"] == "no-referrer")
+        #expect(form.headers["Content-Security-Policy"]?.contains("default-src 'none'") == true)
+
+        // Submitting a done report records it for that agency, with who and where.
+        let done = try http(["POST", health, "item=1", "action=done", "text=已出台方案，见郑卫〔2026〕8号", "percent=100"])
+        #expect(done.status == 200 && done.body.contains("已收到报送"), "\(done.body)")
+        let status = try dudao(["status", "--format", "json", "--now", "2026-11-30T12:00:00+08:00"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: status.data) as? [[String: Any]])
+        let one = try #require(rows.first { $0["id"] as? String == "1" })
+        #expect(one["status"] as? String == "done_reported")
+        let report = try #require(one["last_report"] as? [String: Any])
+        #expect((report["by"] as? String)?.hasPrefix("市卫健委（在线报送，127.0.0.1") == true)
+        #expect((report["note"] as? String)?.contains("郑卫〔2026〕8号") == true)
+
+        // A progress report with a promised date, and an extension request.
+        #expect(try http(["POST", health, "item=2", "action=progress", "text=已完成平台招标", "next_report=2027-01-15"]).body.contains("推进中"))
+        #expect(try http(["POST", health, "item=2", "action=extension", "text=需省级审批", "new_due=2027-06-30"]).body.contains("申请延期至2027年6月30日"))
+
+        // What is wrong comes back on the form, and nothing is recorded.
+        let before = try dudao(["status", "--format", "json"]).out
+        #expect(try http(["POST", health, "item=2", "action=extension", "text=无日期"]).body.contains("申请延期请填写新的完成日期"))
+        #expect(try http(["POST", health, "item=2", "action=done", "text="]).body.contains("请填写情况说明"))
+        #expect(try http(["POST", health, "item=3", "action=done", "text=别人的事项"]).body.contains("请选择事项"), "another agency's item")
+        #expect(try http(["POST", health, "item=2", "action=progress", "text=x", "percent=150"]).body.contains("0到100"))
+        #expect(try dudao(["status", "--format", "json"]).out == before)
+
+        // Tampered, foreign, expired or oversized: refused, and the page shows no work.
+        let tampered = String(health.dropLast()) + (health.last == "A" ? "B" : "A")
+        for bad in [tampered, url + "/r/nonsense", url + "/r/" + String(finance.split(separator: "/").last!.split(separator: ".")[0]) + "." +
+                    String(health.split(separator: ".").last!)] {
+            let refused = try http(["GET", bad])
+            #expect(refused.status == 403 && refused.body.contains("链接无法使用") && !refused.body.contains("托育"), "\(bad)")
+        }
+        let key = state + "/link.key"
+        let expired = try TestSupport.python(["Tests/Python/reply_token.py", key, "市卫健委", "1,2", "2026-01-01"])["token"] as! String
+        #expect(try http(["GET", url + "/r/" + expired]).status == 403)
+        // The same signing, done independently in Python with a live date, is accepted.
+        let valid = try TestSupport.python(["Tests/Python/reply_token.py", key, "市卫健委", "1,2", "2099-01-01"])["token"] as! String
+        #expect(try http(["GET", url + "/r/" + valid]).status == 200)
+        #expect(try http(["POST", url + "/r/" + expired, "item=1", "action=done", "text=x"]).status == 403)
+        #expect([0, 413].contains(try http(["BIG", health, "200000"]).status), "a 200 KB form is refused")
+        #expect(try dudao(["status", "--format", "json"]).out == before)
+    }
+}

@@ -1,0 +1,51 @@
+"""One HTTP request, printed as JSON: status, headers, body (for the console's tests).
+
+http_request.py METHOD URL [FIELD=VALUE ...]   form fields are sent url-encoded
+http_request.py WAIT URL                       retries GET for up to 20 s until it answers
+http_request.py BIG URL N                      POSTs a form field of N bytes
+"""
+import json
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+
+def request(method, url, data=None):
+    req = urllib.request.Request(url, data=data, method=method)
+    if data is not None:
+        req.add_header("Content-Type", "application/x-www-form-urlencoded")
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, dict(r.headers), r.read().decode("utf-8")
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read().decode("utf-8", "replace")
+
+
+def main():
+    method, url = sys.argv[1], sys.argv[2]
+    if method == "WAIT":
+        deadline = time.time() + 20
+        while True:
+            try:
+                status, headers, body = request("GET", url)
+                break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.2)
+    elif method == "BIG":
+        data = urllib.parse.urlencode({"item": "1", "action": "done", "text": "x" * int(sys.argv[3])}).encode()
+        try:
+            status, headers, body = request("POST", url, data)
+        except (ConnectionError, urllib.error.URLError):
+            status, headers, body = 0, {}, ""
+    else:
+        fields = dict(a.split("=", 1) for a in sys.argv[3:])
+        data = urllib.parse.urlencode(fields).encode() if method == "POST" else None
+        status, headers, body = request(method, url, data)
+    print(json.dumps({"status": status, "headers": headers, "body": body}, ensure_ascii=False))
+
+
+main()
