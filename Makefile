@@ -21,6 +21,7 @@ deps:
 	@python3 -c 'import icalendar' 2>/dev/null || { $(call PIP_INSTALL,icalendar,python3-icalendar); }
 	@python3 -c 'import aiosmtpd' 2>/dev/null || { $(call PIP_INSTALL,aiosmtpd,python3-aiosmtpd); }
 	@python3 -c 'import lunardate, ephem' 2>/dev/null || { $(call PIP_INSTALL,lunardate ephem,python3-lunardate python3-ephem); }
+	@python3 -c 'import prometheus_client' 2>/dev/null || { $(call PIP_INSTALL,prometheus-client,python3-prometheus-client); }
 	@dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libcurl4-openssl-dev; }
 	@dpkg -s libsqlite3-dev >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libsqlite3-dev; }
 	@command -v openssl >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq openssl; }

@@ -79,6 +79,8 @@ public final class ReminderService: @unchecked Sendable {
     private var failedWakes = 0
     /// The schedules in force, for the console's threads (swapped on reload).
     private let currentSchedules: LockedValue<ScheduleSet>
+    /// The next wake, for `/metrics`.
+    private let nextWakeShown = LockedValue<Date?>(nil)
     private var reloading = false
     private var stopping = false
 
@@ -174,7 +176,10 @@ public final class ReminderService: @unchecked Sendable {
                                  guard let self else { return }
                                  self.queue.async { if !self.stopping { self.wake(); self.arm() } }
                              })
-        let server = WebServer(host: listen.host, port: listen.port, desk: desk, logger: logger)
+        let store = self.store
+        let wakeAt = nextWakeShown
+        let server = WebServer(host: listen.host, port: listen.port, desk: desk,
+                               metrics: { ServiceMetrics.text(store: store, set: current.value, nextWake: wakeAt.value) }, logger: logger)
         let logger = self.logger
         Task.detached {
             do {
@@ -254,7 +259,8 @@ public final class ReminderService: @unchecked Sendable {
     /// What delivery reported, on the clock's queue.
     private func handle(_ event: OutboxDelivery.Event) {
         switch event {
-        case .recorded(_, _, let retryAt):
+        case .recorded(let entry, let outcome, let retryAt):
+            ServiceMetrics.recorded(entry, outcome, now: Date())
             guard let retryAt else { return }
             nextRetry = min(nextRetry ?? retryAt, retryAt)
         case .circuit(let channel, let c):
@@ -280,6 +286,7 @@ public final class ReminderService: @unchecked Sendable {
     private func arm() {
         if let interval = notifier.watchdogInterval, nextPing == nil { nextPing = Date().addingTimeInterval(interval) }
         let wakeAt = stopping ? nil : nextWake
+        nextWakeShown.value = wakeAt
         guard let at = [wakeAt, nextPing].compactMap({ $0 }).min() else { return }
         var ts = timespec()
         let t = max(at.timeIntervalSince1970, Date().timeIntervalSince1970)

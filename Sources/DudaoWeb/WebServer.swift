@@ -4,8 +4,8 @@ import HTTPTypes
 import Logging
 import NIOCore
 
-/// The console's HTTP server, inside `dudao run` beside the timer loop: `/healthz`, and the
-/// agencies' reply pages `/r/TOKEN`. It never sends anything itself: a report is recorded
+/// The console's HTTP server, inside `dudao run` beside the timer loop: `/healthz`,
+/// `/metrics` (Prometheus), and the agencies' reply pages `/r/TOKEN`. It never sends anything itself: a report is recorded
 /// and the service is woken to replan. Handlers are thin over `ReplyDesk`.
 public struct WebServer: Sendable {
     /// Host to bind (`127.0.0.1` behind a reverse proxy).
@@ -13,13 +13,15 @@ public struct WebServer: Sendable {
     /// Port to bind.
     public let port: Int
     let desk: ReplyDesk
+    let metrics: @Sendable () -> String
     let logger: Logger
 
-    /// A server for `desk` on `host:port`.
-    public init(host: String, port: Int, desk: ReplyDesk, logger: Logger) {
+    /// A server for `desk` on `host:port`; `metrics` gives `/metrics`' text.
+    public init(host: String, port: Int, desk: ReplyDesk, metrics: @escaping @Sendable () -> String = { "" }, logger: Logger) {
         self.host = host
         self.port = port
         self.desk = desk
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -27,7 +29,9 @@ public struct WebServer: Sendable {
     public func run(onRunning: @escaping @Sendable () -> Void = {}) async throws {
         let router = Router(context: WebContext.self)
         let desk = self.desk
+        let metrics = self.metrics
         router.get("/healthz") { _, _ in Self.page(.ok, "ok\n", type: "text/plain; charset=utf-8") }
+        router.get("/metrics") { _, _ in Self.page(.ok, metrics(), type: "text/plain; version=0.0.4; charset=utf-8") }
         router.get("/r/:token") { _, context in
             let token = context.parameters.get("token") ?? ""
             return Self.response(desk.page(token: token, now: Date()))

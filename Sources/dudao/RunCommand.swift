@@ -54,6 +54,7 @@ struct RunCommand: ParsableCommand {
                 Output.error("--now 只用于 --once: the service always runs on the real clock")
                 throw ExitCode(1)
             }
+            if web?.listen != nil { ServiceMetrics.bootstrap() }
             let service: ReminderService
             do {
                 service = try ReminderService(options: .init(schedules: schedulesOption.schedules, stateDirectory: state.directory, templates: templates,

@@ -128,5 +128,23 @@ struct ReplyPageTests {
         #expect(try http(["POST", url + "/r/" + expired, "item=1", "action=done", "text=x"]).status == 403)
         #expect([0, 413].contains(try http(["BIG", health, "200000"]).status), "a 200 KB form is refused")
         #expect(try dudao(["status", "--format", "json"]).out == before)
+
+        // Metrics, read by Prometheus' own parser.
+        let metrics = try TestSupport.python(["Tests/Python/metrics_check.py", url + "/metrics"])
+        let samples = try #require(metrics["samples"] as? [[Any]])
+        func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
+            let sample = samples.first { sample in
+                let have = sample[1] as? [String: String] ?? [:]
+                return (sample[0] as? String) == name && labels.allSatisfy { have[$0.key] == $0.value }
+            }
+            return sample?[2] as? Double
+        }
+        #expect(value("dudao_reports_total", ["action": "done_reported"]) == 1)
+        #expect(value("dudao_reports_total", ["action": "extension_requested"]) == 1)
+        #expect(value("dudao_items", ["light": "red"]) == 3, "all three items are overdue")
+        #expect(value("dudao_outbox_pending") == 0 && value("dudao_dead_letters") == 0)
+        #expect((value("dudao_next_wake_timestamp_seconds") ?? 0) > Date().timeIntervalSince1970 - 86400)
+        #expect(value("dudao_build_info") == 1)
+        #expect((metrics["types"] as? [String: String])?["dudao_reports"] == "counter")
     }
 }

@@ -1,0 +1,92 @@
+import Foundation
+import CoreMetrics
+import Prometheus
+import DudaoCore
+import DudaoDelivery
+import DudaoSchedules
+import DudaoStore
+
+/// What `/metrics` shows, in Prometheus' text format: delivery outcomes and latency as they
+/// happen (through swift-metrics), and the state's figures — outbox, dead letters, items by
+/// light, reports, circuits, the next wake — read at each scrape.
+public enum ServiceMetrics {
+    /// The registry `dudao run --listen` bootstraps swift-metrics with.
+    public static let registry = PrometheusCollectorRegistry()
+
+    /// Delivery latency buckets, seconds: from enqueued to delivered.
+    static let latencyBuckets: [Double] = [0.1, 0.5, 1, 5, 30, 60, 300, 1800, 3600, 6 * 3600, 86400]
+
+    /// Routes swift-metrics to `registry`; once per process.
+    public static func bootstrap() {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.durationHistogramBuckets["dudao_notification_latency_seconds"] = latencyBuckets.map { Duration.milliseconds(Int64($0 * 1000)) }
+        MetricsSystem.bootstrap(factory)
+    }
+
+    /// Counts one recorded attempt; a delivery also records its latency.
+    static func recorded(_ entry: OutboxEntry, _ outcome: DeliveryOutcome, now: Date) {
+        let name: String
+        switch outcome {
+        case .delivered: name = "delivered"
+        case .transient: name = "transient"
+        case .permanent: name = "permanent"
+        case .notAttempted: return
+        }
+        Counter(label: "dudao_notifications_total",
+                dimensions: [("channel", entry.channel.rawValue), ("kind", kind(of: entry)), ("outcome", name)]).increment()
+        if case .delivered = outcome {
+            CoreMetrics.Timer(label: "dudao_notification_latency_seconds")
+                .recordNanoseconds(Int64(max(0, now.timeIntervalSince(entry.enqueuedAt)) * 1e9))
+        }
+    }
+
+    /// `advance`, `due`, `verify`, `overdue`, `ongoing`, `report`, or `digest` when mixed.
+    static func kind(of entry: OutboxEntry) -> String {
+        let kinds = Set(entry.notices.compactMap { NoticeKey($0.key)?.rule }.map { rule -> String in
+            switch rule {
+            case .advance: "advance"
+            case .due: "due"
+            case .verify, .overdue: "overdue"
+            case .progress: "ongoing"
+            case .report: "report"
+            }
+        })
+        return kinds.count == 1 ? kinds.first! : "digest"
+    }
+
+    /// The text a scrape returns, after reading the state's figures.
+    static func text(store: StateStore, set: ScheduleSet, nextWake: Date?, now: Date = Date()) -> String {
+        let clock = LocalClock(timeZone: set.policy.timeZone)
+        if let pending = try? store.count(state: .pending) { Gauge(label: "dudao_outbox_pending").record(pending) }
+        if let dead = try? store.count(state: .dead) { Gauge(label: "dudao_dead_letters").record(dead) }
+        if let supervision = try? store.supervision(clock: clock) {
+            let ledger = Ledger(items: set.items, supervision: supervision, policy: set.policy, today: clock.day(of: now))
+            var worst: [Int: Light] = [:]
+            for row in ledger.rows { worst[row.item] = min(worst[row.item] ?? .grey, row.light) }
+            for light in Light.allCases {
+                Gauge(label: "dudao_items", dimensions: [("light", light.rawValue)]).record(worst.values.filter { $0 == light }.count)
+            }
+            var reports: [String: Int] = [:]
+            for r in supervision.standings.all { reports[r.status.name, default: 0] += 1 }
+            for name in ItemStatus.names {
+                let counter = Counter(label: "dudao_reports_total", dimensions: [("action", name)])
+                counter.reset()
+                counter.increment(by: reports[name] ?? 0)
+            }
+        }
+        if let circuits = try? store.circuits() {
+            for c in circuits {
+                for state in ["closed", "open", "half_open"] {
+                    Gauge(label: "dudao_channel_circuit", dimensions: [("channel", c.channel.rawValue), ("state", state)])
+                        .record(c.state == state ? 1 : 0)
+                }
+            }
+        }
+        Gauge(label: "dudao_next_wake_timestamp_seconds").record(nextWake?.timeIntervalSince1970 ?? 0)
+        Gauge(label: "dudao_build_info", dimensions: [("version", Self.version)]).record(1)
+        return registry.emitToString()
+    }
+
+    /// The version `dudao_build_info` reports.
+    public static let version = "0.3.0"
+}
