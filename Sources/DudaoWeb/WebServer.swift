@@ -45,11 +45,21 @@ public struct WebServer: Sendable {
             } catch {
                 return Self.page(.badRequest, "无法读取表单 bad form\n", type: "text/plain; charset=utf-8")
             }
-            return Self.response(desk.submit(token: token, form: form, client: context.client, now: Date()))
+            return Self.response(desk.submit(token: token, form: form, client: Self.client(request, context), now: Date()))
         }
         let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: nil),
                               onServerRunning: { _ in onRunning() }, logger: logger)
         try await app.run()
+    }
+
+    /// The client's address: the peer's, or — when the peer is a reverse proxy on this
+    /// machine — the last address it put in `X-Forwarded-For`.
+    static func client(_ request: Request, _ context: WebContext) -> String {
+        let peer = context.client
+        guard peer == "127.0.0.1" || peer == "::1", let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!],
+              let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty,
+              last.count <= 45, last.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" }) else { return peer }
+        return last
     }
 
     static func response(_ reply: ReplyDesk.Page) -> Response {

@@ -100,6 +100,11 @@ struct ReplyPageTests {
         #expect((report["by"] as? String)?.hasPrefix("市卫健委（在线报送，127.0.0.1") == true)
         #expect((report["note"] as? String)?.contains("郑卫〔2026〕8号") == true)
 
+        // Behind a reverse proxy on this machine, the address it forwards is recorded.
+        #expect(try http(["FORWARDED", health, "item=2", "action=progress", "text=经代理报送"]).status == 200)
+        let proxied = try dudao(["status", "--format", "json"]).out
+        #expect(proxied.contains("（在线报送，203.0.113.7）"), "\(proxied.prefix(300))")
+
         // A progress report with a promised date, and an extension request.
         #expect(try http(["POST", health, "item=2", "action=progress", "text=已完成平台招标", "next_report=2027-01-15"]).body.contains("推进中"))
         #expect(try http(["POST", health, "item=2", "action=extension", "text=需省级审批", "new_due=2027-06-30"]).body.contains("申请延期至2027年6月30日"))

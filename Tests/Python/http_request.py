@@ -3,6 +3,7 @@
 http_request.py METHOD URL [FIELD=VALUE ...]   form fields are sent url-encoded
 http_request.py WAIT URL                       retries GET for up to 20 s until it answers
 http_request.py BIG URL N                      POSTs a form field of N bytes
+http_request.py FORWARDED URL [FIELD=VALUE ...] POSTs as a reverse proxy would (X-Forwarded-For)
 """
 import json
 import sys
@@ -12,8 +13,8 @@ import urllib.parse
 import urllib.request
 
 
-def request(method, url, data=None):
-    req = urllib.request.Request(url, data=data, method=method)
+def request(method, url, data=None, headers=None):
+    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
     if data is not None:
         req.add_header("Content-Type", "application/x-www-form-urlencoded")
     try:
@@ -41,6 +42,10 @@ def main():
             status, headers, body = request("POST", url, data)
         except (ConnectionError, urllib.error.URLError):
             status, headers, body = 0, {}, ""
+    elif method == "FORWARDED":
+        fields = dict(a.split("=", 1) for a in sys.argv[3:])
+        status, headers, body = request("POST", url, urllib.parse.urlencode(fields).encode(),
+                                        {"X-Forwarded-For": "198.51.100.1, 203.0.113.7"})
     else:
         fields = dict(a.split("=", 1) for a in sys.argv[3:])
         data = urllib.parse.urlencode(fields).encode() if method == "POST" else None
