@@ -6,7 +6,7 @@ public struct Agency: Hashable, Sendable {
     public var aliases: [String]
     /// Liaison staff (联络员): the normal addressees.
     public var contacts: [Contact]
-    /// Leadership, copied at the higher escalation level.
+    /// Leadership (分管领导), copied from the ladder level that asks for it (督办 by default).
     public var leadership: [Contact]
     /// A collective such as `市直各有关部门`: may be a partner, can't be reminded.
     public var isGroup: Bool

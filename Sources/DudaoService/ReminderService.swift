@@ -20,7 +20,8 @@ import Glibc
 /// where the last one stopped, so a clock jump (NTP, suspend) leads to a re-plan, not a
 /// misfire. SIGTERM/SIGINT stop handing out messages, wait up to `stopTimeout` for those in
 /// flight, then exit 0; SIGHUP reloads in the background, keeping the old schedules if the
-/// new ones fail.
+/// new ones fail. With a listen address the console (`WebServer`) serves beside them on
+/// NIO's threads; it only records reports and wakes the clock to replan.
 public final class ReminderService: @unchecked Sendable {
     /// Where things are.
     public struct Options: Sendable {
