@@ -58,7 +58,7 @@ public struct ListImporter: Sendable {
 
     /// Imports the file at `path`. Throws every problem found, in file order.
     public func importFile(at path: String) throws(ImportFailure) -> (list: TaskList, summary: Summary) {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = FileBytes.read(path) else {
             throw ImportFailure(errors: [ScheduleError(file: path, message: "无法读取文件 cannot read the file")])
         }
         return try importData(data, file: path)

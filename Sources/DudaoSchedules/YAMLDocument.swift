@@ -10,7 +10,7 @@ public struct YAMLDocument {
 
     /// Reads and parses `path`; `nil` (with an error recorded) when unreadable or malformed.
     public static func read(_ path: String, into diag: inout Diagnostics) -> YAMLDocument? {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = FileBytes.read(path) else {
             diag.error(path, "无法读取文件 cannot read the file")
             return nil
         }
