@@ -24,7 +24,7 @@ struct OfficeReportValues {
         let widest = max(1, report.lights.values.max() ?? 1)
         let lights: [[String: Any]] = Light.allCases.map { light in
             let n = report.lights[light] ?? 0
-            return ["name": light.rawValue, "chinese": light.chinese, "count": n, "colour": light.colour,
+            return ["name": light.rawValue, "chinese": light.chinese, "count": n, "colour": light.colour, "has_bar": n > 0,
                     "width": max(n > 0 ? 2 : 0, n * Self.barPixels / widest),
                     "bar": String(repeating: "█", count: n > 0 ? max(1, n * Self.barCharacters / widest) : 0)]
         }
@@ -64,6 +64,7 @@ struct OfficeReportValues {
             "since_date": since.chinese,
             "total": total,
             "lights": lights,
+            "max_width": Self.barPixels,
             "red": report.lights[.red] ?? 0,
             "yellow": report.lights[.yellow] ?? 0,
             "green": report.lights[.green] ?? 0,
