@@ -19,9 +19,6 @@ public struct Plan: Sendable {
     public let supervision: Supervision
     /// The working days planned with.
     public let calendar: WorkCalendar
-    /// True for previews (`dudao plan`, `render`): messages count earlier planned ones as
-    /// sent, as the plan assumes. The service counts only what the sent log shows.
-    public var countsPlannedAsSent = false
 
     /// Plans `items` for `from...until`: notices, the office's reports, then one message per
     /// agency and send time. Notices the records show as claimed are left out.
@@ -90,20 +87,12 @@ public struct Plan: Sendable {
         n.lead >= 0 && n.item >= 0 ? items[Int(n.item)].lead[n.lead] : m.to.agency
     }
 
-    /// The reminders that reached `agency` about `n`'s work before `n` is sent: the sent
-    /// log's, and for previews the plan's own earlier ones.
+    /// The days reminders reached `agency` about `n`'s work before `n` is sent, as the sent
+    /// log shows — never what is only planned.
     public func remindersBefore(_ n: Notice, agency: String) -> [CivilDate] {
         guard n.item >= 0 else { return [] }
-        let id = items[Int(n.item)].id
-        var days = supervision.history.track(agency: agency, item: id, milestone: n.milestone)?.delivered.filter { $0 < n.sendDay } ?? []
-        if countsPlannedAsSent {
-            for other in notices where other.item == n.item && other.milestone == n.milestone && other.sendDay < n.sendDay
-                && (other.lead < 0 || items[Int(other.item)].lead[other.lead] == agency) {
-                days.append(other.sendDay)
-            }
-            days.sort()
-        }
-        return days
+        return supervision.history.track(agency: agency, item: items[Int(n.item)].id, milestone: n.milestone)?
+            .delivered.filter { $0 < n.sendDay } ?? []
     }
 
     /// The item a notice is about; `nil` for the office's report.

@@ -96,9 +96,4 @@ public struct SentHistory: Sendable {
     public func track(agency: String, item: String, milestone: Int32) -> Track? {
         byItem[item]?[TrackKey(agency: agency, milestone: milestone)]
     }
-
-    /// Every agency with a record on `item`, with its tracks.
-    public func tracks(item: String) -> [(agency: String, milestone: Int32, track: Track)] {
-        (byItem[item] ?? [:]).map { ($0.key.agency, $0.key.milestone, $0.value) }
-    }
 }

@@ -23,9 +23,6 @@ public struct Standings: Sendable {
     /// True when no report names `item`: its file status counts for everybody.
     public func isEmpty(item: String) -> Bool { byItem[item] == nil }
 
-    /// Reports about `item`, oldest first.
-    public func reports(item: String) -> [ProgressReport] { byItem[item] ?? [] }
-
     /// Every report, oldest first within an item.
     public var all: [ProgressReport] { byItem.values.flatMap { $0 } }
 
