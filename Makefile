@@ -43,13 +43,13 @@ run: build
 ## test: every test (Swift Testing), including the command line end to end, with a real
 ## SMTP server (aiosmtpd), a signature-checking webhook server and misbehaving peers on
 ## 127.0.0.1; then each fuzz target for 30 s; then the simulated year from a release build
-## (minutes in a debug build, about one in release).
+## of the service's rooms only (DUDAO_SERVICE_ONLY: the console's NIO is not built twice).
 test: deps
 	$(SWIFT) build --build-tests
 	Tests/Servers/with-servers.sh $(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30
-	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing
-	$(SWIFT) test -c release --skip-build -Xswiftc -enable-testing --filter SimulatedYearTests
+	DUDAO_SERVICE_ONLY=1 $(SWIFT) build -c release --build-tests -Xswiftc -enable-testing
+	DUDAO_SERVICE_ONLY=1 $(SWIFT) test -c release --skip-build -Xswiftc -enable-testing --filter SimulatedYearTests
 
 ## fuzz: libFuzzer over the importer, the deadline grammar, the schedule loader and the MIME
 ## encoder, FUZZ_SECONDS each (default 60), starting from Fuzz/corpus/; a crash stops it and

@@ -1,5 +1,11 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
+
+// `make test` builds the simulated year in release with DUDAO_SERVICE_ONLY=1: the service's
+// rooms and their tests, without the console and the command line, so NIO is not compiled
+// a second time. Every other build has every target.
+let serviceOnly = ProcessInfo.processInfo.environment["DUDAO_SERVICE_ONLY"] != nil
 
 // Rooms of DESIGN.md's data flow, one target each; a target imports only the rooms before it.
 let package = Package(
@@ -16,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
@@ -48,12 +55,13 @@ let package = Package(
             name: "DudaoWeb",
             dependencies: ["DudaoCore", "DudaoSchedules", "DudaoMessages", "DudaoStore",
                            .product(name: "Crypto", package: "swift-crypto"),
-                           .product(name: "Hummingbird", package: "hummingbird")]
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")]
         ),
         // The service: one wake cycle (plan, catch up, enqueue, deliver, record), the timer loop, signals, sd_notify.
         .target(
             name: "DudaoService",
-            dependencies: ["DudaoCore", "DudaoSchedules", "DudaoMessages", "DudaoDelivery", "DudaoStore", "DudaoWeb",
+            dependencies: ["DudaoCore", "DudaoSchedules", "DudaoMessages", "DudaoDelivery", "DudaoStore",
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "Metrics", package: "swift-metrics"),
                            .product(name: "Prometheus", package: "swift-prometheus")]
@@ -83,3 +91,9 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+if serviceOnly {
+    let console: Set<String> = ["DudaoWeb", "DudaoWebTests", "dudao"]
+    package.targets.removeAll { console.contains($0.name) }
+    package.products.removeAll { $0.name == "dudao" }
+}

@@ -5,7 +5,6 @@ import DudaoDelivery
 import DudaoMessages
 import DudaoSchedules
 import DudaoStore
-import DudaoWeb
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,8 +19,9 @@ import Glibc
 /// where the last one stopped, so a clock jump (NTP, suspend) leads to a re-plan, not a
 /// misfire. SIGTERM/SIGINT stop handing out messages, wait up to `stopTimeout` for those in
 /// flight, then exit 0; SIGHUP reloads in the background, keeping the old schedules if the
-/// new ones fail. With a listen address the console (`WebServer`) serves beside them on
-/// NIO's threads; it only records reports and wakes the clock to replan.
+/// new ones fail. Whatever runs beside the clock (the console, started by `dudao run
+/// --listen`) gets a `ServiceHandle`: it reads the state and the schedules in force, records
+/// reports, and asks the clock to replan — it never sends.
 public final class ReminderService: @unchecked Sendable {
     /// Where things are.
     public struct Options: Sendable {
@@ -34,30 +34,17 @@ public final class ReminderService: @unchecked Sendable {
         /// Seconds a stop waits for messages in flight before aborting them; below the
         /// unit's TimeoutStopSec (30 s).
         public var stopTimeout: Double
-        /// The console: where it listens and the links messages carry; off when nil.
-        public var web: WebOptions?
+        /// The reply links messages carry; none when nil.
+        public var replyLinks: (any ReplyLinking)?
 
         /// Options.
-        public init(schedules: String, stateDirectory: String, templates: String? = nil, stopTimeout: Double = 20, web: WebOptions? = nil) {
+        public init(schedules: String, stateDirectory: String, templates: String? = nil, stopTimeout: Double = 20,
+                    replyLinks: (any ReplyLinking)? = nil) {
             self.schedules = schedules
             self.stateDirectory = stateDirectory
             self.templates = templates
             self.stopTimeout = stopTimeout
-            self.web = web
-        }
-    }
-
-    /// Where the console listens, and the links it gives agencies.
-    public struct WebOptions: Sendable {
-        /// Host and port to bind; nil for links without a server (`run --once`).
-        public var listen: (host: String, port: Int)?
-        /// The links messages carry.
-        public var links: ReplyLinks
-
-        /// Options.
-        public init(listen: (host: String, port: Int)?, links: ReplyLinks) {
-            self.listen = listen
-            self.links = links
+            self.replyLinks = replyLinks
         }
     }
 
@@ -117,7 +104,7 @@ public final class ReminderService: @unchecked Sendable {
         guard problems.isEmpty, let templates else { throw ServiceError(problems: problems) }
         let sender = channels.sender(fallback: Self.office(set))
         let composer = EmailComposer(from: sender, agencies: set.agencies.agencies, attachCalendar: set.messages.attachCalendar)
-        let context = MessageContext(office: set.policy.supervisor, reportTo: set.messages.reportTo, replyLinks: options.web?.links)
+        let context = MessageContext(office: set.policy.supervisor, reportTo: set.messages.reportTo, replyLinks: options.replyLinks)
         return ServiceCycle(set: set, store: store,
                             renderer: MessageRenderer(templates: templates, context: context),
                             dispatcher: Dispatcher(channels: channels, composer: composer, agencies: set.agencies.agencies), logger: logger)
@@ -135,8 +122,9 @@ public final class ReminderService: @unchecked Sendable {
 
     // MARK: Running
 
-    /// Runs until SIGTERM or SIGINT; never returns.
-    public func run() -> Never {
+    /// Runs until SIGTERM or SIGINT; never returns. `beside` is started once the clock runs
+    /// (the console); it must not block.
+    public func run(beside: (@Sendable (ServiceHandle) -> Void)? = nil) -> Never {
         writePID()
         for sig in [SIGTERM, SIGINT, SIGHUP, SIGUSR1] {
             signal(sig, SIG_IGN)
@@ -153,7 +141,7 @@ public final class ReminderService: @unchecked Sendable {
         }
         timer.setEventHandler { [unowned self] in self.fire() }
         timer.resume()
-        startWeb()
+        beside?(handle)
         queue.async { [unowned self] in
             // READY once the first plan is on disk; its deliveries are already on their way.
             self.wake()
@@ -166,30 +154,16 @@ public final class ReminderService: @unchecked Sendable {
 
     private var nextWake: Date? { [nextPlanned, nextRetry].compactMap { $0 }.min() }
 
-    /// The console, beside the clock: requests are served on NIO's threads and never wait
-    /// on the clock's queue; a recorded report wakes the service to replan. A port that
-    /// cannot be bound ends the process: the unit's restart shows the problem.
-    private func startWeb() {
-        guard let web = options.web, let listen = web.listen else { return }
+    /// What runs beside the clock may use: reads are on its own threads, and a recorded
+    /// report wakes the clock to replan.
+    private var handle: ServiceHandle {
         let current = currentSchedules
-        let desk = ReplyDesk(store: store, keys: web.links.keys, schedules: { current.value }, templates: cycle.renderer.templates,
-                             onReport: { [weak self] in
+        let wakeAt = nextWakeShown
+        return ServiceHandle(store: store, templates: cycle.renderer.templates, schedules: { current.value }, nextWake: { wakeAt.value },
+                             replan: { [weak self] in
                                  guard let self else { return }
                                  self.queue.async { if !self.stopping { self.wake(); self.arm() } }
                              })
-        let store = self.store
-        let wakeAt = nextWakeShown
-        let server = WebServer(host: listen.host, port: listen.port, desk: desk,
-                               metrics: { ServiceMetrics.text(store: store, set: current.value, nextWake: wakeAt.value) }, logger: logger)
-        let logger = self.logger
-        Task.detached {
-            do {
-                try await server.run(onRunning: { logger.info("console listening on \(listen.host):\(listen.port)") })
-            } catch {
-                logger.critical("无法监听 cannot listen on \(listen.host):\(listen.port): \(error)")
-                exit(1)
-            }
-        }
     }
 
     private func fire() {

@@ -54,8 +54,8 @@ public struct ServiceCycle: Sendable {
     /// Loads schedules, templates and channels from disk into a cycle; throws every problem
     /// (the same ones `dudao check` reports) when any is wrong.
     public static func load(schedules: String, templates: String?, store: StateStore, logger: Logger,
-                            web: ReminderService.WebOptions? = nil) throws -> ServiceCycle {
-        try ReminderService.makeCycle(ReminderService.Options(schedules: schedules, stateDirectory: "", templates: templates, web: web),
+                            replyLinks: (any ReplyLinking)? = nil) throws -> ServiceCycle {
+        try ReminderService.makeCycle(ReminderService.Options(schedules: schedules, stateDirectory: "", templates: templates, replyLinks: replyLinks),
                                       store: store, logger: logger)
     }
 

@@ -55,7 +55,7 @@ public enum ServiceMetrics {
     }
 
     /// The text a scrape returns, after reading the state's figures.
-    static func text(store: StateStore, set: ScheduleSet, nextWake: Date?, now: Date = Date()) -> String {
+    public static func text(store: StateStore, set: ScheduleSet, nextWake: Date?, now: Date = Date()) -> String {
         let clock = LocalClock(timeZone: set.policy.timeZone)
         if let pending = try? store.count(state: .pending) { Gauge(label: "dudao_outbox_pending").record(pending) }
         if let dead = try? store.count(state: .dead) { Gauge(label: "dudao_dead_letters").record(dead) }

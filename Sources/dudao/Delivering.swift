@@ -1,14 +1,15 @@
 import ArgumentParser
 import Foundation
 import Logging
+import DudaoMessages
 import DudaoService
 import DudaoStore
 
 /// Loading a service cycle the CLI way: problems printed, exit 1.
 enum CycleLoading {
     static func load(_ schedules: String, templates: String?, store: StateStore, logger: Logger,
-                     web: ReminderService.WebOptions? = nil) throws -> ServiceCycle {
-        do { return try ServiceCycle.load(schedules: schedules, templates: templates, store: store, logger: logger, web: web) } catch {
+                     replyLinks: (any ReplyLinking)? = nil) throws -> ServiceCycle {
+        do { return try ServiceCycle.load(schedules: schedules, templates: templates, store: store, logger: logger, replyLinks: replyLinks) } catch {
             Output.error("错误 error: \(error)")
             throw ExitCode(1)
         }

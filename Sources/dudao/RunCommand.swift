@@ -58,16 +58,17 @@ struct RunCommand: ParsableCommand {
             let service: ReminderService
             do {
                 service = try ReminderService(options: .init(schedules: schedulesOption.schedules, stateDirectory: state.directory, templates: templates,
-                                                             stopTimeout: stopTimeout, web: web),
+                                                             stopTimeout: stopTimeout, replyLinks: web?.links),
                                               logger: logger)
             } catch {
                 Output.error("错误 error: 无法启动 cannot start:\n\(error)")
                 throw ExitCode(1)
             }
-            service.run()
+            guard let web, let listen = web.listen else { service.run() }
+            service.run(beside: { Console.start($0, listen: listen, links: web.links, logger: logger) })
         }
         let store = try state.open()
-        let cycle = try CycleLoading.load(schedulesOption.schedules, templates: templates, store: store, logger: logger, web: web)
+        let cycle = try CycleLoading.load(schedulesOption.schedules, templates: templates, store: store, logger: logger, replyLinks: web?.links)
         let clock = LocalClock(timeZone: cycle.set.policy.timeZone)
         let at = try InstantArgument.parse(now, option: "--now", clock: clock, default: Date())
         if cycle.dispatcher.channels.isEmpty {
@@ -79,8 +80,16 @@ struct RunCommand: ParsableCommand {
         if failed > 0 { throw ExitCode(1) }
     }
 
+    /// Where the console listens, and the links it gives agencies.
+    struct WebOptions {
+        /// Host and port to bind; nil for links without a server (`run --once`).
+        var listen: (host: String, port: Int)?
+        /// The links messages carry.
+        var links: ReplyLinks
+    }
+
     /// The console's options, or nil when neither --listen nor --public-url is given.
-    private func webOptions() throws -> ReminderService.WebOptions? {
+    private func webOptions() throws -> WebOptions? {
         var bind: (host: String, port: Int)? = nil
         if let listen {
             guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (1...65535).contains(port),
@@ -108,7 +117,7 @@ struct RunCommand: ParsableCommand {
             let keyFile = linkKeyFile ?? (state.directory as NSString).appendingPathComponent("link.key")
             let keys = ReplyKeys(current: try ReplyKeys.key(file: keyFile, create: linkKeyFile == nil),
                                  previous: try previousLinkKeyFile.map { try ReplyKeys.key(file: $0, create: false) })
-            return ReminderService.WebOptions(listen: bind, links: ReplyLinks(publicURL: url, keys: keys, days: linkDays))
+            return WebOptions(listen: bind, links: ReplyLinks(publicURL: url, keys: keys, days: linkDays))
         } catch {
             Output.error("错误 error: \(error)")
             throw ExitCode(1)

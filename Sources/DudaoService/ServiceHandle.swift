@@ -1,0 +1,20 @@
+import Foundation
+import DudaoMessages
+import DudaoSchedules
+import DudaoStore
+
+/// What runs beside the service's clock (the console) may use of it. It reads and records
+/// on its own threads; it never sends, and after recording a report it asks the clock to
+/// replan instead of planning itself.
+public struct ServiceHandle: Sendable {
+    /// The state the clock plans from.
+    public let store: StateStore
+    /// The templates in force when the service started.
+    public let templates: TemplateSet
+    /// The schedules in force (a reload swaps them).
+    public let schedules: @Sendable () -> ScheduleSet
+    /// When the clock wakes next, if armed.
+    public let nextWake: @Sendable () -> Date?
+    /// Wakes the clock to replan and deliver (after a report or a decision was recorded).
+    public let replan: @Sendable () -> Void
+}
