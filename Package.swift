@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
@@ -56,7 +57,8 @@ let package = Package(
             dependencies: ["DudaoCore", "DudaoSchedules", "DudaoMessages", "DudaoStore",
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "Hummingbird", package: "hummingbird"),
-                           .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")]
+                           .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                           .product(name: "MultipartKit", package: "multipart-kit")]
         ),
         // The service: one wake cycle (plan, catch up, enqueue, deliver, record), the timer loop, signals, sd_notify.
         .target(

@@ -108,6 +108,21 @@ public final class StateStore: Sendable {
             }
             try db.create(index: "sent_agency_item", on: "sent", columns: ["agency", "item"])
         }
+        m.registerMigration("v6: the office's accounts; files attached to reports") { db in
+            try db.create(table: "account") { t in
+                t.primaryKey("name", .text)
+                t.column("password_hash", .text).notNull()
+                t.column("created_at", .text).notNull()
+            }
+            try db.create(table: "attachment") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("progress", .integer).notNull().indexed().references("progress")
+                t.column("filename", .text).notNull()
+                t.column("type", .text).notNull()
+                t.column("size", .integer).notNull()
+                t.column("sha256", .text).notNull()
+            }
+        }
         return m
     }
 
@@ -118,14 +133,22 @@ public final class StateStore: Sendable {
 
     // MARK: Progress
 
-    /// Records a report (never overwrites: the history is the audit trail).
-    public func record(_ r: ProgressReport) throws {
+    /// Records a report (never overwrites: the history is the audit trail), with the files
+    /// attached to it; returns its row id.
+    @discardableResult
+    public func record(_ r: ProgressReport, attachments: [Attachment] = []) throws -> Int64 {
         try db.write { db in
             try db.execute(sql: """
                 INSERT INTO progress (item, milestone, agency, status, extended_to, next_report, note, by, at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [r.key.item, r.key.milestone, r.key.agency, r.status.name, r.status.extendedTo?.iso,
                                  r.nextReport?.iso, r.note, r.by, Self.iso(r.at)])
+            let id = db.lastInsertedRowID
+            for a in attachments {
+                try db.execute(sql: "INSERT INTO attachment (progress, filename, type, size, sha256) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [id, a.filename, a.type, a.size, a.sha256])
+            }
+            return id
         }
     }
 
@@ -136,6 +159,24 @@ public final class StateStore: Sendable {
                 ? try Row.fetchAll(db, sql: "SELECT * FROM progress ORDER BY id")
                 : try Row.fetchAll(db, sql: "SELECT * FROM progress WHERE item = ? ORDER BY id", arguments: [item])
             return rows.compactMap(Self.report)
+        }
+    }
+
+    /// The reports about `item` with their row ids (to find their attachments), oldest first.
+    public func reports(item: String) throws -> [(id: Int64, report: ProgressReport)] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM progress WHERE item = ? ORDER BY id", arguments: [item]).compactMap { row in
+                Self.report(row).map { (row["id"], $0) }
+            }
+        }
+    }
+
+    /// What the sent log holds about `item`, oldest first: (agency, notice key, channel, at).
+    public func sentLog(item: String) throws -> [(agency: String, notice: String, channel: String, at: Date)] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT agency, notice, channel, at FROM sent WHERE item = ? ORDER BY at, rowid", arguments: [item]).compactMap { row in
+                Self.date(row["at"]).map { (row["agency"], row["notice"], row["channel"], $0) }
+            }
         }
     }
 

@@ -22,6 +22,7 @@ public struct ReplyDesk: Sendable {
     let keys: ReplyKeys
     let schedules: @Sendable () -> ScheduleSet
     let templates: TemplateSet
+    let attachments: AttachmentStore?
     let onReport: @Sendable () -> Void
 
     /// Longest free text accepted, in characters.
@@ -29,9 +30,11 @@ public struct ReplyDesk: Sendable {
 
     /// A desk over the state, the signing keys, the schedules in force (asked on each
     /// request: a reload swaps them), the templates, and what to do after a report.
+    /// Without `attachments`, files sent with a report are refused.
     public init(store: StateStore, keys: ReplyKeys, schedules: @escaping @Sendable () -> ScheduleSet, templates: TemplateSet,
-                onReport: @escaping @Sendable () -> Void) {
+                attachments: AttachmentStore? = nil, onReport: @escaping @Sendable () -> Void) {
         self.store = store
+        self.attachments = attachments
         self.keys = keys
         self.schedules = schedules
         self.templates = templates
@@ -46,7 +49,7 @@ public struct ReplyDesk: Sendable {
     }
 
     /// Records what the agency submitted, or shows the form again with what is wrong.
-    public func submit(token: String, form submitted: ReplyForm, client: String, now: Date) -> Page {
+    public func submit(token: String, form submitted: ReplyForm, files: [(name: String, data: Data)] = [], client: String, now: Date) -> Page {
         let set = schedules()
         guard let (reply, items) = verified(token, set: set, now: now) else { return refused() }
         let clock = LocalClock(timeZone: set.policy.timeZone)
@@ -87,19 +90,31 @@ public struct ReplyDesk: Sendable {
             errors.append("请选择报送类型。")
             status = ""
         }
+        if files.count > AttachmentStore.maxFiles { errors.append("附件最多\(AttachmentStore.maxFiles)个。") }
+        if !files.isEmpty, attachments == nil { errors.append("本系统未开放附件上传。") }
         guard errors.isEmpty else {
-            return .form(form(reply, items: items, set: set, now: now, token: token, filled: submitted, errors: errors))
+            return .form(form(reply, items: items, set: set, now: now, token: token, filled: submitted, errors: errors, hadFiles: !files.isEmpty))
+        }
+        var saved: [Attachment] = []
+        for file in files {
+            do { saved.append(try attachments!.save(filename: file.name, data: file.data)) } catch {
+                errors.append(error.text)
+            }
+        }
+        guard errors.isEmpty else {
+            return .form(form(reply, items: items, set: set, now: now, token: token, filled: submitted, errors: errors, hadFiles: true))
         }
         let note = text + (percent.map { "（完成进度\($0)%）" } ?? "")
         let request = ReportRequest(item: item.id, agency: reply.agency, status: status, due: due, nextReport: nextReport,
                                     note: note, by: "\(reply.agency)（在线报送，\(client)）")
         do {
             let (report, _) = try request.report(in: set, at: now)
-            try store.record(report)
+            try store.record(report, attachments: saved)
             onReport()
             let values: [String: Any] = [
                 "page_title": "已收到报送", "office": set.policy.supervisor ?? "督查室", "agency": reply.agency, "id": item.id,
                 "title": item.title, "state": report.status.chinese, "note": note, "has_note": !note.isEmpty,
+                "files": saved.map { ["name": $0.filename, "size": OfficeDesk.size($0.size)] }, "has_files": !saved.isEmpty,
                 "at": clock.iso8601(now), "receipt": String(Int(now.timeIntervalSince1970)) + "-" + item.id, "back": "/r/" + token,
             ]
             return .receipt(templates.renderPage("receipt", values) ?? "")
@@ -120,7 +135,8 @@ public struct ReplyDesk: Sendable {
         .refused(templates.renderPage("refused", ["page_title": "链接无法使用"]) ?? "")
     }
 
-    private func form(_ reply: ReplyToken, items: [Item], set: ScheduleSet, now: Date, token: String, filled: ReplyForm, errors: [String]) -> String {
+    private func form(_ reply: ReplyToken, items: [Item], set: ScheduleSet, now: Date, token: String, filled: ReplyForm, errors: [String],
+                      hadFiles: Bool = false) -> String {
         let clock = LocalClock(timeZone: set.policy.timeZone)
         let today = clock.day(of: now)
         let supervision = (try? store.supervision(clock: clock)) ?? .none
@@ -141,6 +157,7 @@ public struct ReplyDesk: Sendable {
             "next_report": filled.next_report ?? "", "new_due": filled.new_due ?? "",
             "is_progress": (filled.action ?? "progress") == "progress", "is_done": filled.action == "done",
             "is_extension": filled.action == "extension",
+            "max_files": AttachmentStore.maxFiles, "max_mb": AttachmentStore.maxFileBytes >> 20, "has_filled_files": hadFiles,
         ]
         return templates.renderPage("reply", values) ?? ""
     }

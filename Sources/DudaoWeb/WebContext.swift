@@ -13,8 +13,12 @@ struct WebContext: RequestContext {
         remoteAddress = source.channel.remoteAddress
     }
 
-    /// Forms are small; anything larger is refused before it is read.
+    /// Forms are small; anything larger is refused before it is read. The reply form with
+    /// its attachments reads its body itself, up to `AttachmentStore.maxFormBytes`.
     var maxUploadSize: Int { 64 * 1024 }
+
+    /// True when the peer is this machine (a reverse proxy).
+    var isLoopback: Bool { client == "127.0.0.1" || client == "::1" }
 
     /// `127.0.0.1`, `::1`, or `unknown`.
     var client: String { remoteAddress?.ipAddress ?? "unknown" }

@@ -5,23 +5,50 @@ import Logging
 import NIOCore
 
 /// The console's HTTP server, inside `dudao run` beside the timer loop: `/healthz`,
-/// `/metrics` (Prometheus), and the agencies' reply pages `/r/TOKEN`. It never sends anything itself: a report is recorded
-/// and the service is woken to replan. Handlers are thin over `ReplyDesk`.
+/// `/metrics` (Prometheus), the agencies' reply pages `/r/TOKEN`, and the office's pages
+/// (`OfficeRoutes`). It never sends anything itself: a report or decision is recorded and
+/// the service is woken to replan. Handlers are thin over `ReplyDesk` and `OfficeDesk`.
 public struct WebServer: Sendable {
+    /// The office's side.
+    public struct OfficeSettings: Sendable {
+        /// The pages and decisions.
+        public var desk: OfficeDesk
+        /// Where report attachments are kept.
+        public var attachments: AttachmentStore
+        /// A header a reverse proxy on this machine sets to the authenticated user (SSO).
+        public var trustedUserHeader: HTTPField.Name?
+        /// Cookies only over HTTPS (when the public address is https).
+        public var secureCookies: Bool
+
+        /// Settings.
+        public init(desk: OfficeDesk, attachments: AttachmentStore, trustedUserHeader: String? = nil, secureCookies: Bool) {
+            self.desk = desk
+            self.attachments = attachments
+            self.trustedUserHeader = trustedUserHeader.flatMap { HTTPField.Name($0) }
+            self.secureCookies = secureCookies
+        }
+    }
+
     /// Host to bind (`127.0.0.1` behind a reverse proxy).
     public let host: String
     /// Port to bind.
     public let port: Int
     let desk: ReplyDesk
+    let office: OfficeSettings?
     let metrics: @Sendable () -> String
+    let replan: @Sendable () -> Void
     let logger: Logger
 
-    /// A server for `desk` on `host:port`; `metrics` gives `/metrics`' text.
-    public init(host: String, port: Int, desk: ReplyDesk, metrics: @escaping @Sendable () -> String = { "" }, logger: Logger) {
+    /// A server for `desk` (and the office's pages with `office`) on `host:port`; `metrics`
+    /// gives `/metrics`' text; `replan` wakes the service after a decision.
+    public init(host: String, port: Int, desk: ReplyDesk, office: OfficeSettings? = nil, metrics: @escaping @Sendable () -> String = { "" },
+                replan: @escaping @Sendable () -> Void = {}, logger: Logger) {
         self.host = host
         self.port = port
         self.desk = desk
+        self.office = office
         self.metrics = metrics
+        self.replan = replan
         self.logger = logger
     }
 
@@ -38,14 +65,27 @@ public struct WebServer: Sendable {
         }
         router.post("/r/:token") { request, context in
             let token = context.parameters.get("token") ?? ""
-            let form: ReplyForm
-            do { form = try await URLEncodedFormDecoder().decode(ReplyForm.self, from: request, context: context) } catch let error as any HTTPResponseError
-                where error.status == .contentTooLarge {
-                return Self.page(.contentTooLarge, "表单过大 form too large\n", type: "text/plain; charset=utf-8")
+            var form = ReplyForm()
+            var files: [(name: String, data: Data)] = []
+            let type = request.headers[.contentType] ?? ""
+            do {
+                if type.lowercased().hasPrefix("multipart/form-data") {
+                    let body = try await request.body.collect(upTo: AttachmentStore.maxFormBytes)
+                    let upload = try ReplyUpload(body: body, contentType: type)
+                    (form, files) = (upload.form, upload.files)
+                } else {
+                    form = try await URLEncodedFormDecoder().decode(ReplyForm.self, from: request, context: context)
+                }
+            } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+                return Self.page(.contentTooLarge, "表单或附件过大（附件每个不超过\(AttachmentStore.maxFileBytes >> 20) MB） form too large\n",
+                                 type: "text/plain; charset=utf-8")
             } catch {
                 return Self.page(.badRequest, "无法读取表单 bad form\n", type: "text/plain; charset=utf-8")
             }
-            return Self.response(desk.submit(token: token, form: form, client: Self.client(request, context), now: Date()))
+            return Self.response(desk.submit(token: token, form: form, files: files, client: Self.client(request, context), now: Date()))
+        }
+        if let office {
+            OfficeRoutes(desk: office.desk, accounts: OfficeAccounts(store: office.desk.store), settings: office, replan: replan).register(on: router)
         }
         let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: nil),
                               onServerRunning: { _ in onRunning() }, logger: logger)

@@ -10,12 +10,17 @@ import Glibc
 /// NIO's threads and never wait on the clock's queue. A port that cannot be bound ends the
 /// process: the unit's restart shows the problem.
 enum Console {
-    static func start(_ service: ServiceHandle, listen: (host: String, port: Int), links: ReplyLinks, logger: Logger) {
+    static func start(_ service: ServiceHandle, listen: (host: String, port: Int), links: ReplyLinks, stateDirectory: String,
+                      trustedUserHeader: String?, logger: Logger) {
+        let attachments = AttachmentStore(stateDirectory: stateDirectory)
         let desk = ReplyDesk(store: service.store, keys: links.keys, schedules: service.schedules, templates: service.templates,
-                             onReport: service.replan)
-        let server = WebServer(host: listen.host, port: listen.port, desk: desk,
+                             attachments: attachments, onReport: service.replan)
+        let office = WebServer.OfficeSettings(desk: OfficeDesk(store: service.store, schedules: service.schedules, templates: service.templates),
+                                              attachments: attachments, trustedUserHeader: trustedUserHeader,
+                                              secureCookies: links.publicURL.lowercased().hasPrefix("https:"))
+        let server = WebServer(host: listen.host, port: listen.port, desk: desk, office: office,
                                metrics: { ServiceMetrics.text(store: service.store, set: service.schedules(), nextWake: service.nextWake()) },
-                               logger: logger)
+                               replan: service.replan, logger: logger)
         Task.detached {
             do {
                 try await server.run(onRunning: { logger.info("console listening on \(listen.host):\(listen.port)") })

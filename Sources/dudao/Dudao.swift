@@ -17,7 +17,8 @@ struct Dudao: ParsableCommand {
           dudao status
         """,
         subcommands: [ImportCommand.self, CheckCommand.self, PlanCommand.self, RenderCommand.self, RunCommand.self, SendTestCommand.self,
-                      AckCommand.self, StatusCommand.self, ReportCommand.self, OutboxCommand.self, RetryCommand.self, WorkdaysCommand.self]
+                      AckCommand.self, StatusCommand.self, ReportCommand.self, OutboxCommand.self, RetryCommand.self, WorkdaysCommand.self,
+                      UserCommand.self]
     )
 
     static func main() {

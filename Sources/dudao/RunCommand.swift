@@ -46,6 +46,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Days a reply link works after its message is sent.")
     var linkDays: Int = 60
 
+    @Option(help: "Header a reverse proxy on this machine sets to the user it authenticated (SSO), e.g. X-Remote-User; that account is logged in without a password.")
+    var trustUserHeader: String?
+
     func run() throws {
         let logger = Logger(label: "dudao")
         let web = try webOptions()
@@ -65,7 +68,8 @@ struct RunCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             guard let web, let listen = web.listen else { service.run() }
-            service.run(beside: { Console.start($0, listen: listen, links: web.links, logger: logger) })
+            let state = state.directory, header = trustUserHeader
+            service.run(beside: { Console.start($0, listen: listen, links: web.links, stateDirectory: state, trustedUserHeader: header, logger: logger) })
         }
         let store = try state.open()
         let cycle = try CycleLoading.load(schedulesOption.schedules, templates: templates, store: store, logger: logger, replyLinks: web?.links)
@@ -98,6 +102,10 @@ struct RunCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             bind = (String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
+        }
+        if let h = trustUserHeader, h.isEmpty || !h.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
+            Output.error("错误 error: --trust-user-header 应为请求头名称 must be a header name such as X-Remote-User")
+            throw ExitCode(1)
         }
         if once, listen != nil {
             Output.error("错误 error: --listen 不用于 --once: one cycle serves no pages (give --public-url for the links)")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import DudaoCore
 import DudaoSchedules
+import DudaoWeb
 
 /// `dudao status`: where every item stands, per lead agency.
 struct StatusCommand: ParsableCommand {
@@ -26,24 +27,7 @@ struct StatusCommand: ParsableCommand {
         let clock = LocalClock(timeZone: set.policy.timeZone)
         let at = try InstantArgument.parse(now, option: "--now", clock: clock, default: Date())
         let store = try state.existing()
-        let supervision = try store?.supervision(clock: clock) ?? .none
-        let dead = try store?.deadLetters() ?? [:]
-        let skipped = try store?.skippedCounts() ?? [:]
-        let plan = Plan(items: set.items, policy: set.policy, calendar: set.calendar, from: at, until: at.addingTimeInterval(400 * 86400),
-                        supervision: supervision)
-        var next: [String: Date] = [:]
-        for m in plan.messages where m.kind != .report {
-            for n in plan.notices(in: m) {
-                let key = plan.items[Int(n.item)].id + "|" + m.to.agency
-                if next[key] == nil { next[key] = m.sendAt }
-            }
-        }
-        let ledger = Ledger(items: set.items, supervision: supervision, policy: set.policy, today: clock.day(of: at))
-        let rows = ledger.rows.map { row in
-            let item = set.items[row.item]
-            return StatusRow(row: row, item: item, policy: set.policy, today: clock.day(of: at), next: next[item.id + "|" + row.agency],
-                             failures: dead[item.id] ?? 0, skipped: skipped[item.id] ?? 0, clock: clock)
-        }
+        let rows = try StatusBoard(set: set, store: store, now: at).rows
         switch format {
         case .table:
             var t = TextTable(header: ["序号", "事项", "牵头单位", "完成时限", "剩余/逾期", "灯", "状态", "等级", "已提醒", "最近报送", "下次提醒", "失败"])

@@ -1,20 +1,21 @@
 import Foundation
 import DudaoCore
 
-/// One item and lead agency, as `status` prints it.
-struct StatusRow {
-    let row: LedgerRow
-    let id, title, agency, lead, dueText: String
-    let light: Light
+/// One item and lead agency as the office reads it: `dudao status`, the console's 台账 and
+/// `/api/items`.
+public struct StatusRow: Sendable {
+    public let row: LedgerRow
+    public let id, title, agency, lead, dueText: String
+    public let light: Light
     /// Days until the earliest open date (negative when overdue).
-    let days: Int?
-    let levelName: String?
-    let next: String?
-    let lastReportAt: String?
+    public let days: Int?
+    public let levelName: String?
+    public let next: String?
+    public let lastReportAt: String?
     /// Dead letters and skipped notices about the item.
-    let failures, skipped: Int
+    public let failures, skipped: Int
 
-    init(row: LedgerRow, item: Item, policy: Policy, today: CivilDate, next: Date?, failures: Int, skipped: Int, clock: LocalClock) {
+    public init(row: LedgerRow, item: Item, policy: Policy, today: CivilDate, next: Date?, failures: Int, skipped: Int, clock: LocalClock) {
         self.row = row
         id = item.id
         title = item.title
@@ -30,27 +31,27 @@ struct StatusRow {
         self.skipped = skipped
     }
 
-    var shortTitle: String { title.count > 16 ? String(title.prefix(15)) + "…" : title }
-    var deadline: String { row.due.map { "\(dueText)（\($0.iso)）" } ?? dueText }
-    var daysText: String {
+    public var shortTitle: String { title.count > 16 ? String(title.prefix(15)) + "…" : title }
+    public var deadline: String { row.due.map { "\(dueText)（\($0.iso)）" } ?? dueText }
+    public var daysText: String {
         guard let d = days else { return "-" }
         return d >= 0 ? "余\(d)天" : "逾期\(-d)天"
     }
-    var lastReportText: String? {
+    public var lastReportText: String? {
         guard let r = row.lastReport, let at = lastReportAt else { return nil }
         return String(at.prefix(10)) + " " + r.status.chinese
     }
 
-    static let csvHeader = ["id", "title", "agency", "lead", "due_text", "due", "days", "light", "status", "level", "level_name",
+    public static let csvHeader = ["id", "title", "agency", "lead", "due_text", "due", "days", "light", "status", "level", "level_name",
                             "reminders_sent", "first_sent", "last_sent", "last_report", "last_report_at", "next_planned", "failures", "skipped"]
 
-    var csvFields: [String] {
+    public var csvFields: [String] {
         [id, title, agency, lead, dueText, row.due?.iso ?? "", days.map(String.init) ?? "", light.rawValue, row.status.name,
          row.step.map { String($0.number) } ?? "", levelName ?? "", String(row.remindersSent), row.firstSent?.iso ?? "",
          row.lastSent?.iso ?? "", row.lastReport?.status.name ?? "", lastReportAt ?? "", next ?? "", String(failures), String(skipped)]
     }
 
-    var json: JSONValue {
+    public var json: JSONValue {
         var report: JSONValue = .null
         if let r = row.lastReport {
             report = .object([("status", .string(r.status.name)), ("at", .string(lastReportAt ?? "")), ("by", .string(r.by)),

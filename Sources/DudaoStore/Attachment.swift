@@ -1,0 +1,47 @@
+import Foundation
+import GRDB
+
+/// A file an agency attached to a report (evidence of work done). The bytes live in the
+/// state folder under `attachments/SHA256`; the database keeps what the office sees.
+public struct Attachment: Hashable, Sendable {
+    /// The name the agency's file had, for display and download.
+    public var filename: String
+    /// The checked type: `pdf`, `png`, `jpeg`, `docx`, `xlsx`, `doc`…
+    public var type: String
+    /// Bytes.
+    public var size: Int
+    /// Hex SHA-256 of the bytes: the stored file's name.
+    public var sha256: String
+
+    /// An attachment.
+    public init(filename: String, type: String, size: Int, sha256: String) {
+        self.filename = filename
+        self.type = type
+        self.size = size
+        self.sha256 = sha256
+    }
+}
+
+extension StateStore {
+    /// Files attached to reports about `item`, by the report's row id.
+    public func attachments(item: String) throws -> [Int64: [Attachment]] {
+        try writer.read { db in
+            var out: [Int64: [Attachment]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT a.* FROM attachment a JOIN progress p ON p.id = a.progress WHERE p.item = ? ORDER BY a.id
+                """, arguments: [item]) {
+                out[row["progress"], default: []].append(Attachment(filename: row["filename"], type: row["type"], size: row["size"], sha256: row["sha256"]))
+            }
+            return out
+        }
+    }
+
+    /// The attachment stored under `sha256`, if any report refers to it.
+    public func attachment(sha256: String) throws -> Attachment? {
+        try writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM attachment WHERE sha256 = ? LIMIT 1", arguments: [sha256]).map {
+                Attachment(filename: $0["filename"], type: $0["type"], size: $0["size"], sha256: $0["sha256"])
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Crypto
+import DudaoStore
+
+/// Files agencies attach to reports, under `STATE/attachments/SHA256`. A file is accepted
+/// only when its bytes are what its name says — PDF, PNG, JPEG, Office (docx/xlsx/pptx, or
+/// the older doc/xls/ppt) or OFD — and it is within the size limits; it is never served
+/// inline, so a disguised page cannot run in the console's origin.
+public struct AttachmentStore: Sendable {
+    /// The folder.
+    public let directory: String
+    /// Largest file, bytes.
+    public static let maxFileBytes = 10 << 20
+    /// Most files on one report.
+    public static let maxFiles = 5
+    /// Largest reply form with its files, bytes.
+    public static let maxFormBytes = maxFiles * maxFileBytes + (256 << 10)
+
+    /// The store under `stateDirectory/attachments`.
+    public init(stateDirectory: String) {
+        directory = (stateDirectory as NSString).appendingPathComponent("attachments")
+    }
+
+    /// Where the file with `sha256` lives.
+    func path(_ sha256: String) -> String { (directory as NSString).appendingPathComponent(sha256) }
+
+    /// Why a file was refused, in words for the agency.
+    struct Refusal: Error { let text: String }
+
+    /// Checks `data` named `filename` and writes it (once per content); the attachment to record.
+    func save(filename: String, data: Data) throws(Refusal) -> Attachment {
+        let name = Self.cleanName(filename)
+        guard !data.isEmpty else { throw Refusal(text: "附件“\(name)”是空文件。") }
+        guard data.count <= Self.maxFileBytes else { throw Refusal(text: "附件“\(name)”超过\(Self.maxFileBytes >> 20) MB。") }
+        guard let type = Self.type(of: data, named: name) else {
+            throw Refusal(text: "附件“\(name)”的类型不受支持或与扩展名不符（可上传 PDF、图片、Word、Excel、PPT、OFD）。")
+        }
+        let sha = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let target = path(sha)
+        if !FileManager.default.fileExists(atPath: target) {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                let temp = target + ".part"
+                try data.write(to: URL(fileURLWithPath: temp), options: .atomic)
+                try FileManager.default.moveItem(atPath: temp, toPath: target)
+            } catch {
+                throw Refusal(text: "附件“\(name)”无法保存，请稍后再试。")
+            }
+        }
+        return Attachment(filename: name, type: type, size: data.count, sha256: sha)
+    }
+
+    /// The last path component, without control characters, at most 120 characters.
+    static func cleanName(_ filename: String) -> String {
+        let last = filename.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
+        let clean = String(last.unicodeScalars.filter { $0.value >= 32 && $0.value != 127 }.map(Character.init))
+        return clean.isEmpty ? "附件" : String(clean.suffix(120))
+    }
+
+    /// The type the bytes prove, if it matches the name's extension.
+    static func type(of data: Data, named name: String) -> String? {
+        let ext = (name as NSString).pathExtension.lowercased()
+        let head = [UInt8](data.prefix(8))
+        func starts(_ bytes: [UInt8]) -> Bool { head.count >= bytes.count && Array(head.prefix(bytes.count)) == bytes }
+        func contains(_ text: String) -> Bool { data.range(of: Data(text.utf8)) != nil }
+        switch ext {
+        case "pdf": return starts(Array("%PDF-".utf8)) ? "pdf" : nil
+        case "png": return starts([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) ? "png" : nil
+        case "jpg", "jpeg": return starts([0xFF, 0xD8, 0xFF]) ? "jpeg" : nil
+        case "docx", "xlsx", "pptx", "ofd":
+            let inside = ["docx": "word/", "xlsx": "xl/", "pptx": "ppt/", "ofd": "OFD.xml"][ext]!
+            return starts([0x50, 0x4B, 0x03, 0x04]) && contains(inside) ? ext : nil
+        case "doc", "xls", "ppt": return starts([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) ? ext : nil
+        default: return nil
+        }
+    }
+
+    /// The media type a stored file is served with (always as a download).
+    static func mediaType(_ type: String) -> String {
+        switch type {
+        case "pdf": "application/pdf"
+        case "png": "image/png"
+        case "jpeg": "image/jpeg"
+        case "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        case "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        case "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+        case "doc": "application/msword"
+        case "xls": "application/vnd.ms-excel"
+        case "ppt": "application/vnd.ms-powerpoint"
+        default: "application/octet-stream"
+        }
+    }
+}

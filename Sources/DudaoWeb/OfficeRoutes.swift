@@ -1,0 +1,209 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import NIOCore
+
+/// The office's pages behind a login: `/` (台账), `/items/ID`, `/review`, `/plan`,
+/// `/outbox`, `/files/SHA256`, `/api/items[/ID]`, and `/login`, `/logout`.
+///
+/// Sessions live in HttpOnly, SameSite=Strict cookies; every POST carries the session's
+/// form token (CSRF), and the login form a token bound to a cookie of its own. With
+/// `trustedUserHeader`, a reverse proxy on this machine that authenticated the user (SSO)
+/// names them in that header, and an account of that name is logged in without a password.
+struct OfficeRoutes: Sendable {
+    let desk: OfficeDesk
+    let accounts: OfficeAccounts
+    let sessions = OfficeSessions()
+    let throttle = LoginThrottle()
+    let settings: WebServer.OfficeSettings
+    let replan: @Sendable () -> Void
+
+    static let sessionCookie = "dudao_session"
+    static let loginCookie = "dudao_login"
+
+    func register(on router: Router<WebContext>) {
+        router.get("/login") { request, context in
+            if (try? self.session(request, context)) != nil { return Self.redirect("/") }
+            return self.loginPage(error: nil, status: .ok)
+        }
+        router.post("/login") { request, context in
+            let form = try await Self.form(LoginForm.self, request, context)
+            guard OfficeSessions.same(form.csrf, request.cookies[Self.loginCookie]?.value ?? "\u{0}") else {
+                return self.loginPage(error: "页面已过期，请重新登录。", status: .forbidden)
+            }
+            let name = (form.name ?? "").trimmingCharacters(in: .whitespaces)
+            let client = WebServer.client(request, context)
+            let now = Date()
+            guard !self.throttle.blocked(client: client, name: name, now: now) else {
+                return self.loginPage(error: "尝试次数过多，请15分钟后再试。", status: .tooManyRequests)
+            }
+            guard await self.accounts.verify(name: name, password: form.password ?? "") else {
+                self.throttle.failed(client: client, name: name, now: now)
+                return self.loginPage(error: "用户名或密码错误。", status: .unauthorized)
+            }
+            self.throttle.succeeded(name: name)
+            var response = Self.redirect("/")
+            response.setCookie(self.cookie(Self.sessionCookie, self.sessions.open(user: name, now: now)))
+            response.setCookie(self.cookie(Self.loginCookie, "", expired: true))
+            return response
+        }
+        router.post("/logout") { request, context in
+            let form = try await Self.form(TokenForm.self, request, context)
+            if let s = try? self.session(request, context), OfficeSessions.same(form.csrf, s.session.csrf) {
+                self.sessions.close(request.cookies[Self.sessionCookie]?.value)
+            }
+            var response = Self.redirect("/login")
+            response.setCookie(self.cookie(Self.sessionCookie, "", expired: true))
+            return response
+        }
+        router.get("/") { request, context in
+            try self.page(request, context) { s in
+                let q = request.uri.queryParameters
+                let filter = OfficeDesk.Filter(agency: q.get("agency"), light: q.get("light"), state: q.get("state"), list: q.get("list"),
+                                               page: q.get("page").flatMap { Int($0) } ?? 1)
+                return WebServer.page(.ok, try self.desk.dashboard(filter, user: s.user, csrf: s.csrf, now: Date()))
+            }
+        }
+        router.get("/items/:id") { request, context in
+            try self.page(request, context) { s in
+                guard let html = try self.desk.item(context.parameters.get("id") ?? "", user: s.user, csrf: s.csrf, now: Date()) else {
+                    return WebServer.page(.notFound, "没有此事项 no such item\n", type: "text/plain; charset=utf-8")
+                }
+                return WebServer.page(.ok, html)
+            }
+        }
+        router.get("/review") { request, context in
+            try self.page(request, context) { s in WebServer.page(.ok, try self.desk.review(user: s.user, csrf: s.csrf, now: Date())) }
+        }
+        router.post("/review") { request, context in
+            let form = try await Self.form(DecisionForm.self, request, context)
+            return try self.post(request, context, csrf: form.csrf) { s in
+                let message: String
+                var status = HTTPResponse.Status.ok
+                if let decision = form.decision.flatMap(OfficeDesk.Decision.init(rawValue:)) {
+                    do {
+                        message = try self.desk.decide(itemID: form.item ?? "", agency: form.agency ?? "", decision: decision, date: form.date,
+                                                       comment: form.comment ?? "", user: s.user, now: Date())
+                        self.replan()
+                    } catch let error as DecisionError {
+                        message = error.description
+                        status = .unprocessableContent
+                    }
+                } else {
+                    message = "请选择处理方式。"
+                    status = .unprocessableContent
+                }
+                return WebServer.page(status, try self.desk.review(user: s.user, csrf: s.csrf, now: Date(), message: message))
+            }
+        }
+        router.get("/plan") { request, context in
+            try self.page(request, context) { s in WebServer.page(.ok, try self.desk.plan(user: s.user, csrf: s.csrf, now: Date())) }
+        }
+        router.get("/outbox") { request, context in
+            try self.page(request, context) { s in WebServer.page(.ok, try self.desk.outbox(user: s.user, csrf: s.csrf, now: Date())) }
+        }
+        router.post("/outbox/:id/retry") { request, context in
+            let form = try await Self.form(TokenForm.self, request, context)
+            return try self.post(request, context, csrf: form.csrf) { s in
+                let message = context.parameters.get("id").flatMap { Int64($0) }.map { self.desk.retry($0, now: Date()) } ?? "编号无效。"
+                self.replan()
+                return WebServer.page(.ok, try self.desk.outbox(user: s.user, csrf: s.csrf, now: Date(), message: message))
+            }
+        }
+        router.get("/files/:sha") { request, context in
+            try self.page(request, context) { _ in
+                let sha = context.parameters.get("sha") ?? ""
+                guard sha.count == 64, sha.allSatisfy(\.isHexDigit), let file = try self.desk.store.attachment(sha256: sha),
+                      let data = FileManager.default.contents(atPath: self.settings.attachments.path(sha)) else {
+                    return WebServer.page(.notFound, "没有此文件 no such file\n", type: "text/plain; charset=utf-8")
+                }
+                var response = WebServer.page(.ok, "", type: AttachmentStore.mediaType(file.type))
+                response.body = .init(byteBuffer: ByteBuffer(bytes: data))
+                let ascii = file.filename.unicodeScalars.allSatisfy { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 32 } ? file.filename : "attachment." + file.type
+                let encoded = file.filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+                response.headers[.contentDisposition] = "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)"
+                return response
+            }
+        }
+        router.get("/api/items") { request, context in
+            try self.page(request, context) { _ in
+                WebServer.page(.ok, try self.desk.itemsJSON(now: Date()), type: "application/json; charset=utf-8")
+            }
+        }
+        router.get("/api/items/:id") { request, context in
+            try self.page(request, context) { _ in
+                guard let json = try self.desk.itemJSON(context.parameters.get("id") ?? "", now: Date()) else {
+                    return WebServer.page(.notFound, "{\"error\":\"no such item\"}\n", type: "application/json; charset=utf-8")
+                }
+                return WebServer.page(.ok, json, type: "application/json; charset=utf-8")
+            }
+        }
+    }
+
+    // MARK: Sessions
+
+    struct NotLoggedIn: Error {}
+
+    /// The request's session: its cookie's, or one opened for the trusted proxy's user.
+    func session(_ request: Request, _ context: WebContext) throws -> (session: OfficeSessions.Session, cookie: String?) {
+        let now = Date()
+        if let s = sessions.session(request.cookies[Self.sessionCookie]?.value, now: now) {
+            if let header = settings.trustedUserHeader, context.isLoopback, let name = request.headers[header], name != s.user {
+                throw NotLoggedIn()   // the proxy now names somebody else
+            }
+            return (s, nil)
+        }
+        if let header = settings.trustedUserHeader, context.isLoopback, let name = request.headers[header]?.trimmingCharacters(in: .whitespaces),
+           OfficeAccounts.validName(name), accounts.exists(name) {
+            let token = sessions.open(user: name, now: now)
+            if let s = sessions.session(token, now: now) { return (s, token) }
+        }
+        throw NotLoggedIn()
+    }
+
+    /// A page for a logged-in user, or the way to the login page.
+    func page(_ request: Request, _ context: WebContext, _ body: (OfficeSessions.Session) throws -> Response) throws -> Response {
+        guard let (s, cookie) = try? session(request, context) else {
+            return request.uri.path.hasPrefix("/api/") ? WebServer.page(.unauthorized, "{\"error\":\"login required\"}\n", type: "application/json; charset=utf-8")
+                : Self.redirect("/login")
+        }
+        var response = try body(s)
+        if let cookie { response.setCookie(self.cookie(Self.sessionCookie, cookie)) }
+        return response
+    }
+
+    /// A form post: logged in and carrying the session's form token, or refused.
+    func post(_ request: Request, _ context: WebContext, csrf: String?, _ body: (OfficeSessions.Session) throws -> Response) throws -> Response {
+        guard let (s, _) = try? session(request, context) else { return Self.redirect("/login") }
+        guard OfficeSessions.same(csrf, s.csrf) else {
+            return WebServer.page(.forbidden, "表单已过期或来源不明，请返回刷新后重试。 form token missing or wrong\n", type: "text/plain; charset=utf-8")
+        }
+        return try body(s)
+    }
+
+    func loginPage(error: String?, status: HTTPResponse.Status) -> Response {
+        let token = OfficeSessions.random()
+        var response = WebServer.page(status, desk.login(error: error, csrf: token))
+        response.setCookie(cookie(Self.loginCookie, token))
+        return response
+    }
+
+    func cookie(_ name: String, _ value: String, expired: Bool = false) -> Cookie {
+        Cookie(name: name, value: value, maxAge: expired ? 0 : nil, path: "/", secure: settings.secureCookies, httpOnly: true, sameSite: .strict)
+    }
+
+    static func redirect(_ to: String) -> Response {
+        var response = WebServer.page(.seeOther, "")
+        response.headers[.location] = to
+        return response
+    }
+
+    /// Reads an urlencoded form of at most 64 KB.
+    static func form<T: Decodable>(_ type: T.Type, _ request: Request, _ context: WebContext) async throws -> T {
+        try await URLEncodedFormDecoder().decode(T.self, from: request, context: context)
+    }
+
+    struct LoginForm: Decodable { var csrf: String?; var name: String?; var password: String? }
+    struct TokenForm: Decodable { var csrf: String? }
+    struct DecisionForm: Decodable { var csrf, item, agency, decision, date, comment: String? }
+}
