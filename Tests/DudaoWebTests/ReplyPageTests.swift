@@ -9,60 +9,13 @@ import Glibc
 /// signed link in every message, `dudao run --listen` serves it, Python's urllib submits.
 @Suite(.serialized)
 struct ReplyPageTests {
-    let port = TestSupport.freePort()
-    let base: URL
-    var schedules: URL { base.appendingPathComponent("Schedules") }
-    var state: String { base.appendingPathComponent("state").path }
-    var url: String { "http://127.0.0.1:\(port)" }
-
-    init() throws {
-        base = TestSupport.scratch("dudao-web")
-        let dir = base.appendingPathComponent("Schedules")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: TestSupport.root.appendingPathComponent("Schedules/calendar"), to: dir.appendingPathComponent("calendar"))
-        try FileManager.default.copyItem(at: TestSupport.root.appendingPathComponent("Templates"), to: base.appendingPathComponent("Templates"))
-        func write(_ name: String, _ text: String) throws { try Data(text.utf8).write(to: dir.appendingPathComponent(name)) }
-        try write("policy.yaml", "supervisor: 督查室\n")
-        try write("agencies.yaml", """
-            agencies:
-              - name: 督查室
-                contacts: [{name: 联络员, email: office@zhengzhou.example}]
-              - name: 市卫健委
-                contacts: [{name: 联络员, email: wjw@zhengzhou.example}]
-              - name: 市财政局
-                contacts: [{name: 联络员, email: czj@zhengzhou.example}]
-
-            """)
-        try write("list.yaml", """
-            title: 测试清单
-            items:
-              - {id: "1", title: "<script>alert(1)</script>托育", lead: [市卫健委], due_text: "2025年12月"}
-              - {id: "2", title: 互联网医院, lead: [市卫健委], due_text: "2025年12月"}
-              - {id: "3", title: 财政事项, lead: [市财政局], due_text: "2025年12月"}
-
-            """)
-        try write("channels.yaml", "outbox_dir: \(base.appendingPathComponent("outbox").path)\n")
-    }
-
-    func dudao(_ args: [String]) throws -> TestSupport.Result {
-        try TestSupport.run(TestSupport.dudao, args + ["--schedules", schedules.path, "--state-dir", state])
-    }
-
-    func http(_ args: [String]) throws -> (status: Int, body: String, headers: [String: String]) {
-        let r = try TestSupport.python(["Tests/Python/http_request.py"] + args)
-        return (r["status"] as? Int ?? 0, r["body"] as? String ?? "", r["headers"] as? [String: String] ?? [:])
-    }
-
-    /// The reply link in the text part of the email written for `agency`.
-    func link(for agency: String) throws -> String {
-        let day = try FileManager.default.contentsOfDirectory(atPath: base.appendingPathComponent("outbox").path).sorted().last!
-        let folder = base.appendingPathComponent("outbox/\(day)")
-        let eml = try FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.hasPrefix(agency) && $0.hasSuffix(".eml") }!
-        let parsed = try TestSupport.python(["Tests/Python/email_check.py", folder.appendingPathComponent(eml).path])
-        let text = parsed["text"] as? String ?? ""
-        let line = text.split(separator: "\n").first { $0.hasPrefix(url + "/r/") }
-        return String(try #require(line))
-    }
+    let f: WebFixture
+    init() throws { f = try WebFixture() }
+    var state: String { f.state }
+    var url: String { f.url }
+    func dudao(_ args: [String]) throws -> TestSupport.Result { try f.dudao(args) }
+    func http(_ args: [String]) throws -> (status: Int, body: String, headers: [String: String]) { try f.http(args) }
+    func link(for agency: String) throws -> String { try f.link(for: agency) }
 
     @Test func anAgencyReportsThroughItsLink() throws {
         // Monday 2026-11-30: a 核实 to each agency, each carrying its link.
@@ -71,14 +24,8 @@ struct ReplyPageTests {
         let health = try link(for: "市卫健委")
         let finance = try link(for: "市财政局")
 
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: TestSupport.dudao)
-        server.arguments = ["run", "--schedules", schedules.path, "--state-dir", state, "--listen", "127.0.0.1:\(port)"]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        defer { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }
-        #expect(try http(["WAIT", url + "/healthz"]).status == 200)
+        let server = try f.startServer()
+        defer { f.stop(server) }
 
         // The form: the agency's items only, every value escaped, private headers.
         let form = try http(["GET", health])

@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+import DudaoTestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Schedules with three items (one titled with a script tag) for two agencies, a state
+/// folder, a free port, and the ways the console's tests talk to `dudao`.
+struct WebFixture {
+    let port = TestSupport.freePort()
+    let base: URL
+    var schedules: URL { base.appendingPathComponent("Schedules") }
+    var state: String { base.appendingPathComponent("state").path }
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    init() throws {
+        base = TestSupport.scratch("dudao-web")
+        let dir = base.appendingPathComponent("Schedules")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: TestSupport.root.appendingPathComponent("Schedules/calendar"), to: dir.appendingPathComponent("calendar"))
+        try FileManager.default.copyItem(at: TestSupport.root.appendingPathComponent("Templates"), to: base.appendingPathComponent("Templates"))
+        func write(_ name: String, _ text: String) throws { try Data(text.utf8).write(to: dir.appendingPathComponent(name)) }
+        try write("policy.yaml", "supervisor: 督查室\n")
+        try write("agencies.yaml", """
+            agencies:
+              - name: 督查室
+                contacts: [{name: 联络员, email: office@zhengzhou.example}]
+              - name: 市卫健委
+                contacts: [{name: 联络员, email: wjw@zhengzhou.example}]
+              - name: 市财政局
+                contacts: [{name: 联络员, email: czj@zhengzhou.example}]
+
+            """)
+        try write("list.yaml", """
+            title: 测试清单
+            items:
+              - {id: "1", title: "<script>alert(1)</script>托育", lead: [市卫健委], due_text: "2025年12月"}
+              - {id: "2", title: 互联网医院, lead: [市卫健委], due_text: "2025年12月"}
+              - {id: "3", title: 财政事项, lead: [市财政局], due_text: "2025年12月"}
+
+            """)
+        try write("channels.yaml", "outbox_dir: \(base.appendingPathComponent("outbox").path)\n")
+    }
+
+    func dudao(_ args: [String]) throws -> TestSupport.Result {
+        try TestSupport.run(TestSupport.dudao, args + ["--schedules", schedules.path, "--state-dir", state])
+    }
+
+    func http(_ args: [String]) throws -> (status: Int, body: String, headers: [String: String]) {
+        let r = try TestSupport.python(["Tests/Python/http_request.py"] + args)
+        return (r["status"] as? Int ?? 0, r["body"] as? String ?? "", r["headers"] as? [String: String] ?? [:])
+    }
+
+    /// The reply link in the text part of the email written for `agency`.
+    func link(for agency: String) throws -> String {
+        let day = try FileManager.default.contentsOfDirectory(atPath: base.appendingPathComponent("outbox").path).sorted().last!
+        let folder = base.appendingPathComponent("outbox/\(day)")
+        let eml = try FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.hasPrefix(agency) && $0.hasSuffix(".eml") }!
+        let parsed = try TestSupport.python(["Tests/Python/email_check.py", folder.appendingPathComponent(eml).path])
+        let text = parsed["text"] as? String ?? ""
+        let line = text.split(separator: "\n").first { $0.hasPrefix(url + "/r/") }
+        return String(try #require(line))
+    }
+
+    /// `dudao run --listen` on the fixture, answering /healthz; stop it with `stop`.
+    func startServer(_ extra: [String] = []) throws -> Process {
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: TestSupport.dudao)
+        server.arguments = ["run", "--schedules", schedules.path, "--state-dir", state, "--listen", "127.0.0.1:\(port)"] + extra
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        _ = try http(["WAIT", url + "/healthz"])
+        return server
+    }
+
+    func stop(_ server: Process) {
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+    }
+
+    /// `dudao status --format json` rows.
+    func status(_ extra: [String] = []) throws -> [[String: Any]] {
+        let r = try dudao(["status", "--format", "json"] + extra)
+        return try #require(try JSONSerialization.jsonObject(with: r.data) as? [[String: Any]])
+    }
+}
