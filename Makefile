@@ -22,6 +22,9 @@ deps:
 	@python3 -c 'import aiosmtpd' 2>/dev/null || { $(call PIP_INSTALL,aiosmtpd,python3-aiosmtpd); }
 	@python3 -c 'import lunardate, ephem' 2>/dev/null || { $(call PIP_INSTALL,lunardate ephem,python3-lunardate python3-ephem); }
 	@python3 -c 'import prometheus_client' 2>/dev/null || { $(call PIP_INSTALL,prometheus-client,python3-prometheus-client); }
+	@# The console's browser test: headless Chromium, its driver, a CJK font for the screenshots, Selenium.
+	@{ command -v chromium && command -v chromedriver && dpkg -s fonts-wqy-zenhei; } >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver fonts-wqy-zenhei; }
+	@python3 -c 'import selenium' 2>/dev/null || { $(call PIP_INSTALL,selenium,python3-selenium); }
 	@dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libcurl4-openssl-dev; }
 	@dpkg -s libsqlite3-dev >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libsqlite3-dev; }
 	@command -v openssl >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq openssl; }
@@ -42,7 +45,7 @@ run: build
 
 ## test: every test (Swift Testing), including the command line end to end, with a real
 ## SMTP server (aiosmtpd), a signature-checking webhook server and misbehaving peers on
-## 127.0.0.1; then each fuzz target for 30 s; then the simulated year from a release build
+## 127.0.0.1, and the console in headless Chromium (screenshots in .build/screenshots/); then each fuzz target for 30 s; then the simulated year from a release build
 ## of the service's rooms only (DUDAO_SERVICE_ONLY: the console's NIO is not built twice).
 test: deps
 	$(SWIFT) build --build-tests

@@ -148,6 +148,12 @@ public struct ReplyDesk: Sendable {
             var e: [String: Any] = ["id": item.id, "title": item.title, "due_text": item.dueText, "state": standing.status.chinese,
                                     "light": light.chinese, "selected": item.id == filled.item]
             if let due = standing.due { e["due_date"] = due.chinese }
+            // The office's latest decision on this agency's work, so the liaison sees what
+            // became of the last report.
+            if let r = standing.report, !r.status.isAgencyReport, !r.note.isEmpty {
+                e["decision"] = r.note
+                e["decision_at"] = clock.day(of: r.at).chinese
+            }
             return e
         }
         let values: [String: Any] = [

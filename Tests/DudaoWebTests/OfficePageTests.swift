@@ -111,6 +111,8 @@ struct OfficePageTests {
         #expect(rows.first { $0["id"] as? String == "1" }?["light"] as? String == "blue")
         #expect(rows.first { $0["id"] as? String == "1" }?["status"] as? String == "done")
         #expect(rows.first { $0["id"] as? String == "2" }?["extended_to"] as? String == "2027-06-30")
+        let told = try f.http(["GET", link]).body
+        #expect(told.contains("督查室审核意见") && told.contains("审核销号") && told.contains("同意延期"), "the agency's link shows the decisions")
         let history = pages[7].body
         #expect(history.contains("督查室·张三") && history.contains("审核销号") && history.contains("市卫健委（在线报送，127.0.0.1"))
         let href = try #require(history.range(of: "/files/[0-9a-f]{64}", options: .regularExpression).map { String(history[$0]) })
@@ -134,5 +136,40 @@ struct OfficePageTests {
         // Logging out ends the session.
         let out = try browse([Self.get("/", headers: ["X-Remote-User": "张三"]), Self.post("/logout", ["csrf": "@csrf"]), Self.get("/")])
         #expect(out[1].status == 303 && out[2].status == 303)
+    }
+}
+
+/// The same loop in headless Chromium: what an office clerk and an agency's liaison do.
+/// Screenshots land in `.build/screenshots/`.
+@Suite(.serialized)
+struct ConsoleBrowserTests {
+    @Test func aDoneReportTurnsTheLightBlueInABrowser() throws {
+        let f = try WebFixture()
+        let password = f.base.appendingPathComponent("pw")
+        try Data("正确的口令 correct horse\n".utf8).write(to: password)
+        #expect(try TestSupport.run(TestSupport.dudao, ["user", "add", "张三", "--password-file", password.path, "--state-dir", f.state]).status == 0)
+        #expect(try f.dudao(["run", "--once", "--now", "2026-11-30T10:00:00+08:00", "--public-url", f.url]).status == 0)
+        let link = try f.link(for: "市卫健委")
+        let pdf = f.base.appendingPathComponent("方案.pdf")
+        try Data("%PDF-1.4\n%%EOF\n".utf8).write(to: pdf)
+        let server = try f.startServer()
+        defer { f.stop(server) }
+
+        let out = TestSupport.root.appendingPathComponent(".build/screenshots").path
+        let seen = try TestSupport.python(["Tests/Python/console_browser.py", f.url, link, "张三", "正确的口令 correct horse", pdf.path, out])
+        #expect((seen["login_url"] as? String)?.hasSuffix("/login") == true, "the dashboard asks for a login first")
+        #expect(seen["dashboard_title"] as? String == "督办台账 · 督办")
+        #expect(seen["alert_escaped"] as? Bool == true, "the script tag is shown as text")
+        #expect(seen["light_before"] as? String == "红")
+        #expect(seen["reply_title"] as? String == "在线报送")
+        #expect((seen["receipt"] as? String)?.contains("已收到报送") == true && (seen["receipt"] as? String)?.contains("方案.pdf") == true)
+        #expect((seen["review_card"] as? String)?.contains("郑卫〔2026〕8号") == true)
+        #expect((seen["decision"] as? String)?.contains("审核销号") == true)
+        #expect(seen["light_after"] as? String == "蓝")
+        #expect((seen["narrow_scroll_width"] as? Int ?? 9999) <= 400, "the item page fits a phone's width")
+        #expect((seen["console_errors"] as? [String])?.isEmpty == true, "\(seen["console_errors"] ?? "")")
+        for shot in ["2-dashboard", "4-receipt", "6-dashboard-after"] {
+            #expect(FileManager.default.fileExists(atPath: out + "/\(shot).png"))
+        }
     }
 }
