@@ -148,6 +148,10 @@ struct OfficeRoutes: Sendable {
     func session(_ request: Request, _ context: WebContext) throws -> (session: OfficeSessions.Session, cookie: String?) {
         let now = Date()
         if let s = sessions.session(request.cookies[Self.sessionCookie]?.value, now: now) {
+            guard accounts.exists(s.user) else {
+                sessions.close(request.cookies[Self.sessionCookie]?.value)   // the account was removed
+                throw NotLoggedIn()
+            }
             if let header = settings.trustedUserHeader, context.isLoopback, let name = request.headers[header], name != s.user {
                 throw NotLoggedIn()   // the proxy now names somebody else
             }

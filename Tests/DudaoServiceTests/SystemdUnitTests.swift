@@ -34,7 +34,7 @@ struct SystemdUnitTests {
     @Test func theUnitIsWhatTheServiceExpects() throws {
         let text = try String(contentsOf: unit, encoding: .utf8)
         for line in ["Type=notify", "ExecReload=/bin/kill -HUP $MAINPID", "StateDirectory=dudao", "DynamicUser=yes",
-                     "LoadCredential=smtp-password:", "WatchdogSec=", "Restart=on-failure"] {
+                     "LoadCredential=smtp-password:", "WatchdogSec=", "Restart=on-failure", "--listen 127.0.0.1:8080"] {
             #expect(text.contains(line), "missing \(line)")
         }
         let channels = try String(contentsOf: ServiceFixture.root.appendingPathComponent("deploy/channels.yaml"), encoding: .utf8)

@@ -61,7 +61,23 @@ struct StateStoreTests {
         #expect(try reopened.appliedMigrations() == ["v1: progress reports and sent log", "v2: outbox with attempts and dead letters; service metadata",
                                                         "v3: indexes for reading recent claims",
                                                         "v4: channel circuits; index for pruning delivered bodies",
-                                                        "v5: reports per lead agency, promised report dates"])
+                                                        "v5: reports per lead agency, promised report dates",
+                                                        "v6: the office's accounts; files attached to reports"])
+    }
+
+    @Test func accountsAndAttachmentsAreKept() throws {
+        let store = try StateStore()
+        #expect(try store.setAccount(name: "张三", passwordHash: "$2b$11$x", at: Date()))
+        #expect(try !store.setAccount(name: "张三", passwordHash: "$2b$11$y", at: Date()), "a second add sets a new password")
+        #expect(try store.account(name: "张三")?.passwordHash == "$2b$11$y")
+        #expect(try store.removeAccount(name: "张三") && !store.removeAccount(name: "张三"))
+        #expect(try store.accounts().isEmpty)
+        let file = Attachment(filename: "方案.pdf", type: "pdf", size: 12, sha256: String(repeating: "a", count: 64))
+        let id = try store.record(ProgressReport(key: ProgressKey(item: "1", agency: "市卫健委"), status: .doneReported, by: "市卫健委", at: Date()),
+                                  attachments: [file])
+        #expect(try store.attachments(item: "1") == [id: [file]])
+        #expect(try store.attachment(sha256: file.sha256) == file && store.attachments(item: "2").isEmpty)
+        #expect(try store.reports(item: "1").map(\.id) == [id])
     }
 
     /// A state folder written by the previous release (migrations up to v3) opens, keeps
@@ -90,7 +106,7 @@ struct StateStoreTests {
         r.waitUntilExit()
         #expect(r.terminationStatus == 0)
         let store = try StateStore(directory: dir)
-        #expect(try store.appliedMigrations().last == "v5: reports per lead agency, promised report dates")
+        #expect(try store.appliedMigrations().last == "v6: the office's accounts; files attached to reports")
         // The old report is about every lead; its extension moves the date.
         let supervision = try store.supervision(clock: Self.clock)
         let standing = supervision.standings.standing(Self.item("8", milestones: 1), milestone: 0, agency: "市财政局")
