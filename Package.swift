@@ -54,7 +54,7 @@ let package = Package(
         // The console: the agencies' signed reply links and pages, over Hummingbird, in the service's process.
         .target(
             name: "DudaoWeb",
-            dependencies: ["DudaoCore", "DudaoSchedules", "DudaoMessages", "DudaoStore",
+            dependencies: ["DudaoCore", "DudaoSchedules", "DudaoMessages", "DudaoDelivery", "DudaoStore",
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "DudaoMessagesTests", dependencies: ["DudaoCore", "DudaoMessages", "DudaoTestSupport"]),
         .testTarget(name: "DudaoStoreTests", dependencies: ["DudaoCore", "DudaoStore"]),
         .testTarget(name: "DudaoServiceTests", dependencies: ["DudaoService", "DudaoTestSupport"]),
-        .testTarget(name: "DudaoWebTests", dependencies: ["DudaoCore", "DudaoWeb", "DudaoTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "DudaoWebTests", dependencies: ["DudaoCore", "DudaoSchedules", "DudaoMessages", "DudaoStore", "DudaoWeb", "DudaoTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "DudaoDeliveryTests", dependencies: ["DudaoCore", "DudaoMessages", "DudaoDelivery", "DudaoTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

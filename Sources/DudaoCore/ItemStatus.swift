@@ -86,6 +86,23 @@ public enum ItemStatus: Hashable, Sendable {
     /// Done or cancelled: stands until a report at least as specific replaces it.
     public var isFinal: Bool { !wantsReminders }
 
+    /// A state the office decides (done, extended, refused, cancelled, or open when a done
+    /// report is returned); told to the agency when recorded as a report.
+    public var isDecision: Bool { decision != nil }
+
+    /// 审核销号, 退回, 同意延期至…: the office's decision as messages and the console name
+    /// it; `nil` for an agency's report.
+    public var decision: String? {
+        switch self {
+        case .done: "审核通过，予以销号"
+        case .open: "退回，请继续办理"
+        case .extended(let to): "同意延期至\(to.chinese)"
+        case .refused: "不同意延期"
+        case .cancelled: "撤销"
+        default: nil
+        }
+    }
+
     /// A state the agency reports (an answer), as opposed to the office's decision.
     public var isAgencyReport: Bool {
         switch self {

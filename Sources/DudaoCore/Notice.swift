@@ -18,6 +18,10 @@ public struct Notice: Hashable, Sendable {
         case progress
         /// The office's weekly or monthly report.
         case report(monthly: Bool)
+        /// The office's decision on the agency's work (销号, 退回, 延期 granted or refused),
+        /// told on the first send time after it was recorded. Not a reminder: it climbs no
+        /// ladder and is never counted as one.
+        case decision
 
         /// `advance-7`, `due`, `overdue-2`, `progress`: used in dedup keys.
         public var name: String {
@@ -28,6 +32,7 @@ public struct Notice: Hashable, Sendable {
             case .overdue(let l): "overdue-\(l)"
             case .progress: "progress"
             case .report(let monthly): monthly ? "report-month" : "report-week"
+            case .decision: "decision"
             }
         }
 
@@ -39,6 +44,7 @@ public struct Notice: Hashable, Sendable {
             case "progress": self = .progress
             case "report-week": self = .report(monthly: false)
             case "report-month": self = .report(monthly: true)
+            case "decision": self = .decision
             default:
                 if name.hasPrefix("advance-"), let d = Int(name.dropFirst(8)), d > 0 { self = .advance(days: d) }
                 else if name.hasPrefix("overdue-"), let l = Int(name.dropFirst(8)), l > 0 { self = .overdue(level: l) }
@@ -64,6 +70,7 @@ public struct Notice: Hashable, Sendable {
             case .overdue(let l): 300 + l
             case .progress: 0
             case .report: 0
+            case .decision: 0
             }
         }
     }
@@ -96,6 +103,7 @@ public struct Notice: Hashable, Sendable {
         case .progress: (kind, level) = (3, 0)
         case .verify: (kind, level) = (4, 0)
         case .report(let monthly): (kind, level) = (5, monthly ? 1 : 0)
+        case .decision: (kind, level) = (6, 0)
         }
     }
 
@@ -116,6 +124,7 @@ public struct Notice: Hashable, Sendable {
         case 2: .overdue(level: Int(level))
         case 3: .progress
         case 4: .verify
+        case 6: .decision
         default: .report(monthly: level == 1)
         }
     }

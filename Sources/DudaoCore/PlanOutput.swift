@@ -55,7 +55,7 @@ extension Plan {
     public func table() -> String {
         let kindNames: [PlannedMessage.Kind: String] = [
             .advance: "提前提醒", .due: "到期提醒", .verify: "逾期核实", .overdue: "逾期督办", .ongoing: "进展调度",
-            .report: "督办周报", .digest: "汇总提醒",
+            .report: "督办周报", .decision: "审核结果", .digest: "汇总提醒",
         ]
         var table = TextTable(header: ["发送时间", "类型", "级别", "收件单位", "抄送", "事项"])
         for m in messages {
@@ -68,6 +68,7 @@ extension Plan {
                 case .overdue(let l): return "\(id)(\(policy.ladder.level(l)?.name ?? "督办"),逾期\(n.due.days(until: m.sendDay))天)"
                 case .progress: return "\(id)(报送进展,\(n.due.month)月\(n.due.day)日前)"
                 case .report(let monthly): return monthly ? "月报" : "周报"
+                case .decision: return "\(id)(审核结果)"
                 }
             }
             table.rows.append([

@@ -5,7 +5,7 @@ import Foundation
 public struct PlannedMessage: Hashable, Sendable {
     /// What the message is about; `digest` when it mixes kinds.
     public enum Kind: String, Hashable, Sendable, CaseIterable {
-        case advance, due, verify, overdue, ongoing, report, digest
+        case advance, due, verify, overdue, ongoing, report, decision, digest
     }
 
     /// The workday it is sent on.
@@ -45,6 +45,7 @@ extension Notice.Rule {
         case .overdue: .overdue
         case .progress: .ongoing
         case .report: .report
+        case .decision: .decision
         }
     }
 }

@@ -25,7 +25,8 @@ public struct Planner: Sendable {
     /// milestone and send day. Claimed notices (sent, in the outbox, skipped) are left out.
     /// A notice for every lead (`lead` -1) stands for work no records distinguish.
     ///
-    /// Done and cancelled work is skipped; extended work is planned against its new date.
+    /// The office's decisions are told once; after that, done and cancelled work is skipped
+    /// and extended work is planned against its new date.
     /// Two advance rules landing on the same send day collapse into the more pressing one,
     /// so nobody hears about the same deadline twice in one morning.
     ///
@@ -46,11 +47,13 @@ public struct Planner: Sendable {
             let quiet = supervision.history.isEmpty(item: item.id) && supervision.standings.isEmpty(item: item.id)
             let leads: [(Int, String)] = quiet ? [(-1, item.lead.first ?? "")] : item.lead.enumerated().map { ($0.offset, $0.element) }
             for (lead, agency) in leads {
+                var told: Set<ProgressReport> = []
                 for m in item.milestones.indices {
                     let standing = supervision.standings.standing(item, milestone: m, agency: agency)
-                    guard standing.status.wantsReminders, let due = standing.due else { continue }
                     let track = quiet ? nil : supervision.history.track(agency: agency, item: item.id, milestone: Int32(m))
                     let work = Work(item: itemIndex, milestone: Int32(m), lead: lead, id: item.id, track: track)
+                    appendDecision(work, standing: standing, window: window, told: &told, into: &out)
+                    guard standing.status.wantsReminders, let due = standing.due else { continue }
                     buffer.removeAll(keepingCapacity: true)
                     appendAhead(work, due: due, window: window, into: &buffer)
                     let before = out.count
@@ -61,10 +64,11 @@ public struct Planner: Sendable {
                 }
                 if item.ongoing, policy.ongoing.enabled {
                     let standing = supervision.standings.standing(item, milestone: nil, agency: agency)
-                    guard standing.status.wantsReminders else { continue }
                     let track = quiet ? nil : supervision.history.track(agency: agency, item: item.id, milestone: -1)
-                    appendOngoing(Work(item: itemIndex, milestone: -1, lead: lead, id: item.id, track: track),
-                                  standing: standing, window: window, into: &out)
+                    let work = Work(item: itemIndex, milestone: -1, lead: lead, id: item.id, track: track)
+                    appendDecision(work, standing: standing, window: window, told: &told, into: &out)
+                    guard standing.status.wantsReminders else { continue }
+                    appendOngoing(work, standing: standing, window: window, into: &out)
                 }
             }
         }
@@ -195,6 +199,20 @@ public struct Planner: Sendable {
         guard let first = missed.min() else { return }
         let due = calendar.workday(onOrAfter: first)
         appendOverdue(w, due: due, firstOverdue: due.adding(days: 1), standing: standing, contacted: true, window: window, into: &out)
+    }
+
+    /// The office's decision that counts for this agency's work (销号, 退回, an extension
+    /// granted or refused), told at the first send time after it was recorded: the same
+    /// morning when decided before the send time on a workday, else the next workday. A
+    /// decision about the whole item is told once, with the first milestone it decides.
+    private func appendDecision(_ w: Work, standing: Standing, window: Window, told: inout Set<ProgressReport>, into out: inout [Notice]) {
+        guard let decision = standing.report, decision.status.isDecision, told.insert(decision).inserted else { return }
+        let decided = clock.day(of: decision.at)
+        let send = calendar.isWorkday(decided) && clock.secondsIntoDay(of: decision.at) < policy.sendTime.seconds
+            ? decided : calendar.workday(onOrAfter: decided.adding(days: 1))
+        let n = Notice(item: w.item, milestone: w.milestone, lead: w.lead, rule: .decision, occurrence: decided, sendDay: send,
+                       due: standing.due ?? send)
+        if window.contains(send), !w.claimed(n) { out.append(n) }
     }
 
     /// Sorts one milestone's reminders by send day and keeps the most pressing per day,

@@ -48,7 +48,9 @@ public struct SentHistory: Sendable {
         /// so this is an append.
         mutating func add(_ r: Record, _ key: NoticeKey) {
             claimed.insert(r.key)
+            // A decision told is not a reminder: it neither contacts nor escalates.
             if case .notSent = r.fate { return }
+            if case .decision = key.rule { return }
             contacted = true
             if case .delivered = r.fate {
                 delivered.insert(r.day, at: delivered.lastIndex { $0 <= r.day }.map { $0 + 1 } ?? 0)

@@ -23,13 +23,14 @@ public struct MessageContext: Sendable {
     static let topTemplateLevel = 3
 
     /// The template folder a message renders with: `verify`, `overdue-1`…`overdue-3` for
-    /// overdue messages (however many items), `report`, else its kind — or `digest` when it
-    /// carries several notices of other kinds.
+    /// overdue messages (however many items), `report`, `decision` (however many items), else
+    /// its kind — or `digest` when it carries several notices of other kinds.
     public static func templateName(for message: PlannedMessage) -> String {
         switch message.kind {
         case .verify: return "verify"
         case .overdue: return message.level == 0 ? "verify" : "overdue-\(min(message.level, topTemplateLevel))"
         case .report: return "report"
+        case .decision: return "decision"
         default: return message.noticeRange.count > 1 ? "digest" : message.kind.rawValue
         }
     }
@@ -117,9 +118,16 @@ public struct MessageContext: Sendable {
             isProgress = true
         case .report:
             status = ""
+        case .decision:
+            status = ""
+        }
+        let standing = plan.supervision.standings.standing(item, milestone: n.milestone >= 0 ? Int(n.milestone) : nil, agency: agency)
+        var decision: [String: Any] = [:]
+        if n.rule == .decision, let report = standing.report, let word = report.status.decision {
+            status = "\(office)\(n.occurrence.chinese)审核意见：\(word)" + (report.note.isEmpty ? "" : "；\(report.note)")
+            decision = ["is_decision": true, "decision": word, "decision_note": report.note, "decided_on": n.occurrence.chinese]
         }
         let reminders = plan.remindersBefore(n, agency: agency)
-        let standing = plan.supervision.standings.standing(item, milestone: n.milestone >= 0 ? Int(n.milestone) : nil, agency: agency)
         let light = plan.policy.lights.light(standing, ongoing: n.milestone < 0, today: day,
                                              lastReport: standing.lastAnswer.map { plan.clock.day(of: $0.at) })
         var partners = item.partners.joined(separator: "、")
@@ -159,6 +167,7 @@ public struct MessageContext: Sendable {
             values["reply_by"] = replyBy.chinese
             values["reply_by_iso"] = replyBy.iso
         }
+        values.merge(decision) { $1 }
         return values
     }
 

@@ -9,7 +9,7 @@ import Mustache
 /// does not need the `CONTENT_TYPE` pragma.
 public struct TemplateSet: Sendable {
     /// The kinds every template folder must provide.
-    public static let kinds = ["advance", "due", "verify", "overdue-1", "overdue-2", "overdue-3", "ongoing", "report", "digest"]
+    public static let kinds = ["advance", "due", "verify", "overdue-1", "overdue-2", "overdue-3", "ongoing", "report", "decision", "digest"]
     /// The parts of each kind.
     public static let parts = ["subject", "text", "html", "markdown"]
 

@@ -40,7 +40,7 @@ public enum ServiceMetrics {
         }
     }
 
-    /// `advance`, `due`, `verify`, `overdue`, `ongoing`, `report`, or `digest` when mixed.
+    /// `advance`, `due`, `verify`, `overdue`, `ongoing`, `report`, `decision`, or `digest` when mixed.
     static func kind(of entry: OutboxEntry) -> String {
         let kinds = Set(entry.notices.compactMap { NoticeKey($0.key)?.rule }.map { rule -> String in
             switch rule {
@@ -49,6 +49,7 @@ public enum ServiceMetrics {
             case .verify, .overdue: "overdue"
             case .progress: "ongoing"
             case .report: "report"
+            case .decision: "decision"
             }
         })
         return kinds.count == 1 ? kinds.first! : "digest"

@@ -102,7 +102,7 @@ public struct OfficeDesk: Sendable {
         }
         let files = try store.attachments(item: id)
         let reports: [[String: Any]] = try store.reports(item: id).reversed().map { (rowID, r) in
-            var e: [String: Any] = ["at": Self.minute(clock.iso8601(r.at)), "by": r.by, "state": r.status.chinese,
+            var e: [String: Any] = ["at": Self.minute(clock.iso8601(r.at)), "by": r.by, "state": r.status.decision ?? r.status.chinese,
                                     "agency": r.key.agency ?? "全部牵头单位", "milestone": r.key.milestone.map { "第\($0)项" } ?? "",
                                     "note": r.note, "agency_report": r.status.isAgencyReport]
             if let to = r.status.extendedTo { e["date"] = to.chinese }
@@ -225,7 +225,7 @@ public struct OfficeDesk: Sendable {
         case (.confirm, true): status = "done"
         case (.giveBack, true):
             guard !comment.isEmpty else { throw DecisionError("退回请填写意见。") }
-            status = "in_progress"
+            status = "open"
         case (.approve, false):
             let clock = LocalClock(timeZone: set.policy.timeZone)
             let text = (date ?? "").trimmingCharacters(in: .whitespaces)
@@ -241,10 +241,9 @@ public struct OfficeDesk: Sendable {
             throw DecisionError("此报送不能这样处理。")
         }
         let label = ["confirm": "审核销号", "return": "退回", "approve": "同意延期", "refuse": "不同意延期"][decision.rawValue]!
-        let note = comment.isEmpty ? label : "\(label)：\(comment)"
         let office = set.policy.supervisor ?? "督查室"
         let request = ReportRequest(item: itemID, milestone: pending.report.key.milestone, agency: agency, status: status, due: due,
-                                    note: note, by: "\(office)·\(user)")
+                                    note: comment, by: "\(office)·\(user)")
         do {
             let (report, _) = try request.report(in: set, at: now)
             try store.record(report)
@@ -322,6 +321,7 @@ public struct OfficeDesk: Sendable {
         case .overdue(let l): "\(l)级·" + (policy.ladder.level(l)?.name ?? "督办")
         case .progress: "进展报送提醒"
         case .report: "督办周报"
+        case .decision: "审核结果告知"
         }
     }
 
@@ -333,6 +333,7 @@ public struct OfficeDesk: Sendable {
         case .overdue: "\(level)级·" + (policy.ladder.level(level)?.name ?? "督办")
         case .ongoing: "进展报送提醒"
         case .report: "督办报告"
+        case .decision: "审核结果告知"
         case .digest: "汇总提醒"
         }
     }

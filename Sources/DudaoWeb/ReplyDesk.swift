@@ -150,8 +150,8 @@ public struct ReplyDesk: Sendable {
             if let due = standing.due { e["due_date"] = due.chinese }
             // The office's latest decision on this agency's work, so the liaison sees what
             // became of the last report.
-            if let r = standing.report, !r.status.isAgencyReport, !r.note.isEmpty {
-                e["decision"] = r.note
+            if let r = standing.report, let decision = r.status.decision {
+                e["decision"] = r.note.isEmpty ? decision : "\(decision)：\(r.note)"
                 e["decision_at"] = clock.day(of: r.at).chinese
             }
             return e

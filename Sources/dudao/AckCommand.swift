@@ -45,6 +45,9 @@ struct AckCommand: ParsableCommand {
     @Option(help: "Who reports it; default: $USER.")
     var by: String?
 
+    @Option(help: "When it was reported (ISO 8601, or YYYY-MM-DD for local midnight); default: now.")
+    var now: String?
+
     func run() throws {
         let set = try schedulesOption.loadOrExit()
         let who = by ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
@@ -52,7 +55,8 @@ struct AckCommand: ParsableCommand {
                                     due: try date(due, "--due"), nextReport: try date(nextReport, "--next-report"), note: note, by: who)
         let (report, target): (ProgressReport, Item)
         do {
-            (report, target) = try request.report(in: set, at: Date())
+            let at = try InstantArgument.parse(now, option: "--now", clock: LocalClock(timeZone: set.policy.timeZone), default: Date())
+            (report, target) = try request.report(in: set, at: at)
         } catch {
             Output.error("错误 error: \(error)")
             throw ExitCode(1)

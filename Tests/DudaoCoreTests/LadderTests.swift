@@ -120,15 +120,39 @@ struct LadderTests {
     }
 
     /// A done report waits for the office: no chasing until it confirms (done) or returns
-    /// it (open), which resumes at level 1.
+    /// it (open), which resumes at level 1. Either way the agency is told the next morning.
     @Test func aDoneReportWaitsForTheOffice() {
         let i = [item("9", due: "2023-12-31")]
         let claimed = [report("9", .doneReported, agency: "市卫健委", on: "2026-11-26")]
         #expect(chases(i, "2026-11-27", "2027-11-26", reports: claimed).isEmpty)
         let returned = claimed + [report("9", .open, agency: "市卫健委", on: "2026-12-01")]
-        #expect(chases(i, "2026-11-27", "2027-01-31", reports: returned).first?.rule == "overdue-1")
+        let afterReturn = chases(i, "2026-12-02", "2027-01-31", reports: returned)
+        #expect(afterReturn.prefix(2).map { "\($0.rule)@\($0.day)" } == ["decision@2026-12-02", "overdue-1@2026-12-07"])
         let confirmed = claimed + [report("9", .done, on: "2026-12-01")]
-        #expect(chases(i, "2026-11-27", "2027-11-26", reports: confirmed).isEmpty)
+        #expect(chases(i, "2026-11-27", "2027-11-26", reports: confirmed).map { "\($0.agency) \($0.rule)@\($0.day)" }
+                == ["市卫健委 decision@2026-12-02"], "told once, then nothing")
+    }
+
+    /// The office's decision is told at the first send time after it was recorded, once per
+    /// lead however many milestones it decides; telling it is not a reminder, so the ladder
+    /// of work nobody was reminded about still starts with 核实.
+    @Test func decisionsAreToldOnceAtTheNextSendTime() {
+        let two = Item(id: "5", title: "事项5", lead: ["市法院", "市税务局"], dueText: "2023年6月、2023年12月",
+                       milestones: [Milestone(due: d("2023-06-30"), text: "2023年6月"), Milestone(due: d("2023-12-31"), text: "2023年12月")])
+        let morning = ProgressReport(key: ProgressKey(item: "5"), status: .refused, by: "督查室·张三", at: at("2026-11-26T08:30"))
+        let told = chases([two], "2026-11-26", "2026-11-26T23:59", reports: [morning])
+        #expect(told.map { "\($0.agency) \($0.rule)@\($0.day)" } == ["市法院 decision@2026-11-26", "市税务局 decision@2026-11-26"],
+                "before the 09:00 send time: the same morning, one per lead for both milestones")
+        let friday = report("5", .done, agency: "市法院", milestone: 2, on: "2026-11-27")
+        #expect(chases([two], "2026-11-27", "2026-11-30T23:59", reports: [friday]).filter { $0.rule == "decision" }
+                .map { "\($0.agency)@\($0.day)" } == ["市法院@2026-11-30"], "after the send time on a Friday: Monday")
+        let key = "5/m1/decision/2026-11-26"
+        let sent = [SentHistory.Record(agency: "市法院", key: key, day: d("2026-11-26"), fate: .delivered)]
+        let again = chases([two], "2026-11-26", "2026-12-31", reports: [morning], sent: sent)
+        #expect(!again.contains { $0.agency == "市法院" && $0.rule == "decision" }, "never told twice")
+        #expect(again.first { $0.agency == "市法院" }?.rule == "verify", "a decision told is not a reminder")
+        let track = SentHistory(records: sent).track(agency: "市法院", item: "5", milestone: 0)
+        #expect(track?.contacted == false && track?.delivered.isEmpty == true && track?.claimed == [key])
     }
 
     /// An extension request pauses chasing until the date asked for; refused, chasing
@@ -140,8 +164,8 @@ struct LadderTests {
         #expect(waiting.allSatisfy { $0.day > "2027-03-31" } && !waiting.isEmpty)
         let refused = asked + [report("8", .refused, on: "2026-12-02")]
         let after = chases(i, "2026-12-03", "2027-01-31", reports: refused)
-        #expect(after.first?.rule == "overdue-1", "an answer was given: level 1")
-        #expect(after.first?.day == "2026-12-07", "the Monday after the refusal")
+        #expect(after.map(\.rule).prefix(2) == ["decision", "overdue-1"], "told, then level 1: an answer was given")
+        #expect(after.dropFirst().first?.day == "2026-12-07", "the Monday after the refusal")
         let granted = asked + [report("8", .extended(to: d("2027-03-31")), on: "2026-12-02")]
         let g = chases(i, "2026-11-27", "2027-04-30", reports: granted)
         #expect(g.contains { $0.rule == "due" && $0.day == "2027-03-31" })

@@ -45,7 +45,12 @@ import Glibc
         let ack = try f.dudao(["ack", "1", "--status", "done", "--by", "测试", "--schedules", f.schedules.path])
         #expect(ack.status == 0, "\(ack.out)")
         Thread.sleep(forTimeInterval: max(0, f.instant.timeIntervalSinceNow) + 2)
-        #expect(f.received().isEmpty, "done work gets no reminder")
+        // At the send time the agency hears of the 销号, and of nothing else.
+        let received = f.received()
+        #expect(received.count == 1, "\(received)")
+        let mail = try TestSupport.python(["Tests/Python/email_check.py", (f.mailDir as NSString).appendingPathComponent(received.first ?? "")])
+        #expect((mail["subject"] as? String ?? "").hasPrefix("【审核结果】"), "done work gets no reminder, only the decision")
+        #expect((mail["text"] as? String ?? "").contains("审核通过，予以销号"))
     }
 
     @Test func aBrokenScheduleOnSIGHUPKeepsTheOldPlanRunning() throws {

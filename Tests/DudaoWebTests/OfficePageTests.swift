@@ -112,9 +112,9 @@ struct OfficePageTests {
         #expect(rows.first { $0["id"] as? String == "1" }?["status"] as? String == "done")
         #expect(rows.first { $0["id"] as? String == "2" }?["extended_to"] as? String == "2027-06-30")
         let told = try f.http(["GET", link]).body
-        #expect(told.contains("督查室审核意见") && told.contains("审核销号") && told.contains("同意延期"), "the agency's link shows the decisions")
+        #expect(told.contains("督查室审核意见") && told.contains("审核通过，予以销号") && told.contains("同意延期"), "the agency's link shows the decisions")
         let history = pages[7].body
-        #expect(history.contains("督查室·张三") && history.contains("审核销号") && history.contains("市卫健委（在线报送，127.0.0.1"))
+        #expect(history.contains("督查室·张三") && history.contains("审核通过，予以销号") && history.contains("市卫健委（在线报送，127.0.0.1"))
         let href = try #require(history.range(of: "/files/[0-9a-f]{64}", options: .regularExpression).map { String(history[$0]) })
         let item = try #require(try JSONSerialization.jsonObject(with: Data(pages[8].body.utf8)) as? [String: Any])
         #expect((item["reports"] as? [[String: Any]])?.map { $0["status"] as? String } == ["done_reported", "done"])
