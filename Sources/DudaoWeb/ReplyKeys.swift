@@ -1,5 +1,6 @@
 import Foundation
 import Crypto
+import DudaoDelivery
 
 /// The keys reply links are signed with: the current one, and the previous one still
 /// accepted after a rotation, so links already sent keep working until they expire.
@@ -30,12 +31,19 @@ public struct ReplyKeys: Sendable {
                 throw ReplyKeyError("无法创建签名密钥 cannot create the link key file \(file)")
             }
         }
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw ReplyKeyError("无法读取签名密钥 cannot read the link key file \(file)")
+        return try key(.file(file))
+    }
+
+    /// Reads a key from an environment variable, a file or a systemd credential: at least
+    /// 32 bytes of secret, surrounding white space ignored.
+    public static func key(_ source: Secret.Source, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Data {
+        let secret: Secret
+        do { secret = try Secret.load(source, environment: environment) } catch {
+            throw ReplyKeyError("无法读取签名密钥 cannot read the link key from \(source)")
         }
-        let trimmed = Data(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).utf8)
+        let trimmed = Data(secret.value.trimmingCharacters(in: .whitespacesAndNewlines).utf8)
         guard trimmed.count >= 32 else {
-            throw ReplyKeyError("签名密钥过短 the link key in \(file) is shorter than 32 bytes")
+            throw ReplyKeyError("签名密钥过短 the link key from \(source) is shorter than 32 bytes")
         }
         return trimmed
     }

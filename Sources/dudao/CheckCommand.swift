@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import DudaoCore
 import DudaoSchedules
+import DudaoWeb
 import DudaoMessages
 import DudaoDelivery
 
@@ -23,6 +24,7 @@ struct CheckCommand: ParsableCommand {
         let at = try InstantArgument.parse(now, option: "--now", clock: clock, default: Date())
         var findings = set.check(now: at)
         findings.append(contentsOf: ChannelsFile.read(set).diagnostics)
+        findings.append(contentsOf: WebSettings.read(schedules: set.directory).diagnostics)
         for d in findings.list { print(d.description) }
         var templateProblems: [TemplateProblem] = []
         do { _ = try TemplateSet(directory: set.templatesPath) } catch { templateProblems = error.problems }

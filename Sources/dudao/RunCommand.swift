@@ -31,20 +31,20 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Seconds SIGTERM waits for messages in flight before aborting them (keep below systemd's TimeoutStopSec).")
     var stopTimeout: Double = 20
 
-    @Option(help: "Serve the console (agencies' reply links) on HOST:PORT, e.g. 127.0.0.1:8080 behind a reverse proxy.")
+    @Option(help: "Serve the console (agencies' reply links) on HOST:PORT, e.g. 127.0.0.1:8080 behind a reverse proxy. The options below override `web:` in Schedules/dudao.yaml.")
     var listen: String?
 
     @Option(help: "The address agencies open reply links at (default: http://HOST:PORT of --listen); messages carry links when set.")
     var publicURL: String?
 
-    @Option(help: "File with the key reply links are signed with (default: link.key in the state folder, created when absent).")
+    @Option(help: "File with the key reply links are signed with (default: link_key in dudao.yaml, else link.key in the state folder, created when absent).")
     var linkKeyFile: String?
 
     @Option(help: "The previous key after a rotation: links it signed keep working until they expire.")
     var previousLinkKeyFile: String?
 
-    @Option(help: "Days a reply link works after its message is sent.")
-    var linkDays: Int = 60
+    @Option(help: "Days a reply link works after its message is sent (default: 60).")
+    var linkDays: Int?
 
     @Option(help: "Header a reverse proxy on this machine sets to the user it authenticated (SSO), e.g. X-Remote-User; that account is logged in without a password.")
     var trustUserHeader: String?
@@ -68,7 +68,7 @@ struct RunCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             guard let web, let listen = web.listen else { service.run() }
-            let state = state.directory, header = trustUserHeader
+            let state = state.directory, header = web.trustUserHeader
             service.run(beside: { Console.start($0, listen: listen, links: web.links, stateDirectory: state, trustedUserHeader: header, logger: logger) })
         }
         let store = try state.open()
@@ -90,45 +90,50 @@ struct RunCommand: ParsableCommand {
         var listen: (host: String, port: Int)?
         /// The links messages carry.
         var links: ReplyLinks
+        /// A reverse proxy's authenticated-user header, when trusted.
+        var trustUserHeader: String?
     }
 
-    /// The console's options, or nil when neither --listen nor --public-url is given.
+    /// The console's settings: `web:` in dudao.yaml, each overridden by its option; nil when
+    /// neither gives a listen address or a public URL.
     private func webOptions() throws -> WebOptions? {
-        var bind: (host: String, port: Int)? = nil
+        func fail(_ message: String) -> ExitCode {
+            Output.error("错误 error: \(message)")
+            return ExitCode(1)
+        }
+        var (web, findings) = WebSettings.read(schedules: schedulesOption.schedules)
+        if findings.hasErrors { throw fail(findings.errors.map(\.problem.description).joined(separator: "\n")) }
         if let listen {
-            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (1...65535).contains(port),
-                  colon > listen.startIndex else {
-                Output.error("错误 error: --listen 应为 HOST:PORT must be HOST:PORT, e.g. 127.0.0.1:8080, not “\(listen)”")
-                throw ExitCode(1)
-            }
-            bind = (String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
+            guard WebSettings.bind(listen) != nil else { throw fail(WebSettings.listenProblem("--listen", listen)) }
+            web.listen = listen
         }
-        if let h = trustUserHeader, h.isEmpty || !h.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
-            Output.error("错误 error: --trust-user-header 应为请求头名称 must be a header name such as X-Remote-User")
-            throw ExitCode(1)
+        if let publicURL {
+            guard WebSettings.isPublicURL(publicURL) else { throw fail(WebSettings.publicURLProblem("--public-url", publicURL)) }
+            web.publicURL = publicURL
         }
-        if once, listen != nil {
-            Output.error("错误 error: --listen 不用于 --once: one cycle serves no pages (give --public-url for the links)")
-            throw ExitCode(1)
+        if let h = trustUserHeader {
+            guard WebSettings.isHeaderName(h) else { throw fail(WebSettings.headerProblem("--trust-user-header")) }
+            web.trustUserHeader = h
         }
-        guard let url = publicURL ?? bind.map({ "http://\($0.host):\($0.port)" }) else { return nil }
-        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
-            Output.error("错误 error: --public-url 应为 http(s)://… must be an http or https address, not “\(url)”")
-            throw ExitCode(1)
+        if let linkDays {
+            guard WebSettings.linkDayRange.contains(linkDays) else { throw fail(WebSettings.linkDaysProblem("--link-days")) }
+            web.linkDays = linkDays
         }
-        guard (1...365).contains(linkDays) else {
-            Output.error("错误 error: --link-days 应为 1–365 must be 1–365")
-            throw ExitCode(1)
-        }
+        if let linkKeyFile { web.linkKey = .file(linkKeyFile) }
+        if let previousLinkKeyFile { web.previousLinkKey = .file(previousLinkKeyFile) }
+        // One cycle serves no pages; a listen address from dudao.yaml is for the service.
+        if once, listen != nil { throw fail("--listen 不用于 --once: one cycle serves no pages (give --public-url for the links)") }
+        let address = web.listen.flatMap(WebSettings.bind)
+        let bind = once ? nil : address
+        guard let url = web.publicURL ?? address.map({ "http://\($0.host):\($0.port)" }) else { return nil }
         do {
             try FileManager.default.createDirectory(atPath: state.directory, withIntermediateDirectories: true)
-            let keyFile = linkKeyFile ?? (state.directory as NSString).appendingPathComponent("link.key")
-            let keys = ReplyKeys(current: try ReplyKeys.key(file: keyFile, create: linkKeyFile == nil),
-                                 previous: try previousLinkKeyFile.map { try ReplyKeys.key(file: $0, create: false) })
-            return WebOptions(listen: bind, links: ReplyLinks(publicURL: url, keys: keys, days: linkDays))
+            let current = try web.linkKey.map { try ReplyKeys.key($0) }
+                ?? ReplyKeys.key(file: (state.directory as NSString).appendingPathComponent("link.key"), create: true)
+            let keys = ReplyKeys(current: current, previous: try web.previousLinkKey.map { try ReplyKeys.key($0) })
+            return WebOptions(listen: bind, links: ReplyLinks(publicURL: url, keys: keys, days: web.linkDays), trustUserHeader: web.trustUserHeader)
         } catch {
-            Output.error("错误 error: \(error)")
-            throw ExitCode(1)
+            throw fail("\(error)")
         }
     }
 }

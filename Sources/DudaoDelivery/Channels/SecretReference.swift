@@ -18,7 +18,7 @@ public enum SecretReference: Hashable, Sendable, CustomStringConvertible {
 
     /// `{env: NAME}`, `{file: PATH}`, `{credential: NAME}`; a plain string only where allowed
     /// (URLs without tokens). A literal password is refused without repeating it.
-    static func read(_ map: YAMLMap, _ key: String, allowLiteral: Bool = false, into diag: inout Diagnostics) -> SecretReference? {
+    public static func read(_ map: YAMLMap, _ key: String, allowLiteral: Bool = false, into diag: inout Diagnostics) -> SecretReference? {
         guard map.has(key) else { return nil }
         if let text = map.scalar(key) {
             guard allowLiteral else {

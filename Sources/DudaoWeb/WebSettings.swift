@@ -1,0 +1,101 @@
+import Foundation
+import DudaoDelivery
+import DudaoSchedules
+
+/// The console's settings: the `web:` section of `Schedules/dudao.yaml`, each one
+/// overridden by its `dudao run` option. Read once at start: a SIGHUP reloads the
+/// schedules, not the listening socket.
+///
+/// ```yaml
+/// web:
+///   listen: 127.0.0.1:8080
+///   public_url: https://duban.example.gov.cn
+///   link_key: {credential: dudao-link-key}   # or {env: NAME}, {file: PATH}; default: STATE/link.key
+///   previous_link_key: {file: /etc/dudao/link.key.old}
+///   link_days: 60
+///   trust_user_header: X-Remote-User
+/// ```
+public struct WebSettings: Sendable {
+    /// `HOST:PORT` to serve on; `nil` serves nothing.
+    public var listen: String?
+    /// Where agencies open their links; default `http://HOST:PORT` of `listen`.
+    public var publicURL: String?
+    /// The key links are signed with; `nil` for `link.key` in the state folder (created when absent).
+    public var linkKey: Secret.Source?
+    /// The key before a rotation, still accepted.
+    public var previousLinkKey: Secret.Source?
+    /// Days a link works after its message is sent.
+    public var linkDays = 60
+    /// A reverse proxy's authenticated-user header (SSO), trusted from loopback only.
+    public var trustUserHeader: String?
+
+    /// Defaults: no console.
+    public init() {}
+
+    /// The settings in the Schedules folder `schedules`, and every finding with file and
+    /// line; defaults when there is no dudao.yaml.
+    public static func read(schedules: String) -> (settings: WebSettings, diagnostics: Diagnostics) {
+        var diag = Diagnostics()
+        var s = WebSettings()
+        let path = (schedules as NSString).appendingPathComponent("dudao.yaml")
+        guard FileManager.default.fileExists(atPath: path), let top = YAMLDocument.read(path, into: &diag)?.rootMap(into: &diag) else {
+            return (s, diag)
+        }
+        top.checkKeys(["web"], into: &diag)
+        guard let web = top.map("web", into: &diag) else { return (s, diag) }
+        web.checkKeys(["listen", "public_url", "link_key", "previous_link_key", "link_days", "trust_user_header"], into: &diag)
+        func check(_ key: String, _ problem: (String) -> String?) -> String? {
+            guard let value = web.string(key, into: &diag) else { return nil }
+            if let message = problem(value) {
+                diag.error(web.file, line: web.line(key), message)
+                return nil
+            }
+            return value
+        }
+        s.listen = check("listen") { bind($0) == nil ? listenProblem(_: "listen", $0) : nil }
+        s.publicURL = check("public_url") { isPublicURL($0) ? nil : publicURLProblem(_: "public_url", $0) }
+        s.trustUserHeader = check("trust_user_header") { isHeaderName($0) ? nil : headerProblem() }
+        if let days = web.int("link_days", into: &diag) {
+            if linkDayRange.contains(days) { s.linkDays = days } else { diag.error(web.file, line: web.line("link_days"), linkDaysProblem()) }
+        }
+        for (key, path) in [("link_key", \WebSettings.linkKey), ("previous_link_key", \.previousLinkKey)] {
+            if case .source(let source)? = SecretReference.read(web, key, into: &diag) { s[keyPath: path] = source }
+        }
+        return (s, diag)
+    }
+
+    // MARK: The rules, shared by the file and the command line
+
+    /// Host and port of `HOST:PORT` (`[::1]:8080` too); `nil` when it is not one.
+    public static func bind(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":"), colon > text.startIndex,
+              let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else { return nil }
+        return (String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
+    }
+
+    /// An http or https address with a host.
+    public static func isPublicURL(_ text: String) -> Bool {
+        guard let url = URL(string: text) else { return false }
+        return ["http", "https"].contains(url.scheme?.lowercased() ?? "") && url.host != nil
+    }
+
+    /// A header name: ASCII letters, digits and hyphens.
+    public static func isHeaderName(_ text: String) -> Bool {
+        !text.isEmpty && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+    }
+
+    /// Days a link may be valid.
+    public static let linkDayRange = 1...365
+
+    /// What is wrong with a setting, named as the file (`listen`) or the command line (`--listen`) names it.
+    public static func listenProblem(_ name: String = "listen", _ text: String) -> String {
+        "\(name) 应为 HOST:PORT must be HOST:PORT, e.g. 127.0.0.1:8080, not “\(text)”"
+    }
+    public static func publicURLProblem(_ name: String = "public_url", _ text: String) -> String {
+        "\(name) 应为 http(s)://… must be an http or https address, not “\(text)”"
+    }
+    public static func headerProblem(_ name: String = "trust_user_header") -> String {
+        "\(name) 应为请求头名称 must be a header name such as X-Remote-User"
+    }
+    public static func linkDaysProblem(_ name: String = "link_days") -> String { "\(name) 应为 1–365 must be 1–365" }
+}
