@@ -12,6 +12,8 @@ import sys
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
 
 
 def main():
@@ -28,6 +30,12 @@ def main():
     def shot(name):
         driver.save_screenshot(os.path.join(out, name + ".png"))
 
+    def submit(element):
+        """Clicks a submit button and waits until the next page has replaced this one: a
+        click returns before the POST is answered (bcrypt in a debug build takes a while)."""
+        element.click()
+        WebDriverWait(driver, 60).until(EC.staleness_of(element))
+
     def light(item):
         return driver.find_element(By.CSS_SELECTOR, f'#ledger tr[data-item="{item}"] .light').text
 
@@ -37,7 +45,7 @@ def main():
         driver.find_element(By.ID, "name").send_keys(name)
         driver.find_element(By.ID, "password").send_keys(password)
         shot("1-login")
-        driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        submit(driver.find_element(By.CSS_SELECTOR, "button[type=submit]"))
         seen["dashboard_title"] = driver.title
         seen["light_before"] = light("1")
         seen["alert_escaped"] = "<script>alert(1)</script>托育" in driver.find_element(By.ID, "ledger").text
@@ -53,7 +61,7 @@ def main():
         driver.find_element(By.ID, "percent").send_keys("100")
         driver.find_element(By.ID, "files").send_keys(upload)
         shot("3-reply")
-        driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        submit(driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
         seen["receipt"] = driver.find_element(By.TAG_NAME, "body").text
         shot("4-receipt")
 
@@ -61,12 +69,12 @@ def main():
         driver.get(base + "/login")
         driver.find_element(By.ID, "name").send_keys(name)
         driver.find_element(By.ID, "password").send_keys(password)
-        driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        submit(driver.find_element(By.CSS_SELECTOR, "button[type=submit]"))
         driver.get(base + "/review")
         card = driver.find_element(By.CSS_SELECTOR, '.card[data-item="1"]')
         seen["review_card"] = card.text
         shot("5-review")
-        card.find_element(By.CSS_SELECTOR, "button[value=confirm]").click()
+        submit(card.find_element(By.CSS_SELECTOR, "button[value=confirm]"))
         seen["decision"] = driver.find_element(By.ID, "message").text
         driver.get(base + "/")
         seen["light_after"] = light("1")
