@@ -20,6 +20,7 @@ deps:
 	@command -v python3 >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3 python3-pip; }
 	@python3 -c 'import icalendar' 2>/dev/null || { $(call PIP_INSTALL,icalendar,python3-icalendar); }
 	@python3 -c 'import aiosmtpd' 2>/dev/null || { $(call PIP_INSTALL,aiosmtpd,python3-aiosmtpd); }
+	@python3 -c 'import yaml' 2>/dev/null || { $(call PIP_INSTALL,pyyaml,python3-yaml); }
 	@python3 -c 'import lunardate, ephem' 2>/dev/null || { $(call PIP_INSTALL,lunardate ephem,python3-lunardate python3-ephem); }
 	@python3 -c 'import prometheus_client' 2>/dev/null || { $(call PIP_INSTALL,prometheus-client,python3-prometheus-client); }
 	@# The console's browser test: headless Chromium, its driver, a CJK font for the screenshots, Selenium.

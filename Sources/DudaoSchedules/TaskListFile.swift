@@ -26,54 +26,84 @@ public enum TaskListFile {
 
     // MARK: Writing
 
-    /// The list as YAML, with a header comment; ids are quoted so they stay text.
-    public static func yaml(_ list: TaskList, comment: String? = nil) throws -> String {
-        func str(_ s: String, _ style: Node.Scalar.Style = .any) -> Node {
-            Node.scalar(.init(s, .init(.str), style))
-        }
-        func names(_ values: [String]) -> Node {
-            Node.sequence(.init(values.map { str($0) }, .init(.seq), values.count <= 12 && values.allSatisfy { $0.count < 30 } ? .flow : .block))
-        }
-        var items: [Node] = []
-        for item in list.items {
-            var pairs: [(Node, Node)] = [
-                (str("id"), str(item.id, .doubleQuoted)),
-                (str("title"), str(item.title)),
-            ]
-            if !item.content.isEmpty { pairs.append((str("content"), str(item.content, item.content.contains("\n") ? .literal : .any))) }
-            if !item.measures.isEmpty {
-                pairs.append((str("measures"), Node.sequence(.init(item.measures.map { str($0) }, .init(.seq), .block))))
-            }
-            pairs.append((str("lead"), names(item.lead)))
-            pairs.append((str("partners"), names(item.partners)))
-            if item.partnersAndOthers { pairs.append((str("partners_and_others"), Node("true", .init(.bool)))) }
-            pairs.append((str("due_text"), str(item.dueText, .doubleQuoted)))
-            if item.ongoing { pairs.append((str("ongoing"), Node("true", .init(.bool)))) }
-            if !item.milestones.isEmpty {
-                let ms = item.milestones.map { m -> Node in
-                    var mp: [(Node, Node)] = [(str("due"), str(m.due.iso, .plain))]
-                    if let s = m.start { mp.append((str("start"), str(s.iso, .plain))) }
-                    mp.append((str("text"), str(m.text, .doubleQuoted)))
-                    if let st = m.status { mp += statusPairs(st, str) }
-                    return Node.mapping(.init(mp, .init(.map), .flow))
+    /// The list as YAML, with a header comment; ids are quoted so they stay text. Written
+    /// straight into text in one pass (`YAMLText`), in the layout Yams gave it.
+    public static func yaml(_ list: TaskList, comment: String? = nil) -> String {
+        var out = comment.map { $0.split(separator: "\n", omittingEmptySubsequences: false).map { "# " + $0 }.joined(separator: "\n") + "\n" } ?? ""
+        out.reserveCapacity(out.utf8.count + list.items.count * 400)
+        func names(_ key: String, _ values: [String]) {
+            out += "  \(key):"
+            if values.count <= 12 && values.allSatisfy({ $0.count < 30 }) {
+                out += " ["
+                for (k, v) in values.enumerated() {
+                    if k > 0 { out += ", " }
+                    YAMLText.scalar(v, inFlow: true, into: &out)
                 }
-                pairs.append((str("milestones"), Node.sequence(.init(ms, .init(.seq), .block))))
+                out += "]\n"
+            } else {
+                for v in values {
+                    out += "\n  - "
+                    YAMLText.scalar(v, into: &out)
+                }
+                out += "\n"
             }
-            if item.status != .open { pairs += statusPairs(item.status, str) }
-            items.append(Node.mapping(.init(pairs, .init(.map), .block)))
         }
-        var top: [(Node, Node)] = [(str("title"), str(list.title))]
-        if let source = list.source { top.append((str("source"), str(source))) }
-        top.append((str("items"), Node.sequence(.init(items, .init(.seq), .block))))
-        let body = try Yams.serialize(node: Node.mapping(.init(top, .init(.map), .block)), indent: 2, width: -1, allowUnicode: true)
-        let header = comment.map { $0.split(separator: "\n", omittingEmptySubsequences: false).map { "# " + $0 }.joined(separator: "\n") + "\n" } ?? ""
-        return header + body
-    }
-
-    private static func statusPairs(_ status: ItemStatus, _ str: (String, Node.Scalar.Style) -> Node) -> [(Node, Node)] {
-        var pairs = [(str("status", .any), str(status.name, .any))]
-        if case .extended(let to) = status { pairs.append((str("extended_to", .any), str(to.iso, .plain))) }
-        return pairs
+        func status(_ st: ItemStatus, separator: String) {
+            out += separator + "status: " + st.name
+            if case .extended(let to) = st { out += separator + "extended_to: " + to.iso }
+        }
+        out += "title: "
+        YAMLText.scalar(list.title, into: &out)
+        if let source = list.source {
+            out += "\nsource: "
+            YAMLText.scalar(source, into: &out)
+        }
+        out += "\nitems:"
+        if list.items.isEmpty { out += " []" }
+        out += "\n"
+        for item in list.items {
+            out += "- id: "
+            YAMLText.doubleQuoted(item.id, into: &out)
+            out += "\n  title: "
+            YAMLText.scalar(item.title, into: &out)
+            out += "\n"
+            if !item.content.isEmpty {
+                out += "  content: "
+                if item.content.contains("\n") { YAMLText.block(item.content, indent: 4, into: &out) } else { YAMLText.scalar(item.content, into: &out) }
+                out += "\n"
+            }
+            if !item.measures.isEmpty {
+                out += "  measures:"
+                for m in item.measures {
+                    out += "\n  - "
+                    YAMLText.scalar(m, into: &out)
+                }
+                out += "\n"
+            }
+            names("lead", item.lead)
+            names("partners", item.partners)
+            if item.partnersAndOthers { out += "  partners_and_others: true\n" }
+            out += "  due_text: "
+            YAMLText.doubleQuoted(item.dueText, into: &out)
+            out += "\n"
+            if item.ongoing { out += "  ongoing: true\n" }
+            if !item.milestones.isEmpty {
+                out += "  milestones:\n"
+                for m in item.milestones {
+                    out += "  - {due: " + m.due.iso
+                    if let start = m.start { out += ", start: " + start.iso }
+                    out += ", text: "
+                    YAMLText.doubleQuoted(m.text, into: &out)
+                    if let st = m.status { status(st, separator: ", ") }
+                    out += "}\n"
+                }
+            }
+            if item.status != .open {
+                out += "  status: " + item.status.name + "\n"
+                if case .extended(let to) = item.status { out += "  extended_to: " + to.iso + "\n" }
+            }
+        }
+        return out
     }
 
     /// The contract of `dudao import --format json`: title and items with id, title, lead,

@@ -19,7 +19,9 @@ public struct YAMLDocument {
             return nil
         }
         do {
-            guard let root = try Yams.compose(yaml: text) else {
+            // Every value is read as text and typed by the getters below, so no scalar needs
+            // Yams's regex-based tag resolution: the basic resolver makes them all strings.
+            guard let root = try Yams.compose(yaml: text, .basic) else {
                 diag.error(path, line: 1, "文件为空 the file is empty")
                 return nil
             }
@@ -77,7 +79,12 @@ public struct YAMLMap {
 
     public var line: Int? { node.mark?.line }
 
-    func node(_ key: String) -> Node? { mapping[Node(key)] }
+    /// Compares key text only: `Mapping`'s own subscript compares whole nodes, resolving
+    /// tags on every comparison.
+    func node(_ key: String) -> Node? {
+        for (k, v) in mapping where k.scalar?.string == key { return v }
+        return nil
+    }
 
     /// The mappings listed under `key` (each entry must be a mapping; others are reported).
     public func maps(_ key: String, what: String, into diag: inout Diagnostics) -> [YAMLMap]? {

@@ -57,7 +57,7 @@ struct ImportCommand: ParsableCommand {
         case .json:
             text = TaskListFile.json(list) + "\n"
         case .yaml:
-            text = try TaskListFile.yaml(list, comment: """
+            text = TaskListFile.yaml(list, comment: """
             由 `dudao import` 从 \(list.source ?? file) 导入；可直接修改。Imported by `dudao import`; edit freely.
             Deadlines are kept as written (due_text) and as dates (milestones); change both together.
             """)

@@ -98,7 +98,7 @@ struct SeedImportTests {
 
     @Test func yamlRoundTripsThroughTheLoader() throws {
         let dir = Fixtures.scratch()
-        let path = Fixtures.write(try TaskListFile.yaml(list, comment: "test"), "list.yaml", in: dir)
+        let path = Fixtures.write(TaskListFile.yaml(list, comment: "test"), "list.yaml", in: dir)
         var diag = Diagnostics()
         let loaded = try #require(TaskListFile.read(path, into: &diag))
         #expect(diag.list.isEmpty, "\(diag.list)")
