@@ -9,16 +9,16 @@ public enum AgencyCell {
     /// Names in order, plus whether the cell ended in "and others".
     public static func split(_ cell: String) -> (names: [String], andOthers: Bool) {
         var names: [String] = []
-        var current = ""
+        var current = String.UnicodeScalarView()
         var depth = 0
-        for c in MarkupText.blocks(cell).blocks.joined(separator: "、") {
+        for c in MarkupText.blocks(cell).blocks.joined(separator: "、").unicodeScalars {
             switch c {
             case "(", "（": depth += 1; current.append(c)
             case ")", "）": depth = max(0, depth - 1); current.append(c)
             case "、", "，", ",", "；", ";", "\n":
                 if depth == 0 {
-                    names.append(current)
-                    current = ""
+                    names.append(String(current))
+                    current = String.UnicodeScalarView()
                 } else {
                     current.append(c)
                 }
@@ -26,12 +26,12 @@ public enum AgencyCell {
                 current.append(c)
             }
         }
-        names.append(current)
+        names.append(String(current))
         var andOthers = false
         names = names.map { name in
             var n = clean(name)
-            for suffix in ["等相关部门", "等有关部门", "等相关单位", "等有关单位", "等部门", "等单位", "等"] where n.hasSuffix(suffix) && n.count > suffix.count {
-                n = String(n.dropLast(suffix.count))
+            for suffix in othersSuffixes where n.utf8.count > suffix.utf8.count && n.utf8.reversed().starts(with: suffix.utf8.reversed()) {
+                n = String(n.unicodeScalars.dropLast(suffix.unicodeScalars.count))
                 andOthers = true
                 break
             }
@@ -40,10 +40,21 @@ public enum AgencyCell {
         return (names.filter { !$0.isEmpty }, andOthers)
     }
 
+    private static let othersSuffixes = ["等相关部门", "等有关部门", "等相关单位", "等有关单位", "等部门", "等单位", "等"]
+
+    /// Without white space and trailing full stops; full-width parentheses made half-width
+    /// so one agency is spelled one way. One pass over the scalars: this runs for every
+    /// agency of every row.
     private static func clean(_ name: String) -> String {
-        var s = name.filter { !$0.isWhitespace }
-        while let last = s.last, ["。", ".", "．"].contains(last) { s.removeLast() }
-        // Normalise full-width parentheses so one agency is spelled one way.
-        return s.replacingOccurrences(of: "（", with: "(").replacingOccurrences(of: "）", with: ")")
+        var s = String.UnicodeScalarView()
+        for c in name.unicodeScalars where !c.properties.isWhitespace {
+            switch c {
+            case "（": s.append("(")
+            case "）": s.append(")")
+            default: s.append(c)
+            }
+        }
+        while let last = s.last, last == "。" || last == "." || last == "．" { s.removeLast() }
+        return String(s)
     }
 }

@@ -15,66 +15,103 @@ public struct DelimitedTable: Sendable {
     /// The records in order, blank lines included (as a single empty field).
     public var records: [Record]
 
-    /// Splits `text` on `delimiter`. Throws when a quoted field never closes.
+    /// Splits `text` on `delimiter` (tab or comma). Throws when a quoted field never closes.
+    ///
+    /// Reads UTF-8 bytes: every character that matters is ASCII, so a field is a slice of
+    /// the input decoded once, not a string grown one character at a time.
     public init(text: String, delimiter: Character, file: String) throws(ScheduleError) {
+        var text = text
+        text.makeContiguousUTF8()
+        let split = text.utf8.withContiguousStorageIfAvailable { Self.split($0, delimiter: delimiter.asciiValue ?? 0x09) }!
+        switch split {
+        case .success(let records): self.records = records
+        case .failure(let open): throw ScheduleError(file: file, line: open.line, message: "引号未闭合 a quoted cell starting here is never closed")
+        }
+    }
+
+    /// The line of a quoted field that never closes.
+    struct UnclosedQuote: Error {
+        let line: Int
+    }
+
+    private static func split(_ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8) -> Result<[Record], UnclosedQuote> {
+        let quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
         var records: [Record] = []
         var fields: [String] = []
-        var field = ""
         var line = 1
         var recordLine = 1
-        var inQuotes = false
-        var quoteLine = 0
+        var i = 0
+        var fieldStart = 0
         var atFieldStart = true
-        var chars = text.makeIterator()
-        var pending: Character? = nil
-
-        func next() -> Character? {
-            if let p = pending { pending = nil; return p }
-            return chars.next()
+        // The unquoted text of a quoted field, which the rest of the field follows.
+        var quoted: [UInt8]? = nil
+        func field(upTo end: Int) -> String {
+            let rest = UnsafeBufferPointer(rebasing: bytes[fieldStart..<end])
+            guard let head = quoted else { return String(decoding: rest, as: UTF8.self) }
+            quoted = nil
+            return String(decoding: head + rest, as: UTF8.self)
         }
-        while let c = next() {
-            if inQuotes {
-                if c == "\"" {
-                    if let n = next() {
-                        if n == "\"" { field.append("\"") } else { inQuotes = false; pending = n }
-                    } else {
-                        inQuotes = false
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == quote && atFieldStart {
+                let quoteLine = line
+                var buffer: [UInt8] = []
+                var closed = false
+                i += 1
+                while i < bytes.count {
+                    let b = bytes[i]
+                    if b == quote {
+                        if i + 1 < bytes.count && bytes[i + 1] == quote {
+                            buffer.append(quote)
+                            i += 2
+                            continue
+                        }
+                        i += 1
+                        closed = true
+                        break
                     }
-                } else {
-                    if c == "\n" || c == "\r\n" || c == "\r" { line += 1; field.append("\n") } else { field.append(c) }
+                    if b == cr || b == lf {
+                        line += 1
+                        buffer.append(lf)
+                        i += (b == cr && i + 1 < bytes.count && bytes[i + 1] == lf) ? 2 : 1
+                        continue
+                    }
+                    buffer.append(b)
+                    i += 1
                 }
+                guard closed else { return .failure(UnclosedQuote(line: quoteLine)) }
+                quoted = buffer
+                fieldStart = i
+                atFieldStart = false
                 continue
             }
-            switch c {
-            case "\"" where atFieldStart:
-                inQuotes = true
-                quoteLine = line
-                atFieldStart = false
-            case delimiter:
-                fields.append(field)
-                field = ""
+            if c == delimiter {
+                fields.append(field(upTo: i))
+                i += 1
+                fieldStart = i
                 atFieldStart = true
-            case "\n", "\r\n", "\r":
-                fields.append(field)
+                continue
+            }
+            if c == lf || c == cr {
+                fields.append(field(upTo: i))
                 records.append(Record(line: recordLine, fields: fields))
                 fields = []
-                field = ""
-                atFieldStart = true
+                i += (c == cr && i + 1 < bytes.count && bytes[i + 1] == lf) ? 2 : 1
                 line += 1
                 recordLine = line
-            default:
-                field.append(c)
-                atFieldStart = false
+                fieldStart = i
+                atFieldStart = true
+                continue
             }
+            atFieldStart = false
+            i += 1
         }
-        if inQuotes {
-            throw ScheduleError(file: file, line: quoteLine, message: "引号未闭合 a quoted cell starting here is never closed")
-        }
-        if !field.isEmpty || !fields.isEmpty {
-            fields.append(field)
+        let last = field(upTo: bytes.count)
+        if !last.isEmpty || !fields.isEmpty {
+            fields.append(last)
             records.append(Record(line: recordLine, fields: fields))
         }
-        self.records = records
+        return .success(records)
     }
 
     /// Tab when any of the first lines has a tab, else comma.

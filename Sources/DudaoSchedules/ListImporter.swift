@@ -113,9 +113,24 @@ public struct ListImporter: Sendable {
         let listTitle = title ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         let parser = DeadlineParser(defaultYear: year ?? TaskList.year(in: listTitle))
 
-        // Rows.
+        // Rows. Lead, partner and deadline cells repeat down a list (the same agencies, the
+        // same 2024年12月): each distinct text is split or parsed once.
         var items: [Item] = []
         var seen: [String: Int] = [:]
+        var agencyCells: [String: (names: [String], andOthers: Bool)] = [:]
+        func agencies(_ text: String) -> (names: [String], andOthers: Bool) {
+            if let known = agencyCells[text] { return known }
+            let split = AgencyCell.split(text)
+            agencyCells[text] = split
+            return split
+        }
+        var deadlines: [String: Result<Deadline, DeadlineError>] = [:]
+        func deadline(_ text: String) -> Result<Deadline, DeadlineError> {
+            if let known = deadlines[text] { return known }
+            let parsed = Result { () throws(DeadlineError) in try parser.parse(text) }
+            deadlines[text] = parsed
+            return parsed
+        }
         for record in table.records[(headerIndex + 1)...] {
             let cells = record.fields.map { $0.trimmingWhitespace }
             let nonEmpty = cells.filter { !$0.isEmpty }
@@ -140,11 +155,14 @@ public struct ListImporter: Sendable {
             else { seen[id] = record.line }
             let title = Self.cleanTitle(MarkupText.blocks(cell(.title)).blocks.joined(separator: " "))
             if title.isEmpty { fail(.title, "缺少改革事项 missing title") }
-            let lead = AgencyCell.split(cell(.lead))
+            let lead = agencies(cell(.lead))
             if lead.names.isEmpty { fail(.lead, "缺少牵头单位 no lead agency") }
-            let partners = AgencyCell.split(cell(.partners))
-            var deadline: Deadline? = nil
-            do { deadline = try parser.parse(cell(.due)) } catch { fail(.due, error.description) }
+            let partners = agencies(cell(.partners))
+            var parsed: Deadline? = nil
+            switch deadline(cell(.due)) {
+            case .success(let d): parsed = d
+            case .failure(let error): fail(.due, error.description)
+            }
 
             if !rowErrors.isEmpty { errors += rowErrors; continue }
             items.append(Item(
@@ -152,8 +170,8 @@ public struct ListImporter: Sendable {
                 content: MarkupText.blocks(cell(.content)).blocks.joined(separator: "\n"),
                 measures: MeasureList.measures(cell(.measures)),
                 lead: lead.names, partners: partners.names, partnersAndOthers: partners.andOthers,
-                dueText: cell(.due), ongoing: deadline!.ongoing,
-                milestones: deadline!.milestones.map(Milestone.init)))
+                dueText: cell(.due), ongoing: parsed!.ongoing,
+                milestones: parsed!.milestones.map(Milestone.init)))
         }
         if items.isEmpty && errors.isEmpty {
             errors.append(ScheduleError(file: file, line: table.records[headerIndex].line, message: "表头之后没有事项 no items after the header"))

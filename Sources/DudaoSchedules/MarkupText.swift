@@ -4,6 +4,11 @@ public enum MarkupText {
     /// Plain text blocks of `html`, split at block tags, tags removed, entities decoded,
     /// white space folded. `isList` is true when the fragment was an `<ol>`/`<ul>`.
     public static func blocks(_ html: String) -> (blocks: [String], isList: Bool) {
+        // Most cells are plain text: nothing to split or decode.
+        if !html.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) {
+            let folded = foldSpaces(html)
+            return (folded.isEmpty ? [] : [folded], false)
+        }
         var blocks: [String] = []
         var current = ""
         var isList = false
@@ -45,10 +50,11 @@ public enum MarkupText {
 
     /// Collapses runs of white space to one space and trims.
     public static func foldSpaces(_ text: String) -> String {
+        if !text.unicodeScalars.contains(where: isSpace) { return text }
         var out = ""
         var space = false
         for scalar in text.unicodeScalars {
-            if scalar.properties.isWhitespace && scalar.value != 0x3000 || scalar == "\u{A0}" {
+            if isSpace(scalar) {
                 space = true
             } else {
                 if space && !out.isEmpty { out.append(" ") }
@@ -57,6 +63,11 @@ public enum MarkupText {
             }
         }
         return out
+    }
+
+    /// White space that folds (not the ideographic space U+3000, which is text in Chinese).
+    private static func isSpace(_ c: Unicode.Scalar) -> Bool {
+        c == " " || (c.value >= 0x09 && c.value <= 0x0D) || (c.value >= 0x80 && (c.properties.isWhitespace && c.value != 0x3000 || c == "\u{A0}"))
     }
 
     private static func isTag(_ inside: Substring) -> Bool {

@@ -156,6 +156,14 @@ public enum TaskListFile {
             return nil
         }
         var items: [LoadedItem] = []
+        // Deadline texts repeat down a list: each is parsed once.
+        var deadlines: [String: Result<Deadline, DeadlineError>] = [:]
+        func parse(_ text: String) throws(DeadlineError) -> Deadline {
+            if let known = deadlines[text] { return try known.get() }
+            let parsed = Result { () throws(DeadlineError) in try parser.parse(text) }
+            deadlines[text] = parsed
+            return try parsed.get()
+        }
         for node in nodes {
             guard var map = YAMLMap(node, file: path, what: "事项 each item", into: &diag) else { continue }
             let before = diag.errors.count
@@ -185,7 +193,7 @@ public enum TaskListFile {
                     milestones.append(Milestone(due: due, start: start, text: mm.string("text", into: &diag) ?? dueString,
                                                 status: mm.has("status") ? status : nil))
                 }
-                if !dueText.isEmpty, let parsed = try? parser.parse(dueText),
+                if !dueText.isEmpty, let parsed = try? parse(dueText),
                    parsed.milestones.map(\.due) != milestones.map(\.due) {
                     diag.warning(path, line: map.line("milestones"), item: map.item,
                                  "due_text “\(dueText)” 与 milestones 不一致 disagrees with the milestones; the milestones are used")
@@ -194,7 +202,7 @@ public enum TaskListFile {
                 if !ongoing { diag.error(path, line: map.line, item: map.item, "缺少完成时间 no due_text and no milestones") }
             } else {
                 do {
-                    let d = try parser.parse(dueText)
+                    let d = try parse(dueText)
                     milestones = d.milestones.map(Milestone.init)
                     ongoing = ongoing || d.ongoing
                 } catch {
