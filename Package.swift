@@ -17,7 +17,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -31,8 +30,10 @@ let package = Package(
         // Schedules on disk: YAML task lists, agencies, policy, calendar; importing published lists; `check`.
         .target(
             name: "DudaoSchedules",
-            dependencies: ["DudaoCore", .product(name: "Yams", package: "Yams")]
+            dependencies: ["DudaoCore", "CLibYAML"]
         ),
+        // libyaml's event parser: Schedules are read event by event (see YAMLDocument).
+        .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         // Messages: Mustache templates, MIME email (RFC 5322/2047/2045), chat payloads, .ics.
         .target(
             name: "DudaoMessages",

@@ -48,13 +48,16 @@ public struct AgencyDirectory: Sendable {
     }
 
     static func key(_ name: String) -> String {
-        String(name.filter { !$0.isWhitespace }.map { c -> Character in
+        // Scalars, not characters: every agency of every item is looked up.
+        var key = String.UnicodeScalarView()
+        for c in name.unicodeScalars where !c.properties.isWhitespace {
             switch c {
-            case "（": "("
-            case "）": ")"
-            default: c
+            case "（": key.append("(")
+            case "）": key.append(")")
+            default: key.append(c)
             }
-        })
+        }
+        return String(key)
     }
 
     // MARK: File

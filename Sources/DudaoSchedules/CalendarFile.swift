@@ -35,7 +35,7 @@ public enum CalendarFile {
                 h.checkKeys(["name", "days"], into: &diag)
                 let name = h.string("name", into: &diag) ?? "?"
                 let texts: [String]
-                if let single = h.node("days")?.scalar?.string { texts = [single] } else { texts = h.strings("days", into: &diag) ?? [] }
+                if let single = h.node("days")?.text { texts = [single] } else { texts = h.strings("days", into: &diag) ?? [] }
                 for text in texts {
                     guard let days = dates(text) else {
                         diag.error(path, line: h.line("days"), "\(name): 日期应为 YYYY-MM-DD 或 YYYY-MM-DD..YYYY-MM-DD, not “\(text)”")

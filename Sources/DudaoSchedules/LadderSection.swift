@@ -1,5 +1,4 @@
 import DudaoCore
-import Yams
 
 /// policy.yaml `overdue:` — the ladder. Read apart from the rest of the policy because it
 /// has most of the rules:
@@ -98,7 +97,7 @@ enum LadderSection {
         return out
     }
 
-    private static func readLegacy(_ nodes: [Node], file: String, into diag: inout Diagnostics) -> [LadderLevel] {
+    private static func readLegacy(_ nodes: [YAMLNode], file: String, into diag: inout Diagnostics) -> [LadderLevel] {
         var levels: [LadderLevel] = []
         for node in nodes {
             guard let m = YAMLMap(node, file: file, what: "overdue 的每一级 each overdue level", into: &diag) else { continue }

@@ -1,6 +1,5 @@
 import Foundation
 import DudaoCore
-import Yams
 
 /// `Schedules/policy.yaml`: when to remind, how to chase (the ladder), what the office hears. Every key is optional and
 /// defaults to DESIGN.md's policy; unknown keys and bad values are errors with their line.

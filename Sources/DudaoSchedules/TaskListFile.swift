@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 import DudaoCore
 
 /// The task-list file format (`Schedules/*.yaml` other than agencies and policy):
