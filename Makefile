@@ -76,7 +76,8 @@ fuzz: deps
 
 ## bench: plan 100,000 generated items over one year, then deliver 1,000 emails and 1,000
 ## webhooks to local C sinks beside Postfix smtp-source, Python and Alertmanager 0.25; then
-## the console's 台账 over 10,000 items and 500 concurrent replies.
+## the console's 台账 over 10,000 items and 500 concurrent replies; then the real commands
+## at province scale (import, plan, check, run --once, the idle service's memory).
 bench: deps bench-deps
 	$(SWIFT) build -c release
 	.build/release/DudaoBench
@@ -84,6 +85,8 @@ bench: deps bench-deps
 	python3 Benchmarks/delivery_bench.py --connections 6
 	@echo
 	python3 Benchmarks/console_bench.py
+	@echo
+	python3 Benchmarks/real_path_bench.py
 
 bench-deps:
 	@command -v smtp-sink >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postfix; }

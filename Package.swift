@@ -32,6 +32,8 @@ let package = Package(
             name: "DudaoSchedules",
             dependencies: ["DudaoCore", "CLibYAML"]
         ),
+        // glibc's malloc_trim: the idle service gives back what a wake freed.
+        .systemLibrary(name: "CMalloc"),
         // libyaml's event parser: Schedules are read event by event (see YAMLDocument).
         .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         // Messages: Mustache templates, MIME email (RFC 5322/2047/2045), chat payloads, .ics.
@@ -62,7 +64,7 @@ let package = Package(
         // The service: one wake cycle (plan, catch up, enqueue, deliver, record), the timer loop, signals, sd_notify.
         .target(
             name: "DudaoService",
-            dependencies: ["DudaoCore", "DudaoSchedules", "DudaoMessages", "DudaoDelivery", "DudaoStore",
+            dependencies: ["DudaoCore", "DudaoSchedules", "DudaoMessages", "DudaoDelivery", "DudaoStore", "CMalloc",
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "Metrics", package: "swift-metrics"),
                            .product(name: "Prometheus", package: "swift-prometheus")]

@@ -85,6 +85,9 @@ def schedules(work, name, list_file=None):
     shutil.copytree(os.path.join(ROOT, "Schedules/calendar"), os.path.join(folder, "calendar"))
     if list_file:
         shutil.copy(list_file, folder)
+    # policy.yaml's templates_dir is ../Templates.
+    if not os.path.exists(os.path.join(work, "Templates")):
+        shutil.copytree(os.path.join(ROOT, "Templates"), os.path.join(work, "Templates"))
     return folder
 
 

@@ -397,8 +397,8 @@ extension String {
     /// The string without leading or trailing white space (Unicode-aware, incl. U+3000).
     public var trimmingWhitespace: String {
         let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        guard let first = scalars.firstIndex(where: { !$0.isWhiteSpace }),
+              let last = scalars.lastIndex(where: { !$0.isWhiteSpace }) else { return "" }
         return String(scalars[first...last])
     }
 }

@@ -12,7 +12,7 @@ enum DeadlineText {
                 if !out.isEmpty, out.last != ";" { out.append(";") }
                 continue
             }
-            if scalar.properties.isWhitespace || v == 0x200B || v == 0xFEFF { continue }
+            if scalar.isWhiteSpace || v == 0x200B || v == 0xFEFF { continue }
             switch v {
             case 0xFF10...0xFF19, 0xFF21...0xFF3A, 0xFF41...0xFF5A:   // ０-９ Ａ-Ｚ ａ-ｚ
                 out.append(Character(Unicode.Scalar(v - 0xFEE0)!))
@@ -46,4 +46,15 @@ enum DeadlineText {
 
     /// True for ASCII digits.
     static func isASCIIDigit(_ c: Character) -> Bool { c.isASCII && c.isNumber }
+}
+
+extension Unicode.Scalar {
+    /// Unicode's White_Space property, listed rather than looked up: importing and loading
+    /// ask it of every character of every cell, and nearly all of them are CJK.
+    public var isWhiteSpace: Bool {
+        switch value {
+        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: true
+        default: false
+        }
+    }
 }

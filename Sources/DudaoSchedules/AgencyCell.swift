@@ -1,4 +1,5 @@
 import Foundation
+import DudaoCore
 
 /// Splits 牵头单位 / 配合单位 cells into agency names.
 ///
@@ -47,7 +48,7 @@ public enum AgencyCell {
     /// agency of every row.
     private static func clean(_ name: String) -> String {
         var s = String.UnicodeScalarView()
-        for c in name.unicodeScalars where !c.properties.isWhitespace {
+        for c in name.unicodeScalars where !c.isWhiteSpace {
             switch c {
             case "（": s.append("(")
             case "）": s.append(")")

@@ -50,7 +50,7 @@ public struct AgencyDirectory: Sendable {
     static func key(_ name: String) -> String {
         // Scalars, not characters: every agency of every item is looked up.
         var key = String.UnicodeScalarView()
-        for c in name.unicodeScalars where !c.properties.isWhitespace {
+        for c in name.unicodeScalars where !c.isWhiteSpace {
             switch c {
             case "（": key.append("(")
             case "）": key.append(")")

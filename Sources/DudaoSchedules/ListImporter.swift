@@ -43,6 +43,19 @@ public struct ListImporter: Sendable {
         }
 
         static let required: [Column] = [.id, .title, .lead, .due]
+
+        /// Position in `allCases`.
+        var ordinal: Int {
+            switch self {
+            case .id: 0
+            case .title: 1
+            case .content: 2
+            case .measures: 3
+            case .lead: 4
+            case .partners: 5
+            case .due: 6
+            }
+        }
     }
 
     /// Year for deadlines written without one; overrides a year found in the title.
@@ -75,7 +88,7 @@ public struct ListImporter: Sendable {
 
     /// Imports already-decoded text.
     public func importText(_ text: String, file: String) throws(ImportFailure) -> (list: TaskList, summary: Summary) {
-        if text.contains("\u{0}") {
+        if text.utf8.contains(0) {
             throw ImportFailure(errors: [ScheduleError(file: file, message: "文件含有二进制内容 the file is binary, not a text table (save it as TSV or CSV)")])
         }
         let table: DelimitedTable
@@ -113,6 +126,10 @@ public struct ListImporter: Sendable {
         let listTitle = title ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         let parser = DeadlineParser(defaultYear: year ?? TaskList.year(in: listTitle))
 
+        // Column positions by ordinal: a dictionary keyed by the enum hashes its raw string
+        // on every cell of every row.
+        let columnAt = Column.allCases.map { columns[$0] }
+
         // Rows. Lead, partner and deadline cells repeat down a list (the same agencies, the
         // same 2024年12月): each distinct text is split or parsed once.
         var items: [Item] = []
@@ -142,7 +159,7 @@ public struct ListImporter: Sendable {
                     message: "列数不符 expected \(headerWidth) columns, found \(cells.count): “\(Self.excerpt(record.fields.joined(separator: " | ")))”"))
                 continue
             }
-            func cell(_ c: Column) -> String { columns[c].map { cells[$0] } ?? "" }
+            func cell(_ c: Column) -> String { columnAt[c.ordinal].map { cells[$0] } ?? "" }
             var rowErrors: [ScheduleError] = []
             func fail(_ c: Column, _ message: String) {
                 rowErrors.append(ScheduleError(file: file, line: record.line, column: c.rawValue, item: cell(.id).isEmpty ? nil : cell(.id), message: message))

@@ -1,3 +1,5 @@
+import DudaoCore
+
 /// Turns the HTML fragments that word processors leave in exported cells (`<ol style=…>`,
 /// `<li>`, `<p>`, `<br>`, entities) into plain paragraphs.
 public enum MarkupText {
@@ -67,7 +69,7 @@ public enum MarkupText {
 
     /// White space that folds (not the ideographic space U+3000, which is text in Chinese).
     private static func isSpace(_ c: Unicode.Scalar) -> Bool {
-        c == " " || (c.value >= 0x09 && c.value <= 0x0D) || (c.value >= 0x80 && (c.properties.isWhitespace && c.value != 0x3000 || c == "\u{A0}"))
+        c.isWhiteSpace && c.value != 0x3000
     }
 
     private static func isTag(_ inside: Substring) -> Bool {

@@ -102,11 +102,12 @@ private struct Composer {
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let open = stack.popLast() else { return }
             if open.isMapping {
+                // Most mappings are small (an item's dozen keys): pairwise beats hashing there.
+                let texts = open.keys.map { $0.text ?? "" }
                 var seen = Set<String>()
-                for key in open.keys {
-                    if let text = key.text, !seen.insert(text).inserted {
-                        throw YAMLNode.SyntaxError(line: key.line, message: "duplicate keys \(text)")
-                    }
+                for (i, text) in texts.enumerated() {
+                    let repeated = texts.count <= 16 ? texts[..<i].contains(text) : !seen.insert(text).inserted
+                    if repeated { throw YAMLNode.SyntaxError(line: open.keys[i].line, message: "duplicate keys \(text)") }
                 }
                 try finish(YAMLNode(value: .mapping(keys: open.keys, values: open.values), line: open.line), anchor: open.anchor)
             } else {

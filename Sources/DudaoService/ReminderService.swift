@@ -7,6 +7,7 @@ import DudaoSchedules
 import DudaoStore
 #if canImport(Glibc)
 import Glibc
+import CMalloc
 #endif
 
 /// `dudao run`: the long-running service. One `DispatchSourceTimer` on wall-clock deadlines
@@ -80,6 +81,7 @@ public final class ReminderService: @unchecked Sendable {
             throw ServiceError(problems: ["无法打开状态目录 cannot open the state folder \(options.stateDirectory) (read-only, full, or not ours?): \(error)"])
         }
         cycle = try Self.makeCycle(options, store: store, logger: logger)
+        Self.returnFreedMemory()
         currentSchedules = LockedValue(cycle.set)
         timer = DispatchSource.makeTimerSource(queue: queue)
         delivery = OutboxDelivery(cycle: cycle, onEvent: { [weak self] event in
@@ -215,6 +217,16 @@ public final class ReminderService: @unchecked Sendable {
             prune(now: now)
         }
         notifier.notify("STATUS=\(status())")
+        Self.returnFreedMemory()
+    }
+
+    /// Hands the memory a wake or a load freed back to the system. glibc keeps freed heap
+    /// for reuse, so a service that once planned 100,000 items would otherwise stay at its
+    /// peak while it sleeps for days.
+    static func returnFreedMemory() {
+        #if canImport(Glibc)
+        malloc_trim(0)
+        #endif
     }
 
     /// Once a day: drop what is past the retention.
@@ -285,6 +297,7 @@ public final class ReminderService: @unchecked Sendable {
                     self.currentSchedules.value = cycle.set
                     self.delivery.replace(cycle: cycle)
                     self.logger.notice("reloaded")
+                    Self.returnFreedMemory()
                     if !self.stopping { self.wake(); self.arm() }
                 case .failure(let error):
                     self.logger.error("reload refused, still running on the previous schedules: \(error)")

@@ -1,0 +1,8 @@
+// glibc's malloc_trim, which Swift's Glibc module does not export: the service hands the
+// heap a wake or a load freed back to the system (see ReminderService.returnFreedMemory).
+#ifndef DUDAO_CMALLOC_SHIM_H
+#define DUDAO_CMALLOC_SHIM_H
+#if __has_include(<malloc.h>)
+#include <malloc.h>
+#endif
+#endif
