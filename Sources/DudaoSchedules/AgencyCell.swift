@@ -43,18 +43,10 @@ public enum AgencyCell {
 
     private static let othersSuffixes = ["等相关部门", "等有关部门", "等相关单位", "等有关单位", "等部门", "等单位", "等"]
 
-    /// Without white space and trailing full stops; full-width parentheses made half-width
-    /// so one agency is spelled one way. One pass over the scalars: this runs for every
-    /// agency of every row.
+    /// The name as the directory keys it (no white space, half-width parentheses), without
+    /// trailing full stops.
     private static func clean(_ name: String) -> String {
-        var s = String.UnicodeScalarView()
-        for c in name.unicodeScalars where !c.isWhiteSpace {
-            switch c {
-            case "（": s.append("(")
-            case "）": s.append(")")
-            default: s.append(c)
-            }
-        }
+        var s = AgencyDirectory.key(name).unicodeScalars[...]
         while let last = s.last, last == "。" || last == "." || last == "．" { s.removeLast() }
         return String(s)
     }

@@ -47,6 +47,8 @@ public struct AgencyDirectory: Sendable {
         return nil
     }
 
+    /// The form names are compared in: no white space, full-width parentheses made
+    /// half-width, so one agency is spelled one way.
     static func key(_ name: String) -> String {
         // Scalars, not characters: every agency of every item is looked up.
         var key = String.UnicodeScalarView()
