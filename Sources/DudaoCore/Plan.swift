@@ -78,8 +78,15 @@ public struct Plan: Sendable {
 
     /// The ids of the items a message mentions, once each, in list order.
     public func itemIDs(_ m: PlannedMessage) -> [String] {
-        var seen = Set<Int32>()
-        return notices(in: m).compactMap { $0.item >= 0 && seen.insert($0.item).inserted ? items[Int($0.item)].id : nil }
+        // A planned message holds its notices in item order, so repeats are adjacent; a
+        // preview's may not be, and gets the general way.
+        var indexes: [Int32] = []
+        for n in notices(in: m) where n.item >= 0 && n.item != indexes.last { indexes.append(n.item) }
+        if zip(indexes, indexes.dropFirst()).contains(where: { $0 >= $1 }) {
+            var seen = Set<Int32>()
+            indexes = indexes.filter { seen.insert($0).inserted }
+        }
+        return indexes.map { items[Int($0)].id }
     }
 
     /// The agency a notice goes to in `m`: its own lead, or the message's addressee.

@@ -39,16 +39,7 @@ struct PlanCommand: ParsableCommand {
                         supervision: try state.supervision(clock: clock))
         switch format {
         case .json:
-            var buffer = ""
-            plan.writeJSONLines { line in
-                buffer += line
-                buffer += "\n"
-                if buffer.utf8.count > 1 << 16 {
-                    FileHandle.standardOutput.write(Data(buffer.utf8))
-                    buffer = ""
-                }
-            }
-            FileHandle.standardOutput.write(Data(buffer.utf8))
+            plan.writeJSONLines(chunks: { FileHandle.standardOutput.write(Data($0)) })
         case .table:
             print("计划 plan \(clock.iso8601(from)) → \(clock.iso8601(to)): \(plan.messages.count) 条消息 messages")
             if !plan.messages.isEmpty { print(plan.table()) }
