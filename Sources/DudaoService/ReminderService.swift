@@ -217,7 +217,8 @@ public final class ReminderService: @unchecked Sendable {
             prune(now: now)
         }
         notifier.notify("STATUS=\(status())")
-        Self.returnFreedMemory()
+        // Off the clock's queue: trimming a large heap takes a while.
+        loadQueue.async { Self.returnFreedMemory() }
     }
 
     /// Hands the memory a wake or a load freed back to the system. glibc keeps freed heap
