@@ -18,22 +18,25 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Parses `YYYY-MM-DD` exactly.
     public init?(iso text: some StringProtocol) {
-        // Bytes, not split strings: every milestone of a large list is read through here.
-        var digits: [Int] = []
-        digits.reserveCapacity(8)
+        // Bytes into three numbers, no allocation: every milestone of a large list is read
+        // through here.
+        var fields = (0, 0, 0)
         var count = 0
-        for (i, b) in text.utf8.enumerated() {
-            count += 1
-            if i == 4 || i == 7 {
+        for b in text.utf8 {
+            switch count {
+            case 4, 7:
                 guard b == UInt8(ascii: "-") else { return nil }
-            } else {
+            case 0..<10:
                 guard b >= 0x30, b <= 0x39 else { return nil }
-                digits.append(Int(b - 0x30))
+                let digit = Int(b - 0x30)
+                if count < 4 { fields.0 = fields.0 * 10 + digit } else if count < 7 { fields.1 = fields.1 * 10 + digit } else { fields.2 = fields.2 * 10 + digit }
+            default:
+                return nil
             }
+            count += 1
         }
         guard count == 10 else { return nil }
-        let y = digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3]
-        self.init(year: y, month: digits[4] * 10 + digits[5], day: digits[6] * 10 + digits[7])
+        self.init(year: fields.0, month: fields.1, day: fields.2)
     }
 
     // MARK: Fields

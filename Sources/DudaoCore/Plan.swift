@@ -78,6 +78,11 @@ public struct Plan: Sendable {
 
     /// The ids of the items a message mentions, once each, in list order.
     public func itemIDs(_ m: PlannedMessage) -> [String] {
+        itemIndexes(m).map { items[Int($0)].id }
+    }
+
+    /// The indexes in `items` of the items a message mentions, once each, in list order.
+    func itemIndexes(_ m: PlannedMessage) -> [Int32] {
         // A planned message holds its notices in item order, so repeats are adjacent; a
         // preview's may not be, and gets the general way.
         var indexes: [Int32] = []
@@ -86,7 +91,7 @@ public struct Plan: Sendable {
             var seen = Set<Int32>()
             indexes = indexes.filter { seen.insert($0).inserted }
         }
-        return indexes.map { items[Int($0)].id }
+        return indexes
     }
 
     /// The agency a notice goes to in `m`: its own lead, or the message's addressee.

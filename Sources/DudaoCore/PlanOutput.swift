@@ -72,81 +72,115 @@ extension Plan {
     }
 }
 
-/// Writes a plan's messages as JSON bytes, caching the texts that repeat (days, rules).
+/// Writes a plan's messages as JSON bytes. A year of a large list names each item and day
+/// hundreds of times, so their escaped bytes are made once, up front, and copied after.
 struct JSONLineWriter {
     let plan: Plan
-    private var days: [CivilDate: String] = [:]
-    private var rules: [Notice.Rule: String] = [:]
+    /// Item ids escaped (without quotes), by item index.
+    private var ids = ByteTable()
+    /// Every item's leads quoted, one after another; `firstLead[item]` is the item's first.
+    private var leads = ByteTable()
+    private var firstLead: [Int] = []
+    /// ISO days by day number minus `firstDay`.
+    private var days = ByteTable()
+    private var firstDay: Int32 = 0
+    private var rules = ByteTable()
+    private var ruleIndex: [Notice.Rule: Int] = [:]
 
-    init(plan: Plan) { self.plan = plan }
+    init(plan: Plan) {
+        self.plan = plan
+        firstLead.reserveCapacity(plan.items.count)
+        for item in plan.items {
+            var bytes: [UInt8] = []
+            Self.escape(item.id, into: &bytes)
+            ids.add(bytes)
+            firstLead.append(leads.count)
+            for name in item.lead {
+                bytes.removeAll(keepingCapacity: true)
+                Self.quote(name, into: &bytes)
+                leads.add(bytes)
+            }
+        }
+        var low = Int32.max, high = Int32.min
+        for n in plan.notices {
+            low = min(low, n.due.dayNumber, n.occurrence.dayNumber)
+            high = max(high, n.due.dayNumber, n.occurrence.dayNumber)
+        }
+        if low <= high {
+            firstDay = low
+            for n in low...high { days.add(CivilDate(dayNumber: n).iso.utf8) }
+        }
+    }
+
+    private mutating func rule(_ r: Notice.Rule) -> Int {
+        if let known = ruleIndex[r] { return known }
+        ruleIndex[r] = rules.count
+        rules.add(r.name.utf8)
+        return rules.count - 1
+    }
 
     mutating func append(_ m: PlannedMessage, to out: inout [UInt8]) {
-        out += #"{"send_at":"#.utf8
+        out.append(#"{"send_at":"#)
         Self.quote(plan.clock.iso8601(m.sendAt), into: &out)
-        out += #","kind":""#.utf8
+        out.append(#","kind":""#)
         out += m.kind.rawValue.utf8
-        out += #"","level":"#.utf8
-        out += String(m.level).utf8
-        out += #","items":["#.utf8
-        for (k, id) in plan.itemIDs(m).enumerated() {
+        out.append(#"","level":"#)
+        out.appendDecimal(m.level)
+        out.append(#","items":["#)
+        for (k, item) in plan.itemIndexes(m).enumerated() {
             if k > 0 { out.append(UInt8(ascii: ",")) }
-            Self.quote(id, into: &out)
+            out.append(UInt8(ascii: "\""))
+            ids.append(Int(item), to: &out)
+            out.append(UInt8(ascii: "\""))
         }
-        out += #"],"to":["#.utf8
+        out.append(#"],"to":["#)
         Self.quote(m.to.description, into: &out)
-        out += #"],"cc":["#.utf8
+        out.append(#"],"cc":["#)
         for (k, r) in m.cc.enumerated() {
             if k > 0 { out.append(UInt8(ascii: ",")) }
             Self.quote(r.description, into: &out)
         }
-        out += #"],"dedup_key":"#.utf8
+        out.append(#"],"dedup_key":"#)
         Self.quote(plan.messageKey(m), into: &out)
-        out += #","notices":["#.utf8
+        out.append(#","notices":["#)
         var first = true
         for n in plan.notices(in: m) {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
-            let id = n.item < 0 ? "" : plan.items[Int(n.item)].id
-            let rule = rules[n.rule] ?? { let t = n.rule.name; rules[n.rule] = t; return t }()
-            let occurrence = day(n.occurrence)
+            let rule = self.rule(n.rule)
+            let item = Int(n.item)
             // The dedup key (`Plan.dedupKey`), written in place.
-            out += #"{"key":""#.utf8
+            out.append(#"{"key":""#)
             if n.item < 0 {
-                out += "office/".utf8
+                out.append("office/")
             } else {
-                Self.escape(id, into: &out)
-                if n.milestone < 0 { out += "/ongoing/".utf8 } else {
-                    out += "/m".utf8
-                    out += String(n.milestone + 1).utf8
+                ids.append(item, to: &out)
+                if n.milestone < 0 { out.append("/ongoing/") } else {
+                    out.append("/m")
+                    out.appendDecimal(Int(n.milestone) + 1)
                     out.append(UInt8(ascii: "/"))
                 }
             }
-            out += rule.utf8
+            rules.append(rule, to: &out)
             out.append(UInt8(ascii: "/"))
-            out += occurrence.utf8
+            days.append(Int(n.occurrence.dayNumber - firstDay), to: &out)
             out.append(UInt8(ascii: "\""))
             if n.item >= 0 {
-                out += #","item":"#.utf8
-                Self.quote(id, into: &out)
+                out.append(#","item":""#)
+                ids.append(item, to: &out)
+                out.append(UInt8(ascii: "\""))
                 if n.lead >= 0 {
-                    out += #","agency":"#.utf8
-                    Self.quote(plan.items[Int(n.item)].lead[n.lead], into: &out)
+                    out.append(#","agency":"#)
+                    leads.append(firstLead[item] + n.lead, to: &out)
                 }
             }
-            out += #","rule":""#.utf8
-            out += rule.utf8
-            out += #"","due":""#.utf8
-            out += day(n.due).utf8
-            out += #""}"#.utf8
+            out.append(#","rule":""#)
+            rules.append(rule, to: &out)
+            out.append(#"","due":""#)
+            days.append(Int(n.due.dayNumber - firstDay), to: &out)
+            out.append(#""}"#)
         }
-        out += "]}".utf8
-    }
-
-    private mutating func day(_ d: CivilDate) -> String {
-        if let t = days[d] { return t }
-        let t = d.iso
-        days[d] = t
-        return t
+        out.append("]}")
     }
 
     /// `s` as a JSON string.
@@ -165,5 +199,45 @@ struct JSONLineWriter {
         var quoted = ""
         JSONValue.quote(s, into: &quoted)
         out += quoted.utf8.dropFirst().dropLast()
+    }
+}
+
+/// Byte strings stored end to end, appended by index without copying an array per use.
+struct ByteTable {
+    private var bytes: [UInt8] = []
+    private var ends: [Int] = []
+
+    var count: Int { ends.count }
+
+    mutating func add(_ string: some Sequence<UInt8>) {
+        bytes.append(contentsOf: string)
+        ends.append(bytes.count)
+    }
+
+    func append(_ index: Int, to out: inout [UInt8]) {
+        let start = index == 0 ? 0 : ends[index - 1]
+        bytes.withUnsafeBufferPointer { all in
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: all[start..<ends[index]]))
+        }
+    }
+}
+
+extension [UInt8] {
+    /// Appends a literal's bytes.
+    mutating func append(_ literal: StaticString) {
+        literal.withUTF8Buffer { append(contentsOf: $0) }
+    }
+
+    /// Appends `n` in decimal digits, without making a string.
+    mutating func appendDecimal(_ n: Int) {
+        if n < 0 {
+            append(UInt8(ascii: "-"))
+            appendDecimal(-n)
+        } else if n < 10 {
+            append(UInt8(ascii: "0") + UInt8(n))
+        } else {
+            appendDecimal(n / 10)
+            append(UInt8(ascii: "0") + UInt8(n % 10))
+        }
     }
 }

@@ -22,6 +22,8 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
 public struct Diagnostics: Sendable {
     /// All findings.
     public private(set) var list: [Diagnostic] = []
+    /// How many of them are errors.
+    public private(set) var errorCount = 0
 
     /// No findings yet.
     public init() {}
@@ -29,6 +31,7 @@ public struct Diagnostics: Sendable {
     /// Records an error.
     public mutating func error(_ file: String, line: Int? = nil, item: String? = nil, _ message: String) {
         list.append(Diagnostic(.error, ScheduleError(file: file, line: line, item: item, message: message)))
+        errorCount += 1
     }
 
     /// Records a warning.
@@ -37,10 +40,13 @@ public struct Diagnostics: Sendable {
     }
 
     /// Appends other findings.
-    public mutating func append(contentsOf other: Diagnostics) { list += other.list }
+    public mutating func append(contentsOf other: Diagnostics) {
+        list += other.list
+        errorCount += other.errorCount
+    }
 
     /// True when any finding is an error.
-    public var hasErrors: Bool { list.contains { $0.severity == .error } }
+    public var hasErrors: Bool { errorCount > 0 }
     /// The errors only.
     public var errors: [Diagnostic] { list.filter { $0.severity == .error } }
     /// The warnings only.

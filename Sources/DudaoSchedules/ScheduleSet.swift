@@ -106,7 +106,11 @@ public struct ScheduleSet: Sendable {
     }
 
     private static func unique(_ names: [String]) -> [String] {
-        var seen = Set<String>()
-        return names.filter { seen.insert($0).inserted }
+        // A cell names a few agencies: comparing pairwise beats hashing Chinese text.
+        guard names.count > 1 else { return names }
+        var out: [String] = []
+        out.reserveCapacity(names.count)
+        for name in names where !out.contains(name) { out.append(name) }
+        return out
     }
 }

@@ -143,29 +143,88 @@ public enum TaskListFile {
 
     /// Reads a task-list file; problems go to `diag` with file, line and item id.
     /// Items with errors are left out; the rest are returned.
+    ///
+    /// The items are read one by one as libyaml parses them, with the list's `id_prefix`
+    /// and year as written before `items:`, so the whole tree is never held. A list that
+    /// names them after its items (legal, if unusual) is read again as a whole.
     public static func read(_ path: String, into diag: inout Diagnostics) -> (title: String, items: [LoadedItem])? {
-        guard let doc = YAMLDocument.read(path, into: &diag), let top = doc.rootMap(into: &diag) else { return nil }
+        var streamed: ItemReader?
+        var streamedDiag = Diagnostics()
+        let stream = YAMLNode.Stream(key: "items", begin: { head in
+            var scratch = Diagnostics()
+            guard let map = YAMLMap(head, file: path, what: "", into: &scratch) else { return }
+            streamed = ItemReader(path: path, header: Header(map, into: &scratch))
+        }, each: { node in
+            streamed?.read(node, into: &streamedDiag)
+        })
+        guard let doc = YAMLDocument.read(path, stream: stream, into: &diag),
+              let top = doc.rootMap(into: &diag) else { return nil }
         top.checkKeys(listKeys, into: &diag)
-        let title = top.string("title", into: &diag) ?? ""
-        let prefix = top.string("id_prefix", into: &diag) ?? ""
-        let year = top.int("year", into: &diag) ?? TaskList.year(in: title)
-        let parser = DeadlineParser(defaultYear: year)
+        let header = Header(top, into: &diag)
         guard let nodes = top.sequence("items", into: &diag) else {
             if !top.has("items") { diag.error(path, line: top.line, "缺少 missing “items”: not a task list") }
             return nil
         }
-        var items: [LoadedItem] = []
-        // Deadline texts repeat down a list: each is parsed once.
-        var deadlines: [String: Result<Deadline, DeadlineError>] = [:]
-        func parse(_ text: String) throws(DeadlineError) -> Deadline {
+        guard let reader = streamed, reader.header == header else {
+            if streamed != nil { return readWhole(path, into: &diag) }
+            var reader = ItemReader(path: path, header: header)
+            for node in nodes { reader.read(node, into: &diag) }
+            return (header.title, reader.items)
+        }
+        diag.append(contentsOf: streamedDiag)
+        return (header.title, reader.items)
+    }
+
+    /// Reads the file as one tree: for a list whose `id_prefix`, `year` or `title` come
+    /// after its items.
+    private static func readWhole(_ path: String, into diag: inout Diagnostics) -> (title: String, items: [LoadedItem])? {
+        guard let doc = YAMLDocument.read(path, into: &diag), let top = doc.rootMap(into: &diag) else { return nil }
+        top.checkKeys(listKeys, into: &diag)
+        let header = Header(top, into: &diag)
+        var reader = ItemReader(path: path, header: header)
+        for node in top.sequence("items", into: &diag) ?? [] { reader.read(node, into: &diag) }
+        return (header.title, reader.items)
+    }
+
+    /// What a list's top keys say about all its items.
+    struct Header: Equatable {
+        let title: String
+        let prefix: String
+        let year: Int?
+
+        init(_ top: YAMLMap, into diag: inout Diagnostics) {
+            title = top.string("title", into: &diag) ?? ""
+            prefix = top.string("id_prefix", into: &diag) ?? ""
+            year = top.int("year", into: &diag) ?? TaskList.year(in: title)
+        }
+    }
+
+    /// Turns item nodes into items, one at a time.
+    struct ItemReader {
+        let path: String
+        let header: Header
+        let parser: DeadlineParser
+        private(set) var items: [LoadedItem] = []
+        /// Deadline texts repeat down a list: each is parsed once.
+        private var deadlines: [String: Result<Deadline, DeadlineError>] = [:]
+
+        init(path: String, header: Header) {
+            self.path = path
+            self.header = header
+            parser = DeadlineParser(defaultYear: header.year)
+        }
+
+        private mutating func parse(_ text: String) throws(DeadlineError) -> Deadline {
             if let known = deadlines[text] { return try known.get() }
             let parsed = Result { () throws(DeadlineError) in try parser.parse(text) }
             deadlines[text] = parsed
             return try parsed.get()
         }
-        for node in nodes {
-            guard var map = YAMLMap(node, file: path, what: "事项 each item", into: &diag) else { continue }
-            let before = diag.errors.count
+
+        mutating func read(_ node: YAMLNode, into diag: inout Diagnostics) {
+            let prefix = header.prefix
+            guard var map = YAMLMap(node, file: path, what: "事项 each item", into: &diag) else { return }
+            let before = diag.errorCount
             let rawID = map.string("id", required: true, into: &diag) ?? ""
             map.item = rawID.isEmpty ? nil : prefix + rawID
             if rawID.contains(where: { $0 == "/" || $0.isWhitespace }) {
@@ -209,7 +268,7 @@ public enum TaskListFile {
                 }
             }
             let status = readStatus(map, into: &diag)
-            guard diag.errors.count == before else { continue }
+            guard diag.errorCount == before else { return }
             let partners = map.strings("partners", into: &diag) ?? []
             items.append(LoadedItem(item: Item(
                 id: prefix + rawID, title: title, content: map.string("content", into: &diag) ?? "",
@@ -217,7 +276,6 @@ public enum TaskListFile {
                 partnersAndOthers: map.bool("partners_and_others", into: &diag) ?? false,
                 dueText: dueText, ongoing: ongoing, milestones: milestones, status: status), line: map.line))
         }
-        return (title, items)
     }
 
     static func readStatus(_ map: YAMLMap, into diag: inout Diagnostics) -> ItemStatus {

@@ -9,6 +9,12 @@ public struct YAMLDocument {
 
     /// Reads and parses `path`; `nil` (with an error recorded) when unreadable or malformed.
     public static func read(_ path: String, into diag: inout Diagnostics) -> YAMLDocument? {
+        read(path, stream: nil, into: &diag)
+    }
+
+    /// Reads and parses `path`, handing the entries of one root list to `stream` as they
+    /// are parsed (see `YAMLNode.Stream`).
+    static func read(_ path: String, stream: YAMLNode.Stream?, into diag: inout Diagnostics) -> YAMLDocument? {
         guard let data = FileBytes.read(path) else {
             diag.error(path, "无法读取文件 cannot read the file")
             return nil
@@ -18,7 +24,7 @@ public struct YAMLDocument {
             return nil
         }
         do {
-            guard let root = try YAMLNode.compose(Array(data)) else {
+            guard let root = try YAMLNode.compose(Array(data), stream: stream) else {
                 diag.error(path, line: 1, "文件为空 the file is empty")
                 return nil
             }

@@ -36,16 +36,30 @@ public struct YAMLNode: Sendable {
         let message: String
     }
 
+    /// The entries of one list in the root mapping, handed over one by one as they are
+    /// parsed instead of kept in the tree: a task list's `items` hold 100,000 entries, and
+    /// reading each as it completes keeps only one entry's nodes in memory at a time.
+    struct Stream {
+        /// The root mapping's key whose list is streamed.
+        let key: String
+        /// Called when the list starts, with the root mapping's keys and values before it.
+        let begin: (YAMLNode) -> Void
+        /// Called with each entry of the list, in order.
+        let each: (YAMLNode) -> Void
+    }
+
     /// The single document of `bytes` (UTF-8), or `nil` when it holds none. Anchors and
-    /// aliases are resolved; a key given twice in one mapping is an error.
-    static func compose(_ bytes: [UInt8]) throws(SyntaxError) -> YAMLNode? {
+    /// aliases are resolved; a key given twice in one mapping is an error. With `stream`,
+    /// the entries of its list go to the stream and the returned tree holds an empty list
+    /// there.
+    static func compose(_ bytes: [UInt8], stream: Stream? = nil) throws(SyntaxError) -> YAMLNode? {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else { throw SyntaxError(line: nil, message: "out of memory") }
         defer { yaml_parser_delete(&parser) }
         return try bytes.withUnsafeBufferPointer { (buffer) throws(SyntaxError) -> YAMLNode? in
             yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
-            var composer = Composer()
+            var composer = Composer(stream: stream)
             while true {
                 var event = yaml_event_t()
                 guard yaml_parser_parse(&parser, &event) == 1 else { throw Composer.error(parser) }
@@ -67,6 +81,8 @@ private struct Composer {
         let anchor: String?
         var keys: [YAMLNode] = []
         var values: [YAMLNode] = []
+        /// Entries go to the stream instead of `values`.
+        var isStreamed = false
 
         init(isMapping: Bool, line: Int, anchor: String?) {
             self.isMapping = isMapping
@@ -79,6 +95,11 @@ private struct Composer {
     private var anchors: [String: YAMLNode] = [:]
     private var documents = 0
     private(set) var root: YAMLNode?
+    let stream: YAMLNode.Stream?
+
+    init(stream: YAMLNode.Stream?) {
+        self.stream = stream
+    }
 
     mutating func add(_ event: yaml_event_t) throws(YAMLNode.SyntaxError) {
         let line = Int(event.start_mark.line) + 1
@@ -96,7 +117,14 @@ private struct Composer {
             node.line = line
             try finish(node, anchor: nil)
         case YAML_SEQUENCE_START_EVENT:
-            stack.append(Open(isMapping: false, line: line, anchor: Self.text(event.data.sequence_start.anchor)))
+            let open = Open(isMapping: false, line: line, anchor: Self.text(event.data.sequence_start.anchor))
+            // Only an unanchored list can be streamed: an alias would need its entries.
+            if let stream, open.anchor == nil, stack.count == 1, let root = stack.first, root.isMapping,
+               root.keys.count == root.values.count + 1, root.keys.last?.text == stream.key {
+                open.isStreamed = true
+                stream.begin(YAMLNode(value: .mapping(keys: Array(root.keys.dropLast()), values: root.values), line: root.line))
+            }
+            stack.append(open)
         case YAML_MAPPING_START_EVENT:
             stack.append(Open(isMapping: true, line: line, anchor: Self.text(event.data.mapping_start.anchor)))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
@@ -128,6 +156,8 @@ private struct Composer {
         if open.isMapping && open.keys.count == open.values.count {
             guard node.text != nil else { throw YAMLNode.SyntaxError(line: node.line, message: "a key must be a single value, not a list or mapping") }
             open.keys.append(node)
+        } else if open.isStreamed {
+            stream?.each(node)
         } else {
             open.values.append(node)
         }

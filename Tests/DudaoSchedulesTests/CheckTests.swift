@@ -59,6 +59,35 @@ struct CheckTests {
         #expect(fixed.items.contains { $0.id == "B8" })
     }
 
+    /// Items are read as they are parsed, with the prefix and year written above them; a
+    /// list that names them below its items still gets them (it is read again as a whole).
+    @Test func aPrefixAndYearWrittenAfterTheItemsStillApply() throws {
+        let dir = Fixtures.copyOfSchedules()
+        let items = """
+          - id: "1"
+            title: 任务
+            lead: [市财政局]
+            due_text: 6月底前
+          - id: "2"
+            title: 任务二
+            lead: [市财政局]
+            due_text: 尽快
+
+        """
+        Fixtures.write("title: 测试清单\nitems:\n" + items + "id_prefix: Z\nyear: 2031\n", "late.yaml", in: dir)
+        let late = ScheduleSet.load(dir.path)
+        let item = try #require(late.items.first { $0.id == "Z1" })
+        #expect(item.milestones.map(\.due.iso) == ["2031-06-30"])
+        let errors = late.diagnostics.errors.filter { $0.problem.file.hasSuffix("late.yaml") }
+        #expect(errors.count == 1, "each finding once, not once per reading: \(errors)")
+        #expect(errors.first?.problem.item == "Z2" && errors.first?.problem.line == 10)
+
+        Fixtures.write("title: 测试清单\nid_prefix: Z\nyear: 2031\nitems:\n" + items, "late.yaml", in: dir)
+        let early = ScheduleSet.load(dir.path)
+        #expect(early.items.first { $0.id == "Z1" }?.milestones.map(\.due.iso) == ["2031-06-30"])
+        #expect(early.diagnostics.errors.filter { $0.problem.file.hasSuffix("late.yaml") }.map(\.problem.line) == [12])
+    }
+
     @Test func unparsableDeadlineInAScheduleFile() throws {
         let dir = Fixtures.copyOfSchedules()
         Fixtures.write(list("""
