@@ -39,6 +39,12 @@ public struct Diagnostics: Sendable {
         list.append(Diagnostic(.warning, ScheduleError(file: file, line: line, item: item, message: message)))
     }
 
+    /// Records a finding.
+    public mutating func record(_ finding: Diagnostic) {
+        list.append(finding)
+        if finding.severity == .error { errorCount += 1 }
+    }
+
     /// Appends other findings.
     public mutating func append(contentsOf other: Diagnostics) {
         list += other.list

@@ -54,8 +54,9 @@ public struct ScheduleSet: Sendable {
     /// Path of the calendar folder.
     public var calendarPath: String { (directory as NSString).appendingPathComponent("calendar") }
 
-    /// Loads `directory`. Never throws: problems are in `diagnostics`.
-    public static func load(_ directory: String) -> ScheduleSet {
+    /// Loads `directory`. Never throws: problems are in `diagnostics`. With a `cache`,
+    /// unchanged task lists are taken from it instead of parsed (see `ListCache`).
+    public static func load(_ directory: String, cache: ListCache? = nil) -> ScheduleSet {
         var set = ScheduleSet(directory: directory)
         var diag = Diagnostics()
         var isDir: ObjCBool = false
@@ -78,7 +79,7 @@ public struct ScheduleSet: Sendable {
             diag.warning(set.calendarPath, "缺少节假日数据 no calendar folder: only Monday–Friday count as workdays")
         }
         for path in yamlFiles(in: directory) where !reserved.contains((path as NSString).lastPathComponent) {
-            guard let list = TaskListFile.read(path, into: &diag) else { continue }
+            guard let list = TaskListFile.read(path, cache: cache, into: &diag) else { continue }
             set.listTitles.append((path, list.title))
             for loaded in list.items {
                 if let first = set.places[loaded.item.id] {

@@ -148,6 +148,25 @@ public enum TaskListFile {
     /// and year as written before `items:`, so the whole tree is never held. A list that
     /// names them after its items (legal, if unusual) is read again as a whole.
     public static func read(_ path: String, into diag: inout Diagnostics) -> (title: String, items: [LoadedItem])? {
+        read(path, cache: nil, into: &diag)
+    }
+
+    /// Reads a task-list file, or takes what reading it gave from `cache` when the file has
+    /// not changed since; a fresh reading is recorded there.
+    public static func read(_ path: String, cache: ListCache?, into diag: inout Diagnostics) -> (title: String, items: [LoadedItem])? {
+        guard let cache, let stamp = FileStamp(path: path) else { return parse(path, into: &diag) }
+        if let entry = cache.entry(for: path, stamp: stamp) {
+            diag.append(contentsOf: entry.findings)
+            return (entry.title, entry.items)
+        }
+        var findings = Diagnostics()
+        let read = parse(path, into: &findings)
+        diag.append(contentsOf: findings)
+        if let read { cache.store(ListCache.Entry(title: read.title, items: read.items, findings: findings), for: path, stamp: stamp) }
+        return read
+    }
+
+    private static func parse(_ path: String, into diag: inout Diagnostics) -> (title: String, items: [LoadedItem])? {
         var streamed: ItemReader?
         var streamedDiag = Diagnostics()
         let stream = YAMLNode.Stream(key: "items", begin: { head in

@@ -92,7 +92,7 @@ public final class ReminderService: @unchecked Sendable {
 
     /// Builds a cycle from the files on disk, or throws what is wrong with them.
     static func makeCycle(_ options: Options, store: StateStore, logger: Logger) throws -> ServiceCycle {
-        let set = ScheduleSet.load(options.schedules)
+        let set = ScheduleSet.load(options.schedules, cache: ListCache(stateDirectory: options.stateDirectory))
         let templatesPath = options.templates ?? set.templatesPath
         let (config, channelFindings) = ChannelsFile.read(set)
         var problems = (set.check(now: Date()).errors + channelFindings.errors).map(\.description)

@@ -49,7 +49,7 @@ struct AckCommand: ParsableCommand {
     var now: String?
 
     func run() throws {
-        let set = try schedulesOption.loadOrExit()
+        let set = try schedulesOption.loadOrExit(state: state)
         let who = by ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
         let request = ReportRequest(item: item, milestone: milestone, agency: agency, status: status,
                                     due: try date(due, "--due"), nextReport: try date(nextReport, "--next-report"), note: note, by: who)

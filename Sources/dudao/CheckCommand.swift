@@ -14,12 +14,13 @@ struct CheckCommand: ParsableCommand {
     )
 
     @OptionGroup var schedulesOption: SchedulesOption
+    @OptionGroup var state: StateOption
 
     @Option(help: "Check as of this time (ISO 8601); default: now.")
     var now: String?
 
     func run() throws {
-        let set = ScheduleSet.load(schedulesOption.schedules)
+        let set = schedulesOption.load(state: state)
         let clock = LocalClock(timeZone: set.policy.timeZone)
         let at = try InstantArgument.parse(now, option: "--now", clock: clock, default: Date())
         var findings = set.check(now: at)

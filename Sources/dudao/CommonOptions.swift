@@ -8,15 +8,21 @@ struct SchedulesOption: ParsableArguments {
     @Option(name: .long, help: "Folder with task lists, agencies.yaml, policy.yaml and calendar/.")
     var schedules: String = "Schedules"
 
-    /// Loads the folder; prints errors and exits 1 when any, else returns the set.
-    func loadOrExit() throws -> ScheduleSet {
-        let set = ScheduleSet.load(schedules)
+    /// Loads the folder; prints errors and exits 1 when any, else returns the set. With
+    /// `state`, unchanged task lists come from the parse cache in its folder.
+    func loadOrExit(state: StateOption? = nil) throws -> ScheduleSet {
+        let set = load(state: state)
         if set.diagnostics.hasErrors {
             Output.printDiagnostics(set.diagnostics.errors)
             Output.error("\(set.diagnostics.errors.count) 个错误 error(s) in \(schedules); nothing planned. Run `dudao check` for details.")
             throw ExitCode(1)
         }
         return set
+    }
+
+    /// Loads the folder, findings and all.
+    func load(state: StateOption?) -> ScheduleSet {
+        ScheduleSet.load(schedules, cache: state.flatMap { ListCache(stateDirectory: $0.directory) })
     }
 }
 

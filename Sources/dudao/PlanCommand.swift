@@ -25,7 +25,7 @@ struct PlanCommand: ParsableCommand {
     var format: Format = .table
 
     func run() throws {
-        let set = try schedulesOption.loadOrExit()
+        let set = try schedulesOption.loadOrExit(state: state)
         let clock = LocalClock(timeZone: set.policy.timeZone)
         let from = try InstantArgument.parse(now, option: "--now", clock: clock, default: Date())
         let to = try InstantArgument.parse(until, option: "--until", clock: clock, default: from.addingTimeInterval(30 * 86400))

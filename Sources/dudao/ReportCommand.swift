@@ -30,7 +30,7 @@ struct ReportCommand: ParsableCommand {
     var templates: String?
 
     func run() throws {
-        let set = try schedulesOption.loadOrExit()
+        let set = try schedulesOption.loadOrExit(state: state)
         let clock = LocalClock(timeZone: set.policy.timeZone)
         let day = clock.day(of: try InstantArgument.parse(now, option: "--now", clock: clock, default: Date()))
         let supervision = try state.supervision(clock: clock)

@@ -23,7 +23,7 @@ struct StatusCommand: ParsableCommand {
     var format: Format = .table
 
     func run() throws {
-        let set = try schedulesOption.loadOrExit()
+        let set = try schedulesOption.loadOrExit(state: state)
         let clock = LocalClock(timeZone: set.policy.timeZone)
         let at = try InstantArgument.parse(now, option: "--now", clock: clock, default: Date())
         let store = try state.existing()
