@@ -6,6 +6,7 @@ only when a command fails, never on a figure.
   import   a generated 100,000-row TSV (about 10 MB)           aim < 2 s,   < 200 MB
   plan     a year on Schedules holding that list                aim < 1.5 s, < 300 MB
   check    the same                                             aim < 1.5 s, < 300 MB
+           (each parsing the YAML, and with the list in the state folder's parse cache)
   run      --once: 1,000 agencies, one item each due today, SMTP to Postfix smtp-sink
            over 6 connections, beside smtp-source on the same sink   aim ≥ 0.5× smtp-source
   service  RSS idle after start: the bundled list (aim < 30 MB) and 100,000 items (< 60 MB)
@@ -75,7 +76,7 @@ def median_run(args, **kw):
 
 def line(what, seconds, mb, aim_s, aim_mb):
     ok = "ok" if seconds < aim_s and mb < aim_mb else "MISSED"
-    print(f"  {what:<34} {seconds:7.2f} s  {mb:7.0f} MB    aim < {aim_s} s, < {aim_mb} MB   {ok}")
+    print(f"  {what:<42} {seconds:7.2f} s  {mb:7.0f} MB    aim < {aim_s} s, < {aim_mb} MB   {ok}")
 
 
 def schedules(work, name, list_file=None):
@@ -129,7 +130,7 @@ def delivery(work, connections=6, count=1000):
             source_runs.append(time.perf_counter() - start)
         d, s = statistics.median(dudao_runs), statistics.median(source_runs)
         ratio = s / d
-        print(f"  {'run --once: 1,000 emails':<34} {d:7.2f} s  ({count / d:,.0f}/s)   smtp-source {s:.2f} s ({count / s:,.0f}/s)   "
+        print(f"  {'run --once: 1,000 emails':<42} {d:7.2f} s  ({count / d:,.0f}/s)   smtp-source {s:.2f} s ({count / s:,.0f}/s)   "
               f"ratio {ratio:.2f}   aim ≥ 0.5   {'ok' if ratio >= 0.5 else 'MISSED'}")
     finally:
         sink.terminate()
@@ -178,15 +179,25 @@ def main():
         line(f"import {n:,} rows", seconds, mb, 2, 200)
         big = schedules(work, "big", out)
         print(f"  (the list: {os.path.getsize(out) / 1e6:.1f} MB of YAML)")
-        seconds, mb = median_run([DUDAO, "plan", "--schedules", big, "--now", "2026-12-01", "--until", "2027-12-01", "--format", "json"])
-        line(f"plan a year, {n:,} items", seconds, mb, 1.5, 300)
-        seconds, mb = median_run([DUDAO, "check", "--schedules", big, "--now", "2026-12-01"])
-        line(f"check, {n:,} items", seconds, mb, 1.5, 300)
+        # As deployed: the list was written a while ago and is loaded again and again, so
+        # `plan` and `check` find it in the parse cache of the state folder; each is also
+        # timed parsing the YAML (a state folder that does not exist: no cache).
+        listed = os.path.join(big, os.path.basename(out))
+        os.utime(listed, (time.time() - 60, time.time() - 60))
+        state, none = os.path.join(work, "state"), os.path.join(work, "no-state")
+        os.makedirs(state)
+        year = ["--now", "2026-12-01", "--until", "2027-12-01", "--format", "json"]
+        for cache, label in ((none, "parsing"), (state, "cached")):
+            seconds, mb = median_run([DUDAO, "plan", "--schedules", big, "--state-dir", cache] + year)
+            line(f"plan a year, {n:,} items, {label}", seconds, mb, 1.5, 300)
+        for cache, label in ((none, "parsing"), (state, "cached")):
+            seconds, mb = median_run([DUDAO, "check", "--schedules", big, "--state-dir", cache, "--now", "2026-12-01"])
+            line(f"check, {n:,} items, {label}", seconds, mb, 1.5, 300)
         delivery(work)
         rss, anon = idle_rss(os.path.join(ROOT, "Schedules"), os.path.join(work, "idle-bundled"))
-        print(f"  {'service idle, the bundled list':<34} {rss:7.1f} MB RSS ({anon:.1f} MB its own)   aim < 30 MB   {'ok' if rss < 30 else 'MISSED'}")
+        print(f"  {'service idle, the bundled list':<42} {rss:7.1f} MB RSS ({anon:.1f} MB its own)   aim < 30 MB   {'ok' if rss < 30 else 'MISSED'}")
         rss, anon = idle_rss(big, os.path.join(work, "idle-big"))
-        print(f"  {f'service idle, {n:,} items':<34} {rss:7.1f} MB RSS ({anon:.1f} MB its own)   aim < 60 MB   {'ok' if rss < 60 else 'MISSED'}")
+        print(f"  {f'service idle, {n:,} items':<42} {rss:7.1f} MB RSS ({anon:.1f} MB its own)   aim < 60 MB   {'ok' if rss < 60 else 'MISSED'}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
