@@ -73,6 +73,7 @@ enum ListCacheFormat {
         guard r.take(magic.count) == magic[...], r.stamp() == executable, r.text() == path, r.stamp() == stamp,
               let title = r.text(), let count = r.int(), count >= 0 else { return nil }
         var items: [TaskListFile.LoadedItem] = []
+        var pool = TextPool()
         items.reserveCapacity(min(count, bytes.count / 8))
         for _ in 0..<count {
             guard let id = r.text(), let itemTitle = r.text(), let content = r.text(), let measures = r.texts(),
@@ -88,12 +89,12 @@ enum ListCacheFormat {
                 }
                 milestones.append(Milestone(due: CivilDate(dayNumber: Int32(truncatingIfNeeded: due)),
                                             start: start.map { CivilDate(dayNumber: Int32(truncatingIfNeeded: $0)) },
-                                            text: text, status: status))
+                                            text: pool.shared(text), status: status))
             }
             guard milestones.count == milestoneCount, let status = r.status(), let line = r.optionalInt() else { return nil }
             items.append(TaskListFile.LoadedItem(item: Item(
-                id: id, title: itemTitle, content: content, measures: measures, lead: lead, partners: partners,
-                partnersAndOthers: others == 1, dueText: dueText, ongoing: ongoing == 1, milestones: milestones,
+                id: id, title: itemTitle, content: content, measures: pool.shared(measures), lead: pool.shared(lead),
+                partners: pool.shared(partners), partnersAndOthers: others == 1, dueText: pool.shared(dueText), ongoing: ongoing == 1, milestones: milestones,
                 status: status), line: line))
         }
         guard let findingCount = r.int(), findingCount >= 0 else { return nil }

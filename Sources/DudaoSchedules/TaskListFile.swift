@@ -224,6 +224,8 @@ public enum TaskListFile {
         let header: Header
         let parser: DeadlineParser
         private(set) var items: [LoadedItem] = []
+        /// Texts that repeat down a list, kept once.
+        private var pool = TextPool()
         /// Deadline texts repeat down a list: each is parsed once.
         private var deadlines: [String: Result<Deadline, DeadlineError>] = [:]
 
@@ -289,11 +291,12 @@ public enum TaskListFile {
             let status = readStatus(map, into: &diag)
             guard diag.errorCount == before else { return }
             let partners = map.strings("partners", into: &diag) ?? []
+            for k in milestones.indices { milestones[k].text = pool.shared(milestones[k].text) }
             items.append(LoadedItem(item: Item(
                 id: prefix + rawID, title: title, content: map.string("content", into: &diag) ?? "",
-                measures: map.strings("measures", into: &diag) ?? [], lead: lead, partners: partners,
-                partnersAndOthers: map.bool("partners_and_others", into: &diag) ?? false,
-                dueText: dueText, ongoing: ongoing, milestones: milestones, status: status), line: map.line))
+                measures: pool.shared(map.strings("measures", into: &diag) ?? []), lead: pool.shared(lead),
+                partners: pool.shared(partners), partnersAndOthers: map.bool("partners_and_others", into: &diag) ?? false,
+                dueText: pool.shared(dueText), ongoing: ongoing, milestones: milestones, status: status), line: map.line))
         }
     }
 
