@@ -50,14 +50,15 @@ public struct Dispatcher: Sendable {
             if let email {
                 do { eml = try email.rfc5322() } catch { emailFailure = "邮件无法编码 cannot encode the email: \(error)" }
             }
-            let generic = ChatPayload.generic(message, rendered, in: plan)
             var reached = false
             if channels.email != nil, let email {
                 out.append(PreparedDelivery(message: key, agency: message.to.agency, channel: .email, notices: notices,
                                             payload: EmailChannel.stored(.init(eml: eml ?? "", rcpt: email.recipients)), failure: emailFailure))
                 reached = true
             }
-            for name in chatChannels(for: [message.to] + message.cc) where channels.chats[name] != nil {
+            let chats = chatChannels(for: [message.to] + message.cc).filter { channels.chats[$0] != nil }
+            let generic = chats.isEmpty && reached ? "" : ChatPayload.generic(message, rendered, in: plan)
+            for name in chats {
                 out.append(PreparedDelivery(message: key, agency: message.to.agency, channel: ChannelID(rawValue: name), notices: notices,
                                             payload: RobotChannel.stored(RobotPayload(rendered, generic: generic)), failure: nil))
                 reached = true
@@ -69,6 +70,13 @@ public struct Dispatcher: Sendable {
             }
         }
         return out
+    }
+
+    /// True when `message` goes to a chat robot or the file outbox, which need the
+    /// markdown part; false when it goes by email only.
+    public func needsMarkdown(_ message: PlannedMessage) -> Bool {
+        guard channels.email != nil, !composer.mailboxes(for: message.to).isEmpty else { return true }
+        return chatChannels(for: [message.to] + message.cc).contains { channels.chats[$0] != nil }
     }
 
     /// Chat channels named by the contacts of `recipients`, each once, in order.

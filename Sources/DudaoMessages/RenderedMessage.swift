@@ -36,13 +36,15 @@ public struct MessageRenderer: Sendable {
         self.context = context
     }
 
-    /// Renders one message of `plan`.
-    public func render(_ message: PlannedMessage, in plan: Plan) -> RenderedMessage {
+    /// Renders one message of `plan`. Without `markdown` (a message that goes by email
+    /// only), the chat part is left empty: rendering is most of the cost of a message.
+    public func render(_ message: PlannedMessage, in plan: Plan, markdown: Bool = true) -> RenderedMessage {
         let name = MessageContext.templateName(for: message)
         let values = context.values(for: message, in: plan)
         func part(_ p: String) -> String { templates.render(name, p, values) ?? "" }
         let subject = part("subject").split(whereSeparator: { $0.isNewline || $0 == "\t" }).joined(separator: " ")
             .trimming(" ")
-        return RenderedMessage(subject: subject, text: part("text"), html: part("html"), markdown: part("markdown"), template: name)
+        return RenderedMessage(subject: subject, text: part("text"), html: part("html"), markdown: markdown ? part("markdown") : "",
+                               template: name)
     }
 }

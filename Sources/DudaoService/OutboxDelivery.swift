@@ -91,6 +91,19 @@ final class OutboxDelivery: @unchecked Sendable {
         for (channel, entries, until) in deferred { postpone(entries, of: channel, until: until) }
     }
 
+    /// A `ServiceCycle.enqueue` callback that hands each committed batch to the workers
+    /// while the next one renders: the first call hands over everything due, the next ones
+    /// what was enqueued since. Entries it cannot read now are submitted by the wake's usual
+    /// `submit(store.due(at:))` after planning.
+    func submitEnqueued(at now: Date) -> () -> Void {
+        var highest: Int64 = 0
+        return { [self] in
+            guard let fresh = try? cycle.store.due(at: now, after: highest), let last = fresh.last else { return }
+            highest = last.id
+            submit(fresh)
+        }
+    }
+
     /// Writes outcomes that could not be recorded before (call at each wake).
     func recordPending() {
         let pending: [(entry: OutboxEntry, outcome: DeliveryOutcome, at: Date)] = lock.withLock {

@@ -184,7 +184,7 @@ public final class ReminderService: @unchecked Sendable {
         delivery.recordPending()
         var failure: Error? = nil
         do {
-            let s = try cycle.enqueue(now: now)
+            let s = try cycle.enqueue(now: now, committed: delivery.submitEnqueued(at: now))
             if s.enqueued + s.skipped + s.dead > 0 {
                 logger.info("cycle: \(s.enqueued) enqueued, \(s.skipped) skipped, \(s.dead) dead")
             }

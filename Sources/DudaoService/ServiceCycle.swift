@@ -64,7 +64,6 @@ public struct ServiceCycle: Sendable {
     /// `enqueue` on its clock and delivery beside it.
     @discardableResult
     public func wake(now: Date, from: Date? = nil) throws -> CycleSummary {
-        var summary = try enqueue(now: now, from: from)
         let tally = Tally()
         // Outcomes are recorded at the wake's `now`, so a simulated clock stays consistent.
         let delivery = OutboxDelivery(cycle: self, now: { now }, onEvent: { event in
@@ -77,6 +76,7 @@ public struct ServiceCycle: Sendable {
                 break
             }
         })
+        var summary = try enqueue(now: now, from: from, committed: delivery.submitEnqueued(at: now))
         delivery.submit(try store.due(at: now))
         delivery.waitUntilIdle()
         let counts = tally.summary
@@ -88,9 +88,13 @@ public struct ServiceCycle: Sendable {
     }
 
     /// Plans the window up to `now` (from `from`, default: where planning stopped last
-    /// time, or `now − catch_up` on the first run), catches up, renders, and enqueues in one
-    /// transaction — on disk before anything is handed to a transport.
-    public func enqueue(now: Date, from: Date? = nil) throws -> CycleSummary {
+    /// time, or `now − catch_up` on the first run), catches up, renders, and enqueues in
+    /// batches of `batchSize` messages, each committed — on disk before anything of it is
+    /// handed to a transport — and then passed to `committed`, so delivery starts while the
+    /// rest renders. The planning mark moves with the last batch: after a crash in between,
+    /// the next wake plans the window again and the enqueued notices, being claimed, are not
+    /// planned twice.
+    public func enqueue(now: Date, from: Date? = nil, committed: (() -> Void)? = nil) throws -> CycleSummary {
         var summary = CycleSummary()
         let catchUp = Double(set.policy.catchUpSeconds)
         let start = try from ?? store.plannedUntil() ?? now.addingTimeInterval(-catchUp)
@@ -104,14 +108,23 @@ public struct ServiceCycle: Sendable {
                         ladderFrom: now.addingTimeInterval(-min(catchUp, Self.ladderCatchUp)))
         summary.planned = plan.messages.count
         let (kept, skipped) = CatchUp.select(plan, now: now, catchUp: catchUp)
-        let rendered = kept.messages.map { ($0, renderer.render($0, in: kept)) }
-        let prepared = dispatcher.prepare(rendered, in: kept)
+        let notBefore = Planner(policy: set.policy, calendar: set.calendar).sendableInstant(atOrAfter: now)
+        var prepared: [PreparedDelivery] = []
+        var batchStart = 0, batchSize = Self.firstBatch
+        repeat {
+            let batch = kept.messages[batchStart..<min(batchStart + batchSize, kept.messages.count)]
+            batchStart = batch.endIndex
+            batchSize = min(batchSize * 2, Self.largestBatch)
+            let last = batchStart == kept.messages.count
+            let ready = dispatcher.prepare(batch.map { ($0, renderer.render($0, in: kept, markdown: dispatcher.needsMarkdown($0))) }, in: kept)
+            summary.enqueued += try store.enqueue(
+                ready.map { NewOutboxEntry(message: $0.message, agency: $0.agency, channel: $0.channel, notices: $0.notices,
+                                           payload: $0.payload, failure: $0.failure) },
+                skipped: last ? skipped : [], plannedUntil: last ? now : nil, at: now, notBefore: notBefore)
+            prepared += ready
+            committed?()
+        } while batchStart < kept.messages.count
         summary.skipped = skipped.reduce(0) { $0 + $1.notices.count }
-        summary.enqueued = try store.enqueue(
-            prepared.map { NewOutboxEntry(message: $0.message, agency: $0.agency, channel: $0.channel, notices: $0.notices,
-                                          payload: $0.payload, failure: $0.failure) },
-            skipped: skipped, plannedUntil: now, at: now,
-            notBefore: Planner(policy: set.policy, calendar: set.calendar).sendableInstant(atOrAfter: now))
         for p in prepared {
             if let failure = p.failure {
                 summary.dead += 1
@@ -124,6 +137,12 @@ public struct ServiceCycle: Sendable {
         }
         return summary
     }
+
+    /// Messages rendered and committed together: the first batch small, so delivery starts
+    /// at once; each next one twice as large, up to a size whose commit (an fsync) is shared
+    /// by enough messages not to count.
+    static let firstBatch = 25
+    static let largestBatch = 800
 
     /// How far back the ladder catches up: less than a week, so one weekly message at most.
     static let ladderCatchUp: Double = 6 * 86400

@@ -137,9 +137,14 @@ extension StateStore {
 
     /// Pending entries whose next attempt is due at `now`, oldest first.
     public func due(at now: Date) throws -> [OutboxEntry] {
+        try due(at: now, after: 0)
+    }
+
+    /// The entries due at `now` with an id above `id`: those a batch just enqueued.
+    public func due(at now: Date, after id: Int64) throws -> [OutboxEntry] {
         try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id",
-                             arguments: [Self.iso(now)]).map(Self.entry)
+            try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE id > ? AND state = 'pending' AND next_attempt_at <= ? ORDER BY id",
+                             arguments: [id, Self.iso(now)]).map(Self.entry)
         }
     }
 
