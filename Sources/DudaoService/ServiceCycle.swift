@@ -23,9 +23,10 @@ public struct CycleSummary: Hashable, Sendable {
 }
 
 /// One wake of the service, also `dudao run --once`: plan the window → catch up → render
-/// and enqueue in one transaction → deliver what is due → record each outcome.
+/// and enqueue in committed batches → deliver what is due, each batch as soon as it is on
+/// disk → record each outcome.
 ///
-/// Enqueueing commits before anything is handed to a transport, and a delivery is recorded
+/// Each batch commits before anything of it is handed to a transport, and a delivery is recorded
 /// right after it returns, so a crash loses nothing and repeats at most the message that was
 /// in flight.
 public struct ServiceCycle: Sendable {
