@@ -89,12 +89,12 @@ enum ListCacheFormat {
                 }
                 milestones.append(Milestone(due: CivilDate(dayNumber: Int32(truncatingIfNeeded: due)),
                                             start: start.map { CivilDate(dayNumber: Int32(truncatingIfNeeded: $0)) },
-                                            text: pool.shared(text), status: status))
+                                            text: text, status: status))
             }
             guard milestones.count == milestoneCount, let status = r.status(), let line = r.optionalInt() else { return nil }
             items.append(TaskListFile.LoadedItem(item: Item(
                 id: id, title: itemTitle, content: content, measures: pool.shared(measures), lead: pool.shared(lead),
-                partners: pool.shared(partners), partnersAndOthers: others == 1, dueText: pool.shared(dueText), ongoing: ongoing == 1, milestones: milestones,
+                partners: pool.shared(partners), partnersAndOthers: others == 1, dueText: pool.shared(dueText), ongoing: ongoing == 1, milestones: pool.shared(milestones),
                 status: status), line: line))
         }
         guard let findingCount = r.int(), findingCount >= 0 else { return nil }

@@ -78,6 +78,16 @@ public struct ScheduleSet: Sendable {
         } else {
             diag.warning(set.calendarPath, "缺少节假日数据 no calendar folder: only Monday–Friday count as workdays")
         }
+        // Agencies lead and partner in the same combinations on many rows: each combination
+        // is resolved once and its list shared by those rows.
+        var resolved: [[String]: [String]] = [:]
+        func canonical(_ names: [String]) -> [String] {
+            guard !names.isEmpty else { return names }
+            if let known = resolved[names] { return known }
+            let list = unique(names.map(set.agencies.canonical))
+            resolved[names] = list
+            return list
+        }
         for path in yamlFiles(in: directory) where !reserved.contains((path as NSString).lastPathComponent) {
             guard let list = TaskListFile.read(path, cache: cache, into: &diag) else { continue }
             set.listTitles.append((path, list.title))
@@ -89,8 +99,8 @@ public struct ScheduleSet: Sendable {
                 }
                 set.places[loaded.item.id] = Place(file: path, line: loaded.line)
                 var item = loaded.item
-                item.lead = unique(item.lead.map(set.agencies.canonical))
-                item.partners = unique(item.partners.map(set.agencies.canonical))
+                item.lead = canonical(item.lead)
+                item.partners = canonical(item.partners)
                 set.items.append(item)
             }
         }

@@ -291,7 +291,7 @@ public enum TaskListFile {
             let status = readStatus(map, into: &diag)
             guard diag.errorCount == before else { return }
             let partners = map.strings("partners", into: &diag) ?? []
-            for k in milestones.indices { milestones[k].text = pool.shared(milestones[k].text) }
+            milestones = pool.shared(milestones)
             items.append(LoadedItem(item: Item(
                 id: prefix + rawID, title: title, content: map.string("content", into: &diag) ?? "",
                 measures: pool.shared(map.strings("measures", into: &diag) ?? []), lead: pool.shared(lead),

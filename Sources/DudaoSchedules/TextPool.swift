@@ -1,9 +1,12 @@
-/// Hands out one shared copy of each text seen: a large list repeats its deadline phrases,
-/// agency names and stock measures on thousands of rows, and a Swift string longer than 15
+import DudaoCore
+
+/// Hands out one shared copy of each text (and milestone list) seen: a large list repeats its
+/// deadline phrases, agency names and stock measures on thousands of rows, and a Swift string longer than 15
 /// bytes is a heap allocation of its own. Pooled, they cost one allocation each for the
 /// life of the service.
 struct TextPool {
     private var texts: Set<String> = []
+    private var milestoneLists: Set<[Milestone]> = []
 
     mutating func shared(_ text: String) -> String {
         // Short texts are stored inline in the string value: nothing to share.
@@ -15,5 +18,18 @@ struct TextPool {
 
     mutating func shared(_ list: [String]) -> [String] {
         list.map { shared($0) }
+    }
+
+    /// One copy of each list of milestones: items with the same deadline text have the same.
+    mutating func shared(_ milestones: [Milestone]) -> [Milestone] {
+        guard !milestones.isEmpty else { return milestones }
+        if let known = milestoneLists.firstIndex(of: milestones) { return milestoneLists[known] }
+        let pooled = milestones.map { m in
+            var m = m
+            m.text = shared(m.text)
+            return m
+        }
+        milestoneLists.insert(pooled)
+        return pooled
     }
 }
