@@ -388,6 +388,10 @@ struct Cursor {
 extension String {
     /// The string without leading and trailing `ch`.
     public func trimming(_ ch: Character) -> String {
+        // Most texts have nothing to trim: say so from the end scalars, without breaking
+        // graphemes or copying.
+        if ch.unicodeScalars.count == 1, let c = ch.unicodeScalars.first,
+           unicodeScalars.first != c, unicodeScalars.last != c { return self }
         var s = Substring(self)
         while s.first == ch { s = s.dropFirst() }
         while s.last == ch { s = s.dropLast() }
