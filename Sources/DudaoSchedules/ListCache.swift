@@ -52,6 +52,15 @@ public struct ListCache: Sendable {
         }
     }
 
+    /// Removes the entries of lists other than `paths` (deleted or renamed lists, another
+    /// Schedules folder's) and temporary files a crash left.
+    func keepOnly(_ paths: [String]) {
+        let keep = Set(paths.map { (file(for: $0) as NSString).lastPathComponent })
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where !keep.contains(name) {
+            try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(name))
+        }
+    }
+
     /// One file per list, named by a hash of its absolute path (the path itself is inside
     /// and checked).
     private func file(for path: String) -> String {

@@ -88,7 +88,8 @@ public struct ScheduleSet: Sendable {
             resolved[names] = list
             return list
         }
-        for path in yamlFiles(in: directory) where !reserved.contains((path as NSString).lastPathComponent) {
+        let lists = yamlFiles(in: directory).filter { !reserved.contains(($0 as NSString).lastPathComponent) }
+        for path in lists {
             guard let list = TaskListFile.read(path, cache: cache, into: &diag) else { continue }
             set.listTitles.append((path, list.title))
             for loaded in list.items {
@@ -104,6 +105,7 @@ public struct ScheduleSet: Sendable {
                 set.items.append(item)
             }
         }
+        cache?.keepOnly(lists)
         set.diagnostics = diag
         return set
     }

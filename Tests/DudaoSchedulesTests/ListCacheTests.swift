@@ -96,6 +96,22 @@ struct ListCacheTests {
         }
     }
 
+    @Test func entriesOfListsNoLongerThereAreRemoved() throws {
+        let (schedules, path, state) = try setUp()
+        for name in try FileManager.default.contentsOfDirectory(atPath: schedules.path) where name.hasSuffix(".yaml") {
+            try age(schedules.appendingPathComponent(name).path, seconds: 3600)
+        }
+        let cache = try #require(ListCache(stateDirectory: state.path))
+        _ = ScheduleSet.load(schedules.path, cache: cache)
+        let before = try FileManager.default.contentsOfDirectory(atPath: cache.directory)
+        #expect(before.count == 2, "the bundled list and cached.yaml: \(before)")
+        try FileManager.default.removeItem(atPath: path)
+        Fixtures.write("left by a crash", "x.list.tmp-1", in: URL(fileURLWithPath: cache.directory))
+        _ = ScheduleSet.load(schedules.path, cache: cache)
+        let after = try FileManager.default.contentsOfDirectory(atPath: cache.directory)
+        #expect(after.count == 1 && before.contains(after[0]), "\(after)")
+    }
+
     @Test func noStateFolderNoCache() {
         let missing = Fixtures.scratch().appendingPathComponent("var").path
         #expect(ListCache(stateDirectory: missing) == nil)
