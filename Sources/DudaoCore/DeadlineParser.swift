@@ -35,6 +35,9 @@ public struct DeadlineParser: Sendable {
         var cur = Cursor(chars: chars)
         var milestones: [MilestoneDue] = []
         var ongoing = false
+        // A year written in the cell carries to its later year-less clauses, before the
+        // list's: `2024年6月底前出台方案，12月底前全面完成` means December 2024 whatever the title says.
+        var carried: Int? = nil
         while true {
             cur.skip(Self.separators)
             _ = cur.consumeAny(Self.connectors)
@@ -51,9 +54,10 @@ public struct DeadlineParser: Sendable {
             guard let range = scanRange(&cur) else {
                 throw DeadlineError(text: text, reason: Self.unrecognised(chars, at: afterLabel))
             }
-            let (first, last) = try resolve(range, text: text)
+            let (first, last) = try resolve(range, carried: carried, text: text)
+            if let written = range.end.year ?? range.start.year, written > 0 { carried = written }
             let verb = cur.consumeAny(["前完成", "完成", "前"]) != nil
-            if !cur.atEnd, !Self.separators.contains(cur.peek!), !(range.end.hasSuffix || verb) {
+            if !cur.atEnd, !Self.separators.contains(cur.peek!), !(range.end.hasSuffix || verb), !Self.startsAction(cur) {
                 throw DeadlineError(text: text, reason: "日期后有无法识别的文字 unexpected text after the date: “\(String(chars[cur.i...]))”")
             }
             readDescription(&cur)
@@ -82,6 +86,17 @@ public struct DeadlineParser: Sendable {
             }
             cur.i += 1
         }
+    }
+
+    /// Words after a date that make it vague or not a deadline (`12月左右`, `6月以后`).
+    static let vagueWords = ["左右", "前后", "上下", "以后", "之后", "以来", "后", "起", "开始", "许"]
+
+    /// True when the text after a date is the work due then (`下半年总结推广`,
+    /// `3月出台方案`): Chinese words, not a vague word, a digit or a letter.
+    private static func startsAction(_ cur: Cursor) -> Bool {
+        guard let c = cur.peek, let scalar = c.unicodeScalars.first, (0x4E00...0x9FFF).contains(scalar.value) else { return false }
+        var probe = cur
+        return probe.consumeAny(vagueWords) == nil
     }
 
     private static func unrecognised(_ chars: [Character], at i: Int) -> String {
@@ -223,8 +238,8 @@ public struct DeadlineParser: Sendable {
 
     // MARK: Meaning (throws)
 
-    private func resolve(_ range: RawRange, text: String) throws(DeadlineError) -> (CivilDate, CivilDate) {
-        let startYear = range.start.year ?? defaultYear ?? range.end.year
+    private func resolve(_ range: RawRange, carried: Int?, text: String) throws(DeadlineError) -> (CivilDate, CivilDate) {
+        let startYear = range.start.year ?? carried ?? defaultYear ?? range.end.year
         let first = try bounds(of: range.start, year: startYear, text: text)
         guard range.isWindow else { return first }
         let last = try bounds(of: range.end, year: range.end.year ?? first.0.year, text: text)

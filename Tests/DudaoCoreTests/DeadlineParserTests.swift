@@ -106,6 +106,17 @@ struct DeadlineParserTests {
         Case(text: "3月至6月", due: ["2024-06-30"], start: "2024-03-01", year: 2024),
         Case(text: "今年年底前", due: ["2024-12-31"], year: 2024),
         Case(text: "2025年6月底前", due: ["2025-06-30"], year: 2024),
+        // A year written once in a cell carries to its later year-less clauses, before the
+        // list title's year does.
+        Case(text: "2024年6月底前出台方案，12月底前全面完成", due: ["2024-06-30", "2024-12-31"], year: 2025),
+        Case(text: "2024年6月底前出台方案，12月底前全面完成", due: ["2024-06-30", "2024-12-31"]),
+        Case(text: "2024年3月-2025年6月试点；9月底前验收", due: ["2025-06-30", "2025-09-30"], start: "2024-03-01", year: 2023),
+        Case(text: "6月底前出台方案，2025年底前全面完成", due: ["2024-06-30", "2025-12-31"], year: 2024),
+        Case(text: "2023年底前完成试点；2024年6月底前推广；年底前总结", due: ["2023-12-31", "2024-06-30", "2024-12-31"], year: 2025),
+        // A period followed by the work due then is a milestone.
+        Case(text: "2024年上半年完成，下半年总结推广", due: ["2024-06-30", "2024-12-31"], year: 2025),
+        Case(text: "2025年3月出台实施方案", due: ["2025-03-31"]),
+        Case(text: "2025年第一季度启动，第三季度基本建成", due: ["2025-03-31", "2025-09-30"]),
     ]
 
     @Test(arguments: cases)
@@ -151,6 +162,9 @@ struct DeadlineParserTests {
         Bad(text: "6月底前", reason: "no year"),
         Bad(text: "年底前", reason: "no year"),
         Bad(text: "2024年12月左右", reason: "unexpected text"),
+        Bad(text: "2024年6月以后", reason: "unexpected text"),
+        Bad(text: "2024年6月起", reason: "unexpected text"),
+        Bad(text: "2024年6月3x", reason: "unexpected text"),
         Bad(text: "2024年6月至3月", reason: "ends before it starts"),
         Bad(text: "2024年底前完成；2025年13月完成", reason: "month out of range: 13"),
         Bad(text: "完成时限：", reason: "no date"),
