@@ -33,16 +33,29 @@ public struct ListImporter: Sendable {
         var headerWords: [String] {
             switch self {
             case .id: ["序号", "编号", "序"]
-            case .title: ["改革事项", "事项名称", "重点任务", "工作任务", "事项", "任务"]
+            case .title: ["改革事项", "事项名称", "任务名称", "重点任务", "工作任务", "事项", "任务"]
             case .content: ["主要内容", "工作内容", "改革内容", "内容"]
             case .measures: ["具体举措", "具体措施", "主要措施", "工作措施", "举措", "措施"]
-            case .lead: ["牵头单位", "牵头部门", "责任单位", "责任部门", "牵头"]
-            case .partners: ["配合单位", "配合部门", "协办单位"]
+            case .lead: ["牵头单位", "牵头部门", "责任单位", "责任部门", "主责单位", "牵头"]
+            case .partners: ["配合单位", "配合部门", "协办单位", "协同单位", "参与单位"]
             case .due: ["完成时间", "完成时限", "完成期限", "时间节点", "时限"]
             }
         }
 
         static let required: [Column] = [.id, .title, .lead, .due]
+
+        /// The English name `--columns` accepts.
+        public var key: String {
+            switch self {
+            case .id: "id"
+            case .title: "title"
+            case .content: "content"
+            case .measures: "measures"
+            case .lead: "lead"
+            case .partners: "partners"
+            case .due: "due"
+            }
+        }
 
         /// Position in `allCases`.
         var ordinal: Int {
@@ -62,11 +75,14 @@ public struct ListImporter: Sendable {
     public var year: Int?
     /// Encoding to use instead of detecting one.
     public var encoding: SourceEncoding?
+    /// Header words mapped by the user, before the words Dudao knows.
+    public var mapping: ColumnMapping
 
     /// An importer.
-    public init(year: Int? = nil, encoding: SourceEncoding? = nil) {
+    public init(year: Int? = nil, encoding: SourceEncoding? = nil, mapping: ColumnMapping = ColumnMapping()) {
         self.year = year
         self.encoding = encoding
+        self.mapping = mapping
     }
 
     /// Imports the file at `path`. Throws every problem found, in file order.
@@ -102,7 +118,7 @@ public struct ListImporter: Sendable {
         var columns: [Column: Int] = [:]
         for (k, record) in table.records.enumerated() {
             let cells = record.fields.map { $0.trimmingWhitespace }
-            let found = Self.columns(in: cells)
+            let found = self.columns(in: cells)
             if found[.due] != nil || found[.lead] != nil {
                 headerAt = k
                 columns = found
@@ -110,6 +126,11 @@ public struct ListImporter: Sendable {
                 if !missing.isEmpty {
                     errors.append(ScheduleError(file: file, line: record.line,
                         message: "表头缺少列 missing column(s): \(missing.map(\.rawValue).joined(separator: "、")); header is “\(cells.joined(separator: " | "))”"))
+                }
+                let headers = Set(cells.map { $0.filter { !$0.isWhitespace } })
+                for name in mapping.columns.keys.sorted() where !headers.contains(name) {
+                    errors.append(ScheduleError(file: file, line: record.line,
+                        message: "--columns: 表头中没有 no column “\(name)” in the header “\(cells.joined(separator: " | "))”"))
                 }
                 break
             }
@@ -199,11 +220,16 @@ public struct ListImporter: Sendable {
 
     // MARK: Cells
 
-    static func columns(in cells: [String]) -> [Column: Int] {
+    /// Where each column is in a header row: the user's mapping first, then the first cell
+    /// holding one of a column's words.
+    func columns(in cells: [String]) -> [Column: Int] {
         var found: [Column: Int] = [:]
-        for (i, raw) in cells.enumerated() {
-            let cell = raw.filter { !$0.isWhitespace }
-            for column in Column.allCases where found[column] == nil && column.headerWords.contains(cell) {
+        let names = cells.map { $0.filter { !$0.isWhitespace } }
+        for (i, name) in names.enumerated() {
+            if let mapped = mapping.columns[name], let column = mapped, found[column] == nil { found[column] = i }
+        }
+        for (i, name) in names.enumerated() where mapping.columns[name] == nil {
+            for column in Column.allCases where found[column] == nil && column.headerWords.contains(name) {
                 found[column] = i
                 break
             }

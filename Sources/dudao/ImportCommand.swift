@@ -31,6 +31,9 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .customLong("id-prefix"), help: "Prefix for item ids, to keep them unique beside other lists.")
     var idPrefix: String = ""
 
+    @Option(help: "Header words to map: HEADER=COLUMN,… with COLUMN one of id, title, content, measures, lead, partners, due or skip (e.g. 承办处室=lead,责任领导=skip).")
+    var columns: String?
+
     @Flag(help: "Overwrite OUTPUT if it exists (it may hold statuses you edited).")
     var force = false
 
@@ -40,9 +43,16 @@ struct ImportCommand: ParsableCommand {
             Output.error("\(out): 已存在 already exists; pass --force to overwrite it")
             throw ExitCode(1)
         }
+        var mapping = ColumnMapping()
+        if let columns {
+            do { mapping = try ColumnMapping(columns) } catch {
+                Output.error("错误 error: \(error)")
+                throw ExitCode(1)
+            }
+        }
         let result: (list: TaskList, summary: ListImporter.Summary)
         do {
-            result = try ListImporter(year: year, encoding: encoding).importFile(at: file)
+            result = try ListImporter(year: year, encoding: encoding, mapping: mapping).importFile(at: file)
         } catch {
             for e in error.errors { Output.error("错误 error: \(e)") }
             Output.error("导入失败 import failed: \(error.errors.count) error(s); nothing written.")

@@ -199,6 +199,20 @@ struct CommandLineTests {
         #expect(Set(leftovers) == ["bad.tsv"], "no temporary file left behind")
     }
 
+    @Test func importWithColumnsMapped() throws {
+        let dir = Fixtures.scratch()
+        let list = Fixtures.write("2025年清单\n序号\t改革事项\t承办处室\t责任领导\t完成时间\n1\t任务\t市财政局\t张三\t6月底前\n", "list.tsv", in: dir)
+        let out = dir.appendingPathComponent("out.yaml").path
+        let bad = try Fixtures.run(dudao, ["import", list, "-o", out, "--columns", "承办处室=boss"])
+        #expect(bad.status == 1 && bad.err.contains("unknown column “boss”"), "\(bad.err)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+        let unmapped = try Fixtures.run(dudao, ["import", list, "-o", out])
+        #expect(unmapped.status == 1 && unmapped.err.contains("missing column(s): 牵头单位"), "\(unmapped.err)")
+        let r = try Fixtures.run(dudao, ["import", list, "-o", out, "--columns", "承办处室=lead,责任领导=skip"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(try String(contentsOfFile: out, encoding: .utf8).contains("lead: [市财政局]"))
+    }
+
     @Test func importRefusesToOverwriteWithoutForce() throws {
         let dir = Fixtures.scratch()
         let out = Fixtures.write("edited by hand\n", "list.yaml", in: dir)

@@ -28,6 +28,40 @@ struct ImportFormatTests {
         #expect(list.items[0].milestones.map(\.due.iso) == ["2026-06-30"])
     }
 
+    /// Header words real lists use for each column.
+    @Test(arguments: [
+        ("编号\t任务名称\t工作内容\t工作措施\t主责单位\t协同单位\t完成时限", "主责单位"),
+        ("序号\t重点任务\t主要内容\t主要措施\t责任部门\t参与单位\t时间节点", "责任部门"),
+        ("序号\t工作任务\t工作内容\t具体措施\t牵头部门\t配合部门\t完成期限", "牵头部门"),
+    ])
+    func headerSynonyms(_ header: String, _ lead: String) throws {
+        let (list, _) = try ListImporter().importText("2025年清单\n\(header)\n1\t任务一\t内容\t举措\t市财政局\t市金融局\t6月底前\n", file: "t.tsv")
+        #expect(list.items.map(\.title) == ["任务一"], "\(lead)")
+        #expect(list.items[0].lead == ["市财政局"] && list.items[0].partners == ["市金融局"] && list.items[0].measures == ["举措"])
+        #expect(list.items[0].milestones.map(\.due.iso) == ["2025-06-30"])
+    }
+
+    /// `--columns`: a header Dudao does not know mapped to a column, and one it would take
+    /// for the lead left out.
+    @Test func columnsMappedByTheUser() throws {
+        let text = "2025年清单\n序号\t改革事项\t责任单位\t承办处室\t责任领导\t完成时间\n1\t任务一\t市政府办公室\t市财政局\t张三\t6月底前\n"
+        let (plain, _) = try ListImporter().importText(text, file: "t.tsv")
+        #expect(plain.items[0].lead == ["市政府办公室"], "without a mapping 责任单位 is the lead")
+        let mapping = try ColumnMapping("责任单位=skip, 承办处室=lead，责任领导=skip")
+        let (mapped, _) = try ListImporter(mapping: mapping).importText(text, file: "t.tsv")
+        #expect(mapped.items[0].lead == ["市财政局"])
+        #expect(try ColumnMapping("承办处室=牵头单位") == ColumnMapping("承办处室=lead"))
+
+        #expect { try ListImporter(mapping: ColumnMapping("承办单位=lead")).importText(text, file: "t.tsv") } throws: { error in
+            (error as? ImportFailure)?.errors.first?.description.contains("no column “承办单位” in the header") == true
+        }
+        for (spec, says) in [("承办处室", "expected HEADER=COLUMN"), ("承办处室=boss", "unknown column “boss”"),
+                             ("承办处室=lead,承办处室=skip", "mapped twice")] {
+            #expect(throws: ScheduleError.self, "\(spec)") { try ColumnMapping(spec) }
+            do { _ = try ColumnMapping(spec) } catch { #expect(error.description.contains(says), "\(error)") }
+        }
+    }
+
     @Test func csvWithQuotesEmbeddedNewlinesBOMAndCRLF() throws {
         let csv = "\u{FEFF}序号,改革事项,主要内容,具体举措,牵头单位,配合单位,完成时间\r\n"
             + "1,\"任务, 带逗号\",\"第一行\r\n第二行\",\"他说\"\"好\"\"\",市财政局，市金融局,,2024年12月\r\n"
