@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/drmohundro/SWXMLHash", from: "8.1.1"),
     ],
     targets: [
         // Pure domain: items, deadlines and their grammar, working days, policy, planner. Foundation only.
@@ -30,7 +32,10 @@ let package = Package(
         // Schedules on disk: YAML task lists, agencies, policy, calendar; importing published lists; `check`.
         .target(
             name: "DudaoSchedules",
-            dependencies: ["DudaoCore", "CLibYAML"]
+            dependencies: ["DudaoCore", "CLibYAML",
+                           // Office lists (.xlsx): the archive and its XML parts.
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                           .product(name: "SWXMLHash", package: "SWXMLHash")]
         ),
         // glibc's malloc_trim: the idle service gives back what a wake freed.
         .systemLibrary(name: "CMalloc"),
@@ -85,7 +90,8 @@ let package = Package(
         // Plumbing shared by the tests (child processes, Python, free ports); not shipped.
         .target(name: "DudaoTestSupport", path: "Tests/DudaoTestSupport"),
         .testTarget(name: "DudaoCoreTests", dependencies: ["DudaoCore"]),
-        .testTarget(name: "DudaoSchedulesTests", dependencies: ["DudaoCore", "DudaoSchedules", "DudaoTestSupport"]),
+        .testTarget(name: "DudaoSchedulesTests", dependencies: ["DudaoCore", "DudaoSchedules", "DudaoTestSupport",
+                                                              .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "DudaoMessagesTests", dependencies: ["DudaoCore", "DudaoMessages", "DudaoTestSupport"]),
         .testTarget(name: "DudaoStoreTests", dependencies: ["DudaoCore", "DudaoStore"]),
         .testTarget(name: "DudaoServiceTests", dependencies: ["DudaoService", "DudaoTestSupport"]),

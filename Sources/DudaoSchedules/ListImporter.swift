@@ -17,6 +17,8 @@ public struct ListImporter: Sendable {
         public var headings: [(line: Int, text: String)] = []
         /// The encoding the file was read in.
         public var encoding: SourceEncoding = .utf8
+        /// The workbook sheet read, for an .xlsx file.
+        public var sheet: String? = nil
 
         public static func == (a: Summary, b: Summary) -> Bool {
             a.blankLines == b.blankLines && a.fillerRows == b.fillerRows && a.encoding == b.encoding
@@ -77,12 +79,15 @@ public struct ListImporter: Sendable {
     public var encoding: SourceEncoding?
     /// Header words mapped by the user, before the words Dudao knows.
     public var mapping: ColumnMapping
+    /// A workbook's sheet by name or 1-based number; default: the first with a header.
+    public var sheet: String?
 
     /// An importer.
-    public init(year: Int? = nil, encoding: SourceEncoding? = nil, mapping: ColumnMapping = ColumnMapping()) {
+    public init(year: Int? = nil, encoding: SourceEncoding? = nil, mapping: ColumnMapping = ColumnMapping(), sheet: String? = nil) {
         self.year = year
         self.encoding = encoding
         self.mapping = mapping
+        self.sheet = sheet
     }
 
     /// Imports the file at `path`. Throws every problem found, in file order.
@@ -95,6 +100,10 @@ public struct ListImporter: Sendable {
 
     /// Imports bytes read from `file` (the name is used in messages and as the source).
     public func importData(_ data: Data, file: String) throws(ImportFailure) -> (list: TaskList, summary: Summary) {
+        // Office files are zip archives: told by their first bytes, not their name.
+        if data.starts(with: [0x50, 0x4B, 0x03, 0x04]) || data.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
+            return try importWorkbook(data, file: file)
+        }
         let decoded: (text: String, encoding: SourceEncoding)
         do { decoded = try SourceText.decode(data, file: file, forced: encoding) } catch { throw ImportFailure(errors: [error]) }
         var result = try importText(decoded.text, file: file)
@@ -109,6 +118,41 @@ public struct ListImporter: Sendable {
         }
         let table: DelimitedTable
         do { table = try DelimitedTable(text: text, delimiter: DelimitedTable.guessDelimiter(text), file: file) } catch { throw ImportFailure(errors: [error]) }
+        return try importRecords(table.records, file: file)
+    }
+
+    /// Imports an .xlsx workbook: the sheet chosen by `sheet`, else the first whose rows
+    /// hold a header; a merge spanning rows in the 序号 column is one item over those rows.
+    func importWorkbook(_ data: Data, file: String) throws(ImportFailure) -> (list: TaskList, summary: Summary) {
+        let workbook: Workbook
+        do { workbook = try Workbook(data, file: file) } catch { throw ImportFailure(errors: [error]) }
+        let tables = workbook.sheets.map { sheet in
+            (1...max(sheet.lastRow, 1)).map { row in
+                let cells = sheet.cells[row] ?? [:]
+                return DelimitedTable.Record(
+                    line: row, fields: sheet.lastColumn < 0 ? [""] : (0...sheet.lastColumn).map { cells[$0] ?? "" }, sheet: sheet.name,
+                    mergedAbove: Set((0...max(sheet.lastColumn, 0)).filter { sheet.mergedBelowTop.contains(Workbook.CellAddress(row: row, column: $0)) }))
+            }
+        }
+        let names = workbook.sheets.map(\.name)
+        let chosen: Int
+        if let sheet {
+            if let k = names.firstIndex(of: sheet) { chosen = k } else if let n = Int(sheet), names.indices.contains(n - 1) { chosen = n - 1 } else {
+                throw ImportFailure(errors: [ScheduleError(file: file, message: "--sheet: 没有工作表 no sheet “\(sheet)”; the workbook has \(names.map { "“\($0)”" }.joined(separator: ", "))")])
+            }
+        } else {
+            guard let k = tables.firstIndex(where: { $0.contains { self.columns(in: $0.fields.map(\.trimmingWhitespace)).keys.contains { $0 == .due || $0 == .lead } } }) else {
+                throw ImportFailure(errors: [ScheduleError(file: file, message: "找不到表头 no sheet has a header row naming 牵头单位 and 完成时间 (sheets: \(names.joined(separator: ", ")))")])
+            }
+            chosen = k
+        }
+        var result = try importRecords(tables[chosen], file: file)
+        result.summary.sheet = names[chosen]
+        return result
+    }
+
+    /// Imports rows: the title above the header, the header found by its words, then items.
+    func importRecords(_ records: [DelimitedTable.Record], file: String) throws(ImportFailure) -> (list: TaskList, summary: Summary) {
         var summary = Summary()
         var errors: [ScheduleError] = []
 
@@ -116,7 +160,7 @@ public struct ListImporter: Sendable {
         var title: String? = nil
         var headerAt: Int? = nil
         var columns: [Column: Int] = [:]
-        for (k, record) in table.records.enumerated() {
+        for (k, record) in records.enumerated() {
             let cells = record.fields.map { $0.trimmingWhitespace }
             let found = self.columns(in: cells)
             if found[.due] != nil || found[.lead] != nil {
@@ -124,26 +168,24 @@ public struct ListImporter: Sendable {
                 columns = found
                 let missing = Column.required.filter { found[$0] == nil }
                 if !missing.isEmpty {
-                    errors.append(ScheduleError(file: file, line: record.line,
-                        message: "表头缺少列 missing column(s): \(missing.map(\.rawValue).joined(separator: "、")); header is “\(cells.joined(separator: " | "))”"))
+                    errors.append(Self.error(file, record, message: "表头缺少列 missing column(s): \(missing.map(\.rawValue).joined(separator: "、")); header is “\(cells.joined(separator: " | "))”"))
                 }
                 let headers = Set(cells.map { $0.filter { !$0.isWhitespace } })
                 for name in mapping.columns.keys.sorted() where !headers.contains(name) {
-                    errors.append(ScheduleError(file: file, line: record.line,
-                        message: "--columns: 表头中没有 no column “\(name)” in the header “\(cells.joined(separator: " | "))”"))
+                    errors.append(Self.error(file, record, message: "--columns: 表头中没有 no column “\(name)” in the header “\(cells.joined(separator: " | "))”"))
                 }
                 break
             }
             if title == nil, let first = cells.first(where: { !$0.isEmpty }) { title = first }
         }
         guard let headerIndex = headerAt else {
-            let what = table.records.allSatisfy({ $0.fields.allSatisfy { $0.trimmingWhitespace.isEmpty } })
+            let what = records.allSatisfy({ $0.fields.allSatisfy { $0.trimmingWhitespace.isEmpty } })
                 ? "文件没有内容 the file has no rows"
                 : "找不到表头 no header row naming 牵头单位 and 完成时间"
             throw ImportFailure(errors: [ScheduleError(file: file, line: 1, message: what)])
         }
         if !errors.isEmpty { throw ImportFailure(errors: errors) }
-        let headerWidth = table.records[headerIndex].fields.count
+        let headerWidth = records[headerIndex].fields.count
         let listTitle = title ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         let parser = DeadlineParser(defaultYear: year ?? TaskList.year(in: listTitle))
 
@@ -169,21 +211,42 @@ public struct ListImporter: Sendable {
             deadlines[text] = parsed
             return parsed
         }
-        for record in table.records[(headerIndex + 1)...] {
+        for record in records[(headerIndex + 1)...] {
             let cells = record.fields.map { $0.trimmingWhitespace }
             let nonEmpty = cells.filter { !$0.isEmpty }
             if nonEmpty.isEmpty { summary.blankLines += 1; continue }
             if nonEmpty.allSatisfy(Self.isFiller) { summary.fillerRows += 1; continue }
             if cells.count == 1 { summary.headings.append((record.line, cells[0])); continue }
+            // In a workbook every row is as wide as the sheet: one filled cell is a heading
+            // or a footnote (注：…), not an item.
+            if record.sheet != nil, nonEmpty.count == 1, cells[0] == nonEmpty[0] || columnAt[Column.id.ordinal].map({ cells[$0].isEmpty }) ?? true {
+                summary.headings.append((record.line, nonEmpty[0]))
+                continue
+            }
             if cells.count < headerWidth || cells[headerWidth...].contains(where: { !$0.isEmpty }) {
-                errors.append(ScheduleError(file: file, line: record.line, item: cells.first.flatMap { $0.isEmpty ? nil : $0 },
+                errors.append(Self.error(file, record, item: cells.first.flatMap { $0.isEmpty ? nil : $0 },
                     message: "列数不符 expected \(headerWidth) columns, found \(cells.count): “\(Self.excerpt(record.fields.joined(separator: " | ")))”"))
                 continue
             }
             func cell(_ c: Column) -> String { columnAt[c.ordinal].map { cells[$0] } ?? "" }
+            // A row under the top of a merged 序号 cell continues the item above: its own
+            // 具体举措 (and 主要内容) are that item's.
+            if let idColumn = columnAt[Column.id.ordinal], record.mergedAbove.contains(idColumn) {
+                if let last = items.indices.last, items[last].id == Self.cleanID(cell(.id)) {
+                    if let m = columnAt[Column.measures.ordinal], !record.mergedAbove.contains(m) {
+                        items[last].measures += MeasureList.measures(cell(.measures))
+                    }
+                    if let c = columnAt[Column.content.ordinal], !record.mergedAbove.contains(c), !cell(.content).isEmpty {
+                        let more = MarkupText.blocks(cell(.content)).blocks.joined(separator: "\n")
+                        items[last].content += items[last].content.isEmpty ? more : "\n" + more
+                    }
+                }
+                continue
+            }
             var rowErrors: [ScheduleError] = []
             func fail(_ c: Column, _ message: String) {
-                rowErrors.append(ScheduleError(file: file, line: record.line, column: c.rawValue, item: cell(.id).isEmpty ? nil : cell(.id), message: message))
+                rowErrors.append(Self.error(file, record, at: columnAt[c.ordinal], column: c.rawValue,
+                                            item: cell(.id).isEmpty ? nil : cell(.id), message: message))
             }
 
             let id = Self.cleanID(cell(.id))
@@ -212,13 +275,21 @@ public struct ListImporter: Sendable {
                 milestones: parsed!.milestones.map(Milestone.init)))
         }
         if items.isEmpty && errors.isEmpty {
-            errors.append(ScheduleError(file: file, line: table.records[headerIndex].line, message: "表头之后没有事项 no items after the header"))
+            errors.append(Self.error(file, records[headerIndex], message: "表头之后没有事项 no items after the header"))
         }
         if !errors.isEmpty { throw ImportFailure(errors: errors) }
         return (TaskList(title: listTitle, source: URL(fileURLWithPath: file).lastPathComponent, items: items), summary)
     }
 
     // MARK: Cells
+
+    /// An error at a row, or at one cell of it (`file:line`, or `file:sheet!G7` in a workbook).
+    static func error(_ file: String, _ record: DelimitedTable.Record, at index: Int? = nil, column: String? = nil,
+                      item: String? = nil, message: String) -> ScheduleError {
+        var e = ScheduleError(file: file, line: record.line, column: column, item: item, message: message)
+        if let sheet = record.sheet { e.cell = "\(sheet)!\(Workbook.CellAddress.letters(index ?? 0))\(record.line)" }
+        return e
+    }
 
     /// Where each column is in a header row: the user's mapping first, then the first cell
     /// holding one of a column's words.

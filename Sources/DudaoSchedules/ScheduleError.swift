@@ -7,6 +7,8 @@ public struct ScheduleError: Error, Hashable, Sendable, CustomStringConvertible 
     public var line: Int?
     /// Column name or number, when known (import).
     public var column: String?
+    /// A workbook's sheet and cell (`事项清单!G7`), named instead of the line.
+    public var cell: String? = nil
     /// Item id, when the problem belongs to an item.
     public var item: String?
     /// What is wrong, quoting the offending text.
@@ -23,7 +25,7 @@ public struct ScheduleError: Error, Hashable, Sendable, CustomStringConvertible 
 
     public var description: String {
         var place = file
-        if let line { place += ":\(line)" }
+        if let cell { place += ":\(cell)" } else if let line { place += ":\(line)" }
         var parts = [place + ":"]
         if let item { parts.append("事项 item \(item):") }
         if let column { parts.append("[\(column)]") }

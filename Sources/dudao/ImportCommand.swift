@@ -8,12 +8,12 @@ import DudaoSchedules
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "导入任务清单 Import a published task list (TSV, CSV or the raw text) into Schedules YAML."
+        abstract: "导入任务清单 Import a published task list (Excel .xlsx, TSV, CSV or the raw text) into Schedules YAML."
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case yaml, json }
 
-    @Argument(help: "The list: TSV/CSV as exported from Word or Excel, or the raw text with HTML fragments.")
+    @Argument(help: "The list: an Excel workbook (.xlsx), TSV/CSV as exported from Word or Excel, or the raw text with HTML fragments.")
     var file: String
 
     @Option(name: .shortAndLong, help: "Write here (atomically) instead of standard output.")
@@ -34,6 +34,9 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "Header words to map: HEADER=COLUMN,… with COLUMN one of id, title, content, measures, lead, partners, due or skip (e.g. 承办处室=lead,责任领导=skip).")
     var columns: String?
 
+    @Option(help: "A workbook's sheet, by name or number (1 = the first); default: the first with a header row.")
+    var sheet: String?
+
     @Flag(help: "Overwrite OUTPUT if it exists (it may hold statuses you edited).")
     var force = false
 
@@ -52,7 +55,7 @@ struct ImportCommand: ParsableCommand {
         }
         let result: (list: TaskList, summary: ListImporter.Summary)
         do {
-            result = try ListImporter(year: year, encoding: encoding, mapping: mapping).importFile(at: file)
+            result = try ListImporter(year: year, encoding: encoding, mapping: mapping, sheet: sheet).importFile(at: file)
         } catch {
             for e in error.errors { Output.error("错误 error: \(e)") }
             Output.error("导入失败 import failed: \(error.errors.count) error(s); nothing written.")
@@ -81,7 +84,7 @@ struct ImportCommand: ParsableCommand {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
         let s = result.summary
-        var notes = "导入 imported \(list.items.count) 项 items (\(s.encoding.rawValue))"
+        var notes = "导入 imported \(list.items.count) 项 items (\(s.sheet.map { "sheet “\($0)”" } ?? s.encoding.rawValue))"
         if s.fillerRows > 0 { notes += "; skipped \(s.fillerRows) “----” filler rows" }
         if s.blankLines > 0 { notes += ", \(s.blankLines) blank lines" }
         logger.info("\(notes)")

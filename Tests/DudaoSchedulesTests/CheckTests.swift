@@ -213,6 +213,21 @@ struct CommandLineTests {
         #expect(try String(contentsOfFile: out, encoding: .utf8).contains("lead: [市财政局]"))
     }
 
+    @Test func importOfAWorkbook() throws {
+        let dir = Fixtures.scratch()
+        let out = dir.appendingPathComponent("out.yaml").path
+        // Named .txt on purpose: a workbook is told by its content.
+        let bad = dir.appendingPathComponent("list.txt")
+        try WorkbookImportTests.workbook([WorkbookImportTests.header, ["1", "任务一", "", "", "市财政局", "", "2025年13月"]]).write(to: bad)
+        let refused = try Fixtures.run(dudao, ["import", bad.path, "-o", out])
+        #expect(refused.status == 1 && refused.err.contains("list.txt:清单!G2: 事项 item 1: [完成时间]"), "\(refused.err)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+        let r = try Fixtures.run(dudao, ["import", Fixtures.root.appendingPathComponent("Tests/Fixtures/office/seed.xlsx").path, "-o", out])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.err.contains("23 项 items (sheet “事项清单”)"))
+        #expect(try String(contentsOfFile: out, encoding: .utf8).contains("id: \"23\""))
+    }
+
     @Test func importRefusesToOverwriteWithoutForce() throws {
         let dir = Fixtures.scratch()
         let out = Fixtures.write("edited by hand\n", "list.yaml", in: dir)

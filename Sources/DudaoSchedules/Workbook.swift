@@ -1,0 +1,162 @@
+import Foundation
+import SWXMLHash
+
+/// The sheets of an .xlsx workbook as text cells, the way Excel shows them: shared and
+/// inline strings with their rich-text runs joined, numbers without Excel's binary noise,
+/// dates (by their number format, in the 1900 or 1904 system) as `2024年12月31日`, and
+/// merged ranges filled with their top-left value.
+struct Workbook {
+    struct Sheet {
+        /// The tab's name.
+        var name: String
+        /// Text by 1-based row, then 0-based column.
+        var cells: [Int: [Int: String]] = [:]
+        /// Cells covered by a merge that spans rows, other than its top row: (row, column).
+        var mergedBelowTop: Set<CellAddress> = []
+        var lastRow = 0
+        var lastColumn = -1
+    }
+
+    /// A cell's row (1-based) and column (0-based).
+    struct CellAddress: Hashable {
+        var row: Int
+        var column: Int
+
+        /// `B7` → row 7, column 1.
+        init?(_ ref: Substring) {
+            var column = 0, letters = 0
+            var rest = ref[...]
+            while let c = rest.first, let a = c.asciiValue, (65...90).contains(a) || (97...122).contains(a) {
+                column = column * 26 + Int((a & 0xDF) - 64)
+                letters += 1
+                rest = rest.dropFirst()
+            }
+            guard letters > 0, letters <= 3, let row = Int(rest), row > 0, row <= 1_048_576 else { return nil }
+            self.row = row
+            self.column = column - 1
+        }
+
+        init(row: Int, column: Int) {
+            self.row = row
+            self.column = column
+        }
+
+        /// `B`, `AA`: Excel's letters for a 0-based column.
+        static func letters(_ column: Int) -> String {
+            var n = column + 1, s = ""
+            while n > 0 {
+                let r = (n - 1) % 26
+                s = String(UnicodeScalar(UInt8(65 + r))) + s
+                n = (n - 1) / 26
+            }
+            return s
+        }
+    }
+
+    /// Rows and columns beyond these are refused: a list is thousands of rows, not millions.
+    static let maxRows = 200_000
+    static let maxColumns = 100
+
+    var sheets: [Sheet] = []
+
+    init(_ data: Data, file: String) throws(ScheduleError) {
+        let archive = try OfficeArchive(data, file: file)
+        guard let workbook = try archive.xml("xl/workbook.xml") else {
+            throw ScheduleError(file: file, message: "不是 Excel 工作簿 not an Excel workbook (no xl/workbook.xml)")
+        }
+        let date1904 = ["1", "true"].contains(workbook["workbook"]["workbookPr"].element?.attribute(by: "date1904")?.text ?? "")
+        var targets: [String: String] = [:]
+        for rel in (try archive.xml("xl/_rels/workbook.xml.rels"))?["Relationships"]["Relationship"].all ?? [] {
+            guard let id = rel.element?.attribute(by: "Id")?.text, let target = rel.element?.attribute(by: "Target")?.text else { continue }
+            targets[id] = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
+        }
+        let shared = try Self.sharedStrings(archive)
+        let dateStyles = try Self.dateStyles(archive)
+        for sheet in workbook["workbook"]["sheets"]["sheet"].all {
+            guard let element = sheet.element, let name = element.attribute(by: "name")?.text,
+                  let id = element.attribute(by: "r:id")?.text, let path = targets[id],
+                  let xml = try archive.xml(path) else { continue }
+            sheets.append(try Self.sheet(name, xml, shared: shared, dateStyles: dateStyles, date1904: date1904, file: file))
+        }
+        guard !sheets.isEmpty else { throw ScheduleError(file: file, message: "工作簿没有工作表 the workbook has no sheets") }
+    }
+
+    private static func sheet(_ name: String, _ xml: XMLIndexer, shared: [String], dateStyles: Set<Int>, date1904: Bool,
+                              file: String) throws(ScheduleError) -> Sheet {
+        var sheet = Sheet(name: name)
+        for row in xml["worksheet"]["sheetData"]["row"].all {
+            for c in row["c"].all {
+                guard let element = c.element, let ref = element.attribute(by: "r")?.text, let at = CellAddress(ref[...]) else { continue }
+                guard at.row <= maxRows, at.column < maxColumns else {
+                    throw ScheduleError(file: file, message: "\(name)!\(ref): 超出范围 beyond \(maxRows) rows or \(maxColumns) columns")
+                }
+                let type = element.attribute(by: "t")?.text ?? "n"
+                let value = c["v"].element?.text
+                var text: String
+                switch type {
+                case "s":
+                    guard let v = value, let k = Int(v), shared.indices.contains(k) else { continue }
+                    text = shared[k]
+                case "inlineStr":
+                    text = runs(c["is"])
+                case "b":
+                    text = value == "1" ? "TRUE" : "FALSE"
+                case "str", "e":
+                    text = value ?? ""
+                default:
+                    guard let v = value, let number = Double(v) else { continue }
+                    let style = Int(element.attribute(by: "s")?.text ?? "0") ?? 0
+                    text = dateStyles.contains(style) ? ExcelDate.text(serial: number, date1904: date1904) ?? v : ExcelDate.number(number)
+                }
+                guard !text.isEmpty else { continue }
+                sheet.cells[at.row, default: [:]][at.column] = text
+                sheet.lastRow = max(sheet.lastRow, at.row)
+                sheet.lastColumn = max(sheet.lastColumn, at.column)
+            }
+        }
+        for merge in xml["worksheet"]["mergeCells"]["mergeCell"].all {
+            guard let ref = merge.element?.attribute(by: "ref")?.text else { continue }
+            let ends = ref.split(separator: ":")
+            guard ends.count == 2, let from = CellAddress(ends[0]), let to = CellAddress(ends[1]),
+                  from.row <= to.row, from.column <= to.column, to.row <= maxRows, to.column < maxColumns else { continue }
+            let value = sheet.cells[from.row]?[from.column]
+            for r in from.row...to.row {
+                for col in from.column...to.column where r != from.row || col != from.column {
+                    if let value { sheet.cells[r, default: [:]][col] = value }
+                    if r > from.row { sheet.mergedBelowTop.insert(CellAddress(row: r, column: col)) }
+                }
+            }
+            sheet.lastRow = max(sheet.lastRow, to.row)
+            sheet.lastColumn = max(sheet.lastColumn, to.column)
+        }
+        return sheet
+    }
+
+    /// The text of a string item: its `<t>`, or its rich-text runs joined (phonetic runs left out).
+    private static func runs(_ item: XMLIndexer) -> String {
+        if let t = item["t"].element { return t.text }
+        return item["r"].all.map { $0["t"].element?.text ?? "" }.joined()
+    }
+
+    private static func sharedStrings(_ archive: OfficeArchive) throws(ScheduleError) -> [String] {
+        guard let xml = try archive.xml("xl/sharedStrings.xml") else { return [] }
+        return xml["sst"]["si"].all.map(runs)
+    }
+
+    /// Indexes into `cellXfs` whose number format shows a date.
+    private static func dateStyles(_ archive: OfficeArchive) throws(ScheduleError) -> Set<Int> {
+        guard let xml = try archive.xml("xl/styles.xml") else { return [] }
+        var custom: [Int: String] = [:]
+        for f in xml["styleSheet"]["numFmts"]["numFmt"].all {
+            if let id = f.element?.attribute(by: "numFmtId")?.text, let n = Int(id), let code = f.element?.attribute(by: "formatCode")?.text {
+                custom[n] = code
+            }
+        }
+        var out: Set<Int> = []
+        for (k, xf) in xml["styleSheet"]["cellXfs"]["xf"].all.enumerated() {
+            let id = Int(xf.element?.attribute(by: "numFmtId")?.text ?? "0") ?? 0
+            if ExcelDate.isDateFormat(id: id, code: custom[id]) { out.insert(k) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+import ZIPFoundation
+@testable import DudaoCore
+@testable import DudaoSchedules
+
+/// Excel workbooks as offices publish them (fixtures made by openpyxl, see
+/// Tests/Fixtures/office/make_fixtures.py), and the archives a careless or hostile sender
+/// might pass off as one.
+struct WorkbookImportTests {
+    let office = Fixtures.root.appendingPathComponent("Tests/Fixtures/office")
+
+    func summary(_ items: [Item]) -> [String] {
+        items.map { i in
+            [i.id, i.title, i.content, i.measures.joined(separator: "|"), i.lead.joined(separator: "、"), i.partners.joined(separator: "、"),
+             "\(i.partnersAndOthers)", i.dueText, "\(i.ongoing)", i.milestones.map { "\($0.due.iso) \($0.text)" }.joined(separator: "|")]
+                .joined(separator: " ¦ ")
+        }
+    }
+
+    @Test func theBundledListLaidOutInExcelImportsAsTheText() throws {
+        let (fromText, _) = try ListImporter().importFile(at: Fixtures.seed)
+        let (fromExcel, summary) = try ListImporter().importFile(at: office.appendingPathComponent("seed.xlsx").path)
+        #expect(summary.sheet == "事项清单", "the 填表说明 sheet before it has no header")
+        #expect(fromExcel.title == fromText.title)
+        #expect(fromExcel.items.count == 23)
+        #expect(self.summary(fromExcel.items) == self.summary(fromText.items))
+        #expect(fromExcel.items.first { $0.id == "16" }?.measures.count == 6, "six measure rows under one merged item")
+        #expect(summary.headings.map(\.text) == ["注：本清单由市政府督查室汇总。"], "the footnote is reported, not an item")
+    }
+
+    @Test(arguments: ["dates.xlsx", "dates-1904.xlsx"])
+    func excelDatesInBothSystems(_ name: String) throws {
+        let (list, _) = try ListImporter().importFile(at: office.appendingPathComponent(name).path)
+        #expect(list.items.map { $0.milestones.map(\.due.iso) } == [["2025-06-30"], ["2025-12-31"], ["2024-02-29"], ["2025-09-30"]])
+        #expect(list.items.map(\.dueText) == ["2025年6月30日", "2025年12月31日", "2024年2月29日", "2025年9月底前"])
+    }
+
+    @Test func theSheetByNameOrNumber() throws {
+        let path = office.appendingPathComponent("seed.xlsx").path
+        #expect(try ListImporter(sheet: "2").importFile(at: path).list.items.count == 23)
+        #expect(try ListImporter(sheet: "事项清单").importFile(at: path).list.items.count == 23)
+        for (sheet, says) in [("汇总表", "no sheet “汇总表”; the workbook has “填表说明”, “事项清单”"), ("1", "no header row")] {
+            #expect { try ListImporter(sheet: sheet).importFile(at: path) } throws: { error in
+                (error as? ImportFailure)?.description.contains(says) == true
+            }
+        }
+    }
+
+    // MARK: A workbook written here, part by part
+
+    static let workbookXML = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="清单" sheetId="1" r:id="rId1"/></sheets></workbook>
+        """
+    static let relsXML = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>
+        """
+
+    static func sheetXML(_ rows: [[String]], prolog: String = "") -> String {
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\(prolog)<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
+        for (r, row) in rows.enumerated() {
+            xml += "<row r=\"\(r + 1)\">"
+            for (c, text) in row.enumerated() where !text.isEmpty {
+                xml += "<c r=\"\(Workbook.CellAddress.letters(c))\(r + 1)\" t=\"inlineStr\"><is><t>\(text)</t></is></c>"
+            }
+            xml += "</row>"
+        }
+        return xml + "</sheetData></worksheet>"
+    }
+
+    static func zip(_ parts: [(String, Data)]) throws -> Data {
+        let archive = try Archive(data: Data(), accessMode: .create)
+        for (path, data) in parts {
+            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
+                data.subdata(in: Int(position)..<Int(position) + size)
+            }
+        }
+        return archive.data!
+    }
+
+    static func workbook(_ rows: [[String]], prolog: String = "", extra: [(String, Data)] = []) throws -> Data {
+        try zip([("xl/workbook.xml", Data(workbookXML.utf8)), ("xl/_rels/workbook.xml.rels", Data(relsXML.utf8)),
+                 ("xl/worksheets/sheet1.xml", Data(sheetXML(rows, prolog: prolog).utf8))] + extra)
+    }
+
+    static let header = ["序号", "改革事项", "主要内容", "具体举措", "牵头单位", "配合单位", "完成时间"]
+
+    @Test func errorsNameTheSheetAndCell() throws {
+        let data = try Self.workbook([["2025年清单"], Self.header, ["1", "任务一", "", "", "市财政局", "", "尽快"], ["2", "", "", "", "市财政局", "", "6月底前"]])
+        #expect { try ListImporter().importData(data, file: "list.xlsx") } throws: { error in
+            let text = (error as? ImportFailure)?.description ?? ""
+            return text.contains("list.xlsx:清单!G3: 事项 item 1: [完成时间]") && text.contains("“尽快”")
+                && text.contains("list.xlsx:清单!B4: 事项 item 2: [改革事项]")
+        }
+        let good = try Self.workbook([["2025年清单"], Self.header, ["1", "任务一", "", "", "市财政局", "", "6月底前"]])
+        #expect(try ListImporter().importData(good, file: "list.xlsx").list.items.map { $0.milestones.map(\.due.iso) } == [["2025-06-30"]])
+    }
+
+    /// Each refusal, with its message, without reading more than the limits allow.
+    @Test func unsafeOrBrokenArchivesAreRefused() throws {
+        let rows = [Self.header, ["1", "任务一", "", "", "市财政局", "", "2025年6月"]]
+        let bomb = Data(repeating: 0x20, count: 30 << 20)
+        let many = (0...OfficeArchive.maxEntries).map { ("x/\($0).txt", Data()) }
+        let cases: [(String, Data)] = [
+            ("holds a DTD", try Self.workbook(rows, prolog: "<!DOCTYPE x [<!ENTITY a \"aaaaaaaaaa\">]>")),
+            ("refused as a zip bomb", try Self.workbook(rows, extra: [("xl/sharedStrings.xml", bomb)])),
+            ("more than \(OfficeArchive.maxEntries) entries", try Self.zip(many)),
+            ("unsafe path “../evil.xml”", try Self.zip([("../evil.xml", Data("x".utf8))])),
+            ("not a valid Office file", Data([0x50, 0x4B, 0x03, 0x04] + Array(repeating: 0x41, count: 100))),
+            ("not an Excel workbook", try Self.zip([("word/document.xml", Data("<w/>".utf8))])),
+            ("is not valid XML", try Self.workbook(rows, prolog: "<broken")),
+        ]
+        for (says, data) in cases {
+            #expect(throws: ImportFailure.self, "\(says)") { try ListImporter().importData(data, file: "list.xlsx") }
+            do { _ = try ListImporter().importData(data, file: "list.xlsx") } catch {
+                #expect(error.description.contains(says), "\(error)")
+            }
+        }
+    }
+}
