@@ -96,6 +96,7 @@ bench-deps:
 	@command -v prometheus-alertmanager >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq prometheus-alertmanager; }
 	@command -v nginx >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx-light; }
 	@python3 -c 'import requests' 2>/dev/null || { $(call PIP_INSTALL,requests,python3-requests); }
+	@python3 -c 'import openpyxl' 2>/dev/null || { $(call PIP_INSTALL,openpyxl,python3-openpyxl); }
 
 ## install: the release binary, the systemd unit and (only when absent) /etc/dudao with
 ## the Schedules and Templates; DESTDIR and PREFIX as usual.

@@ -4,6 +4,7 @@ scale — each figure printed beside its aim (issue 11). A benchmark, not a test
 only when a command fails, never on a figure.
 
   import   a generated 100,000-row TSV (about 10 MB)           aim < 2 s,   < 200 MB
+           and a 10,000-row workbook (.xlsx, issue 9)               aim < 2 s,   < 300 MB
   plan     a year on Schedules holding that list                aim < 1.5 s, < 300 MB
   check    the same                                             aim < 1.5 s, < 300 MB
            (each parsing the YAML, and with the list in the state folder's parse cache)
@@ -54,6 +55,23 @@ def write_tsv(path, n, rng):
             lead = "、".join(rng.sample(names, rng.choice([1, 1, 1, 2])))
             partners = rng.choice(["", rng.choice(names), "市直各有关部门"])
             f.write(f"{i}\t{rng.choice(VERBS)}{rng.choice(TOPICS)}第{i}项\t\t1. 制定方案。2. 组织实施。\t{lead}\t{partners}\t{rng.choice(DEADLINES)}\n")
+
+
+def write_xlsx(path, n, rng):
+    """The same rows as an Excel workbook (openpyxl), the title merged across the table."""
+    from openpyxl import Workbook
+    tsv = path + ".tsv"
+    write_tsv(tsv, n, rng)
+    wb = Workbook()
+    sheet = wb.active
+    sheet.title = "事项清单"
+    lines = open(tsv, encoding="utf-8").read().split("\n")
+    sheet.append([lines[0]])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=7)
+    for l in lines[2:]:
+        if l.strip():
+            sheet.append(l.split("\t"))
+    wb.save(path)
 
 
 def run(args, **kw):
@@ -177,6 +195,10 @@ def main():
         out = os.path.join(work, "big.yaml")
         seconds, mb = median_run([DUDAO, "import", tsv, "-o", out, "--force"])
         line(f"import {n:,} rows", seconds, mb, 2, 200)
+        xlsx = os.path.join(work, "list10k.xlsx")
+        write_xlsx(xlsx, 10_000, random.Random(20261127))
+        seconds, mb = median_run([DUDAO, "import", xlsx, "-o", os.path.join(work, "xlsx.yaml"), "--force"])
+        line("import a 10,000-row workbook", seconds, mb, 2, 300)
         big = schedules(work, "big", out)
         print(f"  (the list: {os.path.getsize(out) / 1e6:.1f} MB of YAML)")
         # As deployed: the list was written a while ago and is loaded again and again, so

@@ -23,7 +23,15 @@ struct OfficeArchive {
         guard data.count <= Self.maxArchiveBytes else {
             throw ScheduleError(file: file, message: "文件过大 the file is larger than \(Self.maxArchiveBytes >> 20) MB")
         }
-        do { archive = try Archive(data: data, accessMode: .read) } catch {
+        // From a file, not from memory: ZIPFoundation's in-memory archive traps on an offset
+        // past the end, which a malformed central directory gives (found by `make fuzz`);
+        // reading a file past its end just fails. The file is gone once opened.
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("dudao-import-\(UUID().uuidString).zip")
+        do {
+            try data.write(to: temporary)
+            defer { try? FileManager.default.removeItem(at: temporary) }
+            archive = try Archive(url: temporary, accessMode: .read)
+        } catch {
             throw ScheduleError(file: file, message: "不是有效的 Office 文件 not a valid Office file (the zip archive cannot be read)")
         }
         var count = 0
