@@ -65,8 +65,7 @@ public struct ListCache: Sendable {
     /// and checked).
     private func file(for path: String) -> String {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in absolute.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let hash = ListCacheFormat.checksum(Array(absolute.utf8)[...])
         return (directory as NSString).appendingPathComponent(String(hash, radix: 16) + ".list")
     }
 
