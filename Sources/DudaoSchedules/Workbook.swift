@@ -87,9 +87,6 @@ struct Workbook {
         for row in xml["worksheet"]["sheetData"]["row"].all {
             for c in row["c"].all {
                 guard let element = c.element, let ref = element.attribute(by: "r")?.text, let at = CellAddress(ref[...]) else { continue }
-                guard at.row <= maxRows, at.column < maxColumns else {
-                    throw ScheduleError(file: file, message: "\(name)!\(ref): 超出范围 beyond \(maxRows) rows or \(maxColumns) columns")
-                }
                 let type = element.attribute(by: "t")?.text ?? "n"
                 let value = c["v"].element?.text
                 var text: String
@@ -108,7 +105,11 @@ struct Workbook {
                     let style = Int(element.attribute(by: "s")?.text ?? "0") ?? 0
                     text = dateStyles.contains(style) ? ExcelDate.text(serial: number, date1904: date1904) ?? v : ExcelDate.number(number)
                 }
+                // Empty cells (Excel writes formatted ones far out) do not count against the limits.
                 guard !text.isEmpty else { continue }
+                guard at.row <= maxRows, at.column < maxColumns else {
+                    throw ScheduleError(file: file, message: "\(name)!\(ref): 超出范围 a value beyond \(maxRows) rows or \(maxColumns) columns")
+                }
                 sheet.cells[at.row, default: [:]][at.column] = text
                 sheet.lastRow = max(sheet.lastRow, at.row)
                 sheet.lastColumn = max(sheet.lastColumn, at.column)

@@ -58,13 +58,14 @@ struct WorkbookImportTests {
         <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>
         """
 
-    static func sheetXML(_ rows: [[String]], prolog: String = "") -> String {
+    static func sheetXML(_ rows: [[String]], prolog: String = "", lastRowExtra: String = "") -> String {
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\(prolog)<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
         for (r, row) in rows.enumerated() {
             xml += "<row r=\"\(r + 1)\">"
             for (c, text) in row.enumerated() where !text.isEmpty {
                 xml += "<c r=\"\(Workbook.CellAddress.letters(c))\(r + 1)\" t=\"inlineStr\"><is><t>\(text)</t></is></c>"
             }
+            if r == rows.count - 1 { xml += lastRowExtra }
             xml += "</row>"
         }
         return xml + "</sheetData></worksheet>"
@@ -80,9 +81,9 @@ struct WorkbookImportTests {
         return archive.data!
     }
 
-    static func workbook(_ rows: [[String]], prolog: String = "", extra: [(String, Data)] = []) throws -> Data {
+    static func workbook(_ rows: [[String]], prolog: String = "", lastRowExtra: String = "", extra: [(String, Data)] = []) throws -> Data {
         try zip([("xl/workbook.xml", Data(workbookXML.utf8)), ("xl/_rels/workbook.xml.rels", Data(relsXML.utf8)),
-                 ("xl/worksheets/sheet1.xml", Data(sheetXML(rows, prolog: prolog).utf8))] + extra)
+                 ("xl/worksheets/sheet1.xml", Data(sheetXML(rows, prolog: prolog, lastRowExtra: lastRowExtra).utf8))] + extra)
     }
 
     static let header = ["序号", "改革事项", "主要内容", "具体举措", "牵头单位", "配合单位", "完成时间"]
@@ -96,6 +97,17 @@ struct WorkbookImportTests {
         }
         let good = try Self.workbook([["2025年清单"], Self.header, ["1", "任务一", "", "", "市财政局", "", "6月底前"]])
         #expect(try ListImporter().importData(good, file: "list.xlsx").list.items.map { $0.milestones.map(\.due.iso) } == [["2025-06-30"]])
+    }
+
+    /// Excel writes formatted empty cells far to the right: they do not count; a value there does.
+    @Test func onlyValuesCountAgainstTheSheetLimits() throws {
+        let rows = [Self.header, ["1", "任务一", "", "", "市财政局", "", "2025年6月"]]
+        let formatted = try Self.workbook(rows, lastRowExtra: "<c r=\"XFD2\" s=\"1\"/>")
+        #expect(try ListImporter().importData(formatted, file: "list.xlsx").list.items.count == 1)
+        let far = try Self.workbook(rows, lastRowExtra: "<c r=\"DA2\" t=\"inlineStr\"><is><t>备注</t></is></c>")
+        #expect { try ListImporter().importData(far, file: "list.xlsx") } throws: { error in
+            (error as? ImportFailure)?.description.contains("清单!DA2: 超出范围 a value beyond") == true
+        }
     }
 
     /// Each refusal, with its message, without reading more than the limits allow.
