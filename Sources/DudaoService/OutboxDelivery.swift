@@ -160,6 +160,13 @@ final class OutboxDelivery: @unchecked Sendable {
     private func work(_ channel: ChannelID) {
         let connection = Connection()
         while let (entry, cycle) = next(channel) {
+            // A wake hands over entries it read as due; one may have been sent and recorded
+            // by another worker between that read and the hand-over. Only what the store
+            // still holds as due goes out; the rest is let go (an unreadable store: next wake).
+            guard (try? cycle.store.isDue(entry.id, at: now())) == true else {
+                lock.withLock { _ = assigned.remove(entry.id) }
+                continue
+            }
             let outcome = cycle.dispatcher.deliver(channel: entry.channel, message: entry.message, payload: entry.payload,
                                                    over: connection, stop: stop)
             finish(entry, outcome, cycle: cycle)

@@ -148,6 +148,16 @@ extension StateStore {
         }
     }
 
+    /// True when entry `id` is still pending and due at `now`: a worker asks just before
+    /// sending, because a list of due entries may have been read before another worker
+    /// recorded one of them as sent.
+    public func isDue(_ id: Int64, at now: Date) throws -> Bool {
+        try writer.read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM outbox WHERE id = ? AND state = 'pending' AND next_attempt_at <= ?",
+                              arguments: [id, Self.iso(now)]) ?? false
+        }
+    }
+
     /// The earliest next attempt among pending entries (only those after `after`, when given:
     /// entries due before were handed to delivery already).
     public func nextAttempt(after: Date? = nil) throws -> Date? {
