@@ -68,7 +68,9 @@ import Glibc
 
     @Test func theSMTPServerDownForAWhileThenBack() throws {
         let port = try freePort()
-        let f = try ServiceFixture(in: 1, smtpURL: "smtp://127.0.0.1:\(port)")
+        // Retry delays have full jitter, so three failures may come within a second, before
+        // the server below is up: the circuit's pause must fit the wait below.
+        let f = try ServiceFixture(in: 1, smtpURL: "smtp://127.0.0.1:\(port)", circuit: "{failures: 3, pause: 2s, max_pause: 4s}")
         let p = try f.start()
         defer { _ = ServiceFixture.stop(p) }
         #expect(ServiceFixture.wait(10) { f.log.contains("retry in") }, "\(f.log)")
