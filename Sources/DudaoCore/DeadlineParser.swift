@@ -56,6 +56,17 @@ public struct DeadlineParser: Sendable {
             }
             let (first, last) = try resolve(range, carried: carried, text: text)
             if let written = range.end.year ?? range.start.year, written > 0 { carried = written }
+            // `2024年4月起持续推进`: the date is when the work starts, not a deadline.
+            var probe = cur
+            if probe.consumeAny(["起", "开始"]) != nil {
+                probe.skip(Self.separators)
+                if probe.consumeAny(Self.ongoingPhrases) != nil {
+                    cur = probe
+                    ongoing = true
+                    readDescription(&cur)
+                    continue
+                }
+            }
             let verb = cur.consumeAny(["前完成", "完成", "前"]) != nil
             if !cur.atEnd, !Self.separators.contains(cur.peek!), !(range.end.hasSuffix || verb), !Self.startsAction(cur) {
                 throw DeadlineError(text: text, reason: "日期后有无法识别的文字 unexpected text after the date: “\(String(chars[cur.i...]))”")
@@ -122,6 +133,13 @@ public struct DeadlineParser: Sendable {
     }
 
     private func scanRange(_ cur: inout Cursor) -> RawRange? {
+        // `2024—2025年`: a span of whole years with 年 written once, at its end.
+        let start = cur.i
+        if let year = cur.digits(exactly: 4), cur.consumeAny(Self.rangeSeparators) != nil, let second = scanPeriod(&cur),
+           second.year != nil, case .year = second.unit {
+            return RawRange(start: RawPeriod(year: year, unit: .year), end: second, isWindow: true)
+        }
+        cur.i = start
         guard let first = scanPeriod(&cur) else { return nil }
         let save = cur.i
         if cur.consumeAny(Self.rangeSeparators) != nil, let second = scanPeriod(&cur) {

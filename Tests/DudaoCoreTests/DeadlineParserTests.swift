@@ -117,6 +117,21 @@ struct DeadlineParserTests {
         Case(text: "2024年上半年完成，下半年总结推广", due: ["2024-06-30", "2024-12-31"], year: 2025),
         Case(text: "2025年3月出台实施方案", due: ["2025-03-31"]),
         Case(text: "2025年第一季度启动，第三季度基本建成", due: ["2025-03-31", "2025-09-30"]),
+        // Phrasings from lists other cities published (task-division tables of 政府工作报告
+        // and 营商环境 plans): ranges of whole years, a start date before an ongoing phrase,
+        // a deadline with its work and an ongoing tail.
+        Case(text: "2024—2025年", due: ["2025-12-31"], start: "2024-01-01"),
+        Case(text: "2024年至2025年", due: ["2025-12-31"], start: "2024-01-01"),
+        Case(text: "2024年4月起持续推进", due: [], ongoing: true),
+        Case(text: "2024年起，长期坚持", due: [], ongoing: true),
+        Case(text: "2022年10月底前编制并公布", due: ["2022-10-31"]),
+        Case(text: "2024年6月底前完成，长期坚持", due: ["2024-06-30"], ongoing: true),
+        Case(text: "2023年3月底前启动，年底前完成", due: ["2023-03-31", "2023-12-31"], year: 2024),
+        Case(text: "2024年二季度末", due: ["2024-06-30"]),
+        Case(text: "2024年9月30日前", due: ["2024-09-30"]),
+        Case(text: "2024年年底前", due: ["2024-12-31"]),
+        Case(text: "年内完成", due: ["2024-12-31"], year: 2024),
+        Case(text: "2024年10月上旬前", due: ["2024-10-10"]),
     ]
 
     @Test(arguments: cases)
@@ -168,6 +183,11 @@ struct DeadlineParserTests {
         Bad(text: "2024年6月至3月", reason: "ends before it starts"),
         Bad(text: "2024年底前完成；2025年13月完成", reason: "month out of range: 13"),
         Bad(text: "完成时限：", reason: "no date"),
+        // Seen in published lists, but not a deadline a reminder can name: the office writes one.
+        Bad(text: "全年", reason: "not a date"),
+        Bad(text: "每月28日前", reason: "not a date"),
+        Bad(text: "按季度推进", reason: "not a date"),
+        Bad(text: "2024年4月起", reason: "unexpected text"),
     ]
 
     @Test(arguments: bad)
