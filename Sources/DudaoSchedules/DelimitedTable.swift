@@ -10,10 +10,11 @@ public struct DelimitedTable: Sendable {
         public var line: Int
         /// Its fields, unquoted.
         public var fields: [String]
-        /// The sheet it is on, for a workbook's rows (then `line` is the Excel row).
-        public var sheet: String? = nil
-        /// Columns whose cell is under the top row of a merge spanning rows (a workbook's
-        /// item over several measure rows).
+        /// The sheet or table it is in, for an office file's rows (then `line` is the
+        /// sheet's or table's row).
+        public var place: TablePlace? = nil
+        /// Columns whose cell is under the top row of a merge spanning rows (an office
+        /// file's item over several measure rows).
         public var mergedAbove: Set<Int> = []
     }
 

@@ -19,6 +19,8 @@ public struct ListImporter: Sendable {
         public var encoding: SourceEncoding = .utf8
         /// The workbook sheet read, for an .xlsx file.
         public var sheet: String? = nil
+        /// The table read (1 = the first), for a .docx file or a web page.
+        public var table: Int? = nil
 
         public static func == (a: Summary, b: Summary) -> Bool {
             a.blankLines == b.blankLines && a.fillerRows == b.fillerRows && a.encoding == b.encoding
@@ -81,13 +83,16 @@ public struct ListImporter: Sendable {
     public var mapping: ColumnMapping
     /// A workbook's sheet by name or 1-based number; default: the first with a header.
     public var sheet: String?
+    /// A document's or web page's table, 1-based; default: the first with a header.
+    public var table: Int?
 
     /// An importer.
-    public init(year: Int? = nil, encoding: SourceEncoding? = nil, mapping: ColumnMapping = ColumnMapping(), sheet: String? = nil) {
+    public init(year: Int? = nil, encoding: SourceEncoding? = nil, mapping: ColumnMapping = ColumnMapping(), sheet: String? = nil, table: Int? = nil) {
         self.year = year
         self.encoding = encoding
         self.mapping = mapping
         self.sheet = sheet
+        self.table = table
     }
 
     /// Imports the file at `path`. Throws every problem found, in file order.
@@ -99,17 +104,35 @@ public struct ListImporter: Sendable {
     }
 
     /// Imports bytes read from `file` (the name is used in messages and as the source).
+    /// The format is told by the content, not the name: a zip archive is an Excel workbook
+    /// or a Word document, text starting with a tag and holding a `<table>` is a web page,
+    /// other text is TSV or CSV.
     public func importData(_ data: Data, file: String) throws(ImportFailure) -> (list: TaskList, summary: Summary) {
-        // Office files are zip archives: told by their first bytes, not their name.
         if data.starts(with: [0x50, 0x4B, 0x03, 0x04]) || data.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
-            return try importWorkbook(data, file: file)
+            return try importOffice(data, file: file)
+        }
+        if data.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
+            throw ImportFailure(errors: [ScheduleError(file: file, message: "旧版 Office 文件 an old binary Office file (.xls/.doc): save it as .xlsx or .docx and import that")])
         }
         let decoded: (text: String, encoding: SourceEncoding)
         do { decoded = try SourceText.decode(data, file: file, forced: encoding) } catch { throw ImportFailure(errors: [error]) }
-        var result = try importText(decoded.text, file: file)
+        var result: (list: TaskList, summary: Summary)
+        if HTMLTables.looksLikePage(decoded.text) {
+            guard data.count <= Self.maxPageBytes else {
+                throw ImportFailure(errors: [ScheduleError(file: file, message: "文件过大 the page is larger than \(Self.maxPageBytes >> 20) MB")])
+            }
+            let page: HTMLTables
+            do { page = try HTMLTables(decoded.text, file: file) } catch { throw ImportFailure(errors: [error]) }
+            result = try importTables(page.tables, kind: .page, file: file)
+        } else {
+            result = try importText(decoded.text, file: file)
+        }
         result.summary.encoding = decoded.encoding
         return result
     }
+
+    /// Web pages larger than this are refused: a list is a few megabytes.
+    static let maxPageBytes = 50 << 20
 
     /// Imports already-decoded text.
     public func importText(_ text: String, file: String) throws(ImportFailure) -> (list: TaskList, summary: Summary) {
@@ -121,50 +144,86 @@ public struct ListImporter: Sendable {
         return try importRecords(table.records, file: file)
     }
 
-    /// Imports an .xlsx workbook: the sheet chosen by `sheet`, else the first whose rows
-    /// hold a header; a merge spanning rows in the 序号 column is one item over those rows.
-    func importWorkbook(_ data: Data, file: String) throws(ImportFailure) -> (list: TaskList, summary: Summary) {
-        let workbook: Workbook
-        do { workbook = try Workbook(data, file: file) } catch { throw ImportFailure(errors: [error]) }
-        let tables = workbook.sheets.map { sheet in
-            (1...max(sheet.lastRow, 1)).map { row in
-                let cells = sheet.cells[row] ?? [:]
-                return DelimitedTable.Record(
-                    line: row, fields: sheet.lastColumn < 0 ? [""] : (0...sheet.lastColumn).map { cells[$0] ?? "" }, sheet: sheet.name,
-                    mergedAbove: Set((0...max(sheet.lastColumn, 0)).filter { sheet.mergedBelowTop.contains(Workbook.CellAddress(row: row, column: $0)) }))
-            }
+    /// Imports an .xlsx workbook or a .docx document, told apart by their parts.
+    func importOffice(_ data: Data, file: String) throws(ImportFailure) -> (list: TaskList, summary: Summary) {
+        do {
+            let archive = try OfficeArchive(data, file: file)
+            if archive.has("xl/workbook.xml") { return try importTables(try Workbook(archive, file: file).tables, kind: .workbook, file: file) }
+            if archive.has("word/document.xml") { return try importTables(try WordDocument(archive, file: file).tables, kind: .document, file: file) }
+            throw ScheduleError(file: file, message: "不是 Excel 工作簿或 Word 文档 neither an Excel workbook (.xlsx) nor a Word document (.docx)")
+        } catch let error as ImportFailure {
+            throw error
+        } catch let error as ScheduleError {
+            throw ImportFailure(errors: [error])
+        } catch {
+            throw ImportFailure(errors: [ScheduleError(file: file, message: "\(error)")])
         }
-        let names = workbook.sheets.map(\.name)
+    }
+
+    /// What holds the tables, for choosing one.
+    enum TableSource {
+        case workbook, document, page
+    }
+
+    /// Imports one of `tables`: the one `--sheet` (workbook) or `--table` (document, page)
+    /// names, else the first whose rows hold a header. In it a cell merged down from the
+    /// 序号 above continues that item over its rows.
+    func importTables(_ tables: [SourceTable], kind: TableSource, file: String) throws(ImportFailure) -> (list: TaskList, summary: Summary) {
+        func fail(_ message: String) -> ImportFailure { ImportFailure(errors: [ScheduleError(file: file, message: message)]) }
+        let names = tables.map(\.name)
+        guard !tables.isEmpty else {
+            throw fail(kind == .workbook ? "工作簿没有工作表 the workbook has no sheets" : "找不到表格 there is no table in the file")
+        }
         let chosen: Int
-        if let sheet {
+        switch (kind, sheet, table) {
+        case (.workbook, _, .some):
+            throw fail("--table 用于 Word 文档和网页 is for .docx and web pages; choose a workbook's sheet with --sheet")
+        case (.document, .some, _), (.page, .some, _):
+            throw fail("--sheet 用于 Excel 工作簿 is for .xlsx workbooks; choose a table with --table N (1 = the first)")
+        case (.workbook, .some(let sheet), nil):
             if let k = names.firstIndex(of: sheet) { chosen = k } else if let n = Int(sheet), names.indices.contains(n - 1) { chosen = n - 1 } else {
-                throw ImportFailure(errors: [ScheduleError(file: file, message: "--sheet: 没有工作表 no sheet “\(sheet)”; the workbook has \(names.map { "“\($0)”" }.joined(separator: ", "))")])
+                throw fail("--sheet: 没有工作表 no sheet “\(sheet)”; the workbook has \(names.map { "“\($0)”" }.joined(separator: ", "))")
             }
-        } else {
-            guard let k = tables.firstIndex(where: { $0.contains { self.columns(in: $0.fields.map(\.trimmingWhitespace)).keys.contains { $0 == .due || $0 == .lead } } }) else {
-                throw ImportFailure(errors: [ScheduleError(file: file, message: "找不到表头 no sheet has a header row naming 牵头单位 and 完成时间 (sheets: \(names.joined(separator: ", ")))")])
+        case (_, nil, .some(let n)):
+            guard tables.indices.contains(n - 1) else {
+                throw fail("--table: 没有第\(n)个表格 there is no table \(n); the file has \(tables.count)")
+            }
+            chosen = n - 1
+        case (_, nil, nil):
+            guard let k = tables.firstIndex(where: { $0.records.contains { self.columns(in: $0.fields.map(\.trimmingWhitespace)).keys.contains { $0 == .due || $0 == .lead } } }) else {
+                throw fail(kind == .workbook
+                    ? "找不到表头 no sheet has a header row naming 牵头单位 and 完成时间 (sheets: \(names.joined(separator: ", ")))"
+                    : "找不到表头 none of the \(tables.count) table(s) has a header row naming 牵头单位 and 完成时间")
             }
             chosen = k
         }
-        var result = try importRecords(tables[chosen], file: file)
-        result.summary.sheet = names[chosen]
+        var result = try importRecords(tables[chosen].records, file: file, caption: tables[chosen].caption)
+        if kind == .workbook { result.summary.sheet = names[chosen] } else { result.summary.table = chosen + 1 }
         return result
     }
 
-    /// Imports rows: the title above the header, the header found by its words, then items.
-    func importRecords(_ records: [DelimitedTable.Record], file: String) throws(ImportFailure) -> (list: TaskList, summary: Summary) {
+    /// Imports rows: the title above the header (else `caption`, else the file's name), the
+    /// header found by its words, then items.
+    func importRecords(_ records: [DelimitedTable.Record], file: String, caption: String? = nil) throws(ImportFailure) -> (list: TaskList, summary: Summary) {
         var summary = Summary()
         var errors: [ScheduleError] = []
 
         // Title and header.
         var title: String? = nil
         var headerAt: Int? = nil
+        var itemsFrom = 0
         var columns: [Column: Int] = [:]
         for (k, record) in records.enumerated() {
-            let cells = record.fields.map { $0.trimmingWhitespace }
-            let found = self.columns(in: cells)
+            var cells = record.fields.map { $0.trimmingWhitespace }
+            var found = self.columns(in: cells)
             if found[.due] != nil || found[.lead] != nil {
                 headerAt = k
+                itemsFrom = k + 1
+                if k + 1 < records.count, let combined = subHeader(records[k + 1], under: cells) {
+                    cells = combined
+                    found = self.columns(in: cells)
+                    itemsFrom = k + 2
+                }
                 columns = found
                 let missing = Column.required.filter { found[$0] == nil }
                 if !missing.isEmpty {
@@ -182,11 +241,13 @@ public struct ListImporter: Sendable {
             let what = records.allSatisfy({ $0.fields.allSatisfy { $0.trimmingWhitespace.isEmpty } })
                 ? "文件没有内容 the file has no rows"
                 : "找不到表头 no header row naming 牵头单位 and 完成时间"
-            throw ImportFailure(errors: [ScheduleError(file: file, line: 1, message: what)])
+            var e = ScheduleError(file: file, line: 1, message: what)
+            if let place = records.first?.place { e.cell = place.name }
+            throw ImportFailure(errors: [e])
         }
         if !errors.isEmpty { throw ImportFailure(errors: errors) }
         let headerWidth = records[headerIndex].fields.count
-        let listTitle = title ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        let listTitle = title ?? caption ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         let parser = DeadlineParser(defaultYear: year ?? TaskList.year(in: listTitle))
 
         // Column positions by ordinal: a dictionary keyed by the enum hashes its raw string
@@ -211,15 +272,15 @@ public struct ListImporter: Sendable {
             deadlines[text] = parsed
             return parsed
         }
-        for record in records[(headerIndex + 1)...] {
+        for record in records[itemsFrom...] {
             let cells = record.fields.map { $0.trimmingWhitespace }
             let nonEmpty = cells.filter { !$0.isEmpty }
             if nonEmpty.isEmpty { summary.blankLines += 1; continue }
             if nonEmpty.allSatisfy(Self.isFiller) { summary.fillerRows += 1; continue }
             if cells.count == 1 { summary.headings.append((record.line, cells[0])); continue }
-            // In a workbook every row is as wide as the sheet: one filled cell is a heading
+            // In an office file every row is as wide as the table: one filled cell is a heading
             // or a footnote (注：…), not an item.
-            if record.sheet != nil, nonEmpty.count == 1, cells[0] == nonEmpty[0] || columnAt[Column.id.ordinal].map({ cells[$0].isEmpty }) ?? true {
+            if record.place != nil, nonEmpty.count == 1, cells[0] == nonEmpty[0] || columnAt[Column.id.ordinal].map({ cells[$0].isEmpty }) ?? true {
                 summary.headings.append((record.line, nonEmpty[0]))
                 continue
             }
@@ -287,8 +348,21 @@ public struct ListImporter: Sendable {
     static func error(_ file: String, _ record: DelimitedTable.Record, at index: Int? = nil, column: String? = nil,
                       item: String? = nil, message: String) -> ScheduleError {
         var e = ScheduleError(file: file, line: record.line, column: column, item: item, message: message)
-        if let sheet = record.sheet { e.cell = "\(sheet)!\(Workbook.CellAddress.letters(index ?? 0))\(record.line)" }
+        if let place = record.place { e.cell = place.cell(row: record.line, column: index ?? 0) }
         return e
+    }
+
+    /// The header made of `header` and the row under it when that row is the second row of
+    /// a two-row header (责任单位 over 牵头单位 | 配合单位): every cell of it that is neither
+    /// empty, merged from above nor a repeat of the cell above is a header word. The words
+    /// below replace those above them.
+    func subHeader(_ record: DelimitedTable.Record, under header: [String]) -> [String]? {
+        let cells = record.fields.map { $0.trimmingWhitespace }
+        let own = cells.indices.filter { !cells[$0].isEmpty && !record.mergedAbove.contains($0) && (header.indices.contains($0) ? header[$0] != cells[$0] : true) }
+        guard !own.isEmpty, own.allSatisfy({ !columns(in: [cells[$0]]).isEmpty }) else { return nil }
+        var combined = header + Array(repeating: "", count: max(0, cells.count - header.count))
+        for i in own { combined[i] = cells[i] }
+        return combined
     }
 
     /// Where each column is in a header row: the user's mapping first, then the first cell

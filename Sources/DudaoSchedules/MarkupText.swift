@@ -5,18 +5,28 @@ import DudaoCore
 public enum MarkupText {
     /// Plain text blocks of `html`, split at block tags, tags removed, entities decoded,
     /// white space folded. `isList` is true when the fragment was an `<ol>`/`<ul>`.
+    ///
+    /// In text without tags a line break is a block break: the paragraphs of a Word cell,
+    /// the Alt+Enter lines of an Excel cell. Inside HTML it is only white space.
     public static func blocks(_ html: String) -> (blocks: [String], isList: Bool) {
-        // Most cells are plain text: nothing to split or decode.
-        if !html.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) {
+        // Most cells are plain text on one line: nothing to split or decode.
+        if !html.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") || $0 == 0x0A || $0 == 0x0D }) {
             let folded = foldSpaces(html)
             return (folded.isEmpty ? [] : [folded], false)
         }
+        let linesAreBlocks = !hasMarkup(html)
         var blocks: [String] = []
         var current = ""
         var isList = false
         var i = html.startIndex
         while i < html.endIndex {
             let c = html[i]
+            if linesAreBlocks, c.isNewline {
+                blocks.append(current)
+                current = ""
+                i = html.index(after: i)
+                continue
+            }
             if c == "<", let close = html[i...].firstIndex(of: ">"), isTag(html[html.index(after: i)..<close]) {
                 let name = tagName(html[html.index(after: i)..<close])
                 if ["ol", "ul"].contains(name) { isList = true }

@@ -4,7 +4,8 @@ import SWXMLHash
 /// The sheets of an .xlsx workbook as text cells, the way Excel shows them: shared and
 /// inline strings with their rich-text runs joined, numbers without Excel's binary noise,
 /// dates (by their number format, in the 1900 or 1904 system) as `2024年12月31日`, and
-/// merged ranges filled with their top-left value.
+/// merged ranges laid out as `TableGrid` does for Word and web pages: the top-left value
+/// goes down the merge's first column, the other columns stay empty.
 struct Workbook {
     struct Sheet {
         /// The tab's name.
@@ -59,8 +60,21 @@ struct Workbook {
 
     var sheets: [Sheet] = []
 
-    init(_ data: Data, file: String) throws(ScheduleError) {
-        let archive = try OfficeArchive(data, file: file)
+    /// Each sheet as a table, every row as wide as the sheet.
+    var tables: [SourceTable] {
+        sheets.map { sheet in
+            let width = max(sheet.lastColumn, 0)
+            let records = (1...max(sheet.lastRow, 1)).map { row in
+                let cells = sheet.cells[row] ?? [:]
+                return DelimitedTable.Record(
+                    line: row, fields: sheet.lastColumn < 0 ? [""] : (0...sheet.lastColumn).map { cells[$0] ?? "" }, place: .sheet(sheet.name),
+                    mergedAbove: Set((0...width).filter { sheet.mergedBelowTop.contains(CellAddress(row: row, column: $0)) }))
+            }
+            return SourceTable(name: sheet.name, caption: nil, records: records)
+        }
+    }
+
+    init(_ archive: OfficeArchive, file: String) throws(ScheduleError) {
         guard let workbook = try archive.xml("xl/workbook.xml") else {
             throw ScheduleError(file: file, message: "不是 Excel 工作簿 not an Excel workbook (no xl/workbook.xml)")
         }
@@ -123,7 +137,7 @@ struct Workbook {
             let value = sheet.cells[from.row]?[from.column]
             for r in from.row...to.row {
                 for col in from.column...to.column where r != from.row || col != from.column {
-                    if let value { sheet.cells[r, default: [:]][col] = value }
+                    if col == from.column, let value { sheet.cells[r, default: [:]][col] = value }
                     if r > from.row { sheet.mergedBelowTop.insert(CellAddress(row: r, column: col)) }
                 }
             }

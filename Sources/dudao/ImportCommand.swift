@@ -8,12 +8,12 @@ import DudaoSchedules
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "导入任务清单 Import a published task list (Excel .xlsx, TSV, CSV or the raw text) into Schedules YAML."
+        abstract: "导入任务清单 Import a published task list (Excel .xlsx, Word .docx, a web page's table, TSV, CSV or the raw text) into Schedules YAML."
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case yaml, json }
 
-    @Argument(help: "The list: an Excel workbook (.xlsx), TSV/CSV as exported from Word or Excel, or the raw text with HTML fragments.")
+    @Argument(help: "The list: an Excel workbook (.xlsx), a Word document (.docx), a web page with the table (.html), TSV/CSV as exported from Word or Excel, or the raw text with HTML fragments. Told by content, not by name.")
     var file: String
 
     @Option(name: .shortAndLong, help: "Write here (atomically) instead of standard output.")
@@ -37,6 +37,9 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "A workbook's sheet, by name or number (1 = the first); default: the first with a header row.")
     var sheet: String?
 
+    @Option(help: "A Word document's or web page's table by number (1 = the first); default: the first with a header row.")
+    var table: Int?
+
     @Flag(help: "Overwrite OUTPUT if it exists (it may hold statuses you edited).")
     var force = false
 
@@ -55,7 +58,7 @@ struct ImportCommand: ParsableCommand {
         }
         let result: (list: TaskList, summary: ListImporter.Summary)
         do {
-            result = try ListImporter(year: year, encoding: encoding, mapping: mapping, sheet: sheet).importFile(at: file)
+            result = try ListImporter(year: year, encoding: encoding, mapping: mapping, sheet: sheet, table: table).importFile(at: file)
         } catch {
             for e in error.errors { Output.error("错误 error: \(e)") }
             Output.error("导入失败 import failed: \(error.errors.count) error(s); nothing written.")
@@ -84,7 +87,8 @@ struct ImportCommand: ParsableCommand {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
         let s = result.summary
-        var notes = "导入 imported \(list.items.count) 项 items (\(s.sheet.map { "sheet “\($0)”" } ?? s.encoding.rawValue))"
+        let source = s.sheet.map { "sheet “\($0)”" } ?? s.table.map { "table \($0)" } ?? s.encoding.rawValue
+        var notes = "导入 imported \(list.items.count) 项 items (\(source))"
         if s.fillerRows > 0 { notes += "; skipped \(s.fillerRows) “----” filler rows" }
         if s.blankLines > 0 { notes += ", \(s.blankLines) blank lines" }
         logger.info("\(notes)")

@@ -228,6 +228,22 @@ struct CommandLineTests {
         #expect(try String(contentsOfFile: out, encoding: .utf8).contains("id: \"23\""))
     }
 
+    @Test func importOfAWordDocumentAndAWebPage() throws {
+        let dir = Fixtures.scratch()
+        let office = Fixtures.root.appendingPathComponent("Tests/Fixtures/office")
+        for name in ["seed.docx", "seed-writer.html"] {
+            let out = dir.appendingPathComponent("\(name).yaml").path
+            let r = try Fixtures.run(dudao, ["import", office.appendingPathComponent(name).path, "-o", out])
+            #expect(r.status == 0, "\(r.err)")
+            #expect(r.err.contains("23 项 items (table 2)"), "\(r.err)")
+            #expect(try String(contentsOfFile: out, encoding: .utf8).contains("id: \"23\""))
+        }
+        let out = dir.appendingPathComponent("first.yaml").path
+        let wrong = try Fixtures.run(dudao, ["import", office.appendingPathComponent("seed.docx").path, "--table", "1", "-o", out])
+        #expect(wrong.status == 1 && wrong.err.contains("seed.docx:表1: 找不到表头"), "\(wrong.err)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
     @Test func importRefusesToOverwriteWithoutForce() throws {
         let dir = Fixtures.scratch()
         let out = Fixtures.write("edited by hand\n", "list.yaml", in: dir)

@@ -71,7 +71,7 @@ struct ImportFormatTests {
         #expect(summary.encoding == .utf8)
         #expect(list.items.count == 2)
         #expect(list.items[0].title == "任务, 带逗号")
-        #expect(list.items[0].content == "第一行 第二行")
+        #expect(list.items[0].content == "第一行\n第二行", "a cell's lines stay lines")
         #expect(list.items[0].measures == ["他说\"好\""])
         #expect(list.items[0].lead == ["市财政局", "市金融局"])
         #expect(list.items[1].milestones.map(\.due.iso) == ["2023-12-31", "2024-06-30"])

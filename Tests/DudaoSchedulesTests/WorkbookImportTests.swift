@@ -121,7 +121,10 @@ struct WorkbookImportTests {
             ("more than \(OfficeArchive.maxEntries) entries", try Self.zip(many)),
             ("unsafe path “../evil.xml”", try Self.zip([("../evil.xml", Data("x".utf8))])),
             ("not a valid Office file", Data([0x50, 0x4B, 0x03, 0x04] + Array(repeating: 0x41, count: 100))),
-            ("not an Excel workbook", try Self.zip([("word/document.xml", Data("<w/>".utf8))])),
+            ("neither an Excel workbook (.xlsx) nor a Word document", try Self.zip([("content.xml", Data("<w/>".utf8))])),
+            ("not a Word document (word/document.xml has no w:body)", try Self.zip([("word/document.xml", Data("<w/>".utf8))])),
+            ("“word/document.xml” 含有 DTD", try Self.zip([("word/document.xml", Data("<!DOCTYPE w [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><w/>".utf8))])),
+            ("an old binary Office file (.xls/.doc)", Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + Array(repeating: 0, count: 504))),
             ("is not valid XML", try Self.workbook(rows, prolog: "<broken")),
         ]
         for (says, data) in cases {

@@ -1,13 +1,24 @@
 #!/usr/bin/env python3
-"""Makes the Office fixtures of the import tests with openpyxl, as an office would lay the
-bundled list out in Excel. Run from the repository root after `swift build`:
+"""Makes the Office fixtures of the import tests with openpyxl, python-docx and LibreOffice,
+as an office would lay the bundled list out in Excel or Word, or publish it as a web page.
+Run from the repository root after `swift build`:
 
-    pip install openpyxl && python3 Tests/Fixtures/office/make_fixtures.py
+    pip install openpyxl python-docx && apt-get install libreoffice-calc libreoffice-writer
+    python3 Tests/Fixtures/office/make_fixtures.py
 
 seed.xlsx   the bundled list (from `dudao import … --format json`): a 填表说明 sheet first,
             the title merged across the table, the header, one row per 具体举措 with
             序号/改革事项/主要内容/牵头单位/配合单位/完成时间 merged down over them, rich text in
             a title, a footnote under the table.
+seed-two-row-header.xlsx  the same with a two-row header: 责任单位 merged over 牵头单位 |
+            配合单位, the other header cells merged down over both rows.
+seed.docx   the bundled list in Word (python-docx): 附件1, a contacts table first, the title
+            paragraph, then the table with a two-row header (gridSpan, vMerge), items merged
+            down over their measure rows, one item's measures as a numbered list of paragraphs
+            in one cell, a footnote paragraph after it.
+seed-lo.docx      seed.docx saved again by LibreOffice Writer (its own way of writing tables).
+seed-calc.html    seed.xlsx saved as a web page by LibreOffice Calc (rowspan, colspan, <br>).
+seed-writer.html  seed.docx saved as a web page by LibreOffice Writer (title before the table).
 dates.xlsx  real Excel dates in the 完成时间 column (a built-in and a Chinese number
             format, a text date beside them), in the 1900 system; dates-1904.xlsx the same
             in the 1904 system.
@@ -28,10 +39,93 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
 HEADER = ["序号", "改革事项", "主要内容", "具体举措", "牵头单位", "配合单位", "完成时间"]
 
 
-def seed():
+def seed_items():
     out = subprocess.run([os.path.join(ROOT, ".build/debug/dudao"), "import", os.path.join(ROOT, "Tests/Fixtures/000_248a791eb898ee58.txt"),
                           "--format", "json"], check=True, capture_output=True).stdout
-    data = json.loads(out)
+    return json.loads(out)
+
+
+def partners_text(item):
+    return "、".join(item["partners"]) + ("等" if item["partners_and_others"] else "")
+
+
+def seed_two_row_header():
+    data = seed_items()
+    wb = Workbook()
+    sheet = wb.active
+    sheet.title = "事项清单"
+    sheet["A1"] = data["title"]
+    sheet.merge_cells("A1:G1")
+    sheet.append(["序号", "改革事项", "主要内容", "具体举措", "责任单位", None, "完成时间"])
+    sheet.append([None, None, None, None, "牵头单位", "配合单位", None])
+    for column in "ABCDG":
+        sheet.merge_cells(f"{column}2:{column}3")
+    sheet.merge_cells("E2:F2")
+    for item in data["items"]:
+        sheet.append([item["id"], item["title"], item["content"], "\n".join(item["measures"]), "、".join(item["lead"]),
+                      partners_text(item), item["due_text"]])
+    wb.save(os.path.join(HERE, "seed-two-row-header.xlsx"))
+
+
+def seed_docx():
+    import docx
+    data = seed_items()
+    document = docx.Document()
+    document.add_paragraph("附件1")
+    document.add_paragraph("各单位联系人")
+    contacts = document.add_table(rows=2, cols=3)
+    for k, text in enumerate(["单位", "联系人", "联系电话"]):
+        contacts.cell(0, k).text = text
+    for k, text in enumerate(["市政府督查室", "张三", "0371-00000000"]):
+        contacts.cell(1, k).text = text
+    document.add_paragraph(data["title"])
+    rows = 2 + sum(max(1, len(i["measures"])) if i["id"] != "16" else 1 for i in data["items"])
+    table = document.add_table(rows=rows, cols=len(HEADER))
+    for k, text in enumerate(["序号", "改革事项", "主要内容", "具体举措", "责任单位", "", "完成时间"]):
+        table.cell(0, k).text = text
+    table.cell(1, 4).text = "牵头单位"
+    table.cell(1, 5).text = "配合单位"
+    table.cell(0, 4).merge(table.cell(0, 5))
+    for k in (0, 1, 2, 3, 6):
+        table.cell(0, k).merge(table.cell(1, k))
+    row = 2
+    for item in data["items"]:
+        # Item 16's measures are a numbered list in one cell: Word keeps the numbers outside the text.
+        measures = item["measures"] or [""]
+        span = 1 if item["id"] == "16" else len(measures)
+        if item["id"] == "16":
+            cell = table.cell(row, 3)
+            cell.text = measures[0]
+            cell.paragraphs[0].style = document.styles["List Number"]
+            for measure in measures[1:]:
+                cell.add_paragraph(measure, style="List Number")
+        else:
+            for m, measure in enumerate(measures):
+                table.cell(row + m, 3).text = measure
+        values = (item["id"], item["title"], item["content"], None, "、".join(item["lead"]), partners_text(item), item["due_text"])
+        for column, value in enumerate(values):
+            if value is None:
+                continue
+            if span > 1:
+                table.cell(row, column).merge(table.cell(row + span - 1, column))
+            table.cell(row, column).text = value
+        row += span
+    document.add_paragraph("注：本清单由市政府督查室汇总。")
+    document.save(os.path.join(HERE, "seed.docx"))
+
+
+def libreoffice(source, target_format, name):
+    """Converts `source` with LibreOffice into `name` here."""
+    import shutil
+    import tempfile
+    with tempfile.TemporaryDirectory() as out:
+        subprocess.run(["soffice", "--headless", "--convert-to", target_format, "--outdir", out, source], check=True, capture_output=True)
+        produced = [f for f in os.listdir(out)]
+        shutil.move(os.path.join(out, produced[0]), os.path.join(HERE, name))
+
+
+def seed():
+    data = seed_items()
     wb = Workbook()
     notes = wb.active
     notes.title = "填表说明"
@@ -44,7 +138,7 @@ def seed():
     row = 4
     for k, item in enumerate(data["items"]):
         measures = item["measures"] or [""]
-        partners = "、".join(item["partners"]) + ("等" if item["partners_and_others"] else "")
+        partners = partners_text(item)
         for m, measure in enumerate(measures):
             sheet.cell(row + m, 4, measure)
         title = item["title"]
@@ -83,6 +177,11 @@ def dates(name, epoch=None):
 
 if __name__ == "__main__":
     seed()
+    seed_two_row_header()
+    seed_docx()
+    libreoffice(os.path.join(HERE, "seed.docx"), "docx:MS Word 2007 XML", "seed-lo.docx")
+    libreoffice(os.path.join(HERE, "seed.xlsx"), "html", "seed-calc.html")
+    libreoffice(os.path.join(HERE, "seed.docx"), "html", "seed-writer.html")
     dates("dates.xlsx")
     dates("dates-1904.xlsx", CALENDAR_MAC_1904)
-    print("wrote seed.xlsx, dates.xlsx, dates-1904.xlsx in", HERE, file=sys.stderr)
+    print("wrote the fixtures in", HERE, file=sys.stderr)
