@@ -203,11 +203,20 @@ struct HTMLTables {
             return Tag(name: name, closing: closing, attributes: attributes, end: bytes.count)
         }
 
-        /// Just past `</name…>` from `i`, or the end.
+        /// Just past `</name…>` from `i`, or the end. Only the name is matched, as browsers
+        /// end a script: reading attributes of every `</` in it would be quadratic.
         func findClosing(_ name: String, from i: Int) -> Int {
             var j = i
             while let k = find("</", from: j) {
-                if let tag = tag(at: k), tag.closing, tag.name == name { return tag.end }
+                var m = k + 2
+                var matched = true
+                for b in name.utf8 {
+                    guard m < bytes.count, (bytes[m] | 0x20) == b else { matched = false; break }
+                    m += 1
+                }
+                if matched, m == bytes.count || isSpace(bytes[m]) || bytes[m] == UInt8(ascii: ">") || bytes[m] == UInt8(ascii: "/") {
+                    return find(">", from: m).map { $0 + 1 } ?? bytes.count
+                }
                 j = k + 2
             }
             return bytes.count

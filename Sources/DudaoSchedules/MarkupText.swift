@@ -19,15 +19,23 @@ public enum MarkupText {
         var current = ""
         var isList = false
         var i = html.startIndex
+        // The first `>` at or after the last `<` looked at: every `<` before it closes there,
+        // so it is searched for once, not once per `<` (quadratic on `<a<a<a…`).
+        var nextClose: String.Index? = nil
+        var closeSearched = false
         while i < html.endIndex {
             let c = html[i]
+            if c == "<", !closeSearched || nextClose.map({ $0 < i }) == true {
+                nextClose = html[i...].firstIndex(of: ">")
+                closeSearched = true
+            }
             if linesAreBlocks, c.isNewline {
                 blocks.append(current)
                 current = ""
                 i = html.index(after: i)
                 continue
             }
-            if c == "<", let close = html[i...].firstIndex(of: ">"), isTag(html[html.index(after: i)..<close]) {
+            if c == "<", let close = nextClose, isTag(html[html.index(after: i)..<close]) {
                 let name = tagName(html[html.index(after: i)..<close])
                 if ["ol", "ul"].contains(name) { isList = true }
                 if ["p", "li", "br", "ol", "ul", "div", "tr", "td", "h1", "h2", "h3", "h4"].contains(name) {
@@ -53,8 +61,14 @@ public enum MarkupText {
     /// True when `text` holds something that looks like an HTML tag.
     public static func hasMarkup(_ text: String) -> Bool {
         var i = text.startIndex
+        var close: String.Index? = nil
         while let open = text[i...].firstIndex(of: "<") {
-            if let close = text[open...].firstIndex(of: ">"), isTag(text[text.index(after: open)..<close]) { return true }
+            if close.map({ $0 < open }) ?? true {
+                // No `>` after this `<`: none after a later one either.
+                guard let found = text[open...].firstIndex(of: ">") else { return false }
+                close = found
+            }
+            if isTag(text[text.index(after: open)..<close!]) { return true }
             i = text.index(after: open)
         }
         return false

@@ -16,6 +16,7 @@ seed.docx   the bundled list in Word (python-docx): 附件1, a contacts table fi
             paragraph, then the table with a two-row header (gridSpan, vMerge), items merged
             down over their measure rows, one item's measures as a numbered list of paragraphs
             in one cell, a footnote paragraph after it.
+seed-lo.xlsx      seed.xlsx saved again by LibreOffice Calc (its own strings, styles and merges).
 seed-lo.docx      seed.docx saved again by LibreOffice Writer (its own way of writing tables).
 seed-calc.html    seed.xlsx saved as a web page by LibreOffice Calc (rowspan, colspan, <br>).
 seed-writer.html  seed.docx saved as a web page by LibreOffice Writer (title before the table).
@@ -179,6 +180,7 @@ if __name__ == "__main__":
     seed()
     seed_two_row_header()
     seed_docx()
+    libreoffice(os.path.join(HERE, "seed.xlsx"), "xlsx:Calc MS Excel 2007 XML", "seed-lo.xlsx")
     libreoffice(os.path.join(HERE, "seed.docx"), "docx:MS Word 2007 XML", "seed-lo.docx")
     libreoffice(os.path.join(HERE, "seed.xlsx"), "html", "seed-calc.html")
     libreoffice(os.path.join(HERE, "seed.docx"), "html", "seed-writer.html")
