@@ -26,8 +26,8 @@ final class OutboxDelivery: @unchecked Sendable {
 
     /// Told to stop handing out messages, then to abort transfers.
     let stop = StopSignal()
-    private let lock = NSLock()
-    private var cycle: ServiceCycle
+    fileprivate let lock = NSLock()
+    fileprivate var cycle: ServiceCycle
     private var lanes: [ChannelID: Lane] = [:]
     private var assigned = Set<Int64>()
     private var unrecorded: [(entry: OutboxEntry, outcome: DeliveryOutcome, at: Date)] = []
@@ -91,16 +91,30 @@ final class OutboxDelivery: @unchecked Sendable {
         for (channel, entries, until) in deferred { postpone(entries, of: channel, until: until) }
     }
 
-    /// A `ServiceCycle.enqueue` callback that hands each committed batch to the workers
-    /// while the next one renders: the first call hands over everything due, the next ones
-    /// what was enqueued since. Entries it cannot read now are submitted by the wake's usual
-    /// `submit(store.due(at:))` after planning.
-    func submitEnqueued(at now: Date) -> () -> Void {
-        var highest: Int64 = 0
-        return { [self] in
-            guard let fresh = try? cycle.store.due(at: now, after: highest), let last = fresh.last else { return }
+    /// Hands each batch `ServiceCycle.enqueue` commits to the workers while the next one
+    /// renders: the first read hands over everything due, the next ones what was enqueued
+    /// since. Used on the wake's thread only.
+    final class BatchHandOver {
+        private let delivery: OutboxDelivery
+        private let now: Date
+        private var highest: Int64 = 0
+        /// True once a read of the due entries succeeded: everything due at `now` was handed
+        /// over, and the wake need not read it all again. Otherwise (no batch, or the store
+        /// could not be read) the wake submits `store.due(at:)` itself.
+        private(set) var handedOverAll = false
+
+        init(_ delivery: OutboxDelivery, at now: Date) {
+            self.delivery = delivery
+            self.now = now
+        }
+
+        /// The `committed` callback.
+        func batchCommitted() {
+            guard let fresh = try? delivery.lock.withLock({ delivery.cycle }).store.due(at: now, after: highest) else { return }
+            handedOverAll = true
+            guard let last = fresh.last else { return }
             highest = last.id
-            submit(fresh)
+            delivery.submit(fresh)
         }
     }
 

@@ -183,8 +183,9 @@ public final class ReminderService: @unchecked Sendable {
         let now = Date()
         delivery.recordPending()
         var failure: Error? = nil
+        let handOver = OutboxDelivery.BatchHandOver(delivery, at: now)
         do {
-            let s = try cycle.enqueue(now: now, committed: delivery.submitEnqueued(at: now))
+            let s = try cycle.enqueue(now: now, committed: handOver.batchCommitted)
             if s.enqueued + s.skipped + s.dead > 0 {
                 logger.info("cycle: \(s.enqueued) enqueued, \(s.skipped) skipped, \(s.dead) dead")
             }
@@ -193,7 +194,7 @@ public final class ReminderService: @unchecked Sendable {
         }
         // What is already pending goes out even when planning could not be written.
         do {
-            delivery.submit(try store.due(at: now))
+            if !handOver.handedOverAll { delivery.submit(try store.due(at: now)) }
             let planned = try cycle.nextPlanned(after: now)
             if planned != nextPlanned, let planned {
                 logger.info("next planned send \(LocalClock(timeZone: cycle.set.policy.timeZone).iso8601(planned))")

@@ -77,8 +77,9 @@ public struct ServiceCycle: Sendable {
                 break
             }
         })
-        var summary = try enqueue(now: now, from: from, committed: delivery.submitEnqueued(at: now))
-        delivery.submit(try store.due(at: now))
+        let handOver = OutboxDelivery.BatchHandOver(delivery, at: now)
+        var summary = try enqueue(now: now, from: from, committed: handOver.batchCommitted)
+        if !handOver.handedOverAll { delivery.submit(try store.due(at: now)) }
         delivery.waitUntilIdle()
         let counts = tally.summary
         summary.delivered = counts.delivered
