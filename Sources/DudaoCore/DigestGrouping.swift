@@ -63,8 +63,15 @@ public struct DigestGrouping: Sendable {
             }
         }
 
-        // One message per non-empty bucket.
-        let ladder = policy.ladder
+        // One message per non-empty bucket. Whom each level copies, by level number.
+        let levels = policy.ladder.levels
+        let top = levels.map(\.level).max() ?? 0
+        var copiesSupervisor = [Bool](repeating: false, count: top + 1)
+        var copiesLeadership = [Bool](repeating: false, count: top + 1)
+        for l in levels.reversed() where l.level >= 0 {
+            copiesSupervisor[l.level] = l.ccSupervisor
+            copiesLeadership[l.level] = l.ccLeadership
+        }
         var messages: [PlannedMessage] = []
         var sendAt: (day: CivilDate, at: Date)? = nil
         for b in 0..<bucketCount where start[b] < start[b + 1] {
@@ -84,8 +91,8 @@ public struct DigestGrouping: Sendable {
                 }
                 if case .overdue(let l) = rule {
                     level = max(level, l)
-                    ccSupervisor = ccSupervisor || (ladder.level(l)?.ccSupervisor ?? false)
-                    ccLeadership = ccLeadership || (ladder.level(l)?.ccLeadership ?? false)
+                    ccSupervisor = ccSupervisor || (copiesSupervisor.indices.contains(l) && copiesSupervisor[l])
+                    ccLeadership = ccLeadership || (copiesLeadership.indices.contains(l) && copiesLeadership[l])
                 }
             }
             var cc: [Recipient] = []

@@ -15,7 +15,11 @@ public struct WorkCalendar: Sendable {
     /// Years without official data whose statutory holidays are days off (provisionally).
     public let provisionalYears: Set<Int>
 
-    private let overrides: [Int32: Bool]
+    /// Days whose status differs from Monday–Friday, as a dense table from `firstOverride`
+    /// (1 a workday, 0 a day off, −1 as the weekday says): the planner asks for every day
+    /// of every item's ladder, and a table is an index where a dictionary hashes.
+    private let overrides: [Int8]
+    private let firstOverride: Int32
 
     /// A calendar from holiday and make-up workday lists, with the statutory holidays of
     /// `provisionalYears` (those not covered) as days off.
@@ -31,7 +35,11 @@ public struct WorkCalendar: Sendable {
         }
         for d in holidays { o[d.dayNumber] = false }
         for d in makeupWorkdays { o[d.dayNumber] = true }
-        self.overrides = o
+        let first = o.keys.min() ?? 0
+        var table = [Int8](repeating: -1, count: o.isEmpty ? 0 : Int((o.keys.max() ?? 0) - first) + 1)
+        for (day, work) in o { table[Int(day - first)] = work ? 1 : 0 }
+        self.overrides = table
+        self.firstOverride = first
     }
 
     /// Monday–Friday only; for tests and for years with no data.
@@ -39,7 +47,8 @@ public struct WorkCalendar: Sendable {
 
     /// True when government offices work on `day`.
     public func isWorkday(_ day: CivilDate) -> Bool {
-        if let o = overrides[day.dayNumber] { return o }
+        let k = Int(day.dayNumber) - Int(firstOverride)
+        if k >= 0, k < overrides.count, overrides[k] >= 0 { return overrides[k] == 1 }
         return !day.isWeekend
     }
 

@@ -44,6 +44,20 @@ enum Output {
         FileHandle.standardError.write(Data((message + "\n").utf8))
     }
 
+    /// Writes `bytes` to standard output as they are: no `Data` copy of each chunk of a
+    /// plan hundreds of megabytes long.
+    static func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Foundation.write(1, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return }
+                offset += n
+            }
+        }
+    }
+
     static func printDiagnostics(_ list: [Diagnostic]) {
         for d in list { error(d.description) }
     }

@@ -39,7 +39,7 @@ struct PlanCommand: ParsableCommand {
                         supervision: try state.supervision(clock: clock))
         switch format {
         case .json:
-            plan.writeJSONLines(chunks: { FileHandle.standardOutput.write(Data($0)) })
+            plan.writeJSONLines(chunks: Output.write)
         case .table:
             print("计划 plan \(clock.iso8601(from)) → \(clock.iso8601(to)): \(plan.messages.count) 条消息 messages")
             if !plan.messages.isEmpty { print(plan.table()) }

@@ -75,6 +75,46 @@ struct PlannerTests {
         #expect(planned.contains { $0.sendDay == d("2024-10-12") }, "the 调休 Saturday is used")
     }
 
+    /// 4,500 items, some ongoing, most with two leads, due over two years.
+    static let largeList: [Item] = {
+        var items: [Item] = []
+        var due = d("2024-09-01")
+        for i in 0..<4_500 {
+            items.append(i % 9 == 0 ? Item(id: "\(i)", title: "持续", lead: ["B\(i % 5)"], dueText: "持续推进", ongoing: true)
+                                    : item("\(i)", due: due.iso, lead: ["A\(i % 7)", "A\((i + 1) % 7)"]))
+            due = due.adding(days: i % 3)
+        }
+        return items
+    }()
+
+    /// A large list is planned in runs of items on all cores: the notices are those of
+    /// planning each part alone (below the size that splits), in item order.
+    @Test func aLargeListPlannedInParallelGivesTheNoticesOfItsParts() {
+        let items = Self.largeList
+        let planner = Planner(policy: policy, calendar: calendar)
+        let whole = planner.notices(for: items, from: at("2024-08-01"), until: at("2026-06-30"))
+        var parts: [Notice] = []
+        for start in stride(from: 0, to: items.count, by: 1_500) {
+            for n in planner.notices(for: Array(items[start..<(start + 1_500)]), from: at("2024-08-01"), until: at("2026-06-30")) {
+                parts.append(Notice(item: n.item + Int32(start), milestone: n.milestone, lead: Int(n.lead), rule: n.rule,
+                                    occurrence: n.occurrence, sendDay: n.sendDay, due: n.due))
+            }
+        }
+        #expect(whole.count > 20_000)
+        #expect(whole == parts)
+    }
+
+    /// The JSON of a long plan is written in rounds on all cores: the bytes are those of
+    /// writing it line by line.
+    @Test func aLongPlanWrittenInParallelIsTheSameJSON() {
+        let plan = Plan(items: Self.largeList, policy: policy, calendar: calendar, from: at("2024-08-01"), until: at("2026-06-30"))
+        var chunks: [UInt8] = []
+        var count = 0
+        plan.writeJSONLines(chunks: { chunks += $0; count += 1 })
+        #expect(count > 2, "several rounds")
+        #expect(String(decoding: chunks, as: UTF8.self) == plan.jsonLines().map { $0 + "\n" }.joined())
+    }
+
     @Test func doneAndCancelledWorkIsSilent() {
         let items = [item("1", due: "2024-12-31", status: .done), item("2", due: "2024-12-31", status: .cancelled)]
         #expect(notices(items, "2024-11-01", "2025-06-01").isEmpty)
