@@ -1,7 +1,8 @@
 import Foundation
 import DudaoCore
 
-/// Turns a published list (the seed's raw text, TSV or CSV) into a `TaskList`.
+/// Turns a published list (the seed's raw text, TSV or CSV, an Excel workbook, a Word
+/// document or a web page's table) into a `TaskList`.
 ///
 /// Every row becomes an item, a counted skip (blank line, `----` filler, section heading)
 /// or an error naming file, line, column and the text. Errors are collected for the whole

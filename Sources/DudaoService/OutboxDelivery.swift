@@ -26,8 +26,8 @@ final class OutboxDelivery: @unchecked Sendable {
 
     /// Told to stop handing out messages, then to abort transfers.
     let stop = StopSignal()
-    fileprivate let lock = NSLock()
-    fileprivate var cycle: ServiceCycle
+    private let lock = NSLock()
+    private var cycle: ServiceCycle
     private var lanes: [ChannelID: Lane] = [:]
     private var assigned = Set<Int64>()
     private var unrecorded: [(entry: OutboxEntry, outcome: DeliveryOutcome, at: Date)] = []
