@@ -68,9 +68,14 @@ struct OfficeArchive {
         return data
     }
 
-    /// The part at `path` parsed as XML; `nil` when there is none. A DTD is refused.
+    /// The part at `path` parsed as XML; `nil` when there is none. A DTD is refused, and so
+    /// is a part that is not UTF-8 (Office writes nothing else): Foundation's XMLParser traps
+    /// on an element name that is not valid UTF-8 (found by `make fuzz`).
     func xml(_ path: String) throws(ScheduleError) -> XMLIndexer? {
         guard let data = try part(path) else { return nil }
+        guard String(validating: data, as: UTF8.self) != nil else {
+            throw ScheduleError(file: file, message: "“\(path)” 不是 UTF-8 编码 is not valid UTF-8: refused")
+        }
         if data.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!ENTITY".utf8)) != nil {
             throw ScheduleError(file: file, message: "“\(path)” 含有 DTD holds a DTD (<!DOCTYPE/<!ENTITY): refused")
         }

@@ -124,6 +124,8 @@ struct WorkbookImportTests {
             ("neither an Excel workbook (.xlsx) nor a Word document", try Self.zip([("content.xml", Data("<w/>".utf8))])),
             ("not a Word document (word/document.xml has no w:body)", try Self.zip([("word/document.xml", Data("<w/>".utf8))])),
             ("“word/document.xml” 含有 DTD", try Self.zip([("word/document.xml", Data("<!DOCTYPE w [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><w/>".utf8))])),
+            // An element name that is not UTF-8 made Foundation's XMLParser trap (make fuzz).
+            ("“word/document.xml” 不是 UTF-8 编码 is not valid UTF-8", try Self.zip([("word/document.xml", Data("<w:document><w:body><w:t".utf8) + Data([0xE5, 0xE8, 0xB4, 0xA2]) + Data("/></w:body></w:document>".utf8))])),
             ("an old binary Office file (.xls/.doc)", Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + Array(repeating: 0, count: 504))),
             ("is not valid XML", try Self.workbook(rows, prolog: "<broken")),
         ]
