@@ -126,6 +126,11 @@ public struct ListImporter: Sendable {
             do { page = try HTMLTables(decoded.text, file: file) } catch { throw ImportFailure(errors: [error]) }
             result = try importTables(page.tables, kind: .page, file: file)
         } else {
+            // A text table has one table and no sheets: an option choosing one is a mistake
+            // about the file, not something to pass over.
+            if sheet != nil || table != nil {
+                throw ImportFailure(errors: [ScheduleError(file: file, message: "\(sheet != nil ? "--sheet" : "--table") 用于 Excel、Word 文件和网页 is for .xlsx, .docx and web pages; this file is a text table (TSV/CSV)")])
+            }
             result = try importText(decoded.text, file: file)
         }
         result.summary.encoding = decoded.encoding

@@ -32,6 +32,8 @@ struct DocumentImportTests {
             (ListImporter(table: 3), docx, "there is no table 3; the file has 2"),
             (ListImporter(sheet: "1"), docx, "--sheet 用于 Excel 工作簿 is for .xlsx workbooks"),
             (ListImporter(table: 1), office.appendingPathComponent("seed.xlsx").path, "--table 用于 Word 文档和网页"),
+            (ListImporter(table: 1), Fixtures.seed, "--table 用于 Excel、Word 文件和网页 is for .xlsx, .docx and web pages; this file is a text table"),
+            (ListImporter(sheet: "1"), Fixtures.seed, "--sheet 用于 Excel、Word 文件和网页"),
         ]
         for (importer, path, says) in cases {
             #expect { try importer.importFile(at: path) } throws: { ($0 as? ImportFailure)?.description.contains(says) == true }
