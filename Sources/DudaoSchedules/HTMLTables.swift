@@ -64,6 +64,12 @@ struct HTMLTables {
                 if !text.isEmpty { caption = text }
                 outsideText = []
             }
+            func finishTable(at end: Int) throws(TableGrid.TooLarge) {
+                try closeCell(at: end)
+                let n = tables.count + 1
+                tables.append(SourceTable(name: "表\(n)", caption: tableCaption ?? caption, records: grid.records(.table(n))))
+                caption = nil
+            }
             func closeCell(at end: Int) throws(TableGrid.TooLarge) {
                 guard let open = cell else { return }
                 cell = nil
@@ -110,12 +116,7 @@ struct HTMLTables {
                         depth += 1
                     case ("table", true):
                         depth -= 1
-                        if depth == 0 {
-                            try closeCell(at: start)
-                            let n = tables.count + 1
-                            tables.append(SourceTable(name: "表\(n)", caption: tableCaption ?? caption, records: grid.records(.table(n))))
-                            caption = nil
-                        }
+                        if depth == 0 { try finishTable(at: start) }
                     case _ where depth > 1:
                         continue
                     case ("tr", false):
@@ -140,11 +141,7 @@ struct HTMLTables {
                     }
                 }
                 // A page cut off inside a table still gives what it has.
-                if depth > 0 {
-                    try closeCell(at: bytes.count)
-                    let n = tables.count + 1
-                    tables.append(SourceTable(name: "表\(n)", caption: tableCaption ?? caption, records: grid.records(.table(n))))
-                }
+                if depth > 0 { try finishTable(at: bytes.count) }
             } catch {
                 return .failure(TooLarge(table: tables.count + 1, row: error.row))
             }
