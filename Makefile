@@ -31,6 +31,8 @@ deps:
 	@dpkg -s libyaml-dev >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libyaml-dev; }
 	@# .xlsx import: ZIPFoundation inflates with zlib; Foundation's XMLParser runs on libxml2.
 	@{ dpkg -s zlib1g-dev && dpkg -s libxml2; } >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq zlib1g-dev libxml2; }
+	@# The PostgreSQL store's tests start their own server from Debian's postgresql-15.
+	@test -x /usr/lib/postgresql/15/bin/postgres || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends postgresql-15; }
 	@dpkg -s libsqlite3-dev >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libsqlite3-dev; }
 	@command -v openssl >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq openssl; }
 	@command -v systemd-analyze >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq systemd; }

@@ -3,8 +3,8 @@ import Foundation
 import PackageDescription
 
 // `make test` builds the simulated year in release with DUDAO_SERVICE_ONLY=1: the service's
-// rooms and their tests, without the console and the command line, so NIO is not compiled
-// a second time. Every other build has every target.
+// rooms and their tests, without the console, the PostgreSQL store and the command line, so
+// NIO is not compiled a second time. Every other build has every target.
 let serviceOnly = ProcessInfo.processInfo.environment["DUDAO_SERVICE_ONLY"] != nil
 
 // Rooms of DESIGN.md's data flow, one target each; a target imports only the rooms before it.
@@ -55,8 +55,15 @@ let package = Package(
             name: "DudaoDelivery",
             dependencies: ["DudaoCore", "DudaoSchedules", "DudaoMessages", "CCurl", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        // State: statuses with their history, the sent log; SQLite via GRDB, versioned migrations.
+        // State: statuses with their history, the sent log, the outbox; versioned migrations over one
+        // SQL backend protocol; SQLite via GRDB, the embedded default.
         .target(name: "DudaoStore", dependencies: ["DudaoCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The same state on PostgreSQL (postgres-nio), for two machines sharing one database.
+        .target(name: "DudaoStorePostgres", dependencies: ["DudaoStore", .product(name: "PostgresNIO", package: "postgres-nio"),
+                                                           .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                                                           .product(name: "NIOPosix", package: "swift-nio"),
+                                                           .product(name: "NIOCore", package: "swift-nio"),
+                                                           .product(name: "Logging", package: "swift-log")]),
         // The console: the agencies' signed reply links and pages, over Hummingbird, in the service's process.
         .target(
             name: "DudaoWeb",
@@ -78,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "dudao",
             dependencies: [
-                "DudaoCore", "DudaoSchedules", "DudaoMessages", "DudaoDelivery", "DudaoStore", "DudaoWeb", "DudaoService",
+                "DudaoCore", "DudaoSchedules", "DudaoMessages", "DudaoDelivery", "DudaoStore", "DudaoStorePostgres", "DudaoWeb", "DudaoService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -93,7 +100,7 @@ let package = Package(
         .testTarget(name: "DudaoSchedulesTests", dependencies: ["DudaoCore", "DudaoSchedules", "DudaoTestSupport",
                                                               .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "DudaoMessagesTests", dependencies: ["DudaoCore", "DudaoMessages", "DudaoTestSupport"]),
-        .testTarget(name: "DudaoStoreTests", dependencies: ["DudaoCore", "DudaoStore"]),
+        .testTarget(name: "DudaoStoreTests", dependencies: ["DudaoCore", "DudaoStore", "DudaoStorePostgres", "DudaoTestSupport"]),
         .testTarget(name: "DudaoServiceTests", dependencies: ["DudaoService", "DudaoTestSupport"]),
         .testTarget(name: "DudaoWebTests", dependencies: ["DudaoCore", "DudaoSchedules", "DudaoMessages", "DudaoStore", "DudaoWeb", "DudaoTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "DudaoDeliveryTests", dependencies: ["DudaoCore", "DudaoMessages", "DudaoDelivery", "DudaoTestSupport"]),
@@ -102,12 +109,15 @@ let package = Package(
 )
 
 if serviceOnly {
-    let console: Set<String> = ["DudaoWeb", "DudaoWebTests", "dudao"]
+    let console: Set<String> = ["DudaoWeb", "DudaoWebTests", "dudao", "DudaoStorePostgres", "DudaoStoreTests"]
     package.targets.removeAll { console.contains($0.name) }
     package.products.removeAll { $0.name == "dudao" }
 } else {
-    // Only the console uses these.
+    // Only the console and the PostgreSQL store use these.
     package.dependencies += [
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ]

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A file an agency attached to a report (evidence of work done). The bytes live in the
 /// state folder under `attachments/SHA256`; the database keeps what the office sees.
@@ -25,11 +24,9 @@ public struct Attachment: Hashable, Sendable {
 extension StateStore {
     /// Files attached to reports about `item`, by the report's row id.
     public func attachments(item: String) throws -> [Int64: [Attachment]] {
-        try writer.read { db in
+        try backend.read { t in
             var out: [Int64: [Attachment]] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT a.* FROM attachment a JOIN progress p ON p.id = a.progress WHERE p.item = ? ORDER BY a.id
-                """, arguments: [item]) {
+            for row in try t.rows("SELECT a.* FROM attachment a JOIN progress p ON p.id = a.progress WHERE p.item = ? ORDER BY a.id", [item]) {
                 out[row["progress"], default: []].append(Attachment(filename: row["filename"], type: row["type"], size: row["size"], sha256: row["sha256"]))
             }
             return out
@@ -38,8 +35,8 @@ extension StateStore {
 
     /// The attachment stored under `sha256`, if any report refers to it.
     public func attachment(sha256: String) throws -> Attachment? {
-        try writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM attachment WHERE sha256 = ? LIMIT 1", arguments: [sha256]).map {
+        try backend.read { t in
+            try t.row("SELECT * FROM attachment WHERE sha256 = ? LIMIT 1", [sha256]).map {
                 Attachment(filename: $0["filename"], type: $0["type"], size: $0["size"], sha256: $0["sha256"])
             }
         }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import DudaoCore
 
 /// A channel's circuit as last recorded by the service, for `status` and `outbox`.
@@ -31,16 +30,19 @@ public struct CircuitRecord: Hashable, Sendable {
 extension StateStore {
     /// Records a channel's circuit (one row per channel, replaced).
     public func save(_ c: CircuitRecord) throws {
-        try writer.write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO circuit (channel, state, failures, open_until, last_error, at) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [c.channel.rawValue, c.state, c.failures, c.openUntil.map(Self.iso), c.lastError, Self.iso(c.at)])
+        try backend.write { t in
+            try t.execute("""
+                INSERT INTO circuit (channel, state, failures, open_until, last_error, at) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (channel) DO UPDATE SET state = excluded.state, failures = excluded.failures,
+                  open_until = excluded.open_until, last_error = excluded.last_error, at = excluded.at
+                """, [c.channel.rawValue, c.state, c.failures, c.openUntil.map(Self.iso), c.lastError, Self.iso(c.at)])
         }
     }
 
     /// Every channel's last recorded circuit, by name.
     public func circuits() throws -> [CircuitRecord] {
-        try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM circuit ORDER BY channel").map { row in
+        try backend.read { t in
+            try t.rows("SELECT * FROM circuit ORDER BY channel", []).map { row in
                 CircuitRecord(channel: ChannelID(rawValue: row["channel"]), state: row["state"], failures: row["failures"],
                               openUntil: Self.date(row["open_until"]), lastError: row["last_error"], at: Self.date(row["at"]) ?? .distantPast)
             }

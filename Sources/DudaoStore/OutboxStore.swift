@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import DudaoCore
 
 /// One message for one channel, waiting, sent, or given up on (a dead letter).
@@ -88,24 +87,23 @@ extension StateStore {
     public func enqueue(_ entries: [NewOutboxEntry], skipped: [SkippedNotices] = [], plannedUntil: Date?, at now: Date,
                         notBefore: Date? = nil) throws -> Int {
         let first = Self.iso(max(now, notBefore ?? now))
-        return try writer.write { db in
+        return try backend.write { t in
             var inserted = 0
             for e in entries {
-                try db.execute(sql: """
-                    INSERT OR IGNORE INTO outbox (message, agency, channel, notices, payload, state, attempts, next_attempt_at, enqueued_at, last_error)
-                    VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
-                    """, arguments: [e.message, e.agency, e.channel.rawValue, Self.encode(e.notices), e.payload,
-                                     e.failure == nil ? "pending" : "dead", first, Self.iso(now), e.failure])
-                inserted += db.changesCount
+                inserted += try t.execute("""
+                    INSERT INTO outbox (message, agency, channel, notices, payload, state, attempts, next_attempt_at, enqueued_at, last_error)
+                    VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT DO NOTHING
+                    """, [e.message, e.agency, e.channel.rawValue, Self.encode(e.notices), e.payload,
+                          e.failure == nil ? "pending" : "dead", first, Self.iso(now), e.failure])
             }
             for s in skipped {
                 for n in s.notices {
-                    try db.execute(sql: "INSERT OR IGNORE INTO sent (notice, agency, message, item, channel, at) VALUES (?, ?, ?, ?, 'skipped', ?)",
-                                   arguments: [n.key, s.agency, s.message, n.item, Self.iso(now)])
+                    try t.execute(Self.insertSent, [n.key, s.agency, s.message, n.item, "skipped", Self.iso(now)])
                 }
             }
             if let plannedUntil {
-                try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('planned_until', ?)", arguments: [Self.iso(plannedUntil)])
+                try t.execute("INSERT INTO meta (key, value) VALUES ('planned_until', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                              [Self.iso(plannedUntil)])
             }
             return inserted
         }
@@ -113,7 +111,7 @@ extension StateStore {
 
     /// How far the service has planned (and so enqueued or skipped everything before).
     public func plannedUntil() throws -> Date? {
-        try writer.read { db in Self.date(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'planned_until'")) }
+        try backend.read { t in Self.date(try t.value("SELECT value FROM meta WHERE key = 'planned_until'")) }
     }
 
     /// `agency|notice` of every notice sent, skipped, or in the outbox in any state: what
@@ -121,11 +119,11 @@ extension StateStore {
     /// notice planned in a window starting at `since` cannot have been claimed earlier —
     /// so a wake reads a bounded slice of the history, however many years it holds.
     public func claimedKeys(since: Date? = nil) throws -> Set<String> {
-        try writer.read { db in
+        try backend.read { t in
             let from = since.map(Self.iso) ?? ""
-            var keys = Set(try Row.fetchAll(db, sql: "SELECT agency, notice FROM sent WHERE at >= ?", arguments: [from])
+            var keys = Set(try t.rows("SELECT agency, notice FROM sent WHERE at >= ?", [from])
                 .map { Claim.key(agency: $0["agency"], notice: $0["notice"]) })
-            for row in try Row.fetchAll(db, sql: "SELECT agency, notices FROM outbox WHERE enqueued_at >= ?", arguments: [from]) {
+            for row in try t.rows("SELECT agency, notices FROM outbox WHERE enqueued_at >= ?", [from]) {
                 let agency: String = row["agency"]
                 for n in Self.decode(row["notices"]) { keys.insert(Claim.key(agency: agency, notice: n.key)) }
             }
@@ -142,9 +140,9 @@ extension StateStore {
 
     /// The entries due at `now` with an id above `id`: those a batch just enqueued.
     public func due(at now: Date, after id: Int64) throws -> [OutboxEntry] {
-        try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE id > ? AND state = 'pending' AND next_attempt_at <= ? ORDER BY id",
-                             arguments: [id, Self.iso(now)]).map(Self.entry)
+        try backend.read { t in
+            try t.rows("SELECT * FROM outbox WHERE id > ? AND state = 'pending' AND next_attempt_at <= ? ORDER BY id",
+                       [id, Self.iso(now)]).map(Self.entry)
         }
     }
 
@@ -152,18 +150,17 @@ extension StateStore {
     /// sending, because a list of due entries may have been read before another worker
     /// recorded one of them as sent.
     public func isDue(_ id: Int64, at now: Date) throws -> Bool {
-        try writer.read { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM outbox WHERE id = ? AND state = 'pending' AND next_attempt_at <= ?",
-                              arguments: [id, Self.iso(now)]) ?? false
+        try backend.read { t in
+            try t.row("SELECT 1 FROM outbox WHERE id = ? AND state = 'pending' AND next_attempt_at <= ?", [id, Self.iso(now)]) != nil
         }
     }
 
     /// The earliest next attempt among pending entries (only those after `after`, when given:
     /// entries due before were handed to delivery already).
     public func nextAttempt(after: Date? = nil) throws -> Date? {
-        try writer.read { db in
-            Self.date(try String.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending' AND next_attempt_at > ?",
-                                          arguments: [after.map(Self.iso) ?? ""]))
+        try backend.read { t in
+            Self.date(try t.value("SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending' AND next_attempt_at > ?",
+                                  [after.map(Self.iso) ?? ""]))
         }
     }
 
@@ -171,35 +168,36 @@ extension StateStore {
     /// their channel's circuit is open.
     public func deferPending(ids: [Int64], until: Date) throws {
         guard !ids.isEmpty else { return }
-        try writer.write { db in
+        let until = Self.iso(until)
+        try backend.write { t in
             for id in ids {
-                try db.execute(sql: "UPDATE outbox SET next_attempt_at = MAX(next_attempt_at, ?) WHERE id = ? AND state = 'pending'",
-                               arguments: [Self.iso(until), id])
+                try t.execute("""
+                    UPDATE outbox SET next_attempt_at = CASE WHEN next_attempt_at > ? THEN next_attempt_at ELSE ? END
+                    WHERE id = ? AND state = 'pending'
+                    """, [until, until, id])
             }
         }
     }
 
     /// Records a delivery: the entry is sent and its notices reach the agency, in one transaction.
     public func markDelivered(_ entry: OutboxEntry, at now: Date) throws {
-        try writer.write { db in
-            try db.execute(sql: "UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE id = ?",
-                           arguments: [Self.iso(now), entry.id])
+        try backend.write { t in
+            try t.execute("UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE id = ?",
+                          [Self.iso(now), entry.id])
             for n in entry.notices {
-                try db.execute(sql: "INSERT OR IGNORE INTO sent (notice, agency, message, item, channel, at) VALUES (?, ?, ?, ?, ?, ?)",
-                               arguments: [n.key, entry.agency, entry.message, n.item, entry.channel.rawValue, Self.iso(now)])
+                try t.execute(Self.insertSent, [n.key, entry.agency, entry.message, n.item, entry.channel.rawValue, Self.iso(now)])
             }
         }
     }
 
     /// Records a failed attempt: retried at `retryAt`, or a dead letter when `retryAt` is nil.
     public func markFailed(_ entry: OutboxEntry, error: String, retryAt: Date?) throws {
-        try writer.write { db in
+        try backend.write { t in
             if let retryAt {
-                try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
-                               arguments: [error, Self.iso(retryAt), entry.id])
+                try t.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+                              [error, Self.iso(retryAt), entry.id])
             } else {
-                try db.execute(sql: "UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ? WHERE id = ?",
-                               arguments: [error, entry.id])
+                try t.execute("UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ? WHERE id = ?", [error, entry.id])
             }
         }
     }
@@ -208,25 +206,23 @@ extension StateStore {
 
     /// Entries in a state (all when nil), newest first.
     public func entries(state: OutboxEntry.State? = nil) throws -> [OutboxEntry] {
-        try writer.read { db in
-            let rows = state == nil
-                ? try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY id DESC")
-                : try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE state = ? ORDER BY id DESC", arguments: [state!.rawValue])
+        try backend.read { t in
+            let rows = try state.map { try t.rows("SELECT * FROM outbox WHERE state = ? ORDER BY id DESC", [$0.rawValue]) }
+                ?? t.rows("SELECT * FROM outbox ORDER BY id DESC", [])
             return rows.map(Self.entry)
         }
     }
 
     /// How many entries are in `state`, without reading them.
     public func count(state: OutboxEntry.State) throws -> Int {
-        try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = ?", arguments: [state.rawValue]) ?? 0 }
+        try backend.read { t in try t.value("SELECT COUNT(*) FROM outbox WHERE state = ?", [state.rawValue]) ?? 0 }
     }
 
     /// Puts a dead (or pending) entry back in line now, attempts reset. False when no such entry.
     public func retry(id: Int64, at now: Date) throws -> Bool {
-        try writer.write { db in
-            try db.execute(sql: "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ? AND state != 'sent'",
-                           arguments: [Self.iso(now), id])
-            return db.changesCount > 0
+        try backend.write { t in
+            try t.execute("UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ? AND state != 'sent'",
+                          [Self.iso(now), id]) > 0
         }
     }
 
@@ -241,7 +237,7 @@ extension StateStore {
 
     // MARK: Encoding
 
-    private static func entry(_ row: Row) -> OutboxEntry {
+    private static func entry(_ row: StoreRow) -> OutboxEntry {
         OutboxEntry(id: row["id"], message: row["message"], agency: row["agency"], channel: ChannelID(rawValue: row["channel"]),
                     notices: decode(row["notices"]), payload: row["payload"],
                     state: OutboxEntry.State(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],

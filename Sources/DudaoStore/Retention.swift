@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import DudaoCore
 
 /// What one pruning removed.
@@ -21,15 +20,12 @@ extension StateStore {
     public func prune(_ retention: Retention, now: Date) throws -> PruneSummary {
         let audit = Self.iso(now.addingTimeInterval(-Double(retention.auditSeconds)))
         let bodies = Self.iso(now.addingTimeInterval(-Double(retention.bodySeconds)))
-        return try writer.write { db in
+        return try backend.write { t in
             var s = PruneSummary()
-            try db.execute(sql: "DELETE FROM sent WHERE at < ?", arguments: [audit])
-            s.sentRows = db.changesCount
-            try db.execute(sql: "DELETE FROM outbox WHERE state != 'pending' AND enqueued_at < ? AND COALESCE(sent_at, enqueued_at) < ?",
-                           arguments: [audit, audit])
-            s.outboxRows = db.changesCount
-            try db.execute(sql: "UPDATE outbox SET payload = '' WHERE state = 'sent' AND sent_at < ? AND payload != ''", arguments: [bodies])
-            s.bodies = db.changesCount
+            s.sentRows = try t.execute("DELETE FROM sent WHERE at < ?", [audit])
+            s.outboxRows = try t.execute("DELETE FROM outbox WHERE state != 'pending' AND enqueued_at < ? AND COALESCE(sent_at, enqueued_at) < ?",
+                                         [audit, audit])
+            s.bodies = try t.execute("UPDATE outbox SET payload = '' WHERE state = 'sent' AND sent_at < ? AND payload != ''", [bodies])
             return s
         }
     }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import DudaoCore
 
 /// The sent log as a `SentHistory`, kept between reads: each read adds only the rows
@@ -11,7 +10,7 @@ final class SentLogCache: @unchecked Sendable {
     private var zone: TimeZone?
 
     /// The history up to now, read inside the caller's transaction.
-    func read(_ db: Database, clock: LocalClock) throws -> SentHistory {
+    func read(_ t: any StoreTransaction, clock: LocalClock) throws -> SentHistory {
         try lock.withLock {
             if zone != clock.timeZone {
                 history = .empty
@@ -20,9 +19,7 @@ final class SentLogCache: @unchecked Sendable {
             }
             var records: [SentHistory.Record] = []
             var days: [String: CivilDate] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT rowid, agency, notice, channel, at FROM sent WHERE rowid > ? ORDER BY rowid",
-                                           arguments: [lastRowID])
-            while let row = try rows.next() {
+            for row in try t.rows("SELECT rowid, agency, notice, channel, at FROM sent WHERE rowid > ? ORDER BY rowid", [lastRowID]) {
                 lastRowID = row["rowid"]
                 let text: String = row["at"]
                 guard let day = days[text] ?? StateStore.date(text).map(clock.day(of:)) else { continue }

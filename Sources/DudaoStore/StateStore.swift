@@ -1,134 +1,52 @@
 import Foundation
-import GRDB
 import DudaoCore
 
-/// Dudao's durable state in one SQLite file (`state_dir/dudao.sqlite`): reports and
-/// decisions with their full history, and the log of which notice reached which agency.
+/// Dudao's durable state: reports and decisions with their full history, the log of which
+/// notice reached which agency, and the outbox. On SQLite (`state_dir/dudao.sqlite`, the
+/// default) or on PostgreSQL shared by two machines; the SQL is the same on both.
 ///
-/// WAL mode with `synchronous = FULL`: once a write returns, it survives a crash or a power
-/// cut, so recording happens before the next message is handed to a transport. Schema
-/// changes are versioned migrations; opening a newer or older file migrates it forward.
+/// Schema changes are versioned migrations (`StoreMigrations`); opening an older store
+/// migrates it forward.
 public final class StateStore: Sendable {
-    private let db: any DatabaseWriter
-    private let sentLog = SentLogCache()
     /// The database, for the store's extensions in this module.
-    var writer: any DatabaseWriter { db }
+    let backend: any StoreBackend
+    private let sentLog = SentLogCache()
 
-    /// Opens (creating if needed) the store in `directory`.
-    public init(directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var config = Configuration()
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
-        config.busyMode = .timeout(10)
-        db = try DatabasePool(path: (directory as NSString).appendingPathComponent("dudao.sqlite"), configuration: config)
-        try Self.migrator.migrate(db)
+    /// Opens the store on `backend`, applying the migrations it lacks.
+    public init(backend: any StoreBackend) throws {
+        self.backend = backend
+        try backend.migrate(StoreMigrations.all)
     }
 
-    /// The store in `directory` if one was ever created there, else `nil` (read-only
+    /// Opens (creating if needed) the SQLite store in `directory`.
+    public convenience init(directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try self.init(backend: SQLiteBackend(path: Self.sqlitePath(directory: directory)))
+    }
+
+    /// The SQLite store in `directory` if one was ever created there, else `nil` (read-only
     /// commands such as `plan` do not create state).
     public static func existing(directory: String) throws -> StateStore? {
-        FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent("dudao.sqlite"))
+        FileManager.default.fileExists(atPath: sqlitePath(directory: directory))
             ? try StateStore(directory: directory) : nil
     }
 
+    /// Where a state folder keeps its SQLite database.
+    public static func sqlitePath(directory: String) -> String {
+        (directory as NSString).appendingPathComponent("dudao.sqlite")
+    }
+
     /// A store in memory, for tests.
-    public init() throws {
-        db = try DatabaseQueue()
-        try Self.migrator.migrate(db)
+    public convenience init() throws {
+        try self.init(backend: SQLiteBackend())
     }
 
-    // MARK: Migrations
-
-    static var migrator: DatabaseMigrator {
-        var m = DatabaseMigrator()
-        m.registerMigration("v1: progress reports and sent log") { db in
-            try db.create(table: "progress") { t in
-                t.autoIncrementedPrimaryKey("id")
-                t.column("item", .text).notNull().indexed()
-                t.column("milestone", .integer)
-                t.column("status", .text).notNull()
-                t.column("extended_to", .text)
-                t.column("note", .text).notNull().defaults(to: "")
-                t.column("by", .text).notNull()
-                t.column("at", .text).notNull()
-            }
-            try db.create(table: "sent") { t in
-                t.column("notice", .text).notNull()
-                t.column("agency", .text).notNull()
-                t.column("message", .text).notNull()
-                t.column("item", .text).notNull().indexed()
-                t.column("channel", .text).notNull()
-                t.column("at", .text).notNull()
-                t.primaryKey(["notice", "agency"])
-            }
-        }
-        m.registerMigration("v2: outbox with attempts and dead letters; service metadata") { db in
-            try db.create(table: "outbox") { t in
-                t.autoIncrementedPrimaryKey("id")
-                t.column("message", .text).notNull()
-                t.column("agency", .text).notNull()
-                t.column("channel", .text).notNull()
-                t.column("notices", .text).notNull()
-                t.column("payload", .text).notNull()
-                t.column("state", .text).notNull().indexed()
-                t.column("attempts", .integer).notNull().defaults(to: 0)
-                t.column("next_attempt_at", .text).notNull()
-                t.column("last_error", .text)
-                t.column("enqueued_at", .text).notNull()
-                t.column("sent_at", .text)
-                t.uniqueKey(["message", "channel"])
-            }
-            try db.create(table: "meta") { t in
-                t.primaryKey("key", .text)
-                t.column("value", .text).notNull()
-            }
-        }
-        m.registerMigration("v3: indexes for reading recent claims") { db in
-            try db.create(index: "sent_at", on: "sent", columns: ["at"])
-            try db.create(index: "outbox_enqueued_at", on: "outbox", columns: ["enqueued_at"])
-        }
-        m.registerMigration("v4: channel circuits; index for pruning delivered bodies") { db in
-            try db.create(table: "circuit") { t in
-                t.primaryKey("channel", .text)
-                t.column("state", .text).notNull()
-                t.column("failures", .integer).notNull()
-                t.column("open_until", .text)
-                t.column("last_error", .text)
-                t.column("at", .text).notNull()
-            }
-            try db.create(index: "outbox_sent_at", on: "outbox", columns: ["sent_at"])
-        }
-        m.registerMigration("v5: reports per lead agency, promised report dates") { db in
-            // Existing reports keep agency NULL: they were about every lead.
-            try db.alter(table: "progress") { t in
-                t.add(column: "agency", .text)
-                t.add(column: "next_report", .text)
-            }
-            try db.create(index: "sent_agency_item", on: "sent", columns: ["agency", "item"])
-        }
-        m.registerMigration("v6: the office's accounts; files attached to reports") { db in
-            try db.create(table: "account") { t in
-                t.primaryKey("name", .text)
-                t.column("password_hash", .text).notNull()
-                t.column("created_at", .text).notNull()
-            }
-            try db.create(table: "attachment") { t in
-                t.autoIncrementedPrimaryKey("id")
-                t.column("progress", .integer).notNull().indexed().references("progress")
-                t.column("filename", .text).notNull()
-                t.column("type", .text).notNull()
-                t.column("size", .integer).notNull()
-                t.column("sha256", .text).notNull()
-            }
-        }
-        return m
-    }
+    /// Where the data is, for messages.
+    public var location: String { backend.location }
 
     /// Names of the migrations applied, oldest first.
     public func appliedMigrations() throws -> [String] {
-        try db.read { try Self.migrator.appliedMigrations($0) }
+        try backend.appliedMigrations()
     }
 
     // MARK: Progress
@@ -137,16 +55,15 @@ public final class StateStore: Sendable {
     /// attached to it; returns its row id.
     @discardableResult
     public func record(_ r: ProgressReport, attachments: [Attachment] = []) throws -> Int64 {
-        try db.write { db in
-            try db.execute(sql: """
-                INSERT INTO progress (item, milestone, agency, status, extended_to, next_report, note, by, at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [r.key.item, r.key.milestone, r.key.agency, r.status.name, r.status.extendedTo?.iso,
-                                 r.nextReport?.iso, r.note, r.by, Self.iso(r.at)])
-            let id = db.lastInsertedRowID
+        try backend.write { t in
+            let id: Int64 = try t.value("""
+                INSERT INTO progress (item, milestone, agency, status, extended_to, next_report, note, "by", at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                """, [r.key.item, r.key.milestone, r.key.agency, r.status.name, r.status.extendedTo?.iso,
+                      r.nextReport?.iso, r.note, r.by, Self.iso(r.at)]) ?? 0
             for a in attachments {
-                try db.execute(sql: "INSERT INTO attachment (progress, filename, type, size, sha256) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [id, a.filename, a.type, a.size, a.sha256])
+                try t.execute("INSERT INTO attachment (progress, filename, type, size, sha256) VALUES (?, ?, ?, ?, ?)",
+                              [id, a.filename, a.type, a.size, a.sha256])
             }
             return id
         }
@@ -154,18 +71,17 @@ public final class StateStore: Sendable {
 
     /// Every report, oldest first (optionally for one item).
     public func history(item: String? = nil) throws -> [ProgressReport] {
-        try db.read { db in
-            let rows = item == nil
-                ? try Row.fetchAll(db, sql: "SELECT * FROM progress ORDER BY id")
-                : try Row.fetchAll(db, sql: "SELECT * FROM progress WHERE item = ? ORDER BY id", arguments: [item])
+        try backend.read { t in
+            let rows = try item.map { try t.rows("SELECT * FROM progress WHERE item = ? ORDER BY id", [$0]) }
+                ?? t.rows("SELECT * FROM progress ORDER BY id", [])
             return rows.compactMap(Self.report)
         }
     }
 
     /// The reports about `item` with their row ids (to find their attachments), oldest first.
     public func reports(item: String) throws -> [(id: Int64, report: ProgressReport)] {
-        try db.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM progress WHERE item = ? ORDER BY id", arguments: [item]).compactMap { row in
+        try backend.read { t in
+            try t.rows("SELECT * FROM progress WHERE item = ? ORDER BY id", [item]).compactMap { row in
                 Self.report(row).map { (row["id"], $0) }
             }
         }
@@ -173,8 +89,8 @@ public final class StateStore: Sendable {
 
     /// What the sent log holds about `item`, oldest first: (agency, notice key, channel, at).
     public func sentLog(item: String) throws -> [(agency: String, notice: String, channel: String, at: Date)] {
-        try db.read { db in
-            try Row.fetchAll(db, sql: "SELECT agency, notice, channel, at FROM sent WHERE item = ? ORDER BY at, rowid", arguments: [item]).compactMap { row in
+        try backend.read { t in
+            try t.rows("SELECT agency, notice, channel, at FROM sent WHERE item = ? ORDER BY at, rowid", [item]).compactMap { row in
                 Self.date(row["at"]).map { (row["agency"], row["notice"], row["channel"], $0) }
             }
         }
@@ -188,14 +104,13 @@ public final class StateStore: Sendable {
     /// outbox's unsent entries and the reports. Rows pruned by retention stay in a running
     /// service's memory until it restarts.
     public func supervision(clock: LocalClock) throws -> Supervision {
-        try db.read { db in
-            let reports = try Row.fetchAll(db, sql: "SELECT * FROM progress ORDER BY id").compactMap(Self.report)
-            var history = try sentLog.read(db, clock: clock)
+        try backend.read { t in
+            let reports = try t.rows("SELECT * FROM progress ORDER BY id", []).compactMap(Self.report)
+            var history = try sentLog.read(t, clock: clock)
             var records: [SentHistory.Record] = []
-            let outbox = try Row.fetchCursor(db, sql: "SELECT agency, notices, state, enqueued_at FROM outbox WHERE state != 'sent'")
-            while let row = try outbox.next() {
+            for row in try t.rows("SELECT agency, notices, state, enqueued_at FROM outbox WHERE state != 'sent'", []) {
                 guard let at = Self.date(row["enqueued_at"]) else { continue }
-                let fate: SentHistory.Fate = row["state"] == "pending" ? .pending : .notSent
+                let fate: SentHistory.Fate = (row["state"] as String) == "pending" ? .pending : .notSent
                 for n in Self.decode(row["notices"]) {
                     records.append(SentHistory.Record(agency: row["agency"], key: n.key, day: clock.day(of: at), fate: fate))
                 }
@@ -209,26 +124,28 @@ public final class StateStore: Sendable {
 
     /// Keys (`agency|notice`) of notices already delivered.
     public func sentKeys() throws -> Set<String> {
-        try db.read { db in
-            Set(try Row.fetchAll(db, sql: "SELECT agency, notice FROM sent").map { Claim.key(agency: $0["agency"], notice: $0["notice"]) })
+        try backend.read { t in
+            Set(try t.rows("SELECT agency, notice FROM sent", []).map { Claim.key(agency: $0["agency"], notice: $0["notice"]) })
         }
     }
 
     /// Records that `notices` reached `agency` in `message` over `channel`, in one transaction.
     public func markSent(notices: [(key: String, item: String)], agency: String, message: String, channel: String, at: Date) throws {
-        try db.write { db in
+        try backend.write { t in
             for n in notices {
-                try db.execute(sql: "INSERT OR IGNORE INTO sent (notice, agency, message, item, channel, at) VALUES (?, ?, ?, ?, ?, ?)",
-                               arguments: [n.key, agency, message, n.item, channel, Self.iso(at)])
+                try t.execute(Self.insertSent, [n.key, agency, message, n.item, channel, Self.iso(at)])
             }
         }
     }
 
+    /// A notice reaching an agency, once: a second record of the same is ignored.
+    static let insertSent = "INSERT INTO sent (notice, agency, message, item, channel, at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+
     /// Notices recorded as skipped (missed while the service was down), per item.
     public func skippedCounts() throws -> [String: Int] {
-        try db.read { db in
+        try backend.read { t in
             var out: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT item, COUNT(*) AS n FROM sent WHERE channel = 'skipped' GROUP BY item") {
+            for row in try t.rows("SELECT item, COUNT(*) AS n FROM sent WHERE channel = 'skipped' GROUP BY item", []) {
                 out[row["item"]] = row["n"]
             }
             return out
@@ -237,7 +154,7 @@ public final class StateStore: Sendable {
 
     // MARK: Encoding
 
-    private static func report(_ row: Row) -> ProgressReport? {
+    private static func report(_ row: StoreRow) -> ProgressReport? {
         let extendedTo = (row["extended_to"] as String?).flatMap(CivilDate.init(iso:))
         guard let status = ItemStatus(name: row["status"], extendedTo: extendedTo) else { return nil }
         guard let at = date(row["at"]) else { return nil }
@@ -247,7 +164,7 @@ public final class StateStore: Sendable {
     }
 
     /// Instants are stored as ISO 8601 in UTC (`2024-12-24T01:00:00+00:00`): readable in
-    /// the sqlite3 shell and ordered as text.
+    /// a SQL shell and ordered as text.
     static let utc = LocalClock(timeZone: TimeZone(identifier: "UTC")!)
 
     static func iso(_ date: Date) -> String { utc.iso8601(date) }

@@ -194,8 +194,8 @@ struct SimulatedYearTests {
                 "no notice twice to one agency")
         let extra = Set(got.keys).subtracting(expected.keys)
         #expect(extra.isEmpty, "sent what the oracle did not: \(extra.sorted().prefix(5))")
-        let skipped = try Set(faulty.store.writer.read { db in
-            try String.fetchAll(db, sql: "SELECT agency || '|' || notice FROM sent WHERE channel = 'skipped'")
+        let skipped = try Set(faulty.store.backend.read { t in
+            try t.rows("SELECT agency || '|' || notice AS key FROM sent WHERE channel = 'skipped'", []).map { $0["key"] as String }
         })
         let lost = Set(expected.keys).subtracting(got.keys).subtracting(skipped)
         #expect(lost.isEmpty, "missed and not recorded as skipped: \(lost.sorted().prefix(5))")
@@ -237,7 +237,7 @@ struct SimulatedYearTests {
         let end = start.addingTimeInterval(Double(days) * 86400)
         let before = try faulty.store.entries().count
         try faulty.store.prune(faulty.cycle.set.policy.retention, now: end)
-        let oldest = try faulty.store.writer.read { db in try String.fetchOne(db, sql: "SELECT MIN(at) FROM sent") }
+        let oldest = try faulty.store.backend.read { t in try t.value("SELECT MIN(at) FROM sent") as String? }
         #expect(oldest.flatMap(StateStore.date).map { end.timeIntervalSince($0) <= 90 * 86400 } ?? false)
         #expect(try faulty.store.entries().count < before)
         #expect(try faulty.store.entries(state: .sent).filter { end.timeIntervalSince($0.sentAt!) > 30 * 86400 }.allSatisfy { $0.payload.isEmpty })

@@ -8,8 +8,8 @@ struct StateStoreTests {
         FileManager.default.temporaryDirectory.appendingPathComponent("dudao-store-\(UUID().uuidString)").path
     }
 
-    @Test func reportsKeepTheirHistoryAndTheNewestCounts() throws {
-        let store = try StateStore()
+    @Test(arguments: Engine.allCases) func reportsKeepTheirHistoryAndTheNewestCounts(_ engine: Engine) throws {
+        let store = try engine.store()
         let t = Date(timeIntervalSince1970: 1_735_000_000)
         try store.record(ProgressReport(key: ProgressKey(item: "8"), status: .inProgress, note: "已起草", by: "市财政局 张三", at: t))
         try store.record(ProgressReport(key: ProgressKey(item: "8"), status: .extended(to: CivilDate(iso: "2025-06-30")!), note: "经批准延期", by: "督查室", at: t + 60))
@@ -25,8 +25,8 @@ struct StateStoreTests {
 
     /// Reports name a lead agency and a promised date; both survive the round trip and
     /// count for that agency only.
-    @Test func reportsPerAgencyRoundTrip() throws {
-        let store = try StateStore()
+    @Test(arguments: Engine.allCases) func reportsPerAgencyRoundTrip(_ engine: Engine) throws {
+        let store = try engine.store()
         let t = Date(timeIntervalSince1970: 1_735_000_000)
         try store.record(ProgressReport(key: ProgressKey(item: "20", agency: "市法院"), status: .done, by: "督查室", at: t))
         try store.record(ProgressReport(key: ProgressKey(item: "17", agency: "市卫健委"), status: .inProgress, by: "市卫健委",
@@ -48,14 +48,14 @@ struct StateStoreTests {
              milestones: (0..<milestones).map { Milestone(due: CivilDate(iso: "2024-12-31")!.adding(days: -$0), text: "m\($0)") })
     }
 
-    @Test func stateSurvivesReopeningAndMigrationsAreRecorded() throws {
-        let dir = scratch()
+    @Test(arguments: Engine.allCases) func stateSurvivesReopeningAndMigrationsAreRecorded(_ engine: Engine) throws {
+        let dir = try engine.freshLocation()
         do {
-            let store = try StateStore(directory: dir)
+            let store = try engine.open(dir)
             try store.record(ProgressReport(key: ProgressKey(item: "1"), status: .done, by: "x", at: Date()))
             try store.markSent(notices: [(key: "1/m1/due/2024-12-31", item: "1")], agency: "市市场监管局", message: "m", channel: "email", at: Date())
         }
-        let reopened = try StateStore(directory: dir)
+        let reopened = try engine.open(dir)
         #expect(try reopened.history().map(\.status) == [.done])
         #expect(try reopened.sentKeys() == ["市市场监管局|1/m1/due/2024-12-31"])
         #expect(try reopened.appliedMigrations() == ["v1: progress reports and sent log", "v2: outbox with attempts and dead letters; service metadata",
@@ -65,8 +65,8 @@ struct StateStoreTests {
                                                         "v6: the office's accounts; files attached to reports"])
     }
 
-    @Test func accountsAndAttachmentsAreKept() throws {
-        let store = try StateStore()
+    @Test(arguments: Engine.allCases) func accountsAndAttachmentsAreKept(_ engine: Engine) throws {
+        let store = try engine.store()
         #expect(try store.setAccount(name: "张三", passwordHash: "$2b$11$x", at: Date()))
         #expect(try !store.setAccount(name: "张三", passwordHash: "$2b$11$y", at: Date()), "a second add sets a new password")
         #expect(try store.account(name: "张三")?.passwordHash == "$2b$11$y")
@@ -121,8 +121,8 @@ struct StateStoreTests {
         #expect(try store.circuits().isEmpty)
     }
 
-    @Test func circuitsAreRecordedPerChannel() throws {
-        let store = try StateStore()
+    @Test(arguments: Engine.allCases) func circuitsAreRecordedPerChannel(_ engine: Engine) throws {
+        let store = try engine.store()
         let t = Date(timeIntervalSince1970: 1_735_000_000)
         try store.save(CircuitRecord(channel: .email, state: "open", failures: 3, openUntil: t + 30, lastError: "timeout", at: t))
         try store.save(CircuitRecord(channel: .email, state: "closed", failures: 0, openUntil: nil, lastError: nil, at: t + 40))
@@ -137,8 +137,8 @@ struct StateStoreTests {
                        payload: "{}", failure: failure)
     }
 
-    @Test func deferringMovesOnlyPendingEntriesAndCountsNoAttempt() throws {
-        let store = try StateStore()
+    @Test(arguments: Engine.allCases) func deferringMovesOnlyPendingEntriesAndCountsNoAttempt(_ engine: Engine) throws {
+        let store = try engine.store()
         let t = Date(timeIntervalSince1970: 1_735_000_000)
         try store.enqueue([entry("a"), entry("b")], plannedUntil: t, at: t)
         let due = try store.due(at: t)
@@ -151,8 +151,8 @@ struct StateStoreTests {
         #expect(try store.nextAttempt(after: t) == t + 300)
     }
 
-    @Test func anEntryThatCannotBeSentIsStoredDeadWithItsReason() throws {
-        let store = try StateStore()
+    @Test(arguments: Engine.allCases) func anEntryThatCannotBeSentIsStoredDeadWithItsReason(_ engine: Engine) throws {
+        let store = try engine.store()
         let t = Date(timeIntervalSince1970: 1_735_000_000)
         try store.enqueue([entry("a", failure: "cannot encode the email")], plannedUntil: t, at: t)
         #expect(try store.due(at: t).isEmpty)
@@ -161,8 +161,8 @@ struct StateStoreTests {
         #expect(try store.claimedKeys().contains("A|1/m1/due/a"), "its notices are claimed: not planned again")
     }
 
-    @Test func retentionPrunesTheAuditTrailAndOldBodiesButNothingPending() throws {
-        let store = try StateStore()
+    @Test(arguments: Engine.allCases) func retentionPrunesTheAuditTrailAndOldBodiesButNothingPending(_ engine: Engine) throws {
+        let store = try engine.store()
         let day = 86400.0
         let t0 = Date(timeIntervalSince1970: 1_700_000_000)
         // Old: delivered 800 days ago. Middle: delivered 100 days ago. Pending: enqueued 800 days ago, still waiting.
@@ -183,9 +183,9 @@ struct StateStoreTests {
     }
 
     /// The service reads the sent log on every wake; each read adds the rows written since.
-    @Test func theSentLogIsReadIncrementally() throws {
-        let dir = scratch()
-        let store = try StateStore(directory: dir)
+    @Test(arguments: Engine.allCases) func theSentLogIsReadIncrementally(_ engine: Engine) throws {
+        let dir = try engine.freshLocation()
+        let store = try engine.open(dir)
         let t = Self.clock.parse("2026-11-30T09:00:00+08:00")!
         try store.markSent(notices: [(key: "9/m1/verify/2026-11-30", item: "9")], agency: "A", message: "m1", channel: "email", at: t)
         #expect(try store.supervision(clock: Self.clock).history.track(agency: "A", item: "9", milestone: 0)?.escalations.map(\.step) == [.verify])
@@ -197,12 +197,12 @@ struct StateStoreTests {
         #expect(track.escalations.map(\.step) == [.verify, .level(1), .level(1)], "delivered, then pending")
         #expect(track.delivered == [CivilDate(iso: "2026-11-30")!, CivilDate(iso: "2026-12-14")!], "only what was delivered")
         // A second store on the same file (another process) reads the same.
-        let other = try #require(try StateStore(directory: dir).supervision(clock: Self.clock).history.track(agency: "A", item: "9", milestone: 0))
+        let other = try #require(try engine.open(dir).supervision(clock: Self.clock).history.track(agency: "A", item: "9", milestone: 0))
         #expect(other.escalations.map(\.day) == track.escalations.map(\.day) && other.claimed == track.claimed)
     }
 
-    @Test func markingSentTwiceIsHarmless() throws {
-        let store = try StateStore()
+    @Test(arguments: Engine.allCases) func markingSentTwiceIsHarmless(_ engine: Engine) throws {
+        let store = try engine.store()
         for _ in 0..<2 {
             try store.markSent(notices: [(key: "1/m1/due/2024-12-31", item: "1")], agency: "A", message: "m", channel: "email", at: Date())
         }

@@ -1,0 +1,56 @@
+import Foundation
+
+/// The schema's history, oldest first: what `StateStore` applies on opening, on either engine.
+/// Never edit a migration that has shipped; add one.
+enum StoreMigrations {
+    static let all: [StoreMigration] = [
+        StoreMigration(name: "v1: progress reports and sent log") { d in [
+            """
+            CREATE TABLE progress (id \(d.idColumn), item \(d.text) NOT NULL, milestone INTEGER, status \(d.text) NOT NULL,
+              extended_to \(d.text), note \(d.text) NOT NULL DEFAULT '', "by" \(d.text) NOT NULL, at \(d.text) NOT NULL)
+            """,
+            "CREATE INDEX progress_on_item ON progress(item)",
+            """
+            CREATE TABLE sent (\(d.rowidColumn.map { $0 + ", " } ?? "")notice \(d.text) NOT NULL, agency \(d.text) NOT NULL,
+              message \(d.text) NOT NULL, item \(d.text) NOT NULL, channel \(d.text) NOT NULL, at \(d.text) NOT NULL,
+              PRIMARY KEY (notice, agency))
+            """,
+            "CREATE INDEX sent_on_item ON sent(item)",
+        ] },
+        StoreMigration(name: "v2: outbox with attempts and dead letters; service metadata") { d in [
+            """
+            CREATE TABLE outbox (id \(d.idColumn), message \(d.text) NOT NULL, agency \(d.text) NOT NULL, channel \(d.text) NOT NULL,
+              notices \(d.text) NOT NULL, payload \(d.text) NOT NULL, state \(d.text) NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+              next_attempt_at \(d.text) NOT NULL, last_error \(d.text), enqueued_at \(d.text) NOT NULL, sent_at \(d.text),
+              UNIQUE (message, channel))
+            """,
+            "CREATE INDEX outbox_on_state ON outbox(state)",
+            "CREATE TABLE meta (key \(d.text) NOT NULL PRIMARY KEY, value \(d.text) NOT NULL)",
+        ] },
+        StoreMigration(name: "v3: indexes for reading recent claims") { _ in [
+            "CREATE INDEX sent_at ON sent(at)",
+            "CREATE INDEX outbox_enqueued_at ON outbox(enqueued_at)",
+        ] },
+        StoreMigration(name: "v4: channel circuits; index for pruning delivered bodies") { d in [
+            """
+            CREATE TABLE circuit (channel \(d.text) NOT NULL PRIMARY KEY, state \(d.text) NOT NULL, failures INTEGER NOT NULL,
+              open_until \(d.text), last_error \(d.text), at \(d.text) NOT NULL)
+            """,
+            "CREATE INDEX outbox_sent_at ON outbox(sent_at)",
+        ] },
+        // Existing reports keep agency NULL: they were about every lead.
+        StoreMigration(name: "v5: reports per lead agency, promised report dates") { d in [
+            "ALTER TABLE progress ADD COLUMN agency \(d.text)",
+            "ALTER TABLE progress ADD COLUMN next_report \(d.text)",
+            "CREATE INDEX sent_agency_item ON sent(agency, item)",
+        ] },
+        StoreMigration(name: "v6: the office's accounts; files attached to reports") { d in [
+            "CREATE TABLE account (name \(d.text) NOT NULL PRIMARY KEY, password_hash \(d.text) NOT NULL, created_at \(d.text) NOT NULL)",
+            """
+            CREATE TABLE attachment (id \(d.idColumn), progress INTEGER NOT NULL REFERENCES progress(id), filename \(d.text) NOT NULL,
+              type \(d.text) NOT NULL, size INTEGER NOT NULL, sha256 \(d.text) NOT NULL)
+            """,
+            "CREATE INDEX attachment_on_progress ON attachment(progress)",
+        ] },
+    ]
+}
