@@ -37,15 +37,18 @@ public final class ReminderService: @unchecked Sendable {
         public var stopTimeout: Double
         /// The reply links messages carry; none when nil.
         public var replyLinks: (any ReplyLinking)?
+        /// Opens the state (`--store`); nil: SQLite in the state folder.
+        public var openStore: (@Sendable () throws -> StateStore)?
 
         /// Options.
         public init(schedules: String, stateDirectory: String, templates: String? = nil, stopTimeout: Double = 20,
-                    replyLinks: (any ReplyLinking)? = nil) {
+                    replyLinks: (any ReplyLinking)? = nil, openStore: (@Sendable () throws -> StateStore)? = nil) {
             self.schedules = schedules
             self.stateDirectory = stateDirectory
             self.templates = templates
             self.stopTimeout = stopTimeout
             self.replyLinks = replyLinks
+            self.openStore = openStore
         }
     }
 
@@ -77,8 +80,9 @@ public final class ReminderService: @unchecked Sendable {
     public init(options: Options, logger: Logger) throws {
         self.options = options
         self.logger = logger
-        do { store = try StateStore(directory: options.stateDirectory) } catch {
-            throw ServiceError(problems: ["无法打开状态目录 cannot open the state folder \(options.stateDirectory) (read-only, full, or not ours?): \(error)"])
+        do { store = try options.openStore?() ?? StateStore(directory: options.stateDirectory) } catch {
+            throw ServiceError(problems: ["无法打开状态库 cannot open the state (\(options.openStore == nil ? options.stateDirectory : "--store")): \(error)"
+                                          + (options.openStore == nil ? " (hint: is the folder read-only, full, or not ours?)" : "")])
         }
         cycle = try Self.makeCycle(options, store: store, logger: logger)
         Self.returnFreedMemory()

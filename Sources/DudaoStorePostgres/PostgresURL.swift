@@ -75,7 +75,7 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
     }
 
     /// `text` with anything between `:` and `@` in its authority blanked.
-    static func redacted(_ text: String) -> String {
+    public static func redacted(_ text: String) -> String {
         guard var url = URLComponents(string: text), url.password != nil else { return text }
         url.password = "***"
         return url.string ?? "postgres://***"

@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import DudaoTestSupport
+
+/// The `dudao` commands with `--store` on the tests' PostgreSQL server.
+struct StoreCommandLineTests {
+    /// The bundled Schedules, messages written to an outbox folder (no channels configured).
+    func schedules() throws -> (schedules: URL, outbox: URL) {
+        let root = TestSupport.scratch("dudao-store-cli")
+        let dir = root.appendingPathComponent("Schedules")
+        try FileManager.default.copyItem(at: TestSupport.root.appendingPathComponent("Schedules"), to: dir)
+        try FileManager.default.copyItem(at: TestSupport.root.appendingPathComponent("Templates"), to: root.appendingPathComponent("Templates"))
+        let outbox = root.appendingPathComponent("outbox")
+        try Data("outbox_dir: \(outbox.path)\n".utf8).write(to: dir.appendingPathComponent("channels.yaml"))
+        return (dir, outbox)
+    }
+
+    @Test func runOnceKeepsItsStateInPostgreSQL() throws {
+        let server = try #require(PostgresServer.shared, "PostgreSQL 15 for the tests: \(PostgresServer.unavailableReason)")
+        let url = try server.database()
+        let (dir, outbox) = try schedules()
+        let stateDir = TestSupport.scratch("dudao-state")
+        let args = ["--schedules", dir.path, "--state-dir", stateDir.path, "--store", url, "--now", "2024-12-30T10:00:00+08:00"]
+        let first = try TestSupport.run(TestSupport.dudao, ["run", "--once"] + args)
+        #expect(first.status == 0, "\(first.err)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: outbox.appendingPathComponent("2024-12-30").path)
+        #expect(files.filter { $0.hasSuffix(".eml") }.count == 24)
+        #expect(!FileManager.default.fileExists(atPath: stateDir.appendingPathComponent("dudao.sqlite").path), "no SQLite file beside PostgreSQL")
+        // The sent log is in the database: the outbox table and the sent log hold the 24 messages.
+        #expect(try server.psql("SELECT COUNT(*) FROM outbox WHERE state = 'sent'", database: String(url.split(separator: "/").last!)) == "24\n")
+        // A second run, through $DUDAO_STORE, finds them sent and sends nothing again.
+        let again = try TestSupport.run(TestSupport.dudao, ["run", "--once", "--schedules", dir.path, "--state-dir", stateDir.path,
+                                                            "--now", "2024-12-30T11:00:00+08:00"], environment: ["DUDAO_STORE": url])
+        #expect(again.status == 0, "\(again.err)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outbox.appendingPathComponent("2024-12-30").path).count == files.count)
+        let listed = try TestSupport.run(TestSupport.dudao, ["outbox", "--all", "--store", url])
+        #expect(listed.status == 0 && listed.out.components(separatedBy: " sent ").count - 1 == 24, "\(listed.out)\(listed.err)")
+    }
+
+    @Test func aPasswordInTheURLOrAnUnreachableServerIsRefusedClearly() throws {
+        let secret = "s3cr3t-\(UUID().uuidString.prefix(6))"
+        let withPassword = try TestSupport.run(TestSupport.dudao, ["outbox", "--store", "postgres://dudao:\(secret)@127.0.0.1:5/x"])
+        #expect(withPassword.status == 1)
+        #expect(withPassword.err.contains("DUDAO_STORE_PASSWORD") && !withPassword.err.contains(secret), "\(withPassword.err)")
+        let port = TestSupport.freePort()
+        let unreachable = try TestSupport.run(TestSupport.dudao, ["outbox", "--store", "postgres://dudao@127.0.0.1:\(port)/x"],
+                                              environment: ["DUDAO_STORE_PASSWORD": secret])
+        #expect(unreachable.status == 1)
+        #expect(unreachable.err.contains("cannot connect to postgres://dudao@127.0.0.1:\(port)/x") && !unreachable.err.contains(secret), "\(unreachable.err)")
+        let unknown = try TestSupport.run(TestSupport.dudao, ["outbox", "--store", "mysql://x@y/z"])
+        #expect(unknown.status == 1 && unknown.err.contains("sqlite:PATH or postgres://"), "\(unknown.err)")
+    }
+}
