@@ -106,4 +106,7 @@ public struct Dispatcher: Sendable {
 
     /// How many messages a channel may have in flight at once.
     public func connections(for id: ChannelID) -> Int { channels.channel(id)?.connections ?? 1 }
+
+    /// The longest one send on a channel can take.
+    public func longestSend(for id: ChannelID) -> TimeInterval { channels.channel(id)?.longestSend ?? 60 }
 }

@@ -175,9 +175,10 @@ final class OutboxDelivery: @unchecked Sendable {
         let connection = Connection()
         while let (entry, cycle) = next(channel) {
             // A wake hands over entries it read as due; one may have been sent and recorded
-            // by another worker between that read and the hand-over. Only what the store
-            // still holds as due goes out; the rest is let go (an unreadable store: next wake).
-            guard (try? cycle.store.isDue(entry.id, at: now())) == true else {
+            // by another worker between that read and the hand-over, or claimed by another
+            // instance on the same database. Only what this worker claims goes out; the rest
+            // is let go (an unreadable store: next wake).
+            guard (try? cycle.store.claim(entry.id, at: now(), lease: Self.lease(channel, cycle))) == true else {
                 lock.withLock { _ = assigned.remove(entry.id) }
                 continue
             }
@@ -185,6 +186,12 @@ final class OutboxDelivery: @unchecked Sendable {
                                                    over: connection, stop: stop)
             finish(entry, outcome, cycle: cycle)
         }
+    }
+
+    /// How long a claim lasts: longer than a send on the channel can take, with room for
+    /// recording its outcome.
+    static func lease(_ channel: ChannelID, _ cycle: ServiceCycle) -> TimeInterval {
+        cycle.dispatcher.longestSend(for: channel) + 15
     }
 
     /// The next entry for a worker of `channel`, or nil when it should exit: stopping, queue

@@ -133,7 +133,7 @@ extension StateStore {
 
     // MARK: Deliver
 
-    /// Pending entries whose next attempt is due at `now`, oldest first.
+    /// Pending entries whose next attempt is due at `now` and that no one is sending, oldest first.
     public func due(at now: Date) throws -> [OutboxEntry] {
         try due(at: now, after: 0)
     }
@@ -141,26 +141,61 @@ extension StateStore {
     /// The entries due at `now` with an id above `id`: those a batch just enqueued.
     public func due(at now: Date, after id: Int64) throws -> [OutboxEntry] {
         try backend.read { t in
-            try t.rows("SELECT * FROM outbox WHERE id > ? AND state = 'pending' AND next_attempt_at <= ? ORDER BY id",
-                       [id, Self.iso(now)]).map(Self.entry)
+            try t.rows("""
+                SELECT * FROM outbox WHERE id > ? AND state = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
+                ORDER BY id
+                """, [id, Self.iso(now), Self.iso(now)]).map(Self.entry)
         }
     }
 
-    /// True when entry `id` is still pending and due at `now`: a worker asks just before
-    /// sending, because a list of due entries may have been read before another worker
-    /// recorded one of them as sent.
-    public func isDue(_ id: Int64, at now: Date) throws -> Bool {
-        try backend.read { t in
-            try t.row("SELECT 1 FROM outbox WHERE id = ? AND state = 'pending' AND next_attempt_at <= ?", [id, Self.iso(now)]) != nil
+    /// Claims entry `id` for this process (`instance`) until `now + lease`, if it is still
+    /// pending, due, and not claimed by anyone else whose lease runs: a worker claims just
+    /// before sending. False means let it go — another worker recorded it since the list of
+    /// due entries was read, or another instance is sending it.
+    ///
+    /// The claim is one conditional UPDATE, atomic on both engines, so of two instances that
+    /// both read the entry as due only one sends it. A process that dies mid-transfer leaves
+    /// its claim until the lease runs out; the entry is then sent again (the one repeat a
+    /// crash can cause). `lease` must outlast a transfer's timeouts.
+    public func claim(_ id: Int64, at now: Date, lease: TimeInterval) throws -> Bool {
+        let at = Self.iso(now)
+        return try backend.write { t in
+            try t.execute("""
+                UPDATE outbox SET lease_owner = ?, lease_until = ?
+                WHERE id = ? AND state = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ? OR lease_owner = ?)
+                """, [instance, Self.iso(now.addingTimeInterval(lease)), id, at, at, instance]) == 1
         }
     }
 
-    /// The earliest next attempt among pending entries (only those after `after`, when given:
-    /// entries due before were handed to delivery already).
+    /// Gives back the claims of processes of this machine that are gone (killed mid-transfer):
+    /// a restarted service sends their entries at once instead of after the lease. Claims of
+    /// other machines are left to their leases. Returns how many entries were released.
+    @discardableResult
+    public func releaseClaimsOfEndedProcesses() throws -> Int {
+        let prefix = StoreInstance.host + ":"
+        let owners: [String] = try backend.read { t in
+            try t.rows("SELECT DISTINCT lease_owner FROM outbox WHERE lease_owner IS NOT NULL", []).map { $0["lease_owner"] }
+        }
+        var released = 0
+        for owner in owners where owner.hasPrefix(prefix) && !StoreInstance.isRunning(owner) {
+            released += try backend.write { t in
+                try t.execute("UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?", [owner])
+            }
+        }
+        return released
+    }
+
+    /// The earliest time a pending entry becomes due (only after `after`, when given: entries
+    /// due before were handed to delivery already): its next attempt, or the end of another
+    /// instance's claim on it.
     public func nextAttempt(after: Date? = nil) throws -> Date? {
         try backend.read { t in
-            Self.date(try t.value("SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending' AND next_attempt_at > ?",
-                                  [after.map(Self.iso) ?? ""]))
+            Self.date(try t.value("""
+                SELECT MIN(due) FROM (SELECT CASE WHEN lease_until IS NOT NULL AND lease_until > next_attempt_at AND lease_owner != ?
+                                                  THEN lease_until ELSE next_attempt_at END AS due
+                                      FROM outbox WHERE state = 'pending') AS pending
+                WHERE due > ?
+                """, [instance, after.map(Self.iso) ?? ""]))
         }
     }
 
@@ -182,7 +217,10 @@ extension StateStore {
     /// Records a delivery: the entry is sent and its notices reach the agency, in one transaction.
     public func markDelivered(_ entry: OutboxEntry, at now: Date) throws {
         try backend.write { t in
-            try t.execute("UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE id = ?",
+            try t.execute("""
+                UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL, lease_owner = NULL, lease_until = NULL
+                WHERE id = ?
+                """,
                           [Self.iso(now), entry.id])
             for n in entry.notices {
                 try t.execute(Self.insertSent, [n.key, entry.agency, entry.message, n.item, entry.channel.rawValue, Self.iso(now)])
@@ -194,10 +232,13 @@ extension StateStore {
     public func markFailed(_ entry: OutboxEntry, error: String, retryAt: Date?) throws {
         try backend.write { t in
             if let retryAt {
-                try t.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+                try t.execute("""
+                    UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?
+                    """,
                               [error, Self.iso(retryAt), entry.id])
             } else {
-                try t.execute("UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ? WHERE id = ?", [error, entry.id])
+                try t.execute("UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?",
+                              [error, entry.id])
             }
         }
     }
@@ -221,7 +262,10 @@ extension StateStore {
     /// Puts a dead (or pending) entry back in line now, attempts reset. False when no such entry.
     public func retry(id: Int64, at now: Date) throws -> Bool {
         try backend.write { t in
-            try t.execute("UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ? AND state != 'sent'",
+            try t.execute("""
+                UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, lease_owner = NULL, lease_until = NULL
+                WHERE id = ? AND state != 'sent'
+                """,
                           [Self.iso(now), id]) > 0
         }
     }

@@ -11,10 +11,14 @@ public final class StateStore: Sendable {
     /// The database, for the store's extensions in this module.
     let backend: any StoreBackend
     private let sentLog = SentLogCache()
+    /// Who claims the outbox entries this store sends (`StoreInstance`).
+    public let instance: String
 
-    /// Opens the store on `backend`, applying the migrations it lacks.
-    public init(backend: any StoreBackend) throws {
+    /// Opens the store on `backend`, applying the migrations it lacks; `instance` names the
+    /// claimant (tests play two instances in one process).
+    public init(backend: any StoreBackend, instance: String = StoreInstance.current) throws {
         self.backend = backend
+        self.instance = instance
         try backend.migrate(StoreMigrations.all)
     }
 

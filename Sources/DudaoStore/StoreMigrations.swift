@@ -52,5 +52,11 @@ enum StoreMigrations {
             """,
             "CREATE INDEX attachment_on_progress ON attachment(progress)",
         ] },
+        // Two instances on one PostgreSQL: an entry is sent by the one that claimed it, until
+        // its lease runs out (see `StateStore.claim`).
+        StoreMigration(name: "v7: leases on outbox entries being sent") { d in [
+            "ALTER TABLE outbox ADD COLUMN lease_owner \(d.text)",
+            "ALTER TABLE outbox ADD COLUMN lease_until \(d.text)",
+        ] },
     ]
 }

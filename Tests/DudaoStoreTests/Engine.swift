@@ -23,10 +23,13 @@ enum Engine: String, CaseIterable, CustomTestStringConvertible, Sendable {
     }
 
     /// Opens (creating or migrating) the store at `location`.
-    func open(_ location: String) throws -> StateStore {
+    func open(_ location: String, instance: String = StoreInstance.current) throws -> StateStore {
         switch self {
-        case .sqlite: try StateStore(directory: location)
-        case .postgres: try StateStore(backend: PostgresBackend(url: PostgresURL(location, environment: [:])))
+        case .sqlite:
+            try FileManager.default.createDirectory(atPath: location, withIntermediateDirectories: true)
+            return try StateStore(backend: SQLiteBackend(path: StateStore.sqlitePath(directory: location)), instance: instance)
+        case .postgres:
+            return try StateStore(backend: PostgresBackend(url: PostgresURL(location, environment: [:])), instance: instance)
         }
     }
 

@@ -62,7 +62,8 @@ struct StateStoreTests {
                                                         "v3: indexes for reading recent claims",
                                                         "v4: channel circuits; index for pruning delivered bodies",
                                                         "v5: reports per lead agency, promised report dates",
-                                                        "v6: the office's accounts; files attached to reports"])
+                                                        "v6: the office's accounts; files attached to reports",
+                                                        "v7: leases on outbox entries being sent"])
     }
 
     @Test(arguments: Engine.allCases) func accountsAndAttachmentsAreKept(_ engine: Engine) throws {
@@ -106,7 +107,7 @@ struct StateStoreTests {
         r.waitUntilExit()
         #expect(r.terminationStatus == 0)
         let store = try StateStore(directory: dir)
-        #expect(try store.appliedMigrations().last == "v6: the office's accounts; files attached to reports")
+        #expect(try store.appliedMigrations().last == "v7: leases on outbox entries being sent")
         // The old report is about every lead; its extension moves the date.
         let supervision = try store.supervision(clock: Self.clock)
         let standing = supervision.standings.standing(Self.item("8", milestones: 1), milestone: 0, agency: "市财政局")

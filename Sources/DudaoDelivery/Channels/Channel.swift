@@ -14,6 +14,8 @@ public protocol Channel: Sendable {
     var id: ChannelID { get }
     /// Messages it may have in flight at once.
     var connections: Int { get }
+    /// The longest one send can take before its timeouts end it, in seconds.
+    var longestSend: TimeInterval { get }
     /// Sends one payload over a worker's kept-alive connection; `key` is the message key
     /// (stable across retries: robots get it as an idempotency id).
     func send(_ payload: Payload, key: String, over connection: Connection, stop: StopSignal?) -> DeliveryOutcome

@@ -65,6 +65,7 @@ public struct EmailChannel: Channel {
 
     public var id: ChannelID { .email }
     public var connections: Int { transport.configuration.maxConnections }
+    public var longestSend: TimeInterval { transport.configuration.connectTimeout + transport.configuration.timeout }
     /// The SMTP client.
     public let transport: SMTPTransport
 

@@ -22,6 +22,8 @@ public struct FileOutboxChannel: Channel {
 
     public var id: ChannelID { .outbox }
     public var connections: Int { 1 }
+    /// Writing two small files.
+    public var longestSend: TimeInterval { 5 }
     /// The folder.
     public let folder: FileOutbox
 

@@ -95,6 +95,8 @@ public struct RobotChannel: Channel {
 
     public let id: ChannelID
     public var connections: Int { 1 }
+    /// The timeout includes connecting; waiting for the robot's pace comes before it.
+    public var longestSend: TimeInterval { transport.configuration.timeout + 60 / Double(max(1, transport.configuration.perMinute)) }
     /// The HTTP client, paced to the robot's limit.
     public let transport: WebhookTransport
 
