@@ -39,16 +39,20 @@ public final class ReminderService: @unchecked Sendable {
         public var replyLinks: (any ReplyLinking)?
         /// Opens the state (`--store`); nil: SQLite in the state folder.
         public var openStore: (@Sendable () throws -> StateStore)?
+        /// Who of several instances on a shared store plans and sends; nil: this one alone.
+        public var leadership: (any StoreLeadership)?
 
         /// Options.
         public init(schedules: String, stateDirectory: String, templates: String? = nil, stopTimeout: Double = 20,
-                    replyLinks: (any ReplyLinking)? = nil, openStore: (@Sendable () throws -> StateStore)? = nil) {
+                    replyLinks: (any ReplyLinking)? = nil, openStore: (@Sendable () throws -> StateStore)? = nil,
+                    leadership: (any StoreLeadership)? = nil) {
             self.schedules = schedules
             self.stateDirectory = stateDirectory
             self.templates = templates
             self.stopTimeout = stopTimeout
             self.replyLinks = replyLinks
             self.openStore = openStore
+            self.leadership = leadership
         }
     }
 
@@ -75,16 +79,26 @@ public final class ReminderService: @unchecked Sendable {
     private let nextWakeShown = LockedValue<Date?>(nil)
     private var reloading = false
     private var stopping = false
+    /// True when this instance plans and sends: always without `options.leadership`; else
+    /// once it holds the lead. A standby serves the console and tries again at `nextLeadTry`.
+    private var leading: Bool
+    private var nextLeadTry: Date? = nil
+    private var tryingLead = false
+    /// How often a standby tries to take the lead.
+    static let standbyRetry: TimeInterval = 5
 
     /// Loads schedules, templates and channels; throws a readable reason when any fails.
     public init(options: Options, logger: Logger) throws {
         self.options = options
         self.logger = logger
+        leading = options.leadership == nil
         do { store = try options.openStore?() ?? StateStore(directory: options.stateDirectory) } catch {
-            throw ServiceError(problems: ["无法打开状态库 cannot open the state (\(options.openStore == nil ? options.stateDirectory : "--store")): \(error)"
-                                          + (options.openStore == nil ? " (hint: is the folder read-only, full, or not ours?)" : "")])
+            throw ServiceError(problems: [options.openStore == nil
+                ? "无法打开状态目录 cannot open the state folder \(options.stateDirectory) (read-only, full, or not ours?): \(error)"
+                : "无法打开状态库 cannot open the state store: \(error)"])
         }
         cycle = try Self.makeCycle(options, store: store, logger: logger)
+        Self.releaseClaimsOfEndedProcesses(store, logger: logger)
         Self.returnFreedMemory()
         currentSchedules = LockedValue(cycle.set)
         timer = DispatchSource.makeTimerSource(queue: queue)
@@ -114,6 +128,17 @@ public final class ReminderService: @unchecked Sendable {
         return ServiceCycle(set: set, store: store,
                             renderer: MessageRenderer(templates: templates, context: context),
                             dispatcher: Dispatcher(channels: channels, composer: composer, agencies: set.agencies.agencies), logger: logger)
+    }
+
+    /// Entries a killed process of this machine was sending go out now, not after their
+    /// lease; a failure here only delays them.
+    static func releaseClaimsOfEndedProcesses(_ store: StateStore, logger: Logger) {
+        do {
+            let n = try store.releaseClaimsOfEndedProcesses()
+            if n > 0 { logger.notice("\(n) 条消息发送中断，将重发 entries a stopped process was sending are pending again") }
+        } catch {
+            logger.warning("cannot release the claims of stopped processes (they go out when their lease ends): \(error)")
+        }
     }
 
     /// The supervising office's first email contact (the sender when channels.yaml names
@@ -149,6 +174,7 @@ public final class ReminderService: @unchecked Sendable {
         timer.resume()
         beside?(handle)
         queue.async { [unowned self] in
+            guard self.leading else { return self.tryToLead() }
             // READY once the first plan is on disk; its deliveries are already on their way.
             self.wake()
             self.notifier.notify("READY=1\nSTATUS=\(self.status())")
@@ -158,7 +184,56 @@ public final class ReminderService: @unchecked Sendable {
         dispatchMain()
     }
 
-    private var nextWake: Date? { [nextPlanned, nextRetry].compactMap { $0 }.min() }
+    private var nextWake: Date? { leading ? [nextPlanned, nextRetry].compactMap { $0 }.min() : nextLeadTry }
+
+    // MARK: Leadership
+
+    /// Tries for the lead off the clock's queue (it talks to the database); a standby is
+    /// READY after its first try, and tries again every `standbyRetry` seconds on the timer.
+    private func tryToLead() {
+        guard let leadership = options.leadership, !tryingLead, !stopping else { return }
+        tryingLead = true
+        loadQueue.async { [unowned self] in
+            let result = Result { try leadership.tryLead() }
+            self.queue.async {
+                let first = self.nextLeadTry == nil
+                self.tryingLead = false
+                guard !self.stopping else { return }
+                switch result {
+                case .success(true):
+                    leadership.onLoss { [weak self] in
+                        guard let self else { return }
+                        self.queue.async { self.lostLead() }
+                    }
+                    self.leading = true
+                    self.nextLeadTry = nil
+                    self.logger.notice("leading: this instance plans and sends")
+                    self.wake()
+                    if first { self.notifier.notify("READY=1") }
+                    self.notifier.notify("STATUS=\(self.status())")
+                case .success(false), .failure:
+                    if case .failure(let error) = result { self.logger.error("cannot try for the lead: \(error)") }
+                    if first {
+                        self.logger.notice("standby: another instance leads; serving the console, trying again every \(Int(Self.standbyRetry)) s")
+                        self.notifier.notify("READY=1\nSTATUS=standby")
+                    }
+                    self.nextLeadTry = Date().addingTimeInterval(Self.standbyRetry)
+                }
+                self.arm()
+            }
+        }
+    }
+
+    /// The lead's connection is gone, so another instance may lead now: stop sending at
+    /// once. Exiting aborts every transfer in flight (their claims keep the new leader off
+    /// them until the lease ends); systemd restarts this instance, as a standby.
+    private func lostLead() {
+        guard leading, !stopping else { return }
+        logger.critical("lost the lead (its database connection ended): stopping at once; another instance takes over")
+        notifier.notify("STATUS=lost the lead; stopping")
+        delivery.recordPending()
+        exit(75)
+    }
 
     /// What runs beside the clock may use: reads are on its own threads, and a recorded
     /// report wakes the clock to replan.
@@ -178,12 +253,14 @@ public final class ReminderService: @unchecked Sendable {
             notifier.notify("WATCHDOG=1")
             nextPing = nil
         }
-        if !stopping, let due = nextWake, now >= due.addingTimeInterval(-0.001) { wake() }
+        if !stopping, let due = nextWake, now >= due.addingTimeInterval(-0.001) { leading ? wake() : tryToLead() }
         arm()
     }
 
     /// Plans and enqueues up to now, hands what is due to delivery, works out the next wake.
+    /// A standby does none of it.
     private func wake() {
+        guard leading else { return }
         let now = Date()
         delivery.recordPending()
         var failure: Error? = nil
@@ -326,6 +403,8 @@ public final class ReminderService: @unchecked Sendable {
                 if !clean { self.logger.warning("stopped with transfers still running: they stay pending and are sent after the restart") }
                 self.logger.notice("stopped")
                 try? FileManager.default.removeItem(atPath: Self.pidPath(self.options.stateDirectory))
+                // A standby may take over now rather than when this session times out.
+                self.options.leadership?.resign()
                 exit(0)
             }
         }
@@ -352,6 +431,7 @@ public final class ReminderService: @unchecked Sendable {
     private func status() -> String {
         let pending = (try? store.count(state: .pending)).map(String.init) ?? "?"
         let clock = LocalClock(timeZone: cycle.set.policy.timeZone)
+        guard leading else { return "standby" }
         var text = "next wake \(nextWake.map { clock.iso8601($0) } ?? "none"); outbox \(pending) pending"
         for (channel, c) in delivery.openCircuits.sorted(by: { $0.key < $1.key }) {
             text += "; \(channel) circuit \(c.state.rawValue)" + (c.openUntil.map { " until \(clock.iso8601($0))" } ?? "")

@@ -56,8 +56,11 @@ public struct ServiceCycle: Sendable {
     /// (the same ones `dudao check` reports) when any is wrong.
     public static func load(schedules: String, templates: String?, store: StateStore, logger: Logger,
                             replyLinks: (any ReplyLinking)? = nil) throws -> ServiceCycle {
-        try ReminderService.makeCycle(ReminderService.Options(schedules: schedules, stateDirectory: "", templates: templates, replyLinks: replyLinks),
-                                      store: store, logger: logger)
+        let cycle = try ReminderService.makeCycle(ReminderService.Options(schedules: schedules, stateDirectory: "", templates: templates,
+                                                                          replyLinks: replyLinks),
+                                                  store: store, logger: logger)
+        ReminderService.releaseClaimsOfEndedProcesses(store, logger: logger)
+        return cycle
     }
 
     /// Runs one wake at `now` and delivers what is due, returning when every delivery has

@@ -111,6 +111,20 @@ public final class PostgresBackend: StoreBackend, @unchecked Sendable {
     /// The open connection, or a new one. Called with `lock` held.
     private func connected() throws -> PostgresConnection {
         if let connection, !connection.isClosed { return connection }
+        var configuration = try Self.configuration(url)
+        configuration.options.additionalStartupParameters = [("application_name", "dudao")]
+        do {
+            let conn = try PostgresConnection.connect(on: group.next(), configuration: configuration, id: 1, logger: logger).wait()
+            connection = conn
+            return conn
+        } catch {
+            throw PostgresStoreError(description: "无法连接 PostgreSQL cannot connect to \(url): \(String(reflecting: error))")
+        }
+    }
+
+    /// How to reach `url`: TLS verified against the system's CAs (or the URL's own root)
+    /// whenever the URL asks for TLS; ten seconds to connect.
+    static func configuration(_ url: PostgresURL) throws -> PostgresConnection.Configuration {
         var tls = PostgresConnection.Configuration.TLS.disable
         if url.tls {
             var config = TLSConfiguration.makeClientConfiguration()
@@ -120,13 +134,7 @@ public final class PostgresBackend: StoreBackend, @unchecked Sendable {
         var configuration = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.user,
                                                              password: url.password, database: url.database, tls: tls)
         configuration.options.connectTimeout = .seconds(10)
-        do {
-            let conn = try PostgresConnection.connect(on: group.next(), configuration: configuration, id: 1, logger: logger).wait()
-            connection = conn
-            return conn
-        } catch {
-            throw PostgresStoreError(description: "无法连接 PostgreSQL cannot connect to \(url): \(String(reflecting: error))")
-        }
+        return configuration
     }
 
     private struct Transaction: StoreTransaction {

@@ -61,7 +61,7 @@ struct RunCommand: ParsableCommand {
             let service: ReminderService
             do {
                 service = try ReminderService(options: .init(schedules: schedulesOption.schedules, stateDirectory: state.directory, templates: templates,
-                                                             stopTimeout: stopTimeout, replyLinks: web?.links, openStore: try state.opener()),
+                                                             stopTimeout: stopTimeout, replyLinks: web?.links, openStore: try state.opener(), leadership: try state.leadership()),
                                               logger: logger)
             } catch {
                 Output.error("错误 error: 无法启动 cannot start:\n\(error)")

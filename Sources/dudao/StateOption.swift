@@ -32,18 +32,21 @@ struct StateOption: ParsableArguments {
 
     /// Opens (creating) the store, or exits 1 with the reason.
     func open() throws -> StateStore {
-        do { return try opener()() } catch {
+        do { return try opener()?() ?? StateStore(directory: directory) } catch {
             Output.error("错误 error: 无法打开状态库 cannot open the state in \(place): \(error)")
             throw ExitCode(1)
         }
     }
 
-    /// What opens the store, for the service (which opens it itself).
-    func opener() throws -> @Sendable () throws -> StateStore {
-        guard let url else {
-            let directory = directory
-            return { try StateStore(directory: directory) }
-        }
+    /// What opens the store `--store` names, for the service (which opens it itself); nil
+    /// for the state folder's own SQLite file.
+    func opener() throws -> (@Sendable () throws -> StateStore)? {
+        guard let url else { return nil }
+        return try Self.opener(url)
+    }
+
+    /// What opens the store at `url` (`sqlite:PATH` or `postgres://…`).
+    static func opener(_ url: String) throws -> @Sendable () throws -> StateStore {
         if url.hasPrefix("sqlite:") {
             let path = String(url.dropFirst("sqlite:".count))
             guard !path.isEmpty else { throw StoreURLError(description: "sqlite: 后缺少路径 no path after sqlite: (hint: sqlite:/var/lib/dudao/dudao.sqlite)") }
@@ -58,6 +61,13 @@ struct StateOption: ParsableArguments {
             return { try StateStore(backend: PostgresBackend(url: parsed)) }
         }
         throw StoreURLError(description: "不认识的存储地址 unknown store \(url) (hint: sqlite:PATH or postgres://USER@HOST:PORT/DATABASE)")
+    }
+
+    /// Leadership among the instances sharing the store: on PostgreSQL an advisory lock; none
+    /// for SQLite, which one machine uses alone.
+    func leadership() throws -> (any StoreLeadership)? {
+        guard let url, url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else { return nil }
+        return PostgresLeadership(url: try PostgresURL(url))
     }
 
     /// The store if it exists (read-only commands never create a SQLite file; a PostgreSQL

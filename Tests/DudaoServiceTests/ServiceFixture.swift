@@ -92,9 +92,12 @@ struct ServiceFixture {
 
     /// Starts `dudao run`; its log goes to `log`. `wrapper` runs it under another command
     /// (e.g. `unshare`), which must exec it.
-    func start(extraEnv: [String: String] = [:], arguments: [String] = [], wrapper: [String] = []) throws -> Process {
+    /// `state` and `log` give a second instance (another machine) its own folder and log.
+    func start(extraEnv: [String: String] = [:], arguments: [String] = [], wrapper: [String] = [],
+               state: String? = nil, log logPath: String? = nil) throws -> Process {
         let p = Process()
-        let args = ["run", "--schedules", schedules.path, "--state-dir", state] + arguments
+        let logPath = logPath ?? self.logPath
+        let args = ["run", "--schedules", schedules.path, "--state-dir", state ?? self.state] + arguments
         if wrapper.isEmpty {
             p.executableURL = URL(fileURLWithPath: Self.dudao)
             p.arguments = args

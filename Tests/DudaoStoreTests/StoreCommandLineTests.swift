@@ -37,6 +37,32 @@ struct StoreCommandLineTests {
         #expect(listed.status == 0 && listed.out.components(separatedBy: " sent ").count - 1 == 24, "\(listed.out)\(listed.err)")
     }
 
+    /// An office moving from one machine's SQLite to the shared PostgreSQL keeps its history:
+    /// what was sent is not sent again.
+    @Test func anOfficesSQLiteHistoryMovesToPostgreSQL() throws {
+        let server = try #require(PostgresServer.shared, "PostgreSQL 15 for the tests: \(PostgresServer.unavailableReason)")
+        let (dir, outbox) = try schedules()
+        let stateDir = TestSupport.scratch("dudao-state")
+        let first = try TestSupport.run(TestSupport.dudao, ["run", "--once", "--schedules", dir.path, "--state-dir", stateDir.path,
+                                                            "--now", "2024-12-30T10:00:00+08:00"])
+        #expect(first.status == 0, "\(first.err)")
+        let url = try server.database()
+        let migrated = try TestSupport.run(TestSupport.dudao, ["store", "migrate", "--store", url])
+        #expect(migrated.status == 0 && migrated.out.contains("v7: leases on outbox entries being sent"), "\(migrated.out)\(migrated.err)")
+        let sqlite = "sqlite:" + stateDir.appendingPathComponent("dudao.sqlite").path
+        let copied = try TestSupport.run(TestSupport.dudao, ["store", "copy", "--from", sqlite, "--to", url])
+        #expect(copied.status == 0 && copied.out.contains("outbox 24"), "\(copied.out)\(copied.err)")
+        let again = try TestSupport.run(TestSupport.dudao, ["run", "--once", "--schedules", dir.path, "--state-dir", TestSupport.scratch("dudao-state").path,
+                                                            "--store", url, "--now", "2024-12-30T11:00:00+08:00"])
+        #expect(again.status == 0, "\(again.err)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: outbox.appendingPathComponent("2024-12-30").path)
+        #expect(files.filter { $0.hasSuffix(".eml") }.count == 24, "nothing sent twice after the move")
+        let twice = try TestSupport.run(TestSupport.dudao, ["store", "copy", "--from", sqlite, "--to", url])
+        #expect(twice.status == 1 && twice.err.contains("already holds state") && twice.err.contains("nothing was copied"), "\(twice.err)")
+        let missing = try TestSupport.run(TestSupport.dudao, ["store", "copy", "--from", "sqlite:/nonexistent/dudao.sqlite", "--to", url])
+        #expect(missing.status == 1 && missing.err.contains("no store at sqlite:/nonexistent/dudao.sqlite"), "\(missing.err)")
+    }
+
     @Test func aPasswordInTheURLOrAnUnreachableServerIsRefusedClearly() throws {
         let secret = "s3cr3t-\(UUID().uuidString.prefix(6))"
         let withPassword = try TestSupport.run(TestSupport.dudao, ["outbox", "--store", "postgres://dudao:\(secret)@127.0.0.1:5/x"])

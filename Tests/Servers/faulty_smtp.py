@@ -12,7 +12,8 @@ switch it to `ok` and watch the service recover:
   garbage       answers every command with bytes that are not SMTP
   tls-fail      for smtps:// clients: answers the TLS hello with plain text
   tls           as ok, but TLS from the first byte (smtps://), with --cert and --key
-Accepted messages are stored as <dir>/mail/<n>.eml; <dir>/connections counts connections.
+Accepted messages are stored as <dir>/mail/<n>.eml; <dir>/connections counts connections and
+<dir>/most_at_once the most sessions open at the same time.
 Hung connections are released when the server stops (SIGTERM)."""
 import argparse, json, os, signal, socket, socketserver, ssl, threading, time
 
@@ -37,6 +38,18 @@ class Handler(socketserver.StreamRequestHandler):
             self.server.connections += 1
             with open(os.path.join(d, "connections"), "w") as f:
                 f.write(str(self.server.connections))
+            self.server.open_now += 1
+            if self.server.open_now > self.server.most_at_once:
+                self.server.most_at_once = self.server.open_now
+                with open(os.path.join(d, "most_at_once"), "w") as f:
+                    f.write(str(self.server.most_at_once))
+        try:
+            self.session(d)
+        finally:
+            with self.server.lock:
+                self.server.open_now -= 1
+
+    def session(self, d):
         mode = open(os.path.join(d, "mode")).read().strip()
         if mode == "tls":
             ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -122,7 +135,7 @@ def main():
     server = Server(("127.0.0.1", a.port), Handler)
     server.dir, server.delay, server.lock = a.dir, a.delay, threading.Lock()
     server.cert, server.key = a.cert, a.key
-    server.connections = server.accepted = 0
+    server.connections = server.accepted = server.open_now = server.most_at_once = 0
 
     def stop(*_):
         STOP.set()
