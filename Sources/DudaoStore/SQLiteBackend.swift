@@ -9,6 +9,8 @@ public final class SQLiteBackend: StoreBackend {
     private let db: any DatabaseWriter
     public let location: String
     public var dialect: SQLDialect { .sqlite }
+    /// One machine's file, used by one service.
+    public var isShared: Bool { false }
 
     /// Opens (creating if needed) the database file at `path`.
     public init(path: String) throws {

@@ -20,6 +20,9 @@ public protocol StoreBackend: Sendable {
     func appliedMigrations() throws -> [String]
     /// Where the data is, for messages (never a password).
     var location: String { get }
+    /// True when instances on other machines may use the same data at once (PostgreSQL),
+    /// so sending an outbox entry needs a claim on it in the database.
+    var isShared: Bool { get }
 }
 
 /// Statements inside one transaction.

@@ -20,6 +20,7 @@ public final class PostgresBackend: StoreBackend, @unchecked Sendable {
     public let url: PostgresURL
     public var location: String { url.description }
     public var dialect: SQLDialect { .postgres }
+    public var isShared: Bool { true }
 
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private let logger: Logger

@@ -3,7 +3,9 @@ import Testing
 @testable import DudaoCore
 @testable import DudaoStore
 
-/// Two instances on one database: each outbox entry is sent by the one that claimed it.
+/// Two instances on one PostgreSQL database: each outbox entry is sent by the one that
+/// claimed it. (A SQLite file has one service; there a claim is the check that the entry is
+/// still due.)
 struct OutboxClaimTests {
     let t = Date(timeIntervalSince1970: 1_735_000_000)
 
@@ -11,7 +13,8 @@ struct OutboxClaimTests {
         (0..<n).map { NewOutboxEntry(message: "m\($0)", agency: "A", channel: .email, notices: [NoticeRef(key: "1/m1/due/\($0)", item: "1")], payload: "{}") }
     }
 
-    @Test(arguments: Engine.allCases) func anEntryClaimedByOneInstanceWaitsForItsLeaseBeforeAnother(_ engine: Engine) throws {
+    @Test func anEntryClaimedByOneInstanceWaitsForItsLeaseBeforeAnother() throws {
+        let engine = Engine.postgres
         let location = try engine.freshLocation()
         let a = try engine.open(location, instance: "host-a:1:aaaa"), b = try engine.open(location, instance: "host-b:2:bbbb")
         try a.enqueue(entries(2), plannedUntil: t, at: t)
@@ -30,7 +33,8 @@ struct OutboxClaimTests {
 
     /// Four instances race for the same entries, each on its own connection: each entry is
     /// claimed exactly once.
-    @Test(arguments: Engine.allCases) func racingInstancesClaimEachEntryOnce(_ engine: Engine) throws {
+    @Test func racingInstancesClaimEachEntryOnce() throws {
+        let engine = Engine.postgres
         let location = try engine.freshLocation()
         let stores = try (0..<4).map { try engine.open(location, instance: "host-\($0):\($0):race") }
         try stores[0].enqueue(entries(60), plannedUntil: t, at: t)
@@ -43,7 +47,8 @@ struct OutboxClaimTests {
         #expect(wins.claims.count == 60 && wins.claims.values.allSatisfy { $0.count == 1 }, "\(wins.claims.filter { $0.value.count != 1 })")
     }
 
-    @Test(arguments: Engine.allCases) func claimsOfAProcessThatEndedOnThisMachineAreReleased(_ engine: Engine) throws {
+    @Test func claimsOfAProcessThatEndedOnThisMachineAreReleased() throws {
+        let engine = Engine.postgres
         let location = try engine.freshLocation()
         // A child that has exited: its PID is free.
         let child = Process()
@@ -58,6 +63,19 @@ struct OutboxClaimTests {
         let me = try engine.open(location)
         #expect(try me.releaseClaimsOfEndedProcesses() == 1)
         #expect(try me.due(at: t + 1).map(\.message) == ["m0"], "the ended process's entry is due again; the other machine's waits")
+    }
+}
+
+extension OutboxClaimTests {
+    @Test func onSQLiteAClaimIsTheCheckThatTheEntryIsStillDue() throws {
+        let store = try Engine.sqlite.store()
+        try store.enqueue(entries(2), plannedUntil: t, at: t)
+        let due = try store.due(at: t)
+        #expect(try store.claim(due[0].id, at: t, lease: 120) && store.claim(due[0].id, at: t, lease: 120))
+        try store.markDelivered(due[0], at: t)
+        #expect(try !store.claim(due[0].id, at: t, lease: 120), "sent: not claimed")
+        try store.markFailed(due[1], error: "x", retryAt: t + 60)
+        #expect(try !store.claim(due[1].id, at: t, lease: 120) && store.claim(due[1].id, at: t + 60, lease: 120), "due again at its retry")
     }
 }
 
