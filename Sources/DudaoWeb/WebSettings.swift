@@ -41,7 +41,8 @@ public struct WebSettings: Sendable {
         guard FileManager.default.fileExists(atPath: path), let top = YAMLDocument.read(path, into: &diag)?.rootMap(into: &diag) else {
             return (s, diag)
         }
-        top.checkKeys(["web"], into: &diag)
+        // `store:` is read by `StoreSetting`.
+        top.checkKeys(["web", "store"], into: &diag)
         guard let web = top.map("web", into: &diag) else { return (s, diag) }
         web.checkKeys(["listen", "public_url", "link_key", "previous_link_key", "link_days", "trust_user_header"], into: &diag)
         func check(_ key: String, _ problem: (String) -> String?) -> String? {

@@ -61,7 +61,7 @@ struct AckCommand: ParsableCommand {
             Output.error("错误 error: \(error)")
             throw ExitCode(1)
         }
-        try state.open().record(report)
+        try state.open(schedules: schedulesOption.schedules).record(report)
         ReminderService.poke(stateDirectory: state.directory)
         var what = milestone.map { "事项\(item) 第\($0)个里程碑" } ?? "事项\(item)"
         what += "（\(target.title)）"

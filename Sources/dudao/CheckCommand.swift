@@ -26,6 +26,9 @@ struct CheckCommand: ParsableCommand {
         var findings = set.check(now: at)
         findings.append(contentsOf: ChannelsFile.read(set).diagnostics)
         findings.append(contentsOf: WebSettings.read(schedules: set.directory).diagnostics)
+        // A dudao.yaml that does not parse was reported just above.
+        let seen = Set(findings.list)
+        for finding in StoreSetting.read(schedules: set.directory).diagnostics.list where !seen.contains(finding) { findings.record(finding) }
         for d in findings.list { print(d.description) }
         var templateProblems: [TemplateProblem] = []
         do { _ = try TemplateSet(directory: set.templatesPath) } catch { templateProblems = error.problems }

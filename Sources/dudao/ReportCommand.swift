@@ -33,7 +33,7 @@ struct ReportCommand: ParsableCommand {
         let set = try schedulesOption.loadOrExit(state: state)
         let clock = LocalClock(timeZone: set.policy.timeZone)
         let day = clock.day(of: try InstantArgument.parse(now, option: "--now", clock: clock, default: Date()))
-        let supervision = try state.supervision(clock: clock)
+        let supervision = try state.supervision(clock: clock, schedules: schedulesOption.schedules)
         guard let plan = MessagePreview.officeReport(items: set.items, policy: set.policy, calendar: set.calendar, supervision: supervision,
                                                      day: day, monthly: period == .month), let message = plan.messages.first else {
             Output.error("错误 error: policy.yaml 未设置 supervisor no supervising office is set: the report goes to it")

@@ -61,7 +61,8 @@ struct RunCommand: ParsableCommand {
             let service: ReminderService
             do {
                 service = try ReminderService(options: .init(schedules: schedulesOption.schedules, stateDirectory: state.directory, templates: templates,
-                                                             stopTimeout: stopTimeout, replyLinks: web?.links, openStore: try state.opener(), leadership: try state.leadership()),
+                                                             stopTimeout: stopTimeout, replyLinks: web?.links, openStore: try state.opener(schedules: schedulesOption.schedules),
+                                                             leadership: try state.leadership(schedules: schedulesOption.schedules)),
                                               logger: logger)
             } catch {
                 Output.error("错误 error: 无法启动 cannot start:\n\(error)")
@@ -71,7 +72,7 @@ struct RunCommand: ParsableCommand {
             let state = state.directory, header = web.trustUserHeader
             service.run(beside: { Console.start($0, listen: listen, links: web.links, stateDirectory: state, trustedUserHeader: header, logger: logger) })
         }
-        let store = try state.open()
+        let store = try state.open(schedules: schedulesOption.schedules)
         let cycle = try CycleLoading.load(schedulesOption.schedules, templates: templates, store: store, logger: logger, replyLinks: web?.links)
         let clock = LocalClock(timeZone: cycle.set.policy.timeZone)
         let at = try InstantArgument.parse(now, option: "--now", clock: clock, default: Date())

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import DudaoCore
+import DudaoSchedules
 import DudaoStore
 import DudaoStorePostgres
 
@@ -9,40 +10,47 @@ import DudaoStorePostgres
 /// `$STATE_DIRECTORY` (set by systemd's `StateDirectory=`, i.e. /var/lib/dudao), else `var`
 /// in the working directory.
 ///
-/// `--store URL` (or `$DUDAO_STORE`): `sqlite:PATH` for a SQLite file elsewhere, or
-/// `postgres://USER@HOST:PORT/DATABASE` for one database two instances share.
+/// `--store URL` (or `$DUDAO_STORE`, or `store:` in dudao.yaml): `sqlite:PATH` for a SQLite
+/// file elsewhere, or `postgres://USER@HOST:PORT/DATABASE` for one database two instances share.
 struct StateOption: ParsableArguments {
     @Option(name: .customLong("state-dir"), help: "State folder (default: $STATE_DIRECTORY, else ./var).")
     var stateDir: String?
 
     @Option(name: .customLong("store"), help: ArgumentHelp(
-        "Where the state is kept: sqlite:PATH, or postgres://USER@HOST:PORT/DB (default: $DUDAO_STORE, else the state folder's dudao.sqlite).",
+        "Where the state is kept: sqlite:PATH, or postgres://USER@HOST:PORT/DB (default: $DUDAO_STORE, else store: in dudao.yaml, else the state folder's dudao.sqlite).",
         discussion: "PostgreSQL's password comes from $DUDAO_STORE_PASSWORD, ?password_file=PATH, or the systemd credential dudao-store-password; ?sslmode=verify-full for TLS."))
     var store: String?
 
     var directory: String { stateDir ?? ProcessInfo.processInfo.environment["STATE_DIRECTORY"] ?? "var" }
 
-    /// `--store`, else `$DUDAO_STORE`; nil for the state folder's SQLite file.
-    private var url: String? {
-        store ?? ProcessInfo.processInfo.environment["DUDAO_STORE"].flatMap { $0.isEmpty ? nil : $0 }
+    /// `--store`, else `$DUDAO_STORE`, else `store:` in the Schedules folder's dudao.yaml;
+    /// nil for the state folder's SQLite file. A dudao.yaml that cannot be read is an error
+    /// here, never a quiet fall back to a local file while the office meant a shared one.
+    private func url(schedules: String) throws -> String? {
+        if let store { return store }
+        if let env = ProcessInfo.processInfo.environment["DUDAO_STORE"], !env.isEmpty { return env }
+        let (url, diag) = StoreSetting.read(schedules: schedules)
+        if diag.hasErrors {
+            Output.printDiagnostics(diag.errors)
+            throw ExitCode(1)
+        }
+        return url
     }
 
-    /// Where the state is, for messages (a password someone put in the URL blanked).
-    private var place: String { url.map(PostgresURL.redacted) ?? directory }
-
-    /// Opens (creating) the store, or exits 1 with the reason.
-    func open() throws -> StateStore {
-        do { return try opener()?() ?? StateStore(directory: directory) } catch {
-            Output.error("错误 error: 无法打开状态库 cannot open the state in \(place): \(error)")
+    /// Opens (creating) the store, or exits 1 with the reason. `schedules`: the folder whose
+    /// dudao.yaml may name the store.
+    func open(schedules: String = "Schedules") throws -> StateStore {
+        let url = try url(schedules: schedules)
+        do { return try url.map { try Self.opener($0)() } ?? StateStore(directory: directory) } catch {
+            Output.error("错误 error: 无法打开状态库 cannot open the state in \(url.map(PostgresURL.redacted) ?? directory): \(error)")
             throw ExitCode(1)
         }
     }
 
-    /// What opens the store `--store` names, for the service (which opens it itself); nil
-    /// for the state folder's own SQLite file.
-    func opener() throws -> (@Sendable () throws -> StateStore)? {
-        guard let url else { return nil }
-        return try Self.opener(url)
+    /// What opens the store named by `--store`, `$DUDAO_STORE` or dudao.yaml, for the service
+    /// (which opens it itself); nil for the state folder's own SQLite file.
+    func opener(schedules: String) throws -> (@Sendable () throws -> StateStore)? {
+        try url(schedules: schedules).map { try Self.opener($0) }
     }
 
     /// What opens the store at `url` (`sqlite:PATH` or `postgres://…`).
@@ -65,22 +73,23 @@ struct StateOption: ParsableArguments {
 
     /// Leadership among the instances sharing the store: on PostgreSQL an advisory lock; none
     /// for SQLite, which one machine uses alone.
-    func leadership() throws -> (any StoreLeadership)? {
-        guard let url, url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else { return nil }
+    func leadership(schedules: String) throws -> (any StoreLeadership)? {
+        guard let url = try url(schedules: schedules), url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else { return nil }
         return PostgresLeadership(url: try PostgresURL(url))
     }
 
     /// The store if it exists (read-only commands never create a SQLite file; a PostgreSQL
     /// database is there to be used).
-    func existing() throws -> StateStore? {
+    func existing(schedules: String = "Schedules") throws -> StateStore? {
+        let url = try url(schedules: schedules)
         if url == nil && !FileManager.default.fileExists(atPath: StateStore.sqlitePath(directory: directory)) { return nil }
         if let url, url.hasPrefix("sqlite:"), !FileManager.default.fileExists(atPath: String(url.dropFirst("sqlite:".count))) { return nil }
-        return try open()
+        return try open(schedules: schedules)
     }
 
     /// The records (reports and what was sent); none without a store.
-    func supervision(clock: LocalClock) throws -> Supervision {
-        guard let store = try existing() else { return .none }
+    func supervision(clock: LocalClock, schedules: String) throws -> Supervision {
+        guard let store = try existing(schedules: schedules) else { return .none }
         return try store.supervision(clock: clock)
     }
 }

@@ -26,7 +26,7 @@ struct StatusCommand: ParsableCommand {
         let set = try schedulesOption.loadOrExit(state: state)
         let clock = LocalClock(timeZone: set.policy.timeZone)
         let at = try InstantArgument.parse(now, option: "--now", clock: clock, default: Date())
-        let store = try state.existing()
+        let store = try state.existing(schedules: schedulesOption.schedules)
         let rows = try StatusBoard(set: set, store: store, now: at).rows
         switch format {
         case .table:

@@ -63,6 +63,34 @@ struct StoreCommandLineTests {
         #expect(missing.status == 1 && missing.err.contains("no store at sqlite:/nonexistent/dudao.sqlite"), "\(missing.err)")
     }
 
+    /// `store:` in dudao.yaml, for the commands run by hand on a VM of a two-machine office.
+    @Test func dudaoYamlNamesTheStoreAndABadOneStopsRatherThanFallingBack() throws {
+        let server = try #require(PostgresServer.shared, "PostgreSQL 15 for the tests: \(PostgresServer.unavailableReason)")
+        let url = try server.database()
+        let (dir, _) = try schedules()
+        let yaml = dir.appendingPathComponent("dudao.yaml")
+        try Data("# the shared state\nstore: \(url)\n".utf8).write(to: yaml)
+        let stateDir = TestSupport.scratch("dudao-state")
+        let run = try TestSupport.run(TestSupport.dudao, ["run", "--once", "--schedules", dir.path, "--state-dir", stateDir.path,
+                                                          "--now", "2024-12-30T10:00:00+08:00"])
+        #expect(run.status == 0, "\(run.err)")
+        #expect(try server.psql("SELECT COUNT(*) FROM outbox WHERE state = 'sent'", database: String(url.split(separator: "/").last!)) == "24\n")
+        #expect(!FileManager.default.fileExists(atPath: stateDir.appendingPathComponent("dudao.sqlite").path))
+        // A password in the file: refused with its line, not repeated.
+        try Data("web: {link_days: 30}\nstore: postgres://dudao:hunter2x@127.0.0.1:5/x\n".utf8).write(to: yaml)
+        let check = try TestSupport.run(TestSupport.dudao, ["check", "--schedules", dir.path, "--state-dir", stateDir.path])
+        #expect(check.status == 1 && check.out.contains("dudao.yaml:2") && check.out.contains("must not hold the password"), "\(check.out)")
+        #expect(!check.out.contains("hunter2x") && !check.err.contains("hunter2x"))
+        let refused = try TestSupport.run(TestSupport.dudao, ["status", "--schedules", dir.path, "--state-dir", stateDir.path])
+        #expect(refused.status == 1 && refused.err.contains("dudao.yaml:2") && !refused.err.contains("hunter2x"), "\(refused.err)")
+        // A file that does not parse stops the command: never a quiet local SQLite instead.
+        try Data("store: [unclosed\n".utf8).write(to: yaml)
+        let broken = try TestSupport.run(TestSupport.dudao, ["run", "--once", "--schedules", dir.path, "--state-dir", stateDir.path,
+                                                             "--now", "2024-12-30T11:00:00+08:00"])
+        #expect(broken.status == 1 && broken.err.contains("dudao.yaml"), "\(broken.err)")
+        #expect(!FileManager.default.fileExists(atPath: stateDir.appendingPathComponent("dudao.sqlite").path))
+    }
+
     @Test func aPasswordInTheURLOrAnUnreachableServerIsRefusedClearly() throws {
         let secret = "s3cr3t-\(UUID().uuidString.prefix(6))"
         let withPassword = try TestSupport.run(TestSupport.dudao, ["outbox", "--store", "postgres://dudao:\(secret)@127.0.0.1:5/x"])
