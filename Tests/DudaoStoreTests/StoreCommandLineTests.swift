@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import DudaoTestSupport
+@testable import DudaoStore
+import DudaoStorePostgres
 
 /// The `dudao` commands with `--store` on the tests' PostgreSQL server.
 struct StoreCommandLineTests {
@@ -103,5 +105,24 @@ struct StoreCommandLineTests {
         #expect(unreachable.err.contains("cannot connect to postgres://dudao@127.0.0.1:\(port)/x") && !unreachable.err.contains(secret), "\(unreachable.err)")
         let unknown = try TestSupport.run(TestSupport.dudao, ["outbox", "--store", "mysql://x@y/z"])
         #expect(unknown.status == 1 && unknown.err.contains("sqlite:PATH or postgres://"), "\(unknown.err)")
+    }
+}
+
+/// TLS to PostgreSQL: verified always, so a server whose certificate no trusted CA signed
+/// is refused.
+struct PostgresTLSTests {
+    @Test func tlsIsUsedWhenAskedAndTheServerIsVerified() throws {
+        let server = try #require(PostgresServer.shared, "PostgreSQL 15 for the tests: \(PostgresServer.unavailableReason)")
+        let url = try server.database()
+        let verified = try StateStore(backend: PostgresBackend(url: PostgresURL(url + "?sslmode=verify-full&sslrootcert=\(server.certificate)",
+                                                                                 environment: [:])))
+        let ssl: String? = try verified.backend.read { t in try t.value("SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()") }
+        #expect(ssl == "true", "the session is encrypted")
+        let plain = try StateStore(backend: PostgresBackend(url: PostgresURL(url, environment: [:])))
+        #expect(try plain.backend.read { t in try t.value("SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()") as String? } == "false")
+        // The system's CAs did not sign the test server's certificate: refused, not trusted.
+        #expect { try PostgresBackend(url: PostgresURL(url + "?sslmode=verify-full", environment: [:])) } throws: {
+            "\($0)".contains("cannot connect to") && "\($0)".lowercased().contains("certificate")
+        }
     }
 }

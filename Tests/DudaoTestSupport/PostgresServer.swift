@@ -12,6 +12,9 @@ public final class PostgresServer: @unchecked Sendable {
     public let folder: URL
     private let lock = NSLock()
 
+    /// The server's certificate, to verify it by (`sslrootcert=`).
+    public var certificate: String { folder.appendingPathComponent("server.crt").path }
+
     /// Debian's server programs.
     public static let bin = "/usr/lib/postgresql/15/bin"
 
@@ -39,11 +42,23 @@ public final class PostgresServer: @unchecked Sendable {
         guard initdb.status == 0 else {
             throw NSError(domain: "postgres", code: 2, userInfo: [NSLocalizedDescriptionKey: "initdb failed: \(initdb.err)\(initdb.out)"])
         }
+        // TLS for the clients that ask (sslmode=verify-full): a self-signed certificate for
+        // 127.0.0.1, which is also its own CA (`certificate`).
+        let cert = folder.appendingPathComponent("server.crt").path, key = folder.appendingPathComponent("server.key").path
+        let openssl = try TestSupport.run("/usr/bin/env", ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                                                           "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                                                           "-keyout", key, "-out", cert])
+        guard openssl.status == 0 else {
+            throw NSError(domain: "postgres", code: 5, userInfo: [NSLocalizedDescriptionKey: "openssl: \(openssl.err)"])
+        }
+        chmod(key, 0o600)
+        if getuid() == 0 { _ = try TestSupport.run("/bin/chown", ["postgres:postgres", cert, key]) }
         port = TestSupport.freePort()
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = Self.asServerUser(["\(Self.bin)/postgres", "-D", data, "-p", "\(port)", "-k", folder.path,
-                                         "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=200"])
+                                         "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=200",
+                                         "-c", "ssl=on", "-c", "ssl_cert_file=\(cert)", "-c", "ssl_key_file=\(key)"])
         p.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         let log = folder.appendingPathComponent("server.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
