@@ -58,5 +58,14 @@ enum StoreMigrations {
             "ALTER TABLE outbox ADD COLUMN lease_owner \(d.text)",
             "ALTER TABLE outbox ADD COLUMN lease_until \(d.text)",
         ] },
+        // Kept in the store, not in one process's memory: a restart or a failover to the
+        // other machine keeps the office signed in.
+        StoreMigration(name: "v8: the office's console sessions") { d in [
+            """
+            CREATE TABLE web_session (token_hash \(d.text) NOT NULL PRIMARY KEY, account \(d.text) NOT NULL, csrf \(d.text) NOT NULL,
+              expires \(d.text) NOT NULL)
+            """,
+            "CREATE INDEX web_session_expires ON web_session(expires)",
+        ] },
     ]
 }

@@ -13,7 +13,7 @@ import NIOCore
 struct OfficeRoutes: Sendable {
     let desk: OfficeDesk
     let accounts: OfficeAccounts
-    let sessions = OfficeSessions()
+    var sessions: OfficeSessions { OfficeSessions(store: desk.store) }
     let throttle = LoginThrottle()
     let settings: WebServer.OfficeSettings
     let replan: @Sendable () -> Void

@@ -1,9 +1,12 @@
 import Foundation
 import Crypto
+import DudaoStore
 
-/// Logged-in sessions of the office, in memory: a restart logs everybody out. The cookie
-/// holds a random token; the server keeps the user, the form token (CSRF) and the expiry.
-final class OfficeSessions: @unchecked Sendable {
+/// Logged-in sessions of the office, in the state store (`web_session`), so a restart or
+/// a failover to the other machine keeps the office signed in. The cookie holds a random
+/// token; the store keeps its SHA-256 with the user, the form token (CSRF) and the expiry.
+/// A store that cannot be read signs nobody in.
+struct OfficeSessions: Sendable {
     struct Session: Sendable {
         let user: String
         /// Every office form carries it; a POST without it is refused.
@@ -11,48 +14,38 @@ final class OfficeSessions: @unchecked Sendable {
         var expires: Date
     }
 
+    let store: StateStore
+
     /// Idle time after which a session ends.
     static let idle: TimeInterval = 8 * 3600
-    /// Sessions kept at most; the oldest go first (bounds memory under a flood of logins).
+    /// Sessions kept at most; the oldest go first (bounds the table under a flood of logins).
     static let capacity = 10_000
-
-    private let lock = NSLock()
-    private var sessions: [String: Session] = [:]
 
     /// A new session for `user`; returns its cookie token.
     func open(user: String, now: Date) -> String {
         let token = Self.random()
-        lock.withLock {
-            if sessions.count >= Self.capacity {
-                sessions = sessions.filter { $0.value.expires > now }
-                if sessions.count >= Self.capacity, let oldest = sessions.min(by: { $0.value.expires < $1.value.expires }) {
-                    sessions[oldest.key] = nil
-                }
-            }
-            sessions[token] = Session(user: user, csrf: Self.random(), expires: now.addingTimeInterval(Self.idle))
-        }
+        try? store.openSession(tokenHash: Self.hash(token),
+                               WebSessionRecord(account: user, csrf: Self.random(), expires: now.addingTimeInterval(Self.idle)),
+                               now: now, capacity: Self.capacity)
         return token
     }
 
     /// The live session behind `token`, extended by use.
     func session(_ token: String?, now: Date) -> Session? {
-        guard let token, token.count <= 64 else { return nil }
-        return lock.withLock {
-            guard var s = sessions[token] else { return nil }
-            guard s.expires > now else {
-                sessions[token] = nil
-                return nil
-            }
-            s.expires = now.addingTimeInterval(Self.idle)
-            sessions[token] = s
-            return s
-        }
+        guard let token, token.count <= 64,
+              let s = try? store.session(tokenHash: Self.hash(token), now: now, idle: Self.idle) else { return nil }
+        return Session(user: s.account, csrf: s.csrf, expires: s.expires)
     }
 
     /// Ends the session behind `token`.
     func close(_ token: String?) {
-        guard let token else { return }
-        lock.withLock { sessions[token] = nil }
+        guard let token, token.count <= 64 else { return }
+        try? store.closeSession(tokenHash: Self.hash(token))
+    }
+
+    /// What the store keeps of a token.
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     /// 32 random bytes, base64url.

@@ -63,7 +63,8 @@ struct StateStoreTests {
                                                         "v4: channel circuits; index for pruning delivered bodies",
                                                         "v5: reports per lead agency, promised report dates",
                                                         "v6: the office's accounts; files attached to reports",
-                                                        "v7: leases on outbox entries being sent"])
+                                                        "v7: leases on outbox entries being sent",
+                                                        "v8: the office's console sessions"])
     }
 
     @Test(arguments: Engine.allCases) func accountsAndAttachmentsAreKept(_ engine: Engine) throws {
@@ -107,7 +108,7 @@ struct StateStoreTests {
         r.waitUntilExit()
         #expect(r.terminationStatus == 0)
         let store = try StateStore(directory: dir)
-        #expect(try store.appliedMigrations().last == "v7: leases on outbox entries being sent")
+        #expect(try store.appliedMigrations().last == "v8: the office's console sessions")
         // The old report is about every lead; its extension moves the date.
         let supervision = try store.supervision(clock: Self.clock)
         let standing = supervision.standings.standing(Self.item("8", milestones: 1), milestone: 0, agency: "市财政局")
@@ -120,6 +121,27 @@ struct StateStoreTests {
         let pending = try store.entries(state: .pending)
         #expect(pending.count == 1 && pending[0].attempts == 2 && pending[0].channel == .email)
         #expect(try store.circuits().isEmpty)
+    }
+
+    /// Console sessions outlive the process that opened them, expire when idle, and stay bounded.
+    @Test(arguments: Engine.allCases) func consoleSessionsAreKeptExtendedAndBounded(_ engine: Engine) throws {
+        let location = try engine.freshLocation()
+        let store = try engine.open(location)
+        let t = Date(timeIntervalSince1970: 1_735_000_000)
+        try store.openSession(tokenHash: "h1", WebSessionRecord(account: "张三", csrf: "c1", expires: t + 3600), now: t, capacity: 3)
+        let other = try engine.open(location)
+        #expect(try other.session(tokenHash: "h1", now: t + 60, idle: 3600) == WebSessionRecord(account: "张三", csrf: "c1", expires: t + 3600),
+                "another process sees it; not rewritten within five minutes")
+        #expect(try other.session(tokenHash: "h1", now: t + 1800, idle: 3600)?.expires == t + 5400, "use extends it")
+        #expect(try store.session(tokenHash: "h1", now: t + 5401, idle: 3600) == nil, "idle too long: gone")
+        for i in 2...6 {
+            try store.openSession(tokenHash: "h\(i)", WebSessionRecord(account: "李四", csrf: "c", expires: t + Double(i) * 10_000),
+                                  now: t + 6000, capacity: 3)
+        }
+        let live = try (1...6).filter { try store.session(tokenHash: "h\($0)", now: t + 6000, idle: 0) != nil }
+        #expect(live == [4, 5, 6], "at most three, the oldest gone first")
+        try store.closeSession(tokenHash: "h5")
+        #expect(try store.session(tokenHash: "h5", now: t + 6000, idle: 0) == nil)
     }
 
     @Test(arguments: Engine.allCases) func circuitsAreRecordedPerChannel(_ engine: Engine) throws {

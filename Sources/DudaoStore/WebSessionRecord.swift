@@ -1,0 +1,55 @@
+import Foundation
+
+/// A signed-in session of the office's console, as stored: by the SHA-256 of its cookie
+/// token (someone reading the database cannot take it over), with its form token (CSRF).
+public struct WebSessionRecord: Hashable, Sendable {
+    public var account: String
+    public var csrf: String
+    public var expires: Date
+
+    public init(account: String, csrf: String, expires: Date) {
+        self.account = account
+        self.csrf = csrf
+        self.expires = expires
+    }
+}
+
+extension StateStore {
+    /// Stores a new session; removes the expired ones, and beyond `capacity` the oldest
+    /// (a flood of logins cannot grow the table without bound).
+    public func openSession(tokenHash: String, _ s: WebSessionRecord, now: Date, capacity: Int) throws {
+        try backend.write { t in
+            try t.execute("DELETE FROM web_session WHERE expires <= ?", [Self.iso(now)])
+            let count: Int = try t.value("SELECT COUNT(*) FROM web_session") ?? 0
+            if count >= capacity {
+                try t.execute("""
+                    DELETE FROM web_session WHERE token_hash IN
+                      (SELECT token_hash FROM web_session ORDER BY expires LIMIT ?)
+                    """, [count - capacity + 1])
+            }
+            try t.execute("INSERT INTO web_session (token_hash, account, csrf, expires) VALUES (?, ?, ?, ?)",
+                          [tokenHash, s.account, s.csrf, Self.iso(s.expires)])
+        }
+    }
+
+    /// The live session, its expiry moved to `now + idle` (written at most once every five
+    /// minutes of use, not on every page); nil when unknown or expired.
+    public func session(tokenHash: String, now: Date, idle: TimeInterval) throws -> WebSessionRecord? {
+        guard let row = try backend.read({ t in try t.row("SELECT * FROM web_session WHERE token_hash = ?", [tokenHash]) }),
+              let expires = Self.date(row["expires"]), expires > now else { return nil }
+        var s = WebSessionRecord(account: row["account"], csrf: row["csrf"], expires: expires)
+        let extended = now.addingTimeInterval(idle)
+        if extended.timeIntervalSince(expires) >= 300 {
+            try backend.write { t in
+                try t.execute("UPDATE web_session SET expires = ? WHERE token_hash = ?", [Self.iso(extended), tokenHash])
+            }
+            s.expires = extended
+        }
+        return s
+    }
+
+    /// Ends a session.
+    public func closeSession(tokenHash: String) throws {
+        try backend.write { t in try t.execute("DELETE FROM web_session WHERE token_hash = ?", [tokenHash]) }
+    }
+}
