@@ -22,6 +22,22 @@ public struct Attachment: Hashable, Sendable {
 }
 
 extension StateStore {
+    /// True when files attached to reports are kept in the store (shared by two machines),
+    /// not in the state folder.
+    public var keepsFiles: Bool { backend.isShared }
+
+    /// Keeps the bytes of an attached file, once per content.
+    public func saveFile(sha256: String, bytes: Data) throws {
+        try backend.write { t in
+            try t.execute("INSERT INTO attachment_file (sha256, bytes) VALUES (?, ?) ON CONFLICT DO NOTHING", [sha256, bytes])
+        }
+    }
+
+    /// The bytes of an attached file kept in the store.
+    public func file(sha256: String) throws -> Data? {
+        try backend.read { t in try t.value("SELECT bytes FROM attachment_file WHERE sha256 = ?", [sha256]) }
+    }
+
     /// Files attached to reports about `item`, by the report's row id.
     public func attachments(item: String) throws -> [Int64: [Attachment]] {
         try backend.read { t in

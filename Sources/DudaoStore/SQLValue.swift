@@ -1,11 +1,12 @@
 import Foundation
 
-/// A value bound to a statement or read from a row: the store keeps only text and integers
-/// (instants are ISO 8601 text), which both backends hold the same way.
+/// A value bound to a statement or read from a row: the store keeps text, integers (instants
+/// are ISO 8601 text) and the bytes of attached files, which both backends hold the same way.
 public enum SQLValue: Hashable, Sendable {
     case null
     case integer(Int64)
     case text(String)
+    case blob(Data)
 }
 
 /// A Swift value a statement can bind.
@@ -24,7 +25,7 @@ extension String: SQLBindable, SQLReadable {
         switch sqlValue {
         case .text(let s): self = s
         case .integer(let i): self = String(i)
-        case .null: return nil
+        case .null, .blob: return nil
         }
     }
 }
@@ -35,7 +36,7 @@ extension Int64: SQLBindable, SQLReadable {
         switch sqlValue {
         case .integer(let i): self = i
         case .text(let s): guard let i = Int64(s) else { return nil }; self = i
-        case .null: return nil
+        case .null, .blob: return nil
         }
     }
 }
@@ -45,6 +46,14 @@ extension Int: SQLBindable, SQLReadable {
     public init?(sqlValue: SQLValue) {
         guard let i = Int64(sqlValue: sqlValue) else { return nil }
         self = Int(i)
+    }
+}
+
+extension Data: SQLBindable, SQLReadable {
+    public var sqlValue: SQLValue { .blob(self) }
+    public init?(sqlValue: SQLValue) {
+        guard case .blob(let d) = sqlValue else { return nil }
+        self = d
     }
 }
 

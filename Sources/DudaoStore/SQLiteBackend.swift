@@ -86,6 +86,7 @@ public final class SQLiteBackend: StoreBackend {
                 case .null: nil
                 case .integer(let i): i
                 case .text(let s): s
+                case .blob(let d): d
                 }
             })
         }
@@ -96,7 +97,7 @@ public final class SQLiteBackend: StoreBackend {
             case .int64(let i): .integer(i)
             case .string(let s): .text(s)
             case .double(let d): .integer(Int64(d))
-            case .blob(let data): .text(String(decoding: data, as: UTF8.self))
+            case .blob(let data): .blob(data)
             }
         }
     }

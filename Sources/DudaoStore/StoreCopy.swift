@@ -15,7 +15,7 @@ extension StateStore {
     /// Every table, parents before children, with the column that orders its rows and the
     /// generated id to keep following (`sent` has no id, only its insertion order).
     static let copiedTables: [(name: String, order: String, generated: String?)] = [
-        ("progress", "id", "id"), ("attachment", "id", "id"), ("sent", "rowid", "rowid"), ("outbox", "id", "id"),
+        ("progress", "id", "id"), ("attachment", "id", "id"), ("attachment_file", "sha256", nil), ("sent", "rowid", "rowid"), ("outbox", "id", "id"),
         ("meta", "key", nil), ("circuit", "channel", nil), ("account", "name", nil),
     ]
 

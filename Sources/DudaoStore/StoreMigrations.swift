@@ -67,5 +67,10 @@ enum StoreMigrations {
             """,
             "CREATE INDEX web_session_expires ON web_session(expires)",
         ] },
+        // Two machines: a file attached through one console is served by the other's. (A
+        // SQLite store keeps files in the state folder, as before.)
+        StoreMigration(name: "v9: attached files' bytes, for shared stores") { d in [
+            "CREATE TABLE attachment_file (sha256 \(d.text) NOT NULL PRIMARY KEY, bytes \(d.blob) NOT NULL)",
+        ] },
     ]
 }

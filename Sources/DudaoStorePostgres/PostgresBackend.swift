@@ -160,6 +160,7 @@ public final class PostgresBackend: StoreBackend, @unchecked Sendable {
                 case .null: binds.appendNull()
                 case .integer(let i): binds.append(i)
                 case .text(let s): binds.append(s)
+                case .blob(let d): binds.append(ByteBuffer(bytes: d))
                 }
             }
             let query = PostgresQuery(unsafeSQL: PostgresBackend.numbered(sql), binds: binds)
@@ -177,6 +178,8 @@ public final class PostgresBackend: StoreBackend, @unchecked Sendable {
                 return (try? cell.decode(Int.self)).map { .integer(Int64($0)) } ?? .null
             case .bool:
                 return (try? cell.decode(Bool.self)).map { .integer($0 ? 1 : 0) } ?? .null
+            case .bytea:
+                return (try? cell.decode(ByteBuffer.self)).map { .blob(Data($0.readableBytesView)) } ?? .null
             default:
                 return (try? cell.decode(String.self)).map { .text($0) } ?? .null
             }

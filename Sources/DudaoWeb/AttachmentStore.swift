@@ -2,7 +2,8 @@ import Foundation
 import Crypto
 import DudaoStore
 
-/// Files agencies attach to reports, under `STATE/attachments/SHA256`. A file is accepted
+/// Files agencies attach to reports, under `STATE/attachments/SHA256` — or in the state store
+/// when two machines share it (`StateStore.keepsFiles`). A file is accepted
 /// only when its bytes are what its name says — PDF, PNG, JPEG, Office (docx/xlsx/pptx, or
 /// the older doc/xls/ppt) or OFD — and it is within the size limits; it is never served
 /// inline, so a disguised page cannot run in the console's origin.
@@ -16,13 +17,23 @@ public struct AttachmentStore: Sendable {
     /// Largest reply form with its files, bytes.
     public static let maxFormBytes = maxFiles * maxFileBytes + (256 << 10)
 
-    /// The store under `stateDirectory/attachments`.
-    public init(stateDirectory: String) {
+    /// The shared store that keeps the files instead of the folder.
+    let shared: StateStore?
+
+    /// The store under `stateDirectory/attachments`, or in `store` when it is shared.
+    public init(stateDirectory: String, store: StateStore? = nil) {
         directory = (stateDirectory as NSString).appendingPathComponent("attachments")
+        shared = store?.keepsFiles == true ? store : nil
     }
 
-    /// Where the file with `sha256` lives.
+    /// Where the file with `sha256` lives in the folder.
     func path(_ sha256: String) -> String { (directory as NSString).appendingPathComponent(sha256) }
+
+    /// The bytes of the file with `sha256`, if kept.
+    func contents(_ sha256: String) -> Data? {
+        if let shared { return try? shared.file(sha256: sha256) }
+        return FileManager.default.contents(atPath: path(sha256))
+    }
 
     /// Why a file was refused, in words for the agency.
     struct Refusal: Error { let text: String }
@@ -36,6 +47,12 @@ public struct AttachmentStore: Sendable {
             throw Refusal(text: "附件“\(name)”的类型不受支持或与扩展名不符（可上传 PDF、图片、Word、Excel、PPT、OFD）。")
         }
         let sha = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        if let shared {
+            do { try shared.saveFile(sha256: sha, bytes: data) } catch {
+                throw Refusal(text: "附件“\(name)”无法保存，请稍后再试。")
+            }
+            return Attachment(filename: name, type: type, size: data.count, sha256: sha)
+        }
         let target = path(sha)
         if !FileManager.default.fileExists(atPath: target) {
             do {

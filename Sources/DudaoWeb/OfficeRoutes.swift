@@ -114,7 +114,7 @@ struct OfficeRoutes: Sendable {
             try self.page(request, context) { _ in
                 let sha = context.parameters.get("sha") ?? ""
                 guard sha.count == 64, sha.allSatisfy(\.isHexDigit), let file = try self.desk.store.attachment(sha256: sha),
-                      let data = FileManager.default.contents(atPath: self.settings.attachments.path(sha)) else {
+                      let data = self.settings.attachments.contents(sha) else {
                     return WebServer.page(.notFound, "没有此文件 no such file\n", type: "text/plain; charset=utf-8")
                 }
                 var response = WebServer.page(.ok, "", type: AttachmentStore.mediaType(file.type))

@@ -12,7 +12,7 @@ import Glibc
 enum Console {
     static func start(_ service: ServiceHandle, listen: (host: String, port: Int), links: ReplyLinks, stateDirectory: String,
                       trustedUserHeader: String?, logger: Logger) {
-        let attachments = AttachmentStore(stateDirectory: stateDirectory)
+        let attachments = AttachmentStore(stateDirectory: stateDirectory, store: service.store)
         let desk = ReplyDesk(store: service.store, keys: links.keys, schedules: service.schedules, templates: service.templates,
                              attachments: attachments, onReport: service.replan)
         let office = WebServer.OfficeSettings(desk: OfficeDesk(store: service.store, schedules: service.schedules, templates: service.templates),

@@ -64,7 +64,8 @@ struct StateStoreTests {
                                                         "v5: reports per lead agency, promised report dates",
                                                         "v6: the office's accounts; files attached to reports",
                                                         "v7: leases on outbox entries being sent",
-                                                        "v8: the office's console sessions"])
+                                                        "v8: the office's console sessions",
+                                                        "v9: attached files' bytes, for shared stores"])
     }
 
     @Test(arguments: Engine.allCases) func accountsAndAttachmentsAreKept(_ engine: Engine) throws {
@@ -108,7 +109,7 @@ struct StateStoreTests {
         r.waitUntilExit()
         #expect(r.terminationStatus == 0)
         let store = try StateStore(directory: dir)
-        #expect(try store.appliedMigrations().last == "v8: the office's console sessions")
+        #expect(try store.appliedMigrations().last == "v9: attached files' bytes, for shared stores")
         // The old report is about every lead; its extension moves the date.
         let supervision = try store.supervision(clock: Self.clock)
         let standing = supervision.standings.standing(Self.item("8", milestones: 1), milestone: 0, agency: "市财政局")
@@ -142,6 +143,16 @@ struct StateStoreTests {
         #expect(live == [4, 5, 6], "at most three, the oldest gone first")
         try store.closeSession(tokenHash: "h5")
         #expect(try store.session(tokenHash: "h5", now: t + 6000, idle: 0) == nil)
+    }
+
+    /// Every byte value survives, once per content; only PostgreSQL keeps files in the store.
+    @Test(arguments: Engine.allCases) func attachedFilesBytesRoundTrip(_ engine: Engine) throws {
+        let store = try engine.store()
+        let bytes = Data((0..<1024).map { UInt8($0 % 256) })
+        try store.saveFile(sha256: "abc", bytes: bytes)
+        try store.saveFile(sha256: "abc", bytes: Data("other".utf8))
+        #expect(try store.file(sha256: "abc") == bytes && store.file(sha256: "none") == nil)
+        #expect(store.keepsFiles == (engine == .postgres))
     }
 
     @Test(arguments: Engine.allCases) func circuitsAreRecordedPerChannel(_ engine: Engine) throws {

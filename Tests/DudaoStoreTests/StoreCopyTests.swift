@@ -23,6 +23,7 @@ struct StoreCopyTests {
         try store.markFailed(due[1], error: "550 no such mailbox", retryAt: nil)
         try store.save(CircuitRecord(channel: .email, state: "open", failures: 3, openUntil: t + 30, lastError: "timeout", at: t))
         try store.setAccount(name: "张三", passwordHash: "$2b$11$x", at: t)
+        try store.saveFile(sha256: String(repeating: "b", count: 64), bytes: Data([0x25, 0x50, 0x44, 0x46, 0x00, 0xFF]))
     }
 
     /// Everything a store's readers see, to compare two stores.
@@ -33,6 +34,7 @@ struct StoreCopyTests {
             \(try s.entries())
             \(try s.sentKeys().sorted()) \(try s.skippedCounts()) \(try s.plannedUntil() as Any)
             \(try s.circuits()) \(try s.accounts()) \(try s.attachments(item: "9"))
+            \(try s.file(sha256: String(repeating: "b", count: 64)).map { Array($0) } ?? [])
             \(try s.sentLog(item: "8").map { "\($0.agency) \($0.notice) \($0.channel) \($0.at)" })
             \(try s.supervision(clock: clock).history.track(agency: "市财政局", item: "8", milestone: 0).map { "\($0.delivered) \($0.contacted) \($0.claimed.sorted())" } ?? "-")
             """
@@ -44,7 +46,7 @@ struct StoreCopyTests {
         try filled(source)
         let target = try to.store()
         let summary = try source.copy(to: target)
-        #expect(summary.description == "progress 2, attachment 1, sent 2, outbox 3, meta 1, circuit 1, account 1")
+        #expect(summary.description == "progress 2, attachment 1, attachment_file 1, sent 2, outbox 3, meta 1, circuit 1, account 1")
         let (a, b) = (try view(source), try view(target))
         #expect(a == b, "\(zip(a.split(separator: "\n"), b.split(separator: "\n")).filter { $0 != $1 })")
         // New records follow the copied ones.
