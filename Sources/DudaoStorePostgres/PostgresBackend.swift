@@ -112,30 +112,30 @@ public final class PostgresBackend: StoreBackend, @unchecked Sendable {
     /// The open connection, or a new one. Called with `lock` held.
     private func connected() throws -> PostgresConnection {
         if let connection, !connection.isClosed { return connection }
-        var configuration = try Self.configuration(url)
-        configuration.options.additionalStartupParameters = [("application_name", "dudao")]
+        let conn = try Self.connect(url, as: "dudao", on: group.next(), logger: logger)
+        connection = conn
+        return conn
+    }
+
+    /// A new connection to `url`, waited for (ten seconds at most), named `application` in
+    /// `pg_stat_activity`; TLS verified against the system's CAs (or the URL's own root)
+    /// whenever the URL asks for TLS.
+    static func connect(_ url: PostgresURL, as application: String, on loop: any EventLoop, logger: Logger) throws -> PostgresConnection {
         do {
-            let conn = try PostgresConnection.connect(on: group.next(), configuration: configuration, id: 1, logger: logger).wait()
-            connection = conn
-            return conn
+            var tls = PostgresConnection.Configuration.TLS.disable
+            if url.tls {
+                var config = TLSConfiguration.makeClientConfiguration()
+                if let root = url.rootCertificate { config.trustRoots = .file(root) }
+                tls = .require(try NIOSSLContext(configuration: config))
+            }
+            var configuration = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.user,
+                                                                 password: url.password, database: url.database, tls: tls)
+            configuration.options.connectTimeout = .seconds(10)
+            configuration.options.additionalStartupParameters = [("application_name", application)]
+            return try PostgresConnection.connect(on: loop, configuration: configuration, id: 1, logger: logger).wait()
         } catch {
             throw PostgresStoreError(description: "无法连接 PostgreSQL cannot connect to \(url): \(String(reflecting: error))")
         }
-    }
-
-    /// How to reach `url`: TLS verified against the system's CAs (or the URL's own root)
-    /// whenever the URL asks for TLS; ten seconds to connect.
-    static func configuration(_ url: PostgresURL) throws -> PostgresConnection.Configuration {
-        var tls = PostgresConnection.Configuration.TLS.disable
-        if url.tls {
-            var config = TLSConfiguration.makeClientConfiguration()
-            if let root = url.rootCertificate { config.trustRoots = .file(root) }
-            tls = .require(try NIOSSLContext(configuration: config))
-        }
-        var configuration = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.user,
-                                                             password: url.password, database: url.database, tls: tls)
-        configuration.options.connectTimeout = .seconds(10)
-        return configuration
     }
 
     private struct Transaction: StoreTransaction {

@@ -73,14 +73,8 @@ public final class PostgresLeadership: StoreLeadership, @unchecked Sendable {
     /// The lock's connection, opened when needed. Called with `lock` held.
     private func connected() throws -> PostgresConnection {
         if let connection, !connection.isClosed { return connection }
-        var configuration = try PostgresBackend.configuration(url)
-        configuration.options.additionalStartupParameters = [("application_name", "dudao leader")]
-        do {
-            let conn = try PostgresConnection.connect(on: group.next(), configuration: configuration, id: 2, logger: logger).wait()
-            connection = conn
-            return conn
-        } catch {
-            throw PostgresStoreError(description: "无法连接 PostgreSQL cannot connect to \(url): \(String(reflecting: error))")
-        }
+        let conn = try PostgresBackend.connect(url, as: "dudao leader", on: group.next(), logger: logger)
+        connection = conn
+        return conn
     }
 }

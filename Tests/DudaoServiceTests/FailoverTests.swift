@@ -30,8 +30,9 @@ import Glibc
                                    connections: 1)
         }
 
-        func start(_ name: String, notify: NotifyListener? = nil) throws -> Process {
-            try f.start(extraEnv: notify.map { ["NOTIFY_SOCKET": $0.path] } ?? [:], arguments: ["--store", url],
+        func start(_ name: String, notify: NotifyListener? = nil, listen: Int? = nil) throws -> Process {
+            try f.start(extraEnv: notify.map { ["NOTIFY_SOCKET": $0.path] } ?? [:],
+                        arguments: ["--store", url] + (listen.map { ["--listen", "127.0.0.1:\($0)"] } ?? []),
                         state: f.base.appendingPathComponent("state-\(name)").path, log: name == "a" ? logA : logB)
         }
 
@@ -55,10 +56,16 @@ import Glibc
             let a = try start("a")
             #expect(ServiceFixture.wait(20) { log(logA).contains("leading") }, "A leads: \(log(logA).suffix(1500))")
             let notify = NotifyListener()
-            let b = try start("b", notify: notify)
+            let port = TestSupport.freePort()
+            let b = try start("b", notify: notify, listen: port)
             #expect(ServiceFixture.wait(20) { log(logB).contains("standby") }, "B stands by: \(log(logB).suffix(1500))")
             #expect(ServiceFixture.wait(5) { notify.first("READY=1") != nil && notify.first("STATUS=standby") != nil },
                     "B tells systemd it is ready, as a standby: \(notify.messages.map(\.text))")
+            // The standby serves the console and /metrics, from the shared store.
+            let metrics = try TestSupport.run("/usr/bin/env", ["python3", "-c",
+                "import urllib.request,sys; print(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())",
+                "http://127.0.0.1:\(port)/metrics"])
+            #expect(metrics.status == 0 && metrics.out.contains("dudao_outbox"), "\(metrics.out.prefix(500))\(metrics.err)")
             return (a, b)
         }
     }
