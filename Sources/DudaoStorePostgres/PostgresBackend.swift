@@ -16,6 +16,10 @@ import DudaoStore
 /// One connection, used by one transaction at a time, as SQLite has one writer: an instance's
 /// writes commit in the order they were made, which the sent log's `rowid` cursor relies on.
 /// A broken connection is dropped and the next transaction opens a new one.
+///
+/// A statement the server has not answered within `deadline` closes the connection and
+/// fails: a server that went silent (a network cut that sends no reset) holds the caller —
+/// the service's clock, during a wake — for that long, not until the watchdog.
 public final class PostgresBackend: StoreBackend, @unchecked Sendable {
     public let url: PostgresURL
     public var location: String { url.description }
@@ -24,15 +28,17 @@ public final class PostgresBackend: StoreBackend, @unchecked Sendable {
 
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private let logger: Logger
+    private let deadline: TimeAmount
     private let lock = NSLock()
     /// Guarded by `lock`.
     private var connection: PostgresConnection?
 
     /// Connects to `url` (failing now if the server cannot be reached, so a wrong URL is an
     /// error at start, not at the first wake).
-    public init(url: PostgresURL, logger: Logger = Logger(label: "dudao.store")) throws {
+    public init(url: PostgresURL, deadline: TimeAmount = .seconds(60), logger: Logger = Logger(label: "dudao.store")) throws {
         self.url = url
         self.logger = logger
+        self.deadline = deadline
         do {
             try lock.withLock { _ = try connected() }
         } catch {
@@ -91,7 +97,7 @@ public final class PostgresBackend: StoreBackend, @unchecked Sendable {
     private func transaction<T>(_ begin: String, _ body: (any StoreTransaction) throws -> T) throws -> T {
         try lock.withLock {
             let conn = try connected()
-            let t = Transaction(connection: conn, logger: logger)
+            let t = Transaction(connection: conn, deadline: deadline, logger: logger)
             do {
                 try t.execute(begin)
                 let value = try body(t)
@@ -140,6 +146,7 @@ public final class PostgresBackend: StoreBackend, @unchecked Sendable {
 
     private struct Transaction: StoreTransaction {
         let connection: PostgresConnection
+        let deadline: TimeAmount
         let logger: Logger
 
         func execute(_ sql: String, _ arguments: [any SQLBindable]) throws -> Int {
@@ -164,8 +171,16 @@ public final class PostgresBackend: StoreBackend, @unchecked Sendable {
                 }
             }
             let query = PostgresQuery(unsafeSQL: PostgresBackend.numbered(sql), binds: binds)
+            let connection = connection, expired = Expiry()
+            let timeout = connection.eventLoop.scheduleTask(in: deadline) {
+                expired.mark()
+                connection.close().whenComplete { _ in }
+            }
+            defer { timeout.cancel() }
             do {
                 return try connection.query(query, logger: logger).wait()
+            } catch where expired.happened {
+                throw PostgresStoreError(description: "PostgreSQL 无应答 did not answer within \(deadline.nanoseconds / 1_000_000_000) s; the connection was closed (\(sql.prefix(120)))")
             } catch let error as PSQLError {
                 throw PostgresStoreError(description: "PostgreSQL: \(error.serverInfo?[.message] ?? String(describing: error.code)) (\(sql.prefix(120)))")
             }
@@ -209,6 +224,14 @@ public final class PostgresBackend: StoreBackend, @unchecked Sendable {
         }
         return out
     }
+}
+
+/// Whether a statement's deadline passed (set on the event loop, read by the waiting caller).
+private final class Expiry: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func mark() { lock.withLock { value = true } }
+    var happened: Bool { lock.withLock { value } }
 }
 
 /// A PostgreSQL failure, said without the password.

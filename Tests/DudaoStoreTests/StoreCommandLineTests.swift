@@ -126,3 +126,34 @@ struct PostgresTLSTests {
         }
     }
 }
+
+/// A PostgreSQL server that goes silent without closing the connection (a network cut):
+/// a statement fails at its deadline instead of holding the caller, and the next one
+/// connects again.
+struct PostgresDeadlineTests {
+    @Test(.timeLimit(.minutes(1))) func aSilentServerFailsAStatementAtItsDeadlineAndTheNextReconnects() throws {
+        let server = try #require(PostgresServer.shared, "PostgreSQL 15 for the tests: \(PostgresServer.unavailableReason)")
+        let url = try server.database()
+        let dir = TestSupport.scratch("dudao-proxy")
+        let proxy = Process()
+        proxy.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        proxy.arguments = ["python3", TestSupport.root.appendingPathComponent("Tests/Servers/freezing_proxy.py").path,
+                           "--target", "\(server.port)", "--dir", dir.path]
+        try proxy.run()
+        // SIGKILL: a test process may have SIGTERM ignored, and its children inherit that.
+        defer { kill(proxy.processIdentifier, SIGKILL); proxy.waitUntilExit() }
+        let ready = dir.appendingPathComponent("ready")
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: ready.path) { usleep(50_000) }
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: ready)) as? [String: Any])
+        let port = try #require(json["port"] as? Int)
+        let viaProxy = url.replacingOccurrences(of: ":\(server.port)/", with: ":\(port)/")
+        let store = try StateStore(backend: PostgresBackend(url: PostgresURL(viaProxy, environment: [:]), deadline: .seconds(2)))
+        #expect(try store.count(state: .pending) == 0)
+        _ = FileManager.default.createFile(atPath: dir.appendingPathComponent("frozen").path, contents: nil)
+        let start = Date()
+        #expect { try store.count(state: .pending) } throws: { "\($0)".contains("did not answer within 2 s") }
+        #expect(Date().timeIntervalSince(start) < 10, "bounded by the deadline: \(Date().timeIntervalSince(start)) s")
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("frozen"))
+        #expect(try store.count(state: .pending) == 0, "the next statement connects again")
+    }
+}
