@@ -7,7 +7,8 @@ public protocol StoreLeadership: AnyObject, Sendable {
     /// Tries once, without waiting, to lead; true when this instance leads (now or already).
     func tryLead() throws -> Bool
     /// `handler` runs once, on some thread, when the lead held is lost (its connection broke
-    /// or the server ended it): from then on another instance may lead.
+    /// or the server ended it): from then on another instance may lead. It runs at once when
+    /// the lead was lost before this call.
     func onLoss(_ handler: @escaping @Sendable () -> Void)
     /// Gives the lead up (on a clean stop, so a standby takes over at once).
     func resign()

@@ -35,7 +35,12 @@ public final class PostgresLeadership: StoreLeadership, @unchecked Sendable {
     }
 
     public func onLoss(_ handler: @escaping @Sendable () -> Void) {
-        lock.withLock { lossHandler = handler }
+        // The lead may have gone between `tryLead` and this call: then tell at once.
+        let lostAlready: Bool = lock.withLock {
+            if leading { lossHandler = handler }
+            return !leading
+        }
+        if lostAlready { handler() }
     }
 
     public func tryLead() throws -> Bool {
