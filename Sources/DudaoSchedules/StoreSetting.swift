@@ -15,23 +15,35 @@ public enum StoreSetting {
             return (nil, diag)
         }
         if let problem = problem(url) {
-            diag.error(top.file, line: top.line("store"), problem)
+            diag.error(top.file, line: top.line("store"), "store: " + problem)
             return (nil, diag)
         }
         return (url, diag)
     }
 
-    /// What is wrong with `url` as a store's address, if anything.
+    /// What is wrong with `url` as a store's address, if anything (never repeating it: it
+    /// may hold a password).
     public static func problem(_ url: String) -> String? {
         if url.hasPrefix("sqlite:") {
-            return url.count > "sqlite:".count ? nil : "store: sqlite: 后缺少路径 no path after sqlite: (hint: sqlite:/var/lib/dudao/dudao.sqlite)"
+            return sqlitePath(url) != nil ? nil : "sqlite: 后缺少路径 no path after sqlite: (hint: sqlite:/var/lib/dudao/dudao.sqlite)"
         }
-        guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
-            return "store: 不认识的存储地址 unknown store (hint: sqlite:PATH or postgres://USER@HOST:PORT/DATABASE)"
+        guard isPostgres(url) else {
+            return "不认识的存储地址 unknown store (hint: sqlite:PATH or postgres://USER@HOST:PORT/DATABASE)"
         }
         if URLComponents(string: url)?.password != nil {
-            return "store: 地址中不能含密码 the URL must not hold the password (hint: $DUDAO_STORE_PASSWORD, ?password_file=PATH, or the systemd credential dudao-store-password)"
+            return "地址中不能含密码 the URL must not hold the password (hint: $DUDAO_STORE_PASSWORD, ?password_file=PATH, or the systemd credential dudao-store-password)"
         }
         return nil
+    }
+
+    /// The file a `sqlite:PATH` address names; nil for other addresses.
+    public static func sqlitePath(_ url: String) -> String? {
+        guard url.hasPrefix("sqlite:"), url.count > "sqlite:".count else { return nil }
+        return String(url.dropFirst("sqlite:".count))
+    }
+
+    /// True for a PostgreSQL address.
+    public static func isPostgres(_ url: String) -> Bool {
+        url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")
     }
 }

@@ -40,7 +40,10 @@ struct StateOption: ParsableArguments {
     /// Opens (creating) the store, or exits 1 with the reason. `schedules`: the folder whose
     /// dudao.yaml may name the store.
     func open(schedules: String = "Schedules") throws -> StateStore {
-        let url = try url(schedules: schedules)
+        try open(url: url(schedules: schedules))
+    }
+
+    private func open(url: String?) throws -> StateStore {
         do { return try url.map { try Self.opener($0)() } ?? StateStore(directory: directory) } catch {
             Output.error("错误 error: 无法打开状态库 cannot open the state in \(url.map(PostgresURL.redacted) ?? directory): \(error)")
             throw ExitCode(1)
@@ -55,26 +58,22 @@ struct StateOption: ParsableArguments {
 
     /// What opens the store at `url` (`sqlite:PATH` or `postgres://…`).
     static func opener(_ url: String) throws -> @Sendable () throws -> StateStore {
-        if url.hasPrefix("sqlite:") {
-            let path = String(url.dropFirst("sqlite:".count))
-            guard !path.isEmpty else { throw StoreURLError(description: "sqlite: 后缺少路径 no path after sqlite: (hint: sqlite:/var/lib/dudao/dudao.sqlite)") }
+        if let problem = StoreSetting.problem(url) { throw StoreURLError(description: problem) }
+        if let path = StoreSetting.sqlitePath(url) {
             return {
-                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent,
-                                                        withIntermediateDirectories: true)
+                let folder = (path as NSString).deletingLastPathComponent
+                try FileManager.default.createDirectory(atPath: folder.isEmpty ? "." : folder, withIntermediateDirectories: true)
                 return try StateStore(backend: SQLiteBackend(path: path))
             }
         }
-        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            let parsed = try PostgresURL(url)
-            return { try StateStore(backend: PostgresBackend(url: parsed)) }
-        }
-        throw StoreURLError(description: "不认识的存储地址 unknown store \(url) (hint: sqlite:PATH or postgres://USER@HOST:PORT/DATABASE)")
+        let parsed = try PostgresURL(url)
+        return { try StateStore(backend: PostgresBackend(url: parsed)) }
     }
 
     /// Leadership among the instances sharing the store: on PostgreSQL an advisory lock; none
     /// for SQLite, which one machine uses alone.
     func leadership(schedules: String) throws -> (any StoreLeadership)? {
-        guard let url = try url(schedules: schedules), url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else { return nil }
+        guard let url = try url(schedules: schedules), StoreSetting.isPostgres(url) else { return nil }
         return PostgresLeadership(url: try PostgresURL(url))
     }
 
@@ -82,9 +81,10 @@ struct StateOption: ParsableArguments {
     /// database is there to be used).
     func existing(schedules: String = "Schedules") throws -> StateStore? {
         let url = try url(schedules: schedules)
-        if url == nil && !FileManager.default.fileExists(atPath: StateStore.sqlitePath(directory: directory)) { return nil }
-        if let url, url.hasPrefix("sqlite:"), !FileManager.default.fileExists(atPath: String(url.dropFirst("sqlite:".count))) { return nil }
-        return try open(schedules: schedules)
+        // The SQLite file to look for: --store's, the state folder's, or none for PostgreSQL.
+        let file: String? = url.map { StoreSetting.sqlitePath($0) } ?? StateStore.sqlitePath(directory: directory)
+        if let file, !FileManager.default.fileExists(atPath: file) { return nil }
+        return try open(url: url)
     }
 
     /// The records (reports and what was sent); none without a store.

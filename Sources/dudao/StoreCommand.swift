@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import DudaoSchedules
 import DudaoStore
 import DudaoStorePostgres
 
@@ -36,7 +37,7 @@ struct StoreCommand: ParsableCommand {
         var to: String
 
         func run() throws {
-            if from.hasPrefix("sqlite:"), !FileManager.default.fileExists(atPath: String(from.dropFirst("sqlite:".count))) {
+            if let file = StoreSetting.sqlitePath(from), !FileManager.default.fileExists(atPath: file) {
                 Output.error("错误 error: 没有该状态库 no store at \(from)")
                 throw ExitCode(1)
             }
