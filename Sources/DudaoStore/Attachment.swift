@@ -24,7 +24,7 @@ public struct Attachment: Hashable, Sendable {
 extension StateStore {
     /// True when files attached to reports are kept in the store (shared by two machines),
     /// not in the state folder.
-    public var keepsFiles: Bool { backend.isShared }
+    public var keepsFiles: Bool { isShared }
 
     /// Keeps the bytes of an attached file, once per content.
     public func saveFile(sha256: String, bytes: Data) throws {

@@ -23,9 +23,10 @@ extension StateStore {
         return try backend.write { t in
             var s = PruneSummary()
             s.sentRows = try t.execute("DELETE FROM sent WHERE at < ?", [audit])
-            s.outboxRows = try t.execute("DELETE FROM outbox WHERE state != 'pending' AND enqueued_at < ? AND COALESCE(sent_at, enqueued_at) < ?",
-                                         [audit, audit])
-            s.bodies = try t.execute("UPDATE outbox SET payload = '' WHERE state = 'sent' AND sent_at < ? AND payload != ''", [bodies])
+            let finished = "SELECT id FROM outbox WHERE state != 'pending' AND enqueued_at < ? AND COALESCE(sent_at, enqueued_at) < ?"
+            try t.execute("DELETE FROM outbox_payload WHERE id IN (\(finished))", [audit, audit])
+            s.outboxRows = try t.execute("DELETE FROM outbox WHERE id IN (\(finished))", [audit, audit])
+            s.bodies = try t.execute("DELETE FROM outbox_payload WHERE id IN (SELECT id FROM outbox WHERE state = 'sent' AND sent_at < ?)", [bodies])
             return s
         }
     }

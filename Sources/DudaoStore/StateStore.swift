@@ -13,6 +13,9 @@ public final class StateStore: Sendable {
     private let sentLog = SentLogCache()
     /// Who claims the outbox entries this store sends (`StoreInstance`).
     public let instance: String
+    /// True when several instances may use this store at once (PostgreSQL): they then claim
+    /// each outbox entry before sending it.
+    public var isShared: Bool { backend.isShared }
 
     /// Opens the store on `backend`, applying the migrations it lacks; `instance` names the
     /// claimant (tests play two instances in one process).

@@ -16,7 +16,7 @@ extension StateStore {
     /// generated id to keep following (`sent` has no id, only its insertion order).
     static let copiedTables: [(name: String, order: String, generated: String?)] = [
         ("progress", "id", "id"), ("attachment", "id", "id"), ("attachment_file", "sha256", nil), ("sent", "rowid", "rowid"), ("outbox", "id", "id"),
-        ("meta", "key", nil), ("circuit", "channel", nil), ("account", "name", nil),
+        ("outbox_payload", "id", nil), ("meta", "key", nil), ("circuit", "channel", nil), ("account", "name", nil),
     ]
 
     /// Copies everything this store holds into `target`, which must be empty: an office moves

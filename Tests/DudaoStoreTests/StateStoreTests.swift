@@ -65,7 +65,8 @@ struct StateStoreTests {
                                                         "v6: the office's accounts; files attached to reports",
                                                         "v7: leases on outbox entries being sent",
                                                         "v8: the office's console sessions",
-                                                        "v9: attached files' bytes, for shared stores"])
+                                                        "v9: attached files' bytes, for shared stores",
+                                                        "v10: message bodies apart from the outbox rows"])
     }
 
     @Test(arguments: Engine.allCases) func accountsAndAttachmentsAreKept(_ engine: Engine) throws {
@@ -109,7 +110,7 @@ struct StateStoreTests {
         r.waitUntilExit()
         #expect(r.terminationStatus == 0)
         let store = try StateStore(directory: dir)
-        #expect(try store.appliedMigrations().last == "v9: attached files' bytes, for shared stores")
+        #expect(try store.appliedMigrations().last == "v10: message bodies apart from the outbox rows")
         // The old report is about every lead; its extension moves the date.
         let supervision = try store.supervision(clock: Self.clock)
         let standing = supervision.standings.standing(Self.item("8", milestones: 1), milestone: 0, agency: "市财政局")
@@ -121,6 +122,7 @@ struct StateStoreTests {
         #expect(try store.sentKeys() == ["市财政局|8/m1/due/2024-12-31"])
         let pending = try store.entries(state: .pending)
         #expect(pending.count == 1 && pending[0].attempts == 2 && pending[0].channel == .email)
+        #expect(pending[0].payload == #"{"eml":"x","rcpt":["a@b.example"]}"#, "the body moved with its entry")
         #expect(try store.circuits().isEmpty)
     }
 
@@ -193,6 +195,38 @@ struct StateStoreTests {
         let dead = try store.entries(state: .dead)
         #expect(dead.count == 1 && dead[0].lastError == "cannot encode the email")
         #expect(try store.claimedKeys().contains("A|1/m1/due/a"), "its notices are claimed: not planned again")
+    }
+
+    /// Workers finishing together record their outcomes in one transaction; each entry ends
+    /// where its own outcome puts it, and keeps its body.
+    @Test(arguments: Engine.allCases) func outcomesRecordedTogetherEachTakeEffect(_ engine: Engine) throws {
+        let store = try engine.store()
+        let t = Date(timeIntervalSince1970: 1_735_000_000)
+        try store.enqueue([entry("a"), entry("b"), entry("c")], plannedUntil: t, at: t)
+        let due = try store.due(at: t)
+        #expect(due.map(\.payload) == ["{}", "{}", "{}"], "bodies are read with their entries")
+        try store.record([OutboxResult(due[0], .delivered(at: t + 5)), OutboxResult(due[1], .retry(at: t + 60, error: "421 busy")),
+                          OutboxResult(due[2], .dead(error: "550 no such mailbox"))])
+        let all = try store.entries()
+        let a = try #require(all.first { $0.message == "a" }), b = try #require(all.first { $0.message == "b" })
+        let c = try #require(all.first { $0.message == "c" })
+        #expect(a.state == .sent && a.sentAt == t + 5 && a.attempts == 1 && a.payload == "{}")
+        #expect(b.state == .pending && b.nextAttemptAt == t + 60 && b.lastError == "421 busy" && b.attempts == 1)
+        #expect(c.state == .dead && c.lastError == "550 no such mailbox")
+        #expect(try store.sentKeys() == ["A|1/m1/due/a"])
+        #expect(try store.due(at: t + 60).map(\.message) == ["b"])
+        // Enqueuing the same message again adds nothing, body included.
+        #expect(try store.enqueue([entry("a")], plannedUntil: t, at: t + 70) == 0)
+    }
+
+    /// SQLite in WAL mode: opening the pool sets `synchronous = NORMAL`, which a power cut can
+    /// undo; the store puts back FULL, so a recorded delivery is on disk when `record` returns.
+    @Test func theSQLiteStoreSyncsEveryCommit() throws {
+        let dir = scratch()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let backend = try SQLiteBackend(path: StateStore.sqlitePath(directory: dir))
+        let level: Int64? = try backend.write { try $0.value("PRAGMA synchronous", []) }
+        #expect(level == 2, "2 is FULL")
     }
 
     @Test(arguments: Engine.allCases) func retentionPrunesTheAuditTrailAndOldBodiesButNothingPending(_ engine: Engine) throws {

@@ -1,0 +1,21 @@
+import Foundation
+
+/// What became of one attempt at an outbox entry, as it is written down.
+public struct OutboxResult: Sendable {
+    public enum Kind: Sendable, Equatable {
+        /// Sent at this time: the entry is done and its notices reach the agency.
+        case delivered(at: Date)
+        /// Failed; tried again at `at`.
+        case retry(at: Date, error: String)
+        /// Failed for good: a dead letter.
+        case dead(error: String)
+    }
+
+    public var entry: OutboxEntry
+    public var kind: Kind
+
+    public init(_ entry: OutboxEntry, _ kind: Kind) {
+        self.entry = entry
+        self.kind = kind
+    }
+}
