@@ -38,26 +38,11 @@ public struct Planner: Sendable {
         if let ladderFrom, ladderFrom > from { window.ladderFirstDay = clock.day(of: ladderFrom) }
         // Items are planned independently: a large list is planned in runs of items on all
         // cores, and the runs joined in item order (the same notices as one run would give).
-        let cores = items.count < 2_000 ? 1 : max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
-        if cores == 1 { return notices(for: items, in: items.indices, supervision: supervision, window: window) }
-        let runs = (0..<cores).map { _ in NoticeRun() }
+        let cores = items.count < 2_000 ? 1 : ProcessInfo.processInfo.activeProcessorCount
         let planner = self, planned = window
-        DispatchQueue.concurrentPerform(iterations: cores) { k in
-            let range = (items.count * k / cores)..<(items.count * (k + 1) / cores)
-            runs[k].notices = planner.notices(for: items, in: range, supervision: supervision, window: planned)
+        return OrderedRuns.map(items.count, cores: cores) { range in
+            planner.notices(for: items, in: range, supervision: supervision, window: planned)
         }
-        var out: [Notice] = []
-        out.reserveCapacity(runs.reduce(0) { $0 + $1.notices.count })
-        for run in runs {
-            out += run.notices
-            run.notices = []
-        }
-        return out
-    }
-
-    /// One core's notices in `notices(for:…)`: written by that core only, read after.
-    private final class NoticeRun: @unchecked Sendable {
-        var notices: [Notice] = []
     }
 
     /// The notices of `items[range]`, in item order.

@@ -134,15 +134,8 @@ public struct EmailMessage: Sendable {
 /// Base64 in lines of 76 characters (RFC 2045).
 enum Base64Lines {
     static func encode(_ text: String) -> [String] {
-        let b64 = Data(text.utf8).base64EncodedString()
-        var lines: [String] = []
-        var i = b64.startIndex
-        while i < b64.endIndex {
-            let j = b64.index(i, offsetBy: 76, limitedBy: b64.endIndex) ?? b64.endIndex
-            lines.append(String(b64[i..<j]))
-            i = j
-        }
-        return lines
+        let b64 = Array(Data(text.utf8).base64EncodedData())
+        return stride(from: 0, to: b64.count, by: 76).map { String(decoding: b64[$0..<min($0 + 76, b64.count)], as: UTF8.self) }
     }
 }
 

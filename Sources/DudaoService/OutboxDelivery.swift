@@ -9,7 +9,8 @@ import DudaoStore
 /// allows connections), its own circuit breaker and its own pace — so a hung mail server
 /// or a robot paced at 20 a minute never delays the timer, a signal, or another channel.
 ///
-/// Every outcome is recorded as soon as its transfer returns, from the worker that made it.
+/// Every outcome is recorded as soon as its transfer returns, by the worker that made it
+/// (workers finishing together share a commit).
 /// An entry stays *assigned* (queued or in flight) until its outcome is on disk, so a wake
 /// that finds it still pending does not hand it out twice.
 final class OutboxDelivery: @unchecked Sendable {
@@ -30,8 +31,19 @@ final class OutboxDelivery: @unchecked Sendable {
     private var cycle: ServiceCycle
     private var lanes: [ChannelID: Lane] = [:]
     private var assigned = Set<Int64>()
+    /// Outcomes recorded so far, and which entries were recorded (at which count) while a
+    /// read of due entries ran: on a store of its own this process is the only sender, so
+    /// this in-memory check, not a claim in the database, keeps a read from handing out an
+    /// entry sent meanwhile.
+    private var recordings: UInt64 = 0
+    private var readsRunning = 0
+    private var recordedDuringReads: [Int64: UInt64] = [:]
     private var unrecorded: [(entry: OutboxEntry, outcome: DeliveryOutcome, at: Date)] = []
     private let running = DispatchGroup()
+    /// Every cycle this delivery serves shares one store: a reload keeps it.
+    private let outcomes = GroupCommit<(StateStore, OutboxResult)> { items in
+        try items[0].0.record(items.map(\.1))
+    }
     private let onEvent: @Sendable (Event) -> Void
     private let now: @Sendable () -> Date
 
@@ -69,14 +81,27 @@ final class OutboxDelivery: @unchecked Sendable {
         lock.withLock { self.cycle = cycle }
     }
 
-    /// Queues entries on their channels' lanes (each once, however often submitted) and
-    /// starts workers as the lanes allow. Entries for an open circuit are deferred at once.
-    func submit(_ entries: [OutboxEntry]) {
+    /// Reads the due entries with `read` and queues them on their channels' lanes (each once,
+    /// however often submitted), leaving out those recorded while the read ran: the read may
+    /// have seen them still pending. Starts workers as the lanes allow; entries for an open
+    /// circuit are deferred at once.
+    func submit(reading read: () throws -> [OutboxEntry]) rethrows {
+        let mark = lock.withLock {
+            readsRunning += 1
+            return recordings
+        }
+        defer {
+            lock.withLock {
+                readsRunning -= 1
+                if readsRunning == 0 { recordedDuringReads.removeAll() }
+            }
+        }
+        let entries = try read()
         var deferred: [(ChannelID, [OutboxEntry], Date)] = []
         lock.withLock {
             guard !stop.isDraining else { return }
             var touched = Set<ChannelID>()
-            for e in entries where assigned.insert(e.id).inserted {
+            for e in entries where (recordedDuringReads[e.id] ?? 0) <= mark && assigned.insert(e.id).inserted {
                 lanes[e.channel, default: Lane(circuit: CircuitBreaker(settings: cycle.dispatcher.channels.circuit))].queue.append(e)
                 touched.insert(e.channel)
             }
@@ -110,11 +135,13 @@ final class OutboxDelivery: @unchecked Sendable {
 
         /// The `committed` callback.
         func batchCommitted() {
-            guard let fresh = try? delivery.lock.withLock({ delivery.cycle }).store.due(at: now, after: highest) else { return }
-            handedOverAll = true
-            guard let last = fresh.last else { return }
-            highest = last.id
-            delivery.submit(fresh)
+            let store = delivery.lock.withLock { delivery.cycle }.store
+            try? delivery.submit(reading: {
+                let fresh = try store.due(at: now, after: highest)
+                handedOverAll = true
+                highest = fresh.last?.id ?? highest
+                return fresh
+            })
         }
     }
 
@@ -174,11 +201,10 @@ final class OutboxDelivery: @unchecked Sendable {
     private func work(_ channel: ChannelID) {
         let connection = Connection()
         while let (entry, cycle) = next(channel) {
-            // A wake hands over entries it read as due; one may have been sent and recorded
-            // by another worker between that read and the hand-over, or claimed by another
-            // instance on the same database. Only what this worker claims goes out; the rest
-            // is let go (an unreadable store: next wake).
-            guard (try? cycle.store.claim(entry.id, at: now(), lease: Self.lease(channel, cycle))) == true else {
+            // On a shared store another instance may have read the same entry as due: only
+            // what this worker claims goes out; the rest is let go (an unreadable store:
+            // next wake). On a store of its own, `submit` already left out what was sent.
+            if cycle.store.isShared, (try? cycle.store.claim(entry.id, at: now(), lease: Self.lease(channel, cycle))) != true {
                 lock.withLock { _ = assigned.remove(entry.id) }
                 continue
             }
@@ -241,13 +267,20 @@ final class OutboxDelivery: @unchecked Sendable {
         if let (entries, until) = opened { postpone(entries, of: entry.channel, until: until, announce: false) }
     }
 
-    /// Records one outcome; on failure keeps it for `recordPending` and the entry assigned.
+    /// Records one outcome, in a transaction shared with the workers finishing at the same
+    /// time; on failure keeps it for `recordPending` and the entry assigned.
     private func record(_ entry: OutboxEntry, _ outcome: DeliveryOutcome, at: Date, cycle: ServiceCycle? = nil) {
         let cycle = cycle ?? lock.withLock { self.cycle }
+        let verdict = cycle.verdict(entry, outcome, now: at)
         do {
-            let retryAt = try cycle.record(entry, outcome, now: at)
-            lock.withLock { _ = assigned.remove(entry.id) }
-            onEvent(.recorded(entry, outcome, retryAt: retryAt))
+            if let result = verdict.result { try outcomes.commit((cycle.store, result)) }
+            cycle.log(verdict)
+            lock.withLock {
+                recordings += 1
+                if readsRunning > 0 { recordedDuringReads[entry.id] = recordings }
+                _ = assigned.remove(entry.id)
+            }
+            onEvent(.recorded(entry, outcome, retryAt: verdict.retryAt))
         } catch {
             lock.withLock { unrecorded.append((entry, outcome, at)) }
             onEvent(.recordFailed(entry, error))

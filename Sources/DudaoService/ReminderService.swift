@@ -275,7 +275,7 @@ public final class ReminderService: @unchecked Sendable {
         }
         // What is already pending goes out even when planning could not be written.
         do {
-            if !handOver.handedOverAll { delivery.submit(try store.due(at: now)) }
+            if !handOver.handedOverAll { try delivery.submit(reading: { try store.due(at: now) }) }
             let planned = try cycle.nextPlanned(after: now)
             if planned != nextPlanned, let planned {
                 logger.info("next planned send \(LocalClock(timeZone: cycle.set.policy.timeZone).iso8601(planned))")

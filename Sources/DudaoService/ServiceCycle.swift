@@ -82,7 +82,7 @@ public struct ServiceCycle: Sendable {
         })
         let handOver = OutboxDelivery.BatchHandOver(delivery, at: now)
         var summary = try enqueue(now: now, from: from, committed: handOver.batchCommitted)
-        if !handOver.handedOverAll { delivery.submit(try store.due(at: now)) }
+        if !handOver.handedOverAll { try delivery.submit(reading: { try store.due(at: now) }) }
         delivery.waitUntilIdle()
         let counts = tally.summary
         summary.delivered = counts.delivered
@@ -121,7 +121,11 @@ public struct ServiceCycle: Sendable {
             batchStart = batch.endIndex
             batchSize = min(batchSize * 2, Self.largestBatch)
             let last = batchStart == kept.messages.count
-            let ready = dispatcher.prepare(batch.map { ($0, renderer.render($0, in: kept, markdown: dispatcher.needsMarkdown($0))) }, in: kept)
+            // Messages render independently: on all cores, while delivery waits for them.
+            let messages = Array(batch), renderer = renderer, dispatcher = dispatcher
+            let ready = OrderedRuns.map(messages.count, cores: messages.count < 50 ? 1 : ProcessInfo.processInfo.activeProcessorCount) { range in
+                dispatcher.prepare(messages[range].map { ($0, renderer.render($0, in: kept, markdown: dispatcher.needsMarkdown($0))) }, in: kept)
+            }
             summary.enqueued += try store.enqueue(
                 ready.map { NewOutboxEntry(message: $0.message, agency: $0.agency, channel: $0.channel, notices: $0.notices,
                                            payload: $0.payload, failure: $0.failure) },
@@ -156,33 +160,44 @@ public struct ServiceCycle: Sendable {
     /// delivered, dead, or not attempted — a not-attempted entry keeps its due time).
     @discardableResult
     func record(_ entry: OutboxEntry, _ outcome: DeliveryOutcome, now: Date) throws -> Date? {
-        let meta: Logger.Metadata = ["id": "\(entry.id)", "channel": "\(entry.channel)", "agency": "\(entry.agency)"]
+        let verdict = verdict(entry, outcome, now: now)
+        if let result = verdict.result { try store.record([result]) }
+        log(verdict)
+        return verdict.retryAt
+    }
+
+    /// What an outcome makes of its entry under the retry policy; nothing is written.
+    func verdict(_ entry: OutboxEntry, _ outcome: DeliveryOutcome, now: Date) -> OutcomeVerdict {
         let retry = dispatcher.channels.retry
+        let said = "\(entry.agency) via \(entry.channel): \(outcome)"
         switch outcome {
         case .delivered:
-            try store.markDelivered(entry, at: now)
-            logger.info("\(entry.agency) via \(entry.channel): \(outcome)", metadata: meta)
-            return nil
+            return OutcomeVerdict(entry: entry, result: OutboxResult(entry, .delivered(at: now)), retryAt: nil, level: .info, message: said)
         case .transient(let after, let reason):
             let attempt = entry.attempts + 1
             let tooOld = now.timeIntervalSince(entry.enqueuedAt) >= retry.maxAgeSeconds
             if attempt >= retry.maxAttempts || tooOld {
-                try store.markFailed(entry, error: reason, retryAt: nil)
-                logger.error("\(entry.agency) via \(entry.channel): \(outcome) → dead letter after \(attempt) attempts", metadata: meta)
-                return nil
+                return OutcomeVerdict(entry: entry, result: OutboxResult(entry, .dead(error: reason)), retryAt: nil, level: .error,
+                                      message: "\(said) → dead letter after \(attempt) attempts")
             }
             let delay = retry.delay(afterAttempt: attempt, retryAfter: after, random: random())
             let at = now.addingTimeInterval(delay)
-            try store.markFailed(entry, error: reason, retryAt: at)
-            logger.warning("\(entry.agency) via \(entry.channel): \(outcome) → retry in \(Int(delay.rounded(.up))) s", metadata: meta)
-            return at
+            return OutcomeVerdict(entry: entry, result: OutboxResult(entry, .retry(at: at, error: reason)), retryAt: at, level: .warning,
+                                  message: "\(said) → retry in \(Int(delay.rounded(.up))) s")
         case .permanent(let reason):
-            try store.markFailed(entry, error: reason, retryAt: nil)
-            logger.error("\(entry.agency) via \(entry.channel): \(outcome) → dead letter", metadata: meta)
-            return nil
+            return OutcomeVerdict(entry: entry, result: OutboxResult(entry, .dead(error: reason)), retryAt: nil, level: .error,
+                                  message: "\(said) → dead letter")
         case .notAttempted:
-            return nil
+            return OutcomeVerdict(entry: entry, result: nil, retryAt: nil, level: nil, message: said)
         }
+    }
+
+    /// Logs a verdict once it is written.
+    func log(_ verdict: OutcomeVerdict) {
+        guard let level = verdict.level else { return }
+        let entry = verdict.entry
+        logger.log(level: level, "\(verdict.message)",
+                   metadata: ["id": "\(entry.id)", "channel": "\(entry.channel)", "agency": "\(entry.agency)"])
     }
 
     /// The next planned send after `now`. Looks a day ahead first, then a week, a month,
@@ -196,6 +211,17 @@ public struct ServiceCycle: Sendable {
         }
         return nil
     }
+}
+
+/// What one delivery outcome makes of its entry: what to write, when it is tried again,
+/// and the log line.
+struct OutcomeVerdict: Sendable {
+    var entry: OutboxEntry
+    /// Nil when nothing is written (not attempted: the entry keeps its due time).
+    var result: OutboxResult?
+    var retryAt: Date?
+    var level: Logger.Level?
+    var message: String
 }
 
 /// Outcome counts gathered from worker threads.
