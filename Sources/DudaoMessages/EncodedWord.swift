@@ -14,12 +14,11 @@ public enum EncodedWord {
         var words: [String] = []
         var chunk: [UInt8] = []
         for scalar in text.unicodeScalars {
-            let bytes = Array(String(scalar).utf8)
-            if chunk.count + bytes.count > maxPayloadBytes {
+            if chunk.count + UTF8.width(scalar) > maxPayloadBytes {
                 words.append(word(chunk))
                 chunk = []
             }
-            chunk += bytes
+            UTF8.encode(scalar) { chunk.append($0) }
         }
         if !chunk.isEmpty || words.isEmpty { words.append(word(chunk)) }
         return words
@@ -35,7 +34,8 @@ public enum EncodedWord {
         var out = ""
         var space = false
         for scalar in text.unicodeScalars {
-            if scalar.properties.generalCategory == .control || scalar == " " || scalar == "\u{2028}" || scalar == "\u{2029}" {
+            // Control characters (category Cc) are exactly U+0000–U+001F and U+007F–U+009F.
+            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == " " || scalar == "\u{2028}" || scalar == "\u{2029}" {
                 space = true
                 continue
             }

@@ -156,17 +156,9 @@ public struct ServiceCycle: Sendable {
     /// How far back the ladder catches up: less than a week, so one weekly message at most.
     static let ladderCatchUp: Double = 6 * 86400
 
-    /// Records one delivery outcome; returns when the entry will be tried again (nil when
-    /// delivered, dead, or not attempted — a not-attempted entry keeps its due time).
-    @discardableResult
-    func record(_ entry: OutboxEntry, _ outcome: DeliveryOutcome, now: Date) throws -> Date? {
-        let verdict = verdict(entry, outcome, now: now)
-        if let result = verdict.result { try store.record([result]) }
-        log(verdict)
-        return verdict.retryAt
-    }
-
-    /// What an outcome makes of its entry under the retry policy; nothing is written.
+    /// What an outcome makes of its entry under the retry policy: what to write, and when it
+    /// is tried again (nil when delivered, dead, or not attempted — a not-attempted entry
+    /// keeps its due time). Nothing is written here; delivery writes verdicts in groups.
     func verdict(_ entry: OutboxEntry, _ outcome: DeliveryOutcome, now: Date) -> OutcomeVerdict {
         let retry = dispatcher.channels.retry
         let said = "\(entry.agency) via \(entry.channel): \(outcome)"

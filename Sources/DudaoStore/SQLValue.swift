@@ -66,3 +66,8 @@ extension Optional: SQLReadable where Wrapped: SQLReadable {
         self = sqlValue == .null ? .none : Wrapped(sqlValue: sqlValue)
     }
 }
+
+/// A value read from one store binds as it is into another (`dudao store copy`).
+extension SQLValue: SQLBindable {
+    public var sqlValue: SQLValue { self }
+}

@@ -63,7 +63,3 @@ extension StateStore {
         }
     }
 }
-
-extension SQLValue: SQLBindable {
-    public var sqlValue: SQLValue { self }
-}
