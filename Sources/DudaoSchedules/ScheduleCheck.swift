@@ -18,8 +18,8 @@ extension ScheduleSet {
 
         // Agencies named by items.
         var reported = Set<String>()
-        for item in items {
-            let place = places[item.id]
+        for (index, item) in items.enumerated() {
+            let place = place(ofItemAt: index)
             for name in item.lead {
                 guard let agency = agencies.agency(named: name) else {
                     if reported.insert("lead:" + name).inserted {
@@ -61,8 +61,8 @@ extension ScheduleSet {
         }
 
         // Work already overdue.
-        for item in items where item.status.wantsReminders {
-            let place = places[item.id]
+        for (index, item) in items.enumerated() where item.status.wantsReminders {
+            let place = place(ofItemAt: index)
             for i in item.milestones.indices where item.status(ofMilestone: i).wantsReminders {
                 let m = item.milestones[i]
                 let due = item.effectiveDue(ofMilestone: i)

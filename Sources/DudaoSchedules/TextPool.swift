@@ -1,11 +1,12 @@
 import DudaoCore
 
-/// Hands out one shared copy of each text (and milestone list) seen: a large list repeats its
+/// Hands out one shared copy of each text (and list of texts or milestones) seen: a large list repeats its
 /// deadline phrases, agency names and stock measures on thousands of rows, and a Swift string longer than 15
 /// bytes is a heap allocation of its own. Pooled, they cost one allocation each for the
 /// life of the service.
 struct TextPool {
     private var texts: Set<String> = []
+    private var lists: Set<[String]> = []
     private var milestoneLists: Set<[Milestone]> = []
 
     mutating func shared(_ text: String) -> String {
@@ -16,8 +17,14 @@ struct TextPool {
         return text
     }
 
+    /// One copy of each list of texts (the same stock measures, the same agencies on many
+    /// rows): an array is a heap allocation of its own too.
     mutating func shared(_ list: [String]) -> [String] {
-        list.map { shared($0) }
+        guard !list.isEmpty else { return list }
+        if let known = lists.firstIndex(of: list) { return lists[known] }
+        let pooled = list.map { shared($0) }
+        lists.insert(pooled)
+        return pooled
     }
 
     /// One copy of each list of milestones: items with the same deadline text have the same.

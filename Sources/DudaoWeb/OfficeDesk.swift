@@ -42,7 +42,11 @@ public struct OfficeDesk: Sendable {
         let set = schedules()
         let board = try StatusBoard(set: set, store: store, now: now, horizonDays: 60)
         let listOf = Dictionary(set.listTitles.map { ($0.file, $0.title) }, uniquingKeysWith: { a, _ in a })
-        func list(_ id: String) -> String { set.places[id].flatMap { listOf[$0.file] } ?? "" }
+        // Which list each item is in, worked out only when the office filters by list.
+        lazy var listOfItem: [String: String] = Dictionary(
+            set.items.indices.map { (set.items[$0].id, set.place(ofItemAt: $0).flatMap { listOf[$0.file] } ?? "") },
+            uniquingKeysWith: { first, _ in first })
+        func list(_ id: String) -> String { listOfItem[id] ?? "" }
         let shown = board.rows.filter { r in
             (filter.agency == nil || r.agency == filter.agency) && (filter.light == nil || r.light.rawValue == filter.light)
                 && (filter.state == nil || r.row.status.name == filter.state) && (filter.list == nil || list(r.id) == filter.list)

@@ -144,6 +144,18 @@ struct CheckTests {
         #expect(errors.contains { $0.contains("policy.yaml:") && $0.contains("retention.bodies") })
     }
 
+    /// A finding about an item names the list it is in and its line, in whichever list.
+    @Test func findingsAboutAnItemNameItsListAndLine() throws {
+        let dir = Fixtures.copyOfSchedules()
+        Fixtures.write("title: 第二批\nid_prefix: B\nitems:\n  - {id: \"1\", title: 甲, lead: [市财政局], due_text: \"2027年6月\"}\n"
+                       + "  - {id: \"2\", title: 乙, lead: [不存在的局], due_text: \"2027年6月\"}\n", "second.yaml", in: dir)
+        let set = ScheduleSet.load(dir.path)
+        let unknown = try #require(set.check(now: clock.parse("2026-11-26")!).errors.first { $0.problem.message.contains("不存在的局") })
+        #expect(unknown.problem.file.hasSuffix("second.yaml") && unknown.problem.line == 5 && unknown.problem.item == "B2")
+        let index = try #require(set.items.firstIndex { $0.id == "B2" })
+        #expect(set.place(ofItemAt: index)?.line == 5 && set.place(ofItemAt: set.items.count) == nil)
+    }
+
     @Test func agenciesWithoutContactAndTheSupervisor() throws {
         let dir = Fixtures.copyOfSchedules()
         var text = try String(contentsOfFile: dir.appendingPathComponent("agencies.yaml").path, encoding: .utf8)

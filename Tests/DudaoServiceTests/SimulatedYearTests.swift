@@ -126,6 +126,8 @@ struct SimulatedYearTests {
         var random = Random(state: 20251126)
         let items = Int(ProcessInfo.processInfo.environment["DUDAO_SIM_ITEMS"] ?? "") ?? 10_000
         let dir = try schedules(count: items, random: &random)
+        // A year of outbox files is 1.8 GB: not left behind in the temporary folder.
+        defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
         let start = clock.parse("2025-01-02T09:00:30")!
         let days = 365
 
