@@ -1,4 +1,7 @@
 /// One row of a task list: a piece of reform work, who leads it, and when it is due.
+///
+/// The small fields come last: in declaration order a Bool between two strings pads to
+/// eight bytes, and a service holding 100,000 items holds them all.
 public struct Item: Hashable, Sendable {
     /// 序号 as written (`"8"`, `"2.3"`): stable, used in dedup keys and `ack`.
     public var id: String
@@ -6,22 +9,22 @@ public struct Item: Hashable, Sendable {
     public var title: String
     /// 主要内容, plain text.
     public var content: String
+    /// 完成时间 as written.
+    public var dueText: String
     /// 具体举措, one entry per measure, numbering removed.
     public var measures: [String]
     /// 牵头单位: the agencies reminded, canonical names once a directory resolved them.
     public var lead: [String]
     /// 配合单位.
     public var partners: [String]
-    /// True when the partner cell ended in `等相关部门` / `等`.
-    public var partnersAndOthers: Bool
-    /// 完成时间 as written.
-    public var dueText: String
-    /// True when the work has no end date (持续推进).
-    public var ongoing: Bool
     /// Dated milestones; empty for purely ongoing work.
     public var milestones: [Milestone]
     /// Progress of the whole item.
     public var status: ItemStatus
+    /// True when the partner cell ended in `等相关部门` / `等`.
+    public var partnersAndOthers: Bool
+    /// True when the work has no end date (持续推进).
+    public var ongoing: Bool
 
     /// An item from its parts.
     public init(id: String, title: String, content: String = "", measures: [String] = [],
