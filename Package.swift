@@ -63,6 +63,7 @@ let package = Package(
                                                            .product(name: "NIOSSL", package: "swift-nio-ssl"),
                                                            .product(name: "NIOPosix", package: "swift-nio"),
                                                            .product(name: "NIOCore", package: "swift-nio"),
+                                                           .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                                                            .product(name: "Logging", package: "swift-log")]),
         // The console: the agencies' signed reply links and pages, over Hummingbird, in the service's process.
         .target(

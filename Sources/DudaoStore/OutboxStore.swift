@@ -157,20 +157,15 @@ extension StateStore {
     /// before sending. False means let it go — another worker recorded it since the list of
     /// due entries was read, or another instance is sending it.
     ///
-    /// On a shared store the claim is one conditional UPDATE, atomic, so of two instances
-    /// that both read the entry as due only one sends it. A process that dies mid-transfer
-    /// leaves its claim until the lease runs out; the entry is then sent again (the one
-    /// repeat a crash can cause). `lease` must outlast a transfer's timeouts.
+    /// The claim is one conditional UPDATE, atomic, so of two instances that both read the
+    /// entry as due only one sends it. A process that dies mid-transfer leaves its claim until
+    /// the lease runs out; the entry is then sent again (the one repeat a crash can cause).
+    /// `lease` must outlast a transfer's timeouts.
     ///
-    /// A SQLite file has one service, which keeps its workers from sharing an entry in memory
-    /// and does not claim: here a claim only checks the entry is still due, without a write.
+    /// Only shared stores need it (`isShared`): a SQLite file has one service, which keeps its
+    /// workers from sharing an entry in memory, without a write per message.
     public func claim(_ id: Int64, at now: Date, lease: TimeInterval) throws -> Bool {
         let at = Self.iso(now)
-        guard backend.isShared else {
-            return try backend.read { t in
-                try t.row("SELECT 1 FROM outbox WHERE id = ? AND state = 'pending' AND next_attempt_at <= ?", [id, at]) != nil
-            }
-        }
         return try backend.write { t in
             try t.execute("""
                 UPDATE outbox SET lease_owner = ?, lease_until = ?
@@ -226,18 +221,9 @@ extension StateStore {
         }
     }
 
-    /// Records a delivery: the entry is sent and its notices reach the agency, in one transaction.
-    public func markDelivered(_ entry: OutboxEntry, at now: Date) throws {
-        try record([OutboxResult(entry, .delivered(at: now))])
-    }
-
-    /// Records a failed attempt: retried at `retryAt`, or a dead letter when `retryAt` is nil.
-    public func markFailed(_ entry: OutboxEntry, error: String, retryAt: Date?) throws {
-        try record([OutboxResult(entry, retryAt.map { .retry(at: $0, error: error) } ?? .dead(error: error))])
-    }
-
-    /// Records several attempts in one transaction: all of them or, on error, none. Workers
-    /// that finish together share one commit this way.
+    /// Records what became of attempts, in one transaction: all of them or, on error, none.
+    /// A delivery marks the entry sent and its notices as reaching the agency; workers that
+    /// finish together share one commit this way.
     public func record(_ results: [OutboxResult]) throws {
         guard !results.isEmpty else { return }
         try backend.write { t in

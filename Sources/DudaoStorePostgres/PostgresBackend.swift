@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -171,15 +172,15 @@ public final class PostgresBackend: StoreBackend, @unchecked Sendable {
                 }
             }
             let query = PostgresQuery(unsafeSQL: PostgresBackend.numbered(sql), binds: binds)
-            let connection = connection, expired = Expiry()
+            let connection = connection, expired = NIOLockedValueBox(false)
             let timeout = connection.eventLoop.scheduleTask(in: deadline) {
-                expired.mark()
+                expired.withLockedValue { $0 = true }
                 connection.close().whenComplete { _ in }
             }
             defer { timeout.cancel() }
             do {
                 return try connection.query(query, logger: logger).wait()
-            } catch where expired.happened {
+            } catch where expired.withLockedValue({ $0 }) {
                 throw PostgresStoreError(description: "PostgreSQL 无应答 did not answer within \(deadline.nanoseconds / 1_000_000_000) s; the connection was closed (\(sql.prefix(120)))")
             } catch let error as PSQLError {
                 throw PostgresStoreError(description: "PostgreSQL: \(error.serverInfo?[.message] ?? String(describing: error.code)) (\(sql.prefix(120)))")
@@ -224,14 +225,6 @@ public final class PostgresBackend: StoreBackend, @unchecked Sendable {
         }
         return out
     }
-}
-
-/// Whether a statement's deadline passed (set on the event loop, read by the waiting caller).
-private final class Expiry: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    func mark() { lock.withLock { value = true } }
-    var happened: Bool { lock.withLock { value } }
 }
 
 /// A PostgreSQL failure, said without the password.

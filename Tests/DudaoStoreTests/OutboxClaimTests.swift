@@ -4,8 +4,8 @@ import Testing
 @testable import DudaoStore
 
 /// Two instances on one PostgreSQL database: each outbox entry is sent by the one that
-/// claimed it. (A SQLite file has one service; there a claim is the check that the entry is
-/// still due.)
+/// claimed it. (A SQLite file has one service, which does not claim; the claim works there
+/// the same way.)
 struct OutboxClaimTests {
     let t = Date(timeIntervalSince1970: 1_735_000_000)
 
@@ -26,7 +26,7 @@ struct OutboxClaimTests {
         #expect(try a.claim(due[0].id, at: t + 60, lease: 120), "A may claim again what it holds")
         // A dies without recording: after the lease, B sends it.
         #expect(try b.claim(due[0].id, at: t + 181, lease: 120))
-        try b.markDelivered(due[0], at: t + 182)
+        try b.record([OutboxResult(due[0], .delivered(at: t + 182))])
         #expect(try !a.claim(due[0].id, at: t + 400, lease: 120), "sent: no one claims it again")
         #expect(try a.entries(state: .sent).map(\.message) == ["m0"])
     }
@@ -67,14 +67,15 @@ struct OutboxClaimTests {
 }
 
 extension OutboxClaimTests {
-    @Test func onSQLiteAClaimIsTheCheckThatTheEntryIsStillDue() throws {
+    /// A claim holds only while the entry is pending and due, on SQLite as well.
+    @Test func onSQLiteAClaimHoldsOnlyWhileTheEntryIsDue() throws {
         let store = try Engine.sqlite.store()
         try store.enqueue(entries(2), plannedUntil: t, at: t)
         let due = try store.due(at: t)
         #expect(try store.claim(due[0].id, at: t, lease: 120) && store.claim(due[0].id, at: t, lease: 120))
-        try store.markDelivered(due[0], at: t)
+        try store.record([OutboxResult(due[0], .delivered(at: t))])
         #expect(try !store.claim(due[0].id, at: t, lease: 120), "sent: not claimed")
-        try store.markFailed(due[1], error: "x", retryAt: t + 60)
+        try store.record([OutboxResult(due[1], .retry(at: t + 60, error: "x"))])
         #expect(try !store.claim(due[1].id, at: t, lease: 120) && store.claim(due[1].id, at: t + 60, lease: 120), "due again at its retry")
     }
 }

@@ -236,10 +236,10 @@ struct StateStoreTests {
         // Old: delivered 800 days ago. Middle: delivered 100 days ago. Pending: enqueued 800 days ago, still waiting.
         try store.enqueue([entry("old"), entry("middle"), entry("pending")], plannedUntil: t0, at: t0)
         let all = try store.due(at: t0)
-        try store.markDelivered(all[0], at: t0)
+        try store.record([OutboxResult(all[0], .delivered(at: t0))])
         try store.record(ProgressReport(key: ProgressKey(item: "1"), status: .inProgress, by: "x", at: t0))
         let now = t0.addingTimeInterval(800 * day)
-        try store.markDelivered(all[1], at: now.addingTimeInterval(-100 * day))
+        try store.record([OutboxResult(all[1], .delivered(at: now.addingTimeInterval(-100 * day)))])
         let pruned = try store.prune(Retention(), now: now)
         #expect(pruned.outboxRows == 1 && pruned.sentRows == 1 && pruned.bodies == 1)
         let left = try store.entries()

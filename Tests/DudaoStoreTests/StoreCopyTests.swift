@@ -19,8 +19,8 @@ struct StoreCopyTests {
                           skipped: [SkippedNotices(agency: "市税务局", message: "s", notices: [NoticeRef(key: "8/m1/advance/2024-12-01", item: "8")])],
                           plannedUntil: t + 3600, at: t)
         let due = try store.due(at: t)
-        try store.markDelivered(due[0], at: t + 10)
-        try store.markFailed(due[1], error: "550 no such mailbox", retryAt: nil)
+        try store.record([OutboxResult(due[0], .delivered(at: t + 10))])
+        try store.record([OutboxResult(due[1], .dead(error: "550 no such mailbox"))])
         try store.save(CircuitRecord(channel: .email, state: "open", failures: 3, openUntil: t + 30, lastError: "timeout", at: t))
         try store.setAccount(name: "张三", passwordHash: "$2b$11$x", at: t)
         try store.saveFile(sha256: String(repeating: "b", count: 64), bytes: Data([0x25, 0x50, 0x44, 0x46, 0x00, 0xFF]))
