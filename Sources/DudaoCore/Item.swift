@@ -5,8 +5,8 @@
 public struct Item: Hashable, Sendable {
     /// 序号 as written (`"8"`, `"2.3"`): stable, used in dedup keys and `ack`.
     public var id: String
-    /// 改革事项.
-    public var title: String
+    /// 改革事项, held packed (see `PackedText`; `packTitles()` shares one block).
+    var titleText: PackedText
     /// 主要内容, plain text.
     public var content: String
     /// 完成时间 as written.
@@ -32,7 +32,7 @@ public struct Item: Hashable, Sendable {
                 dueText: String, ongoing: Bool = false, milestones: [Milestone] = [],
                 status: ItemStatus = .open) {
         self.id = id
-        self.title = title
+        self.titleText = PackedText(title)
         self.content = content
         self.measures = measures
         self.lead = lead
@@ -71,6 +71,12 @@ public struct Milestone: Hashable, Sendable {
 }
 
 extension Item {
+    /// 改革事项.
+    public var title: String {
+        get { titleText.string }
+        set { titleText = PackedText(newValue) }
+    }
+
     /// The status that governs milestone `index`: its own, else the item's.
     public func status(ofMilestone index: Int) -> ItemStatus {
         milestones[index].status ?? status
@@ -83,5 +89,14 @@ extension Item {
         let milestone = milestones[index]
         guard case .extended(let to) = status(ofMilestone: index) else { return milestone.due }
         return milestone.status == nil ? max(milestone.due, to) : to
+    }
+}
+
+extension Array where Element == Item {
+    /// Moves every title into one shared block: what a loaded list keeps for as long as the
+    /// service runs, at about a third of the memory of one `String` per title.
+    public mutating func packTitles() {
+        let packed = PackedText.pack(map(\.title))
+        for index in indices { self[index].titleText = packed[index] }
     }
 }

@@ -119,6 +119,7 @@ public struct ScheduleSet: Sendable {
             }
         }
         cache?.keepOnly(lists)
+        set.items.packTitles()
         set.diagnostics = diag
         return set
     }

@@ -54,6 +54,10 @@ struct ListCacheTests {
         #expect(summary(first) == summary(parsed))
         #expect(summary(parsed).contains { $0.contains("“尽快”") && $0.contains(":10") }, "the finding keeps its line: \(summary(parsed))")
         #expect(second.items == parsed.items)
+        // Loaded for good, whether parsed or cached: every title in one shared block.
+        for set in [parsed, second] {
+            #expect(set.items.count > 2 && set.items.allSatisfy { $0.titleText.sharesBlock(with: set.items[0].titleText) })
+        }
     }
 
     @Test func anEditOfTheSameSizeWithTheOldTimeRestoredIsSeen() throws {
