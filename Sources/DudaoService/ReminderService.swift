@@ -91,6 +91,7 @@ public final class ReminderService: @unchecked Sendable {
     public init(options: Options, logger: Logger) throws {
         self.options = options
         self.logger = logger
+        Self.trimFreedMemoryPromptly()
         leading = options.leadership == nil
         do { store = try options.openStore?() ?? StateStore(directory: options.stateDirectory) } catch {
             throw ServiceError(problems: [options.openStore == nil
@@ -309,6 +310,16 @@ public final class ReminderService: @unchecked Sendable {
     static func returnFreedMemory() {
         #if canImport(Glibc)
         malloc_trim(0)
+        #endif
+    }
+
+    /// Keeps glibc's trim threshold at its default instead of letting it grow. After a large
+    /// block is freed glibc raises the threshold (up to 64 MB) for speed, and `malloc_trim`
+    /// never shortens the top of a worker thread's arena: measured on 100,000 items, the
+    /// first wake's workers then kept 2.5 MB they had freed for as long as the service slept.
+    static func trimFreedMemoryPromptly() {
+        #if canImport(Glibc)
+        _ = mallopt(M_TRIM_THRESHOLD, 128 * 1024)
         #endif
     }
 
