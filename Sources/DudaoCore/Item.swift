@@ -96,7 +96,7 @@ extension Array where Element == Item {
     /// Moves every title into one shared block: what a loaded list keeps for as long as the
     /// service runs, at about a third of the memory of one `String` per title.
     public mutating func packTitles() {
-        let packed = PackedText.pack(map(\.title))
+        let packed = PackedText.pack(map(\.titleText))
         for index in indices { self[index].titleText = packed[index] }
     }
 }

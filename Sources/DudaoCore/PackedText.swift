@@ -7,14 +7,14 @@
 ///
 /// Equality and hashing are those of the `String`, so an item compares as before
 /// (canonically equivalent texts are equal, whatever their bytes).
-public struct PackedText: Hashable, Sendable {
+struct PackedText: Hashable, Sendable {
     // Immutable once handed out (see `TextBlock`); ManagedBuffer itself cannot be Sendable.
     nonisolated(unsafe) private let block: TextBlock
     private let start: UInt32
     private let count: UInt32
 
     /// A text in a block of its own.
-    public init(_ text: String) {
+    init(_ text: String) {
         var text = text
         let count = text.utf8.count
         guard count > 0 else {
@@ -33,34 +33,33 @@ public struct PackedText: Hashable, Sendable {
     }
 
     /// The text.
-    public var string: String {
+    var string: String {
         block.withUnsafeMutablePointerToElements { base in
             String(decoding: UnsafeBufferPointer(start: base + Int(start), count: Int(count)), as: UTF8.self)
         }
     }
 
-    /// `texts` packed into one shared block, in order.
-    public static func pack(_ texts: [String]) -> [PackedText] {
-        let total = texts.reduce(0) { $0 + $1.utf8.count }
+    /// `texts` copied side by side into one shared block, in order (no `String` made).
+    static func pack(_ texts: [PackedText]) -> [PackedText] {
+        let total = texts.reduce(0) { $0 + Int($1.count) }
         precondition(total <= Int(UInt32.max), "more than 4 GB of text in one block")
         let block = total == 0 ? TextBlock.empty : TextBlock.make(capacity: total)
         return texts.map { text in
-            var text = text
             let start = block.header
-            text.withUTF8 { bytes in block.append(bytes) }
-            return PackedText(block: block, start: start, count: block.header - start)
+            text.withBytes { bytes in block.append(bytes) }
+            return PackedText(block: block, start: start, count: Int(text.count))
         }
     }
 
     /// True when both texts sit in the same block (what packing is for; tests check it).
-    public func sharesBlock(with other: PackedText) -> Bool { block === other.block }
+    func sharesBlock(with other: PackedText) -> Bool { block === other.block }
 
-    public static func == (lhs: PackedText, rhs: PackedText) -> Bool {
+    static func == (lhs: PackedText, rhs: PackedText) -> Bool {
         if lhs.count == rhs.count, lhs.withBytes({ l in rhs.withBytes { r in l.elementsEqual(r) } }) { return true }
         return lhs.string == rhs.string
     }
 
-    public func hash(into hasher: inout Hasher) {
+    func hash(into hasher: inout Hasher) {
         hasher.combine(string)
     }
 

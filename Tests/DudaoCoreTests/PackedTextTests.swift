@@ -21,11 +21,11 @@ struct PackedTextTests {
 
     @Test func equalityAndHashingAreTheStringsOwn() {
         // The same letter precomposed and decomposed: different bytes, equal strings.
-        let composed = PackedText("Caf\u{E9}"), decomposed = PackedText.pack(["x", "Cafe\u{301}"])[1]
+        let composed = PackedText("Caf\u{E9}"), decomposed = PackedText.pack([PackedText("x"), PackedText("Cafe\u{301}")])[1]
         #expect(composed == decomposed)
         #expect(composed.hashValue == decomposed.hashValue)
         #expect(PackedText("任务一") != PackedText("任务二"))
-        #expect(PackedText("") == PackedText.pack([""])[0])
+        #expect(PackedText("") == PackedText.pack([PackedText("")])[0])
     }
 
     @Test func aTitleChangedAfterPackingIsThatItemsAlone() {
