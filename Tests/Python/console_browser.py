@@ -11,9 +11,26 @@ import sys
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
+
+
+def detached(element):
+    """True once the element's page is gone. Chromium reports a node from a document that
+    is being replaced either as stale or, caught mid-swap, as an inspector error "Node with
+    given id does not belong to the document"; both mean the same thing here."""
+    def predicate(_driver):
+        try:
+            element.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in (error.msg or ""):
+                return True
+            raise
+    return predicate
 
 
 def main():
@@ -34,7 +51,7 @@ def main():
         """Clicks a submit button and waits until the next page has replaced this one: a
         click returns before the POST is answered (bcrypt in a debug build takes a while)."""
         element.click()
-        WebDriverWait(driver, 60).until(EC.staleness_of(element))
+        WebDriverWait(driver, 60).until(detached(element))
 
     def light(item):
         return driver.find_element(By.CSS_SELECTOR, f'#ledger tr[data-item="{item}"] .light').text
