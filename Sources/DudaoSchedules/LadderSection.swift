@@ -53,8 +53,8 @@ enum LadderSection {
     private static func readLevel(_ m: YAMLMap, into diag: inout Diagnostics) -> LadderLevel? {
         let file = m.file
         m.checkKeys(["level", "name", "climb_after", "max_times", "every", "reply_days", "cc"], into: &diag)
-        guard let level = m.int("level", into: &diag), level >= 1 else {
-            diag.error(file, line: m.line("level"), "每一级须有 level ≥ 1 each level needs level: 1, 2, …")
+        guard let level = m.int("level", into: &diag), levelRange.contains(level) else {
+            diag.error(file, line: m.line("level"), "每一级须有 level 1–\(levelRange.upperBound) each level needs level: 1, 2, … up to \(levelRange.upperBound)")
             return nil
         }
         let defaults = LadderLevel.defaults.first { $0.level == level }
@@ -63,8 +63,8 @@ enum LadderSection {
         if let name = m.string("name", into: &diag) { out.name = name }
         for key in ["climb_after", "max_times"] {
             guard let n = m.int(key, into: &diag) else { continue }
-            guard n >= 1 else {
-                diag.error(file, line: m.line(key), "\(key) 应 ≥ 1 must be at least 1")
+            guard (1...1000).contains(n) else {
+                diag.error(file, line: m.line(key), "\(key) 应为 1–1000 must be 1–1000")
                 continue
             }
             if key == "climb_after" { out.climbAfter = n } else { out.maxTimes = n }
@@ -77,7 +77,7 @@ enum LadderSection {
             var cadence: [CadenceStep] = []
             for text in steps {
                 guard let step = cadenceStep(text) else {
-                    diag.error(file, line: m.line("every"), "every 应写成 must read like 7d, 2w or “7d for 28d”, not “\(text)”")
+                    diag.error(file, line: m.line("every"), "every 应写成 must read like 7d, 2w or “7d for 28d” (every at most 366d, for at most 3660d), not “\(text)”")
                     continue
                 }
                 if let previous = cadence.last, previous.untilDays == nil || (step.untilDays ?? .max) <= previous.untilDays! {
@@ -102,8 +102,8 @@ enum LadderSection {
         for node in nodes {
             guard let m = YAMLMap(node, file: file, what: "overdue 的每一级 each overdue level", into: &diag) else { continue }
             m.checkKeys(["level", "after_days", "every_days", "cc"], into: &diag)
-            let level = m.int("level", into: &diag) ?? levels.count + 1
-            let every = max(7, m.int("every_days", into: &diag) ?? 7)
+            let level = m.int("level", in: levelRange, into: &diag) ?? levels.count + 1
+            let every = max(7, m.int("every_days", in: 1...366, into: &diag) ?? 7)
             let cc = m.strings("cc", into: &diag) ?? []
             levels.append(LadderLevel(level: level, name: LadderLevel.defaults.first { $0.level == level }?.name ?? "督办",
                                       climbAfter: 2, cadence: [CadenceStep(everyDays: every)],
@@ -113,19 +113,23 @@ enum LadderSection {
         return levels
     }
 
-    /// `7d`, `2w`, `7d for 28d`.
+    /// The levels a ladder may have: more than a handful is a typo.
+    static let levelRange = 1...20
+
+    /// `7d`, `2w`, `7d for 28d`: at most a year between messages, for at most ten years.
     static func cadenceStep(_ text: String) -> CadenceStep? {
         let parts = text.split(separator: " ").map(String.init)
-        guard let every = days(parts.first ?? ""), every >= 1 else { return nil }
+        guard let every = days(parts.first ?? ""), (1...366).contains(every) else { return nil }
         if parts.count == 1 { return CadenceStep(everyDays: every) }
-        guard parts.count == 3, parts[1] == "for", let until = days(parts[2]), until >= 1 else { return nil }
+        guard parts.count == 3, parts[1] == "for", let until = days(parts[2]), (1...3660).contains(until) else { return nil }
         return CadenceStep(everyDays: every, untilDays: until)
     }
 
+    /// Days in `12d` or `2w`; nil past ten years, before multiplying can overflow.
     private static func days(_ text: String) -> Int? {
-        if text.hasSuffix("w"), let n = Int(text.dropLast()) { return n * 7 }
-        if text.hasSuffix("d"), let n = Int(text.dropLast()) { return n }
-        return nil
+        guard let unit = text.last, let factor = ["d": 1, "w": 7][unit], let n = Int(text.dropLast()),
+              (0...3660 / factor).contains(n) else { return nil }
+        return n * factor
     }
 
     /// `monday`, `Mon`, `周一`, `星期一` or `1` (ISO: 1 = Monday).

@@ -64,8 +64,8 @@ public enum PolicyFile {
         }
         if let lights = top.map("lights", into: &diag) {
             lights.checkKeys(["soon_days", "quiet_days"], into: &diag)
-            if let d = lights.int("soon_days", into: &diag) { policy.lights.soonDays = max(0, d) }
-            if let d = lights.int("quiet_days", into: &diag) { policy.lights.quietDays = max(1, d) }
+            if let d = lights.int("soon_days", in: 0...366, into: &diag) { policy.lights.soonDays = d }
+            if let d = lights.int("quiet_days", in: 1...366, into: &diag) { policy.lights.quietDays = d }
         }
         if let report = top.map("report", into: &diag) {
             report.checkKeys(["weekly", "monthly"], into: &diag)
@@ -78,14 +78,14 @@ public enum PolicyFile {
         }
         if let c = top.string("catch_up", into: &diag) {
             if let s = duration(c) { policy.catchUpSeconds = s }
-            else { diag.error(path, line: top.line("catch_up"), "catch_up 应为时长 must be a duration like 3d, 12h or 30m, not “\(c)”") }
+            else { diag.error(path, line: top.line("catch_up"), "catch_up 应为不超过 36500d 的时长 must be a duration up to 36500d, like 3d, 12h or 30m, not “\(c)”") }
         }
         if let r = top.map("retention", into: &diag) {
             r.checkKeys(["audit", "bodies"], into: &diag)
             for key in ["audit", "bodies"] {
                 guard let text = r.string(key, into: &diag) else { continue }
                 guard let s = duration(text), s >= 86400 else {
-                    diag.error(path, line: r.line(key), "retention.\(key) 应为至少一天的时长 must be a duration of at least a day, like 730d or 90d, not “\(text)”")
+                    diag.error(path, line: r.line(key), "retention.\(key) 应为一天至 36500d 的时长 must be a duration from a day to 36500d, like 730d or 90d, not “\(text)”")
                     continue
                 }
                 if key == "audit" { policy.retention.auditSeconds = s } else { policy.retention.bodySeconds = s }
@@ -117,11 +117,16 @@ public enum PolicyFile {
         }
     }
 
-    /// `3d`, `12h`, `30m`, `90s` or plain seconds.
+    /// The longest duration a file may give: 100 years. Beyond it a number is a typo, and
+    /// the timer, retry and retention arithmetic stays far from overflow.
+    public static let longestDuration = 36_500 * 86_400
+
+    /// `3d`, `12h`, `30m`, `90s` or plain seconds, up to `longestDuration`.
     public static func duration(_ text: String) -> Int? {
         let units: [Character: Int] = ["d": 86400, "h": 3600, "m": 60, "s": 1]
-        if let unit = text.last, let factor = units[unit], let n = Int(text.dropLast()), n >= 0 { return n * factor }
-        if let n = Int(text), n >= 0 { return n }
-        return nil
+        var number = Substring(text), factor = 1
+        if let unit = text.last, let f = units[unit] { number = text.dropLast(); factor = f }
+        guard let n = Int(number), n >= 0, n <= longestDuration / factor else { return nil }
+        return n * factor
     }
 }

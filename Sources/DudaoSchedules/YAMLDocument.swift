@@ -141,6 +141,17 @@ public struct YAMLMap {
         return v
     }
 
+    /// A whole number within `range`; outside it, an error naming the range. Every count and
+    /// length a file gives has a bound, so none reaches date or timer arithmetic unchecked.
+    public func int(_ key: String, in range: ClosedRange<Int>, into diag: inout Diagnostics) -> Int? {
+        guard let v = int(key, into: &diag) else { return nil }
+        guard range.contains(v) else {
+            diag.error(file, line: line(key), item: item, "“\(key)” 应为 \(range.lowerBound)–\(range.upperBound) must be \(range.lowerBound)–\(range.upperBound), not \(v)")
+            return nil
+        }
+        return v
+    }
+
     public func bool(_ key: String, into diag: inout Diagnostics) -> Bool? {
         guard let text = string(key, into: &diag) else { return nil }
         switch text.lowercased() {

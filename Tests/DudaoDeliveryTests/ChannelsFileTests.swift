@@ -45,7 +45,7 @@ struct ChannelsFileTests {
           - {name: outbox, type: json, url: "http://127.0.0.1:9/x"}
           - {name: skipped, type: json, url: "http://127.0.0.1:9/y"}
         circuit: {failures: 0, pause: soon}
-        retry: {base: 0s}
+        retry: {base: 0s, max_delay: 99999999999999999999h}
 
         """)
         #expect(errors.contains { $0.contains("channels.yaml:2") && $0.contains("“outbox”") && $0.contains("reserved") }, "\(errors)")
@@ -53,6 +53,7 @@ struct ChannelsFileTests {
         #expect(errors.contains { $0.contains("channels.yaml:4") && $0.contains("circuit.failures") })
         #expect(errors.contains { $0.contains("channels.yaml:4") && $0.contains("circuit.pause") && $0.contains("soon") })
         #expect(errors.contains { $0.contains("channels.yaml:5") && $0.contains("retry.base") })
+        #expect(errors.contains { $0.contains("channels.yaml:5") && $0.contains("retry.max_delay") && $0.contains("36500d") })
     }
 
     @Test func eachIntegrationChecksItsOwnSection() throws {
@@ -81,6 +82,27 @@ struct ChannelsFileTests {
         #expect(errors.contains { $0.contains("channels.yaml:10") && $0.contains("duplicate channel name") })
         #expect(errors.contains { $0.contains("channels.yaml:10") && $0.contains("timeout") })
         #expect(config.robots.map(\.flavour) == [.wecom, .dingtalk, .feishu])
+    }
+
+    /// Timeouts reach libcurl as milliseconds and connections become threads: each has a
+    /// bound, and a value outside it is an error on its line (a timeout of 0 would be none).
+    @Test func timeoutsAndConnectionsOutOfRangeNameTheirLine() throws {
+        let (config, findings) = try read("""
+        email:
+          url: smtp://127.0.0.1:25
+          from: {address: duban@example.gov.cn}
+          connect_timeout: 0
+          timeout: 9223372036854775807
+          max_connections: 100000
+        chat:
+          - {name: a, type: json, url: "http://127.0.0.1:9/a", timeout: 9223372036854775807, per_minute: 1000000}
+
+        """)
+        let errors = findings.filter { $0.contains("错误 error") }
+        for (line, key) in [(4, "connect_timeout"), (5, "timeout"), (6, "max_connections"), (8, "timeout"), (8, "per_minute")] {
+            #expect(errors.contains { $0.contains("channels.yaml:\(line)") && $0.contains("“\(key)”") }, "\(line) \(key): \(errors)")
+        }
+        #expect(config.email?.smtp.timeout == 60 && config.email?.smtp.maxConnections == 4 && config.robots.first?.timeout == 15)
     }
 
     @Test func aChatChannelNamedByAnAgencyMustBeDefined() throws {

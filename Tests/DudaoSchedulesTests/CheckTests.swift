@@ -144,6 +144,43 @@ struct CheckTests {
         #expect(errors.contains { $0.contains("policy.yaml:") && $0.contains("retention.bodies") })
     }
 
+    /// Found by the fuzzer: a duration of 10^38 days overflowed `Int` and stopped the
+    /// process. Anything beyond 100 years is refused where it is written.
+    @Test func aDurationBeyondAHundredYearsNamesItsLine() throws {
+        let dir = Fixtures.copyOfSchedules()
+        let policy = try String(contentsOf: dir.appendingPathComponent("policy.yaml"), encoding: .utf8)
+        let huge = "000000000000000000000000000000000002656122980231399192d"
+        Fixtures.write(policy.replacingOccurrences(of: "  audit: 730d", with: "  audit: \(huge)")
+                             .replacingOccurrences(of: "  bodies: 90d", with: "  bodies: 36501d")
+                             .replacingOccurrences(of: "catch_up: 3d", with: "catch_up: 9223372036854775807m"), "policy.yaml", in: dir)
+        let lines = policy.components(separatedBy: "\n")
+        func line(_ prefix: String) -> Int { 1 + (lines.firstIndex { $0.hasPrefix(prefix) } ?? -1) }
+        let errors = findings(dir).errors.filter { $0.problem.file.hasSuffix("policy.yaml") }
+        #expect(errors.compactMap(\.problem.line).sorted() == [line("catch_up:"), line("  audit:"), line("  bodies:")].sorted(), "\(errors)")
+        #expect(errors.allSatisfy { $0.problem.message.contains("36500d") })
+        #expect(PolicyFile.duration("36500d") == PolicyFile.longestDuration && PolicyFile.duration("36501d") == nil)
+    }
+
+    /// Counts and cadences a plan does date arithmetic with are bounded where they are read:
+    /// a level or a cadence of 10^18 stopped `plan` with an overflow.
+    @Test func laddersAndLightsOutOfRangeNameTheirLine() throws {
+        let dir = Fixtures.copyOfSchedules()
+        Fixtures.write("""
+        overdue:
+          levels:
+            - {level: 1, every: 1317624576693539401w}
+            - {level: 2, every: 7d for 9223372036854775807d, climb_after: 9223372036854775807}
+            - {level: 9223372036854775807}
+        lights: {soon_days: -1, quiet_days: 100000}
+        """, "policy.yaml", in: dir)
+        let errors = findings(dir).errors.filter { $0.problem.file.hasSuffix("policy.yaml") }
+        #expect(errors.compactMap(\.problem.line) == [3, 4, 4, 5, 6, 6], "\(errors)")
+        #expect(errors[0].problem.message.contains("366d") && errors[1].problem.message.contains("climb_after"))
+        #expect(errors[2].problem.message.contains("3660d") && errors[3].problem.message.contains("1–20"))
+        #expect(errors[4].problem.message.contains("soon_days") && errors[5].problem.message.contains("1–366"))
+        #expect(ScheduleSet.load(dir.path).policy.lights.soonDays == Policy.default.lights.soonDays)
+    }
+
     /// A finding about an item names the list it is in and its line, in whichever list.
     @Test func findingsAboutAnItemNameItsListAndLine() throws {
         let dir = Fixtures.copyOfSchedules()

@@ -128,4 +128,16 @@ struct WorkdayCalendarTests {
         #expect(messages.contains { $0.contains("2024.yaml:4") && $0.contains("2024-13-01") })
         #expect(messages.contains { $0.contains("2024-02-10") && $0.contains("both a holiday and a make-up workday") })
     }
+
+    /// A year no date can hold stopped the process at its first date; it is now an error
+    /// on its line, and the file counts for no year.
+    @Test func aYearOutOfRangeNamesItsLine() throws {
+        let dir = Fixtures.scratch()
+        Fixtures.write("# typo\nyear: 9223372036854775807\nholidays:\n  - {name: 春节, days: 2024-02-10..2024-02-17}\n", "2024.yaml", in: dir)
+        var diag = Diagnostics()
+        let calendar = CalendarFile.read(directory: dir.path, into: &diag)
+        let messages = diag.errors.map(\.description)
+        #expect(messages.count == 1 && messages[0].contains("2024.yaml:2") && messages[0].contains("2000–2199"), "\(messages)")
+        #expect(calendar.coveredYears.isEmpty)
+    }
 }

@@ -92,7 +92,7 @@ public enum ChannelsFile {
     private static func duration(_ map: YAMLMap, _ key: String, in section: String, into diag: inout Diagnostics) -> Double? {
         guard let text = map.string(key, into: &diag) else { return nil }
         guard let s = PolicyFile.duration(text), s > 0 else {
-            diag.error(map.file, line: map.line(key), "\(section).\(key) 应为时长 must be a duration like 30s, 5m, 1h or 2d, not “\(text)”")
+            diag.error(map.file, line: map.line(key), "\(section).\(key) 应为不超过 36500d 的时长 must be a duration up to 36500d, like 30s, 5m, 1h or 2d, not “\(text)”")
             return nil
         }
         return Double(s)

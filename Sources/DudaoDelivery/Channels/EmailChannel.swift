@@ -57,8 +57,9 @@ public struct EmailChannel: Channel {
                 url: url, startTLS: starttls ?? .required, username: e.string("username", into: &diag),
                 from: Mailbox(name: from?.string("name", into: &diag) ?? "督办系统", address: address),
                 caFile: e.string("ca_file", into: &diag), insecure: e.bool("insecure", into: &diag) ?? false,
-                connectTimeout: Double(e.int("connect_timeout", into: &diag) ?? 10), timeout: Double(e.int("timeout", into: &diag) ?? 60),
-                maxConnections: max(1, e.int("max_connections", into: &diag) ?? 4))
+                connectTimeout: Double(e.int("connect_timeout", in: 1...600, into: &diag) ?? 10),
+                timeout: Double(e.int("timeout", in: 1...3600, into: &diag) ?? 60),
+                maxConnections: e.int("max_connections", in: 1...64, into: &diag) ?? 4)
             return Settings(smtp: smtp, password: SecretReference.read(e, "password", into: &diag))
         }
     }

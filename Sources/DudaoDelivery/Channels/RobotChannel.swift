@@ -82,14 +82,12 @@ public struct RobotChannel: Channel {
             let url = SecretReference.read(c, "url", allowLiteral: true, into: &diag)
             if url == nil { diag.error(c.file, line: c.line, "缺少 missing url for chat channel “\(name)”") }
             let secret = SecretReference.read(c, "secret", into: &diag)
-            let perMinute = c.int("per_minute", into: &diag)
-            if let p = perMinute, p < 1 { diag.error(c.file, line: c.line("per_minute"), "per_minute 应 ≥ 1 must be at least 1") }
-            let timeout = c.int("timeout", into: &diag) ?? 15
-            if timeout < 1 { diag.error(c.file, line: c.line("timeout"), "timeout 应 ≥ 1 must be at least 1 second") }
+            let perMinute = c.int("per_minute", in: 1...6000, into: &diag)
+            let timeout = c.int("timeout", in: 1...600, into: &diag) ?? 15
             guard let flavour, let url else { return nil }
             flavour.kind.validate(c, secret: secret, into: &diag)
             return Settings(name: name, flavour: flavour, url: url, secret: secret, perMinute: perMinute, caFile: c.string("ca_file", into: &diag),
-                            insecure: c.bool("insecure", into: &diag) ?? false, timeout: Double(max(1, timeout)))
+                            insecure: c.bool("insecure", into: &diag) ?? false, timeout: Double(timeout))
         }
     }
 
