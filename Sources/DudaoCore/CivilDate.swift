@@ -6,6 +6,10 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Days since 1970-01-01.
     public let dayNumber: Int32
 
+    /// The years Dudao works in: deadlines, calendar files and `--now` stay inside, so the
+    /// planner's look-ahead and look-back stay far from the ends of the calendar (1–9999).
+    public static let supportedYears = 1900...2999
+
     /// Wraps a day number (days since 1970-01-01).
     public init(dayNumber: Int32) { self.dayNumber = dayNumber }
 

@@ -271,7 +271,7 @@ public struct DeadlineParser: Sendable {
         guard let y = year, y > 0 else {
             throw DeadlineError(text: text, reason: "未写年份 no year: pass --year or put the year in the list's title")
         }
-        guard (1900...2999).contains(y) else {
+        guard CivilDate.supportedYears.contains(y) else {
             throw DeadlineError(text: text, reason: "年份超出范围 year out of range: \(y)")
         }
         func day(_ m: Int, _ d: Int) throws(DeadlineError) -> CivilDate {

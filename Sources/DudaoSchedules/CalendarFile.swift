@@ -25,8 +25,9 @@ public enum CalendarFile {
                 diag.error(path, line: top.line, "缺少 missing “year”")
                 continue
             }
-            guard yearRange.contains(year) else {
-                diag.error(path, line: top.line("year"), "year 应为 \(yearRange.lowerBound)–\(yearRange.upperBound) 的年份 must be a year \(yearRange.lowerBound)–\(yearRange.upperBound), not \(year)")
+            let supported = CivilDate.supportedYears
+            guard supported.contains(year) else {
+                diag.error(path, line: top.line("year"), "year 应为 \(supported.lowerBound)–\(supported.upperBound) 的年份 must be a year \(supported.lowerBound)–\(supported.upperBound), not \(year)")
                 continue
             }
             if let other = years[year] {
@@ -69,10 +70,6 @@ public enum CalendarFile {
         return WorkCalendar(holidays: holidays, makeupWorkdays: workdays, coveredYears: Set(years.keys),
                             provisionalYears: provisionalYears(around: Set(years.keys)))
     }
-
-    /// The years a notice may be for: the State Council's notices began in 1999, and the
-    /// bound keeps a mistyped year from reaching date arithmetic.
-    static let yearRange = 2000...2199
 
     /// Years the statutory holidays stand in for: from five years before the first notice
     /// to ten after the last (2020–2040 with none), so plans and `workdays` across the

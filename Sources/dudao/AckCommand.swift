@@ -73,8 +73,8 @@ struct AckCommand: ParsableCommand {
 
     private func date(_ text: String?, _ option: String) throws -> CivilDate? {
         guard let text else { return nil }
-        guard let d = CivilDate(iso: text) else {
-            Output.error("错误 error: \(option) 应为 YYYY-MM-DD must be a date like 2027-01-15, not “\(text)”")
+        guard let d = CivilDate(iso: text), CivilDate.supportedYears.contains(d.year) else {
+            Output.error("错误 error: \(option) 应为 \(CivilDate.supportedYears.lowerBound)–\(CivilDate.supportedYears.upperBound) 年的 YYYY-MM-DD must be a date like 2027-01-15 in \(CivilDate.supportedYears.lowerBound)–\(CivilDate.supportedYears.upperBound), not “\(text)”")
             throw ExitCode(1)
         }
         return d

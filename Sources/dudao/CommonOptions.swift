@@ -34,6 +34,11 @@ enum InstantArgument {
             Output.error("\(option): 无法识别的时间 not an ISO 8601 time: “\(text)” (e.g. 2024-12-24T09:00:00+08:00 or 2024-12-24)")
             throw ExitCode(1)
         }
+        let years = CivilDate.supportedYears
+        guard years.contains(clock.day(of: date).year) else {
+            Output.error("\(option): 年份应在 \(years.lowerBound)–\(years.upperBound) 之间 the year must be \(years.lowerBound)–\(years.upperBound): “\(text)”")
+            throw ExitCode(1)
+        }
         return date
     }
 }

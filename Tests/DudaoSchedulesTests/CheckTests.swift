@@ -351,6 +351,12 @@ struct CommandLineTests {
         let r = try Fixtures.run(dudao, ["plan", "--schedules", Fixtures.schedules, "--now", "tomorrow"])
         #expect(r.status == 1)
         #expect(r.err.contains("“tomorrow”"))
+        // Year 1 and year 9999 are dates, but planning around them ran off the calendar's
+        // ends and stopped the process.
+        for (command, option, time) in [("plan", "--now", "0001-01-01"), ("status", "--now", "9999-12-01"), ("plan", "--until", "3000-01-01")] {
+            let far = try Fixtures.run(dudao, [command, "--schedules", Fixtures.schedules, "--state-dir", Fixtures.scratch().path, option, time])
+            #expect(far.status == 1 && far.err.contains("\(option): ") && far.err.contains("1900–2999") && far.err.contains("“\(time)”"), "\(far)")
+        }
     }
 
     @Test func renderPrintsTheEmailAsSent() throws {
@@ -423,7 +429,8 @@ struct CommandLineTests {
     @Test func badAcksExitOneAndRecordNothing() throws {
         let state = Fixtures.scratch().path
         for args in [["ack", "99", "--status", "done"], ["ack", "8", "--status", "extended"], ["ack", "8", "--status", "extended", "--due", "2025-13-01"],
-                     ["ack", "8", "--milestone", "3", "--status", "done"], ["ack", "8", "--status", "done", "--due", "2025-06-30"]] {
+                     ["ack", "8", "--milestone", "3", "--status", "done"], ["ack", "8", "--status", "done", "--due", "2025-06-30"],
+                     ["ack", "8", "--status", "extended", "--due", "9999-12-31"], ["ack", "17", "--status", "in_progress", "--next-report", "0001-01-01"]] {
             let r = try Fixtures.run(dudao, args + ["--schedules", Fixtures.schedules, "--state-dir", state])
             #expect(r.status != 0, "\(args)")
             #expect(!r.err.isEmpty)

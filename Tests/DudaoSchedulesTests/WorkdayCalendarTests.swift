@@ -137,7 +137,7 @@ struct WorkdayCalendarTests {
         var diag = Diagnostics()
         let calendar = CalendarFile.read(directory: dir.path, into: &diag)
         let messages = diag.errors.map(\.description)
-        #expect(messages.count == 1 && messages[0].contains("2024.yaml:2") && messages[0].contains("2000–2199"), "\(messages)")
+        #expect(messages.count == 1 && messages[0].contains("2024.yaml:2") && messages[0].contains("1900–2999"), "\(messages)")
         #expect(calendar.coveredYears.isEmpty)
     }
 }
