@@ -35,10 +35,7 @@ enum LadderSection {
             ladder.verifyReplyDays = nil
         } else if let v = m.map("verify", into: &diag) {
             v.checkKeys(["reply_days"], into: &diag)
-            if let d = v.int("reply_days", into: &diag) {
-                if (0...60).contains(d) { ladder.verifyReplyDays = d }
-                else { diag.error(file, line: v.line("reply_days"), "reply_days 应为 0–60 must be 0–60 workdays") }
-            }
+            if let d = v.int("reply_days", in: 0...60, unit: "workdays", into: &diag) { ladder.verifyReplyDays = d }
         }
         if let levels = m.maps("levels", what: "overdue.levels 的每一级 each level", into: &diag) {
             ladder.levels = levels.compactMap { readLevel($0, into: &diag) }
@@ -61,18 +58,9 @@ enum LadderSection {
         var out = LadderLevel(level: level, name: defaults?.name ?? "督办", climbAfter: nil, maxTimes: nil,
                               cadence: defaults?.cadence ?? [CadenceStep(everyDays: 7)])
         if let name = m.string("name", into: &diag) { out.name = name }
-        for key in ["climb_after", "max_times"] {
-            guard let n = m.int(key, into: &diag) else { continue }
-            guard (1...1000).contains(n) else {
-                diag.error(file, line: m.line(key), "\(key) 应为 1–1000 must be 1–1000")
-                continue
-            }
-            if key == "climb_after" { out.climbAfter = n } else { out.maxTimes = n }
-        }
-        if let d = m.int("reply_days", into: &diag) {
-            if (0...60).contains(d) { out.replyDays = d }
-            else { diag.error(file, line: m.line("reply_days"), "reply_days 应为 0–60 must be 0–60 workdays") }
-        }
+        if let n = m.int("climb_after", in: 1...1000, unit: "messages", into: &diag) { out.climbAfter = n }
+        if let n = m.int("max_times", in: 1...1000, into: &diag) { out.maxTimes = n }
+        if let d = m.int("reply_days", in: 0...60, unit: "workdays", into: &diag) { out.replyDays = d }
         if let steps = m.scalar("every").map({ [$0] }) ?? m.strings("every", into: &diag) {
             var cadence: [CadenceStep] = []
             for text in steps {

@@ -55,10 +55,7 @@ public enum PolicyFile {
         }
         if let d = top.bool("due_day", into: &diag) { policy.dueDay = d }
         if let ladder = LadderSection.read(top, into: &diag) { policy.ladder = ladder }
-        if let d = top.int("review_days", into: &diag) {
-            if (0...60).contains(d) { policy.reviewDays = d }
-            else { diag.error(path, line: top.line("review_days"), "review_days 应为 0–60 must be 0–60 workdays") }
-        }
+        if let d = top.int("review_days", in: 0...60, unit: "workdays", into: &diag) { policy.reviewDays = d }
         if let ongoing = top.map("ongoing", into: &diag) {
             readOngoing(ongoing, into: &policy.ongoing, diag: &diag)
         }
@@ -107,14 +104,8 @@ public enum PolicyFile {
             default: diag.error(m.file, line: m.line("monthly"), "ongoing.monthly 应为 on 或 off must be on or off, not “\(text)”")
             }
         }
-        if let d = m.int("report_day", into: &diag) {
-            if (1...28).contains(d) { ongoing.reportDay = d }
-            else { diag.error(m.file, line: m.line("report_day"), "report_day 应为 1–28 must be a day of the month 1–28") }
-        }
-        if let d = m.int("remind_workdays_before", into: &diag) {
-            if (0...20).contains(d) { ongoing.remindWorkdaysBefore = d }
-            else { diag.error(m.file, line: m.line("remind_workdays_before"), "remind_workdays_before 应为 0–20 must be 0–20 workdays") }
-        }
+        if let d = m.int("report_day", in: 1...28, unit: "(day of the month)", into: &diag) { ongoing.reportDay = d }
+        if let d = m.int("remind_workdays_before", in: 0...20, unit: "workdays", into: &diag) { ongoing.remindWorkdaysBefore = d }
     }
 
     /// The longest duration a file may give: 100 years. Beyond it a number is a typo, and

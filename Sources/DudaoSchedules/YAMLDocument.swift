@@ -143,10 +143,11 @@ public struct YAMLMap {
 
     /// A whole number within `range`; outside it, an error naming the range. Every count and
     /// length a file gives has a bound, so none reaches date or timer arithmetic unchecked.
-    public func int(_ key: String, in range: ClosedRange<Int>, into diag: inout Diagnostics) -> Int? {
+    public func int(_ key: String, in range: ClosedRange<Int>, unit: String = "", into diag: inout Diagnostics) -> Int? {
         guard let v = int(key, into: &diag) else { return nil }
         guard range.contains(v) else {
-            diag.error(file, line: line(key), item: item, "“\(key)” 应为 \(range.lowerBound)–\(range.upperBound) must be \(range.lowerBound)–\(range.upperBound), not \(v)")
+            let span = "\(range.lowerBound)–\(range.upperBound)"
+            diag.error(file, line: line(key), item: item, "“\(key)” 应为 \(span) must be \(span)\(unit.isEmpty ? "" : " " + unit), not \(v)")
             return nil
         }
         return v
