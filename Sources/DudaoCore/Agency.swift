@@ -10,14 +10,19 @@ public struct Agency: Hashable, Sendable {
     public var leadership: [Contact]
     /// A collective such as `市直各有关部门`: may be a partner, can't be reminded.
     public var isGroup: Bool
+    /// Whom others call here (`contact:`): for the supervising office, the line every
+    /// message ends with.
+    public var contact: Contact?
 
     /// An agency from its parts.
-    public init(name: String, aliases: [String] = [], contacts: [Contact] = [], leadership: [Contact] = [], isGroup: Bool = false) {
+    public init(name: String, aliases: [String] = [], contacts: [Contact] = [], leadership: [Contact] = [], isGroup: Bool = false,
+                contact: Contact? = nil) {
         self.name = name
         self.aliases = aliases
         self.contacts = contacts
         self.leadership = leadership
         self.isGroup = isGroup
+        self.contact = contact
     }
 }
 
@@ -29,12 +34,15 @@ public struct Contact: Hashable, Sendable {
     public var email: String?
     /// Name of a chat-robot channel (configured with the delivery channels).
     public var chat: String?
+    /// Telephone, as written (`0371-67180000`).
+    public var phone: String?
 
     /// A contact from its parts.
-    public init(name: String, email: String? = nil, chat: String? = nil) {
+    public init(name: String, email: String? = nil, chat: String? = nil, phone: String? = nil) {
         self.name = name
         self.email = email
         self.chat = chat
+        self.phone = phone
     }
 
     /// True when there is some way to reach this contact.

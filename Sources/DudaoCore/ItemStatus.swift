@@ -60,21 +60,6 @@ public enum ItemStatus: Hashable, Sendable {
         }
     }
 
-    /// 进行中, 已销号…: how the office and messages name it.
-    public var chinese: String {
-        switch self {
-        case .open: "未完成"
-        case .inProgress: "推进中"
-        case .reported: "已报送进展"
-        case .doneReported: "已报完成，待审核"
-        case .done: "已销号"
-        case .extensionRequested(let to): "申请延期至\(to.chinese)，待审核"
-        case .extended(let to): "已延期至\(to.chinese)"
-        case .refused: "延期未获批准"
-        case .cancelled: "已撤销"
-        }
-    }
-
     /// False for done and cancelled work.
     public var wantsReminders: Bool {
         switch self {
@@ -87,19 +72,12 @@ public enum ItemStatus: Hashable, Sendable {
     public var isFinal: Bool { !wantsReminders }
 
     /// A state the office decides (done, extended, refused, cancelled, or open when a done
-    /// report is returned); told to the agency when recorded as a report.
-    public var isDecision: Bool { decision != nil }
-
-    /// 审核销号, 退回, 同意延期至…: the office's decision as messages and the console name
-    /// it; `nil` for an agency's report.
-    public var decision: String? {
+    /// report is returned); told to the agency when recorded as a report. Its words are
+    /// `Labels.decision`.
+    public var isDecision: Bool {
         switch self {
-        case .done: "审核通过，予以销号"
-        case .open: "退回，请继续办理"
-        case .extended(let to): "同意延期至\(to.chinese)"
-        case .refused: "不同意延期"
-        case .cancelled: "撤销"
-        default: nil
+        case .done, .open, .extended, .refused, .cancelled: true
+        default: false
         }
     }
 

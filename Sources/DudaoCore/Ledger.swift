@@ -51,19 +51,23 @@ public struct Ledger: Sendable {
                 var row = LedgerRow(item: index, agency: agency, status: status, light: light, step: nil, remindersSent: 0,
                                     lastReport: lastAnswer, due: standings.filter { $0.standing.status.wantsReminders }.compactMap(\.standing.due).min())
                 if !supervision.history.isEmpty(item: item.id) {
-                    var delivered: [CivilDate] = []
+                    var sent = 0
+                    var first: CivilDate? = nil, last: CivilDate? = nil
                     var best: LadderStep? = nil
                     for m in -1..<Int32(item.milestones.count) {
                         guard let track = supervision.history.track(agency: agency, item: item.id, milestone: m) else { continue }
-                        delivered += track.delivered
+                        let reminders = track.reminders()
+                        sent += reminders.count
+                        first = [first, reminders.first].compactMap { $0 }.min()
+                        last = [last, reminders.last].compactMap { $0 }.max()
                         let answer = (m >= 0 ? standings[Int(m)].standing : standings.last?.standing)?.lastAnswer.map { clock.day(of: $0.at) }
                         if let last = track.escalations.last(where: { answer == nil || $0.day > answer! }), (best?.number ?? -1) < last.step.number {
                             best = last.step
                         }
                     }
-                    row.remindersSent = delivered.count
-                    row.firstSent = delivered.min()
-                    row.lastSent = delivered.max()
+                    row.remindersSent = sent
+                    row.firstSent = first
+                    row.lastSent = last
                     row.step = best
                 }
                 rows.append(row)

@@ -14,14 +14,14 @@ public enum Light: String, Hashable, Sendable, CaseIterable, Comparable {
         }
     }
 
-    /// A colour for HTML.
+    /// A colour for HTML, dark enough for white text on it (WCAG contrast ≥ 4.5:1).
     public var colour: String {
         switch self {
         case .red: "#c62828"
         case .yellow: "#f9a825"
         case .green: "#2e7d32"
         case .blue: "#1565c0"
-        case .grey: "#9e9e9e"
+        case .grey: "#616161"
         }
     }
 

@@ -61,8 +61,9 @@ public struct Notice: Hashable, Sendable {
             }
         }
 
-        /// Higher is more pressing; when two rules land on one send day, the higher is kept.
-        var urgency: Int {
+        /// Higher is more pressing: when two rules land on one send day, the higher is kept, and
+        /// a message block about an item leads with it.
+        public var urgency: Int {
             switch self {
             case .advance(let d): 100 - Swift.min(d, 99)
             case .due: 200

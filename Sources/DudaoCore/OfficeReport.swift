@@ -19,14 +19,55 @@ public struct OfficeReport: Sendable {
         public var atTop: Int
     }
 
-    /// One change since the last report.
-    public struct Change: Sendable {
-        /// The item.
+    /// One event since the last report: an agency's report, the office's decision, or a
+    /// decision withdrawn. Each is listed once.
+    public struct Event: Sendable {
+        /// What kind of event.
+        public enum Kind: Sendable {
+            /// An agency reported (progress, done, an extension asked for).
+            case report
+            /// The office decided (销号, 退回, 同意延期, 不同意延期, 撤销).
+            case decision
+            /// The office withdrew a decision (撤回决定); `report` is the decision.
+            case withdrawal
+        }
+
+        public var kind: Kind
+        /// Index of the item.
         public var item: Int
         /// The agency concerned (nil: every lead).
         public var agency: String?
-        /// What happened.
+        /// The report or decision.
         public var report: ProgressReport
+        /// When it happened (for a withdrawal, when it was withdrawn).
+        public var at: Date
+        /// For a done report or an extension request: the office's decision on it since, if any.
+        public var outcome: ProgressReport?
+    }
+
+    /// How many events of each kind the period holds; they add up to `events.count`.
+    public struct Counts: Hashable, Sendable {
+        /// Reports from agencies (all kinds).
+        public var received = 0
+        /// Of them: extension requests.
+        public var extensionsAsked = 0
+        /// Of them: done reports.
+        public var doneReported = 0
+        /// Decisions: 销号.
+        public var closed = 0
+        /// 退回.
+        public var returned = 0
+        /// 同意延期.
+        public var extended = 0
+        /// 不同意延期.
+        public var refused = 0
+        /// 撤销.
+        public var cancelled = 0
+        /// Decisions withdrawn.
+        public var withdrawn = 0
+
+        /// Decisions of every kind.
+        public var decisions: Int { closed + returned + extended + refused + cancelled }
     }
 
     /// The day it is about.
@@ -37,14 +78,12 @@ public struct OfficeReport: Sendable {
     public var lights: [Light: Int]
     /// Agencies with overdue work first, most overdue items first, then most days.
     public var agencies: [AgencyLine]
-    /// Reports from agencies received since `since`.
-    public var received: [Change]
-    /// Items closed (销号) since `since`.
-    public var closed: [Change]
-    /// Extensions asked for since `since`.
-    public var extensionsAsked: [Change]
-    /// Reports awaiting the office's decision (done reported, extension requested).
-    public var awaitingReview: [LedgerRow]
+    /// Reports, decisions and withdrawals after `since` up to the end of `day`, oldest first.
+    public var events: [Event]
+    /// `events` counted by kind.
+    public var counts: Counts
+    /// Reports awaiting the office's decision (the console's 待审核).
+    public var awaitingReview: [ReviewQueue.Entry]
     /// Work that became overdue since `since`.
     public var newlyOverdue: [LedgerRow]
     /// Work whose last overdue message was at the ladder's top level (通报).
@@ -58,7 +97,6 @@ public struct OfficeReport: Sendable {
         let top = policy.ladder.levels.last?.level ?? Int.max
         var worst: [Int: Light] = [:]
         var lines: [String: AgencyLine] = [:]
-        var awaiting: [LedgerRow] = []
         var fresh: [LedgerRow] = []
         var atTop: [LedgerRow] = []
         for row in ledger.rows {
@@ -76,10 +114,6 @@ public struct OfficeReport: Sendable {
                 line.atTop += 1
                 atTop.append(row)
             }
-            switch row.status {
-            case .doneReported, .extensionRequested: awaiting.append(row)
-            default: break
-            }
             lines[row.agency] = line
         }
         lights = Dictionary(grouping: worst.values, by: { $0 }).mapValues(\.count)
@@ -87,20 +121,52 @@ public struct OfficeReport: Sendable {
             ($0.overdue, $0.overdueDays, $1.agency) > ($1.overdue, $1.overdueDays, $0.agency)
         }
         let index = Dictionary(items.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var received: [Change] = [], closed: [Change] = [], asked: [Change] = []
-        for r in standings.all.sorted(by: { $0.at < $1.at }) {
-            let d = clock.day(of: r.at)
-            guard d > since, d <= day, let item = index[r.key.item] else { continue }
-            let change = Change(item: item, agency: r.key.agency, report: r)
-            if r.status.isAgencyReport { received.append(change) }
-            if case .done = r.status { closed.append(change) }
-            if case .extensionRequested = r.status { asked.append(change) }
+        func inPeriod(_ at: Date) -> Bool {
+            let d = clock.day(of: at)
+            return d > since && d <= day
         }
-        self.received = received
-        self.closed = closed
-        self.extensionsAsked = asked
-        self.awaitingReview = awaiting
+        let decisions = standings.all.filter { $0.status.isDecision }
+        var events: [Event] = []
+        var counts = Counts()
+        for r in standings.all + standings.withdrawn where inPeriod(r.at) {
+            guard let item = index[r.key.item] else { continue }
+            if r.status.isAgencyReport {
+                var outcome: ProgressReport? = nil
+                if r.status == .doneReported || r.status.extendedTo != nil {
+                    outcome = decisions.first { $0.at >= r.at && Self.answers($0.key, r.key) }
+                }
+                events.append(Event(kind: .report, item: item, agency: r.key.agency, report: r, at: r.at, outcome: outcome))
+                counts.received += 1
+                if r.status == .doneReported { counts.doneReported += 1 }
+                if r.status.extendedTo != nil { counts.extensionsAsked += 1 }
+            } else {
+                events.append(Event(kind: .decision, item: item, agency: r.key.agency, report: r, at: r.at))
+                switch r.status {
+                case .done: counts.closed += 1
+                case .open: counts.returned += 1
+                case .extended: counts.extended += 1
+                case .refused: counts.refused += 1
+                case .cancelled: counts.cancelled += 1
+                default: break
+                }
+            }
+        }
+        for r in standings.withdrawn {
+            guard let w = r.withdrawn, inPeriod(w.at), let item = index[r.key.item] else { continue }
+            events.append(Event(kind: .withdrawal, item: item, agency: r.key.agency, report: r, at: w.at))
+            counts.withdrawn += 1
+        }
+        self.events = events.sorted { ($0.at, $0.item) < ($1.at, $1.item) }
+        self.counts = counts
+        self.awaitingReview = ReviewQueue(items: items, standings: standings).entries
         self.newlyOverdue = fresh
         self.atTop = atTop
+    }
+
+    /// True when a decision keyed `decision` answers a report keyed `report`: the same item
+    /// and agency (or every lead), the same milestone or either about the whole item.
+    static func answers(_ decision: ProgressKey, _ report: ProgressKey) -> Bool {
+        decision.item == report.item && (decision.agency == nil || report.agency == nil || decision.agency == report.agency)
+            && (decision.milestone == nil || report.milestone == nil || decision.milestone == report.milestone)
     }
 }

@@ -82,7 +82,7 @@ public struct Plan: Sendable {
     }
 
     /// The indexes in `items` of the items a message mentions, once each, in list order.
-    func itemIndexes(_ m: PlannedMessage) -> [Int32] {
+    public func itemIndexes(_ m: PlannedMessage) -> [Int32] {
         // A planned message holds its notices in item order, so repeats are adjacent; a
         // preview's may not be, and gets the general way.
         var indexes: [Int32] = []
@@ -99,12 +99,12 @@ public struct Plan: Sendable {
         n.lead >= 0 && n.item >= 0 ? items[Int(n.item)].lead[n.lead] : m.to.agency
     }
 
-    /// The days reminders reached `agency` about `n`'s work before `n` is sent, as the sent
-    /// log shows — never what is only planned.
-    public func remindersBefore(_ n: Notice, agency: String) -> [CivilDate] {
-        guard n.item >= 0 else { return [] }
+    /// The reminders that reached `agency` about `n`'s work before `n` is sent, as the sent
+    /// log (and what retention summarised of it) shows — never what is only planned.
+    public func remindersBefore(_ n: Notice, agency: String) -> SentHistory.Reminders {
+        guard n.item >= 0 else { return SentHistory.Reminders() }
         return supervision.history.track(agency: agency, item: items[Int(n.item)].id, milestone: n.milestone)?
-            .delivered.filter { $0 < n.sendDay } ?? []
+            .reminders(before: n.sendDay) ?? SentHistory.Reminders()
     }
 
     /// The item a notice is about; `nil` for the office's report.

@@ -29,6 +29,8 @@ public struct Policy: Hashable, Sendable {
     public var catchUpSeconds: Int
     /// How long the sent log and delivered messages are kept.
     public var retention: Retention
+    /// How the office reviews reports: evidence required, how long a decision can be withdrawn.
+    public var review: ReviewRules
 
     /// A policy from its parts.
     public init(timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!,
@@ -42,7 +44,8 @@ public struct Policy: Hashable, Sendable {
                 officeReport: OfficeReportSchedule = OfficeReportSchedule(),
                 supervisor: String? = nil,
                 catchUpSeconds: Int = 3 * 86400,
-                retention: Retention = Retention()) {
+                retention: Retention = Retention(),
+                review: ReviewRules = ReviewRules()) {
         self.timeZone = timeZone
         self.sendTime = sendTime
         self.advanceDays = advanceDays
@@ -55,6 +58,7 @@ public struct Policy: Hashable, Sendable {
         self.supervisor = supervisor
         self.catchUpSeconds = catchUpSeconds
         self.retention = retention
+        self.review = review
     }
 
     /// The defaults.
@@ -142,5 +146,21 @@ public struct Retention: Hashable, Sendable {
     public init(auditSeconds: Int = 730 * 86400, bodySeconds: Int = 90 * 86400) {
         self.auditSeconds = auditSeconds
         self.bodySeconds = bodySeconds
+    }
+}
+
+/// policy.yaml `review:` — the office's review of what agencies report.
+public struct ReviewRules: Hashable, Sendable {
+    /// A done report must carry at least one file of evidence (佐证材料); otherwise it is
+    /// accepted and marked 未附佐证材料 for the reviewer.
+    public var requireEvidence: Bool
+    /// Seconds after a decision during which the office may withdraw it (撤回决定), as long
+    /// as the agency has not been told yet.
+    public var withdrawSeconds: Int
+
+    /// Evidence optional; 24 hours to withdraw.
+    public init(requireEvidence: Bool = false, withdrawSeconds: Int = 86400) {
+        self.requireEvidence = requireEvidence
+        self.withdrawSeconds = withdrawSeconds
     }
 }

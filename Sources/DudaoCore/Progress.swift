@@ -34,14 +34,47 @@ public struct ProgressReport: Hashable, Sendable {
     public var at: Date
     /// For `in_progress`: the day the agency promised its next report; chasing waits until then.
     public var nextReport: CivilDate?
+    /// The store's row id once recorded (`nil` before): what the office's pages name a
+    /// decision by, to withdraw it.
+    public var id: Int64?
+    /// Files of evidence attached to it, as the store counts them.
+    public var files: Int
+    /// Set when the office withdrew this decision (撤回决定): it no longer counts, and stays
+    /// in the history.
+    public var withdrawn: Withdrawal?
 
     /// A report.
-    public init(key: ProgressKey, status: ItemStatus, note: String = "", by: String, at: Date, nextReport: CivilDate? = nil) {
+    public init(key: ProgressKey, status: ItemStatus, note: String = "", by: String, at: Date, nextReport: CivilDate? = nil,
+                id: Int64? = nil, files: Int = 0, withdrawn: Withdrawal? = nil) {
         self.key = key
         self.status = status
         self.note = note
         self.by = by
         self.at = at
         self.nextReport = nextReport
+        self.id = id
+        self.files = files
+        self.withdrawn = withdrawn
+    }
+
+    /// True when `other`'s key covers this one's work: the same or the whole item, the same
+    /// agency or every lead.
+    public func isCovered(by other: ProgressKey) -> Bool {
+        other.item == key.item && (other.milestone == nil || other.milestone == key.milestone)
+            && (other.agency == nil || other.agency == key.agency)
+    }
+}
+
+/// The office taking back a decision (撤回决定): who, and when.
+public struct Withdrawal: Hashable, Sendable {
+    /// Who withdrew it (`督查室·张三`).
+    public var by: String
+    /// When.
+    public var at: Date
+
+    /// A withdrawal.
+    public init(by: String, at: Date) {
+        self.by = by
+        self.at = at
     }
 }

@@ -11,20 +11,26 @@ import Foundation
 /// file's status counts.
 public struct Standings: Sendable {
     private let byItem: [String: [ProgressReport]]
+    /// Decisions the office withdrew, oldest first: in the history, not in the standings.
+    public let withdrawn: [ProgressReport]
 
     /// No reports.
     public static let none = Standings(reports: [])
 
-    /// The standings for `reports`, oldest first.
+    /// The standings for `reports`, oldest first. A withdrawn decision counts for nothing.
     public init(reports: [ProgressReport]) {
-        byItem = Dictionary(grouping: reports, by: \.key.item)
+        byItem = Dictionary(grouping: reports.lazy.filter { $0.withdrawn == nil }, by: \.key.item)
+        withdrawn = reports.filter { $0.withdrawn != nil }
     }
 
     /// True when no report names `item`: its file status counts for everybody.
     public func isEmpty(item: String) -> Bool { byItem[item] == nil }
 
-    /// Every report, oldest first within an item.
+    /// Every report that counts, oldest first within an item.
     public var all: [ProgressReport] { byItem.values.flatMap { $0 } }
+
+    /// The reports that count about `item`, oldest first.
+    public func reports(item: String) -> [ProgressReport] { byItem[item] ?? [] }
 
     /// Where `agency` stands on milestone `milestone` (0-based) of `item`, or on its ongoing
     /// work when `milestone` is `nil`.

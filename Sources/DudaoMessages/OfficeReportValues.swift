@@ -34,34 +34,60 @@ struct OfficeReportValues {
         }
         func row(_ r: LedgerRow) -> [String: Any] {
             let item = plan.items[r.item]
-            var out: [String: Any] = ["id": item.id, "title": item.title, "agency": r.agency, "state": r.status.chinese,
-                                      "light": r.light.chinese, "light_colour": r.light.colour, "reminders_sent": r.remindersSent]
+            var out: [String: Any] = ["id": item.id, "title": item.title, "title_in_quotes": Labels.insideQuotes(item.title), "agency": r.agency,
+                                      "state": Labels.state(r.status), "light": r.light.chinese, "light_colour": r.light.colour,
+                                      "reminders_sent": r.remindersSent]
             if let due = r.due {
-                out["due_date"] = due.chinese
+                out["due_date"] = Labels.date(due)
                 out["days_overdue"] = max(0, due.days(until: day))
             }
-            if let step = r.step { out["level_name"] = step.number == 0 ? "核实" : plan.policy.ladder.level(step.number)?.name ?? "督办" }
+            if let step = r.step { out["level_name"] = Labels.step(step, ladder: plan.policy.ladder) }
             return out
         }
-        func change(_ c: OfficeReport.Change) -> [String: Any] {
-            let item = plan.items[c.item]
-            return ["id": item.id, "title": item.title, "agency": c.agency ?? item.lead.joined(separator: "、"),
-                    "state": c.report.status.chinese, "note": c.report.note, "has_note": !c.report.note.isEmpty,
-                    "date": plan.clock.day(of: c.report.at).chinese, "by": c.report.by]
+        func event(_ e: OfficeReport.Event) -> [String: Any] {
+            let item = plan.items[e.item]
+            let r = e.report
+            var what = Labels.event(r.status)
+            if e.kind == .withdrawal { what = "撤回决定（" + (Labels.decisionName(r.status) ?? what) + "）" }
+            var out: [String: Any] = ["id": item.id, "title": item.title, "title_in_quotes": Labels.insideQuotes(item.title),
+                                      "agency": e.agency ?? item.lead.joined(separator: "、"), "what": what,
+                                      "note": e.kind == .withdrawal ? "" : r.note, "has_note": e.kind != .withdrawal && !r.note.isEmpty,
+                                      "date": Labels.date(plan.clock.day(of: e.at)), "time": Labels.minute(e.at, clock: plan.clock),
+                                      "by": e.kind == .withdrawal ? (r.withdrawn?.by ?? "") : r.by,
+                                      "is_report": e.kind == .report, "is_decision": e.kind == .decision, "is_withdrawal": e.kind == .withdrawal,
+                                      "lacks_evidence": e.kind == .report && r.status == .doneReported && r.files == 0]
+            if let o = e.outcome, let word = Labels.decisionName(o.status) {
+                out["outcome"] = "已审核：\(Labels.decision(o.status) ?? word)（\(Labels.date(plan.clock.day(of: o.at)))）"
+            } else if e.kind == .report, r.status == .doneReported || r.status.extendedTo != nil {
+                out["outcome"] = "待审核"
+            }
+            out["has_outcome"] = out["outcome"] != nil
+            return out
+        }
+        func awaiting(_ a: ReviewQueue.Entry) -> [String: Any] {
+            let item = plan.items[a.item]
+            return ["id": item.id, "title": item.title, "title_in_quotes": Labels.insideQuotes(item.title), "agency": a.agency,
+                    "state": Labels.state(a.report.status), "date": Labels.date(plan.clock.day(of: a.report.at)),
+                    "lacks_evidence": a.lacksEvidence]
         }
         let sections: [(String, [[String: Any]])] = [
-            ("received", report.received.map(change)), ("closed", report.closed.map(change)),
-            ("extensions", report.extensionsAsked.map(change)), ("awaiting", report.awaitingReview.map(row)),
+            ("events", report.events.map(event)), ("awaiting", report.awaitingReview.map(awaiting)),
             ("newly_overdue", report.newlyOverdue.map(row)), ("at_top", report.atTop.map(row)),
+        ]
+        let c = report.counts
+        let counts: [String: Int] = [
+            "received_count": c.received, "done_reported_count": c.doneReported, "extensions_count": c.extensionsAsked,
+            "closed_count": c.closed, "returned_count": c.returned, "extended_count": c.extended, "refused_count": c.refused,
+            "cancelled_count": c.cancelled, "withdrawn_count": c.withdrawn, "decisions_count": c.decisions,
         ]
         var values: [String: Any] = [
             "office": office,
             "agency": message.to.agency,
             "period": monthly ? "月" : "周",
             "is_monthly": monthly,
-            "send_date": day.chinese,
+            "send_date": Labels.date(day),
             "send_iso": day.iso,
-            "since_date": since.chinese,
+            "since_date": Labels.date(since),
             "total": total,
             "lights": lights,
             "max_width": Self.barPixels,
@@ -73,13 +99,16 @@ struct OfficeReportValues {
             "has_agencies": !agencies.isEmpty,
             "top_level_name": plan.policy.ladder.levels.last?.name ?? "通报",
             "has_cc": !message.cc.isEmpty,
-            "cc": message.cc.map(\.description).joined(separator: "、"),
+            "cc": message.cc.map(MessageContext.cc).joined(separator: "、"),
         ]
         for (name, list) in sections {
             values[name] = list
             values["has_" + name] = !list.isEmpty
             values[name + "_count"] = list.count
         }
+        values.merge(counts) { $1 }
+        values["has_decisions"] = c.decisions + c.withdrawn > 0
+        values["has_withdrawn"] = c.withdrawn > 0
         return values
     }
 }

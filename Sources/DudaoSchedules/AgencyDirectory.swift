@@ -9,6 +9,8 @@ import DudaoCore
 ///     aliases: [市市场监管局(知识产权局)]
 ///     contacts: [{name: 联络员, email: scjgj@zhengzhou.example}]
 ///     leadership: [{name: 分管领导, email: scjgj-leader@zhengzhou.example}]
+///   - name: 市政府督查室
+///     contact: {name: 张三, phone: 0371-67180000, email: duchashi@zhengzhou.example}
 ///   - name: 市直各有关部门
 ///     group: true
 /// ```
@@ -75,7 +77,7 @@ public struct AgencyDirectory: Sendable {
         }
         for node in nodes {
             guard var map = YAMLMap(node, file: path, what: "单位 each agency", into: &diag) else { continue }
-            map.checkKeys(["name", "aliases", "contacts", "leadership", "group"], into: &diag)
+            map.checkKeys(["name", "aliases", "contacts", "leadership", "group", "contact"], into: &diag)
             guard let name = map.string("name", required: true, into: &diag) else { continue }
             map.item = nil
             let agency = Agency(
@@ -83,7 +85,8 @@ public struct AgencyDirectory: Sendable {
                 aliases: map.strings("aliases", into: &diag) ?? [],
                 contacts: contacts(map, "contacts", agency: name, into: &diag),
                 leadership: contacts(map, "leadership", agency: name, into: &diag),
-                isGroup: map.bool("group", into: &diag) ?? false)
+                isGroup: map.bool("group", into: &diag) ?? false,
+                contact: map.map("contact", into: &diag).flatMap { contact($0, agency: name, into: &diag) })
             if let clash = directory.add(agency, line: map.line) {
                 diag.error(path, line: map.line, "单位名称重复 duplicate agency name or alias: \(clash)")
             }
@@ -93,17 +96,29 @@ public struct AgencyDirectory: Sendable {
 
     private static func contacts(_ map: YAMLMap, _ key: String, agency: String, into diag: inout Diagnostics) -> [Contact] {
         guard let nodes = map.sequence(key, into: &diag) else { return [] }
-        var out: [Contact] = []
-        for node in nodes {
-            guard let c = YAMLMap(node, file: map.file, what: "联系人 each contact of \(agency)", into: &diag) else { continue }
-            c.checkKeys(["name", "email", "chat"], into: &diag)
-            let email = c.string("email", into: &diag)
-            if let e = email, !isPlausibleEmail(e) {
-                diag.error(map.file, line: c.line("email"), "\(agency): 邮箱地址无效 not an email address: “\(e)”")
-            }
-            out.append(Contact(name: c.string("name", into: &diag) ?? agency, email: email, chat: c.string("chat", into: &diag)))
+        return nodes.compactMap { node in
+            YAMLMap(node, file: map.file, what: "联系人 each contact of \(agency)", into: &diag).flatMap { contact($0, agency: agency, into: &diag) }
         }
-        return out
+    }
+
+    private static func contact(_ c: YAMLMap, agency: String, into diag: inout Diagnostics) -> Contact? {
+        c.checkKeys(["name", "email", "chat", "phone"], into: &diag)
+        let email = c.string("email", into: &diag)
+        if let e = email, !isPlausibleEmail(e) {
+            diag.error(c.file, line: c.line("email"), "\(agency): 邮箱地址无效 not an email address: “\(e)”")
+        }
+        let phone = c.string("phone", into: &diag)
+        if let p = phone, !isPlausiblePhone(p) {
+            diag.error(c.file, line: c.line("phone"), "\(agency): 电话号码无效 not a telephone number: “\(p)” (digits, spaces, - + ( ) and 转; e.g. 0371-67180000)")
+        }
+        return Contact(name: c.string("name", into: &diag) ?? agency, email: email, chat: c.string("chat", into: &diag), phone: phone)
+    }
+
+    /// Digits with the usual separators (`0371-67180000`, `+86 371 6718 0000`, `67180000转123`),
+    /// 5 to 30 characters: a number a person can dial, and nothing that could break a line.
+    public static func isPlausiblePhone(_ s: String) -> Bool {
+        (5...30).contains(s.count) && s.filter(\.isNumber).count >= 5
+            && s.allSatisfy { ("0"..."9").contains($0) || " -+()（）转".contains($0) }
     }
 
     /// `local@domain.tld`, no spaces, no CR/LF: enough to catch typos, not a full RFC 5322 parser.

@@ -5,7 +5,8 @@ import DudaoCore
 /// defaults to DESIGN.md's policy; unknown keys and bad values are errors with their line.
 public enum PolicyFile {
     static let keys = ["timezone", "send_time", "supervisor", "advance_days", "due_day", "overdue", "review_days", "ongoing",
-                       "lights", "report", "catch_up", "templates_dir", "attach_calendar", "report_to", "retention"]
+                       "lights", "report", "catch_up", "templates_dir", "attach_calendar", "report_to", "retention",
+                       "review"]
 
     /// How messages look, beside when they are sent.
     public struct MessageSettings: Hashable, Sendable {
@@ -89,6 +90,14 @@ public enum PolicyFile {
             }
             if policy.retention.bodySeconds > policy.retention.auditSeconds {
                 diag.error(path, line: r.line, "retention.bodies 不能长于 audit cannot be longer than retention.audit")
+            }
+        }
+        if let r = top.map("review", into: &diag) {
+            r.checkKeys(["require_evidence", "withdraw_within"], into: &diag)
+            if let b = r.bool("require_evidence", into: &diag) { policy.review.requireEvidence = b }
+            if let text = r.string("withdraw_within", into: &diag) {
+                if let s = duration(text), s <= 30 * 86400 { policy.review.withdrawSeconds = s }
+                else { diag.error(path, line: r.line("withdraw_within"), "review.withdraw_within 应为不超过 30d 的时长 must be a duration up to 30d, like 24h or 0 (off), not “\(text)”") }
             }
         }
         return (policy, messages)

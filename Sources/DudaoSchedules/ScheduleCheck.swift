@@ -53,6 +53,10 @@ extension ScheduleSet {
                 if !agency.contacts.contains(where: \.isReachable) {
                     diag.error(agenciesPath, line: agencies.lines[agency.name], "督查室 “\(office)” 没有联系方式 the supervising office has no contact")
                 }
+                if agency.contact?.phone == nil {
+                    diag.warning(agenciesPath, line: agencies.lines[agency.name],
+                                 "督查室 “\(office)” 没有 contact 电话 has no `contact:` with a phone: messages name only its mailbox (hint: contact: {name: 张三, phone: 0371-67180000})")
+                }
             } else {
                 diag.error(policyPath, "督查室 supervisor “\(office)” is not in agencies.yaml")
             }

@@ -60,6 +60,14 @@ public struct ScheduleSet: Sendable {
         return parent.appendingPathComponent(dir)
     }
 
+    /// Whom agencies call at the supervising office, as every message says: its `contact:`
+    /// in agencies.yaml, else its name and first mailbox.
+    public var officeContact: Contact? {
+        guard let office = policy.supervisor, let agency = agencies.agency(named: office) else { return nil }
+        if let contact = agency.contact { return contact }
+        return agency.contacts.first { $0.email != nil }.map { Contact(name: office, email: $0.email) }
+    }
+
     /// Path of the calendar folder.
     public var calendarPath: String { (directory as NSString).appendingPathComponent("calendar") }
 

@@ -125,7 +125,7 @@ public final class ReminderService: @unchecked Sendable {
         guard problems.isEmpty, let templates else { throw ServiceError(problems: problems) }
         let sender = channels.sender(fallback: Self.office(set))
         let composer = EmailComposer(from: sender, agencies: set.agencies.agencies, attachCalendar: set.messages.attachCalendar)
-        let context = MessageContext(office: set.policy.supervisor, reportTo: set.messages.reportTo, replyLinks: options.replyLinks)
+        let context = MessageContext(office: set.policy.supervisor, reportTo: set.messages.reportTo, replyLinks: options.replyLinks, contact: set.officeContact)
         return ServiceCycle(set: set, store: store,
                             renderer: MessageRenderer(templates: templates, context: context),
                             dispatcher: Dispatcher(channels: channels, composer: composer, agencies: set.agencies.agencies), logger: logger)
@@ -328,7 +328,7 @@ public final class ReminderService: @unchecked Sendable {
         if let last = lastPrune, now.timeIntervalSince(last) < 86400, now >= last { return }
         lastPrune = now
         do {
-            let p = try store.prune(cycle.set.policy.retention, now: now)
+            let p = try store.prune(cycle.set.policy.retention, now: now, clock: LocalClock(timeZone: cycle.set.policy.timeZone))
             if p.sentRows + p.outboxRows + p.bodies > 0 {
                 logger.notice("retention: pruned \(p.sentRows) sent-log rows, \(p.outboxRows) outbox entries, \(p.bodies) delivered bodies")
             }

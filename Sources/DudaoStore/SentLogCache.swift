@@ -7,6 +7,7 @@ final class SentLogCache: @unchecked Sendable {
     private let lock = NSLock()
     private var history = SentHistory.empty
     private var lastRowID: Int64 = 0
+    private var summariesRead = false
     private var zone: TimeZone?
 
     /// The history up to now, read inside the caller's transaction.
@@ -15,7 +16,13 @@ final class SentLogCache: @unchecked Sendable {
             if zone != clock.timeZone {
                 history = .empty
                 lastRowID = 0
+                summariesRead = false
                 zone = clock.timeZone
+            }
+            // What retention folded away precedes every row left: read once, first.
+            if !summariesRead {
+                history.add(try t.rows("SELECT * FROM track_summary", []).map(StateStore.summary))
+                summariesRead = true
             }
             var records: [SentHistory.Record] = []
             var days: [String: CivilDate] = [:]

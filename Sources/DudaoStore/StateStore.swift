@@ -62,36 +62,76 @@ public final class StateStore: Sendable {
     /// attached to it; returns its row id.
     @discardableResult
     public func record(_ r: ProgressReport, attachments: [Attachment] = []) throws -> Int64 {
+        try backend.write { t in try Self.insert(r, attachments: attachments, in: t) }
+    }
+
+    /// Records a report posted with a reply form's one-time id, once: a second post of the
+    /// same id — a double tap, a refresh, two at once from two machines — records nothing
+    /// and answers the first one's row, so the agency sees its first receipt again.
+    public func record(_ r: ProgressReport, attachments: [Attachment] = [], submission: String) throws -> (id: Int64, isNew: Bool) {
         try backend.write { t in
-            let id: Int64 = try t.value("""
-                INSERT INTO progress (item, milestone, agency, status, extended_to, next_report, note, "by", at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
-                """, [r.key.item, r.key.milestone, r.key.agency, r.status.name, r.status.extendedTo?.iso,
-                      r.nextReport?.iso, r.note, r.by, Self.iso(r.at)]) ?? 0
-            for a in attachments {
-                try t.execute("INSERT INTO attachment (progress, filename, type, size, sha256) VALUES (?, ?, ?, ?, ?)",
-                              [id, a.filename, a.type, a.size, a.sha256])
+            // The key's conflict waits for a concurrent insert of the same id to commit.
+            let claimed = try t.execute("INSERT INTO submission (id, agency, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                                        [submission, r.key.agency ?? "", Self.iso(r.at)])
+            guard claimed == 1 else {
+                let first: Int64? = try t.value("SELECT progress FROM submission WHERE id = ?", [submission])
+                return (first ?? 0, false)
             }
-            return id
+            let id = try Self.insert(r, attachments: attachments, in: t)
+            try t.execute("UPDATE submission SET progress = ? WHERE id = ?", [id, submission])
+            return (id, true)
         }
     }
 
-    /// Every report, oldest first (optionally for one item).
+    private static func insert(_ r: ProgressReport, attachments: [Attachment], in t: any StoreTransaction) throws -> Int64 {
+        let id: Int64 = try t.value("""
+            INSERT INTO progress (item, milestone, agency, status, extended_to, next_report, note, "by", at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            """, [r.key.item, r.key.milestone, r.key.agency, r.status.name, r.status.extendedTo?.iso,
+                  r.nextReport?.iso, r.note, r.by, iso(r.at)]) ?? 0
+        for a in attachments {
+            try t.execute("INSERT INTO attachment (progress, filename, type, size, sha256) VALUES (?, ?, ?, ?, ?)",
+                          [id, a.filename, a.type, a.size, a.sha256])
+        }
+        return id
+    }
+
+    /// The report recorded as row `id`, if any.
+    public func report(id: Int64) throws -> ProgressReport? {
+        try backend.read { t in try t.rows(Self.selectReports + " WHERE p.id = ?", [id]).first.flatMap(Self.report) }
+    }
+
+    /// Withdraws the office's decision recorded as row `id` (撤回决定), by `by` at `at`: it
+    /// stays in the history and no longer counts. Whether it may be withdrawn is the
+    /// caller's rule (`DecisionWithdrawal`); a decision is withdrawn once.
+    /// Returns false when the row is not a decision or was already withdrawn.
+    public func withdraw(decision id: Int64, by: String, at: Date) throws -> Bool {
+        try backend.write { t in
+            guard let row = try t.row("SELECT status FROM progress WHERE id = ?", [id]),
+                  let status = ItemStatus(name: row["status"], extendedTo: CivilDate(year: 2000, month: 1, day: 1)), status.isDecision else { return false }
+            return try t.execute("INSERT INTO withdrawal (progress, \"by\", at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                                 [id, by, Self.iso(at)]) == 1
+        }
+    }
+
+    /// Reports with their files counted and their withdrawal, if any.
+    static let selectReports = """
+        SELECT p.*, w."by" AS withdrawn_by, w.at AS withdrawn_at, (SELECT COUNT(*) FROM attachment a WHERE a.progress = p.id) AS files
+        FROM progress p LEFT JOIN withdrawal w ON w.progress = p.id
+        """
+
+    /// Every report, oldest first (optionally for one item), withdrawn decisions included.
     public func history(item: String? = nil) throws -> [ProgressReport] {
         try backend.read { t in
-            let rows = try item.map { try t.rows("SELECT * FROM progress WHERE item = ? ORDER BY id", [$0]) }
-                ?? t.rows("SELECT * FROM progress ORDER BY id", [])
+            let rows = try item.map { try t.rows(Self.selectReports + " WHERE p.item = ? ORDER BY p.id", [$0]) }
+                ?? t.rows(Self.selectReports + " ORDER BY p.id", [])
             return rows.compactMap(Self.report)
         }
     }
 
     /// The reports about `item` with their row ids (to find their attachments), oldest first.
     public func reports(item: String) throws -> [(id: Int64, report: ProgressReport)] {
-        try backend.read { t in
-            try t.rows("SELECT * FROM progress WHERE item = ? ORDER BY id", [item]).compactMap { row in
-                Self.report(row).map { (row["id"], $0) }
-            }
-        }
+        try history(item: item).map { ($0.id ?? 0, $0) }
     }
 
     /// What the sent log holds about `item`, oldest first: (agency, notice key, channel, at).
@@ -112,7 +152,7 @@ public final class StateStore: Sendable {
     /// service's memory until it restarts.
     public func supervision(clock: LocalClock) throws -> Supervision {
         try backend.read { t in
-            let reports = try t.rows("SELECT * FROM progress ORDER BY id", []).compactMap(Self.report)
+            let reports = try t.rows(Self.selectReports + " ORDER BY p.id", []).compactMap(Self.report)
             var history = try sentLog.read(t, clock: clock)
             var records: [SentHistory.Record] = []
             for row in try t.rows("SELECT agency, notices, state, enqueued_at FROM outbox WHERE state != 'sent'", []) {
@@ -165,9 +205,12 @@ public final class StateStore: Sendable {
         let extendedTo = (row["extended_to"] as String?).flatMap(CivilDate.init(iso:))
         guard let status = ItemStatus(name: row["status"], extendedTo: extendedTo) else { return nil }
         guard let at = date(row["at"]) else { return nil }
+        var withdrawn: Withdrawal? = nil
+        if let by = row["withdrawn_by"] as String?, let when = date(row["withdrawn_at"]) { withdrawn = Withdrawal(by: by, at: when) }
         return ProgressReport(key: ProgressKey(item: row["item"], milestone: row["milestone"], agency: row["agency"]), status: status,
                               note: row["note"], by: row["by"], at: at,
-                              nextReport: (row["next_report"] as String?).flatMap(CivilDate.init(iso:)))
+                              nextReport: (row["next_report"] as String?).flatMap(CivilDate.init(iso:)),
+                              id: row["id"], files: (row["files"] as Int?) ?? 0, withdrawn: withdrawn)
     }
 
     /// Instants are stored as ISO 8601 in UTC (`2024-12-24T01:00:00+00:00`): readable in

@@ -79,5 +79,24 @@ enum StoreMigrations {
             "INSERT INTO outbox_payload (id, payload) SELECT id, payload FROM outbox WHERE payload != ''",
             "ALTER TABLE outbox DROP COLUMN payload",
         ] },
+        // Retention prunes the sent log; what it removes about each agency's milestone is
+        // folded into one row kept for good, so the ladder and 此前提醒 outlive it. A
+        // withdrawn decision stays in `progress` (append-only) and is named here. A reply
+        // form's one-time id makes a repeated post show the first receipt.
+        StoreMigration(name: "v11: track summaries that outlive retention; withdrawn decisions; reply submissions once") { d in [
+            """
+            CREATE TABLE track_summary (agency \(d.text) NOT NULL, item \(d.text) NOT NULL, milestone INTEGER NOT NULL,
+              delivered INTEGER NOT NULL, first_day \(d.text), last_day \(d.text), escalations \(d.text) NOT NULL,
+              requests \(d.text) NOT NULL, PRIMARY KEY (agency, item, milestone))
+            """,
+            """
+            CREATE TABLE withdrawal (progress INTEGER NOT NULL PRIMARY KEY REFERENCES progress(id), "by" \(d.text) NOT NULL,
+              at \(d.text) NOT NULL)
+            """,
+            """
+            CREATE TABLE submission (id \(d.text) NOT NULL PRIMARY KEY, agency \(d.text) NOT NULL, progress INTEGER REFERENCES progress(id),
+              at \(d.text) NOT NULL)
+            """,
+        ] },
     ]
 }

@@ -73,27 +73,63 @@ struct OfficeRoutes: Sendable {
             }
         }
         router.get("/review") { request, context in
-            try self.page(request, context) { s in WebServer.page(.ok, try self.desk.review(user: s.user, csrf: s.csrf, now: Date())) }
+            try self.page(request, context) { s in
+                let q = request.uri.queryParameters
+                let review = self.desk.review
+                let notice = (q.get("decided") ?? q.get("withdrawn")).flatMap { Int64($0) }.flatMap { review.recorded(id: $0) }
+                return WebServer.page(.ok, try review.page(user: s.user, csrf: s.csrf, now: Date(), notice: notice))
+            }
         }
+        // A card posts here three ways: its decision (answered with a confirmation page), the
+        // confirmation's 确认 (recorded, then back to the queue) or 返回修改 (the card again,
+        // with what was typed).
         router.post("/review") { request, context in
             let form = try await Self.form(DecisionForm.self, request, context)
             return try self.post(request, context, csrf: form.csrf) { s in
-                let message: String
-                var status = HTTPResponse.Status.ok
-                if let decision = form.decision.flatMap(OfficeDesk.Decision.init(rawValue:)) {
+                let review = self.desk.review
+                let proposal = ReviewDesk.Proposal(item: form.item ?? "", agency: form.agency ?? "", report: form.report.flatMap { Int64($0) } ?? 0,
+                                                   decision: form.decision.flatMap(ReviewDesk.Decision.init(rawValue:)),
+                                                   date: form.date ?? "", comment: form.comment ?? "")
+                let now = Date()
+                switch form.step {
+                case "back":
+                    return WebServer.page(.ok, try review.page(user: s.user, csrf: s.csrf, now: now, problem: (proposal, nil)))
+                case "confirm":
                     do {
-                        message = try self.desk.decide(itemID: form.item ?? "", agency: form.agency ?? "", decision: decision, date: form.date,
-                                                       comment: form.comment ?? "", user: s.user, now: Date())
+                        let id = try review.decide(proposal, user: s.user, now: now)
                         self.replan()
+                        return Self.redirect("/review?decided=\(id)")
                     } catch let error as DecisionError {
-                        message = error.description
-                        status = .unprocessableContent
+                        return WebServer.page(.unprocessableContent, try review.page(user: s.user, csrf: s.csrf, now: now, problem: (proposal, error.description)))
                     }
-                } else {
-                    message = "请选择处理方式。"
-                    status = .unprocessableContent
+                default:
+                    do {
+                        return WebServer.page(.ok, try review.confirmation(proposal, user: s.user, csrf: s.csrf, now: now))
+                    } catch let error as DecisionError {
+                        return WebServer.page(.unprocessableContent, try review.page(user: s.user, csrf: s.csrf, now: now, problem: (proposal, error.description)))
+                    }
                 }
-                return WebServer.page(status, try self.desk.review(user: s.user, csrf: s.csrf, now: Date(), message: message))
+            }
+        }
+        router.post("/review/withdraw") { request, context in
+            let form = try await Self.form(WithdrawForm.self, request, context)
+            return try self.post(request, context, csrf: form.csrf) { s in
+                let review = self.desk.review
+                let id = form.id.flatMap { Int64($0) } ?? 0
+                let now = Date()
+                do {
+                    switch form.step {
+                    case "back": return Self.redirect("/review")
+                    case "confirm":
+                        _ = try review.withdraw(id: id, user: s.user, now: now)
+                        self.replan()
+                        return Self.redirect("/review?withdrawn=\(id)")
+                    default:
+                        return WebServer.page(.ok, try review.withdrawal(id: id, user: s.user, csrf: s.csrf, now: now))
+                    }
+                } catch let error as DecisionError {
+                    return WebServer.page(.unprocessableContent, try review.page(user: s.user, csrf: s.csrf, now: now, alert: error.description))
+                }
             }
         }
         router.get("/plan") { request, context in
@@ -209,5 +245,6 @@ struct OfficeRoutes: Sendable {
 
     struct LoginForm: Decodable { var csrf: String?; var name: String?; var password: String? }
     struct TokenForm: Decodable { var csrf: String? }
-    struct DecisionForm: Decodable { var csrf, item, agency, decision, date, comment: String? }
+    struct DecisionForm: Decodable { var csrf, item, agency, report, decision, date, comment, step: String? }
+    struct WithdrawForm: Decodable { var csrf, id, step: String? }
 }

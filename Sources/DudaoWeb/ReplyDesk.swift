@@ -41,26 +41,31 @@ public struct ReplyDesk: Sendable {
         self.onReport = onReport
     }
 
-    /// The page `token` opens at `now`.
+    /// The page `token` opens at `now`: the items with their state, what the agency already
+    /// reported on them and the office's decisions, and the form (with a fresh one-time id).
     public func page(token: String, now: Date) -> Page {
         let set = schedules()
         guard let (reply, items) = verified(token, set: set, now: now) else { return refused() }
         return .form(form(reply, items: items, set: set, now: now, token: token, filled: ReplyForm(), errors: []))
     }
 
-    /// Records what the agency submitted, or shows the form again with what is wrong.
+    /// Records what the agency submitted, or shows the form again with what is wrong. A post
+    /// repeating a recorded one-time id records nothing and shows the first receipt.
     public func submit(token: String, form submitted: ReplyForm, files: [(name: String, data: Data)] = [], client: String, now: Date) -> Page {
         let set = schedules()
         guard let (reply, items) = verified(token, set: set, now: now) else { return refused() }
+        var submitted = submitted
+        if submitted.submissionID == nil { submitted.submission = ReplyForm.newSubmissionID() }
         let clock = LocalClock(timeZone: set.policy.timeZone)
         let today = clock.day(of: now)
         var errors: [String] = []
+        func again(_ more: [String] = [], hadFiles: Bool = !files.isEmpty) -> Page {
+            .form(form(reply, items: items, set: set, now: now, token: token, filled: submitted, errors: errors + more, hadFiles: hadFiles))
+        }
         let text = (submitted.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty { errors.append("请填写情况说明。") }
         if text.count > Self.maxText { errors.append("情况说明不能超过\(Self.maxText)字。") }
-        guard let id = submitted.item, let item = items.first(where: { $0.id == id }) else {
-            return .form(form(reply, items: items, set: set, now: now, token: token, filled: submitted, errors: errors + ["请选择事项。"]))
-        }
+        guard let id = submitted.item, let item = items.first(where: { $0.id == id }) else { return again(["请选择事项。"]) }
         var percent: Int? = nil
         if let p = submitted.percent?.trimmingCharacters(in: .whitespaces), !p.isEmpty {
             if let v = Int(p), (0...100).contains(v) { percent = v } else { errors.append("完成进度应为0到100之间的整数。") }
@@ -82,6 +87,9 @@ public struct ReplyDesk: Sendable {
             status = nextReport == nil ? "reported" : "in_progress"
         case "done":
             status = "done_reported"
+            if files.isEmpty, set.policy.review.requireEvidence {
+                errors.append("报告已完成须附佐证材料（完成情况的文件、照片等），请选择附件后再提交。")
+            }
         case "extension":
             due = date(submitted.new_due, "申请延期日期")
             if due == nil, (submitted.new_due ?? "").isEmpty { errors.append("申请延期请填写新的完成日期。") }
@@ -92,35 +100,63 @@ public struct ReplyDesk: Sendable {
         }
         if files.count > AttachmentStore.maxFiles { errors.append("附件最多\(AttachmentStore.maxFiles)个。") }
         if !files.isEmpty, attachments == nil { errors.append("本系统未开放附件上传。") }
-        guard errors.isEmpty else {
-            return .form(form(reply, items: items, set: set, now: now, token: token, filled: submitted, errors: errors, hadFiles: !files.isEmpty))
+        // Work the office closed (销号) or cancelled stays closed: the link shows it, the
+        // office reopens it when needed.
+        let supervision = (try? store.supervision(clock: clock)) ?? .none
+        if Self.isClosed(item, agency: reply.agency, standings: supervision.standings) {
+            errors.append("事项\(item.id)已销号或已撤销，不能再报送；如有新情况，请与\(set.policy.supervisor ?? "督查室")联系。")
         }
+        guard errors.isEmpty else { return again() }
         var saved: [Attachment] = []
         for file in files {
             do { saved.append(try attachments!.save(filename: file.name, data: file.data)) } catch {
                 errors.append(error.text)
             }
         }
-        guard errors.isEmpty else {
-            return .form(form(reply, items: items, set: set, now: now, token: token, filled: submitted, errors: errors, hadFiles: true))
-        }
+        guard errors.isEmpty else { return again() }
         let note = text + (percent.map { "（完成进度\($0)%）" } ?? "")
         let request = ReportRequest(item: item.id, agency: reply.agency, status: status, due: due, nextReport: nextReport,
                                     note: note, by: "\(reply.agency)（在线报送，\(client)）")
         do {
             let (report, _) = try request.report(in: set, at: now)
-            try store.record(report, attachments: saved)
-            onReport()
-            let values: [String: Any] = [
-                "page_title": "已收到报送", "office": set.policy.supervisor ?? "督查室", "agency": reply.agency, "id": item.id,
-                "title": item.title, "state": report.status.chinese, "note": note, "has_note": !note.isEmpty,
-                "files": saved.map { ["name": $0.filename, "size": OfficeDesk.size($0.size)] }, "has_files": !saved.isEmpty,
-                "at": clock.iso8601(now), "receipt": String(Int(now.timeIntervalSince1970)) + "-" + item.id, "back": "/r/" + token,
-            ]
-            return .receipt(templates.renderPage("receipt", values) ?? "")
+            let (row, isNew) = try store.record(report, attachments: saved, submission: submitted.submissionID!)
+            if isNew { onReport() }
+            guard let recorded = try store.report(id: row) else { return again(["无法读取已记录的报送，请刷新页面查看。"]) }
+            let files = (try? store.attachments(item: recorded.key.item)[row]) ?? []
+            return .receipt(receipt(recorded, item: item, files: files, repeated: !isNew, set: set, token: token))
         } catch {
-            return .form(form(reply, items: items, set: set, now: now, token: token, filled: submitted, errors: ["无法记录：\(error)"]))
+            return again(["无法记录：\(error)"])
         }
+    }
+
+    /// The receipt of `report` (row `report.id`): what was recorded, when, every date the
+    /// agency promised or asked for, the files, and the receipt number.
+    private func receipt(_ report: ProgressReport, item: Item, files: [Attachment], repeated: Bool, set: ScheduleSet, token: String) -> String {
+        let clock = LocalClock(timeZone: set.policy.timeZone)
+        var promised: [String] = []
+        if let next = report.nextReport { promised.append("下次报送日期：\(Labels.date(next))") }
+        if let to = report.status.extendedTo { promised.append("申请延期至：\(Labels.date(to))") }
+        let values: [String: Any] = [
+            "page_title": "已收到报送", "office": set.policy.supervisor ?? "督查室", "agency": report.key.agency ?? "",
+            "id": item.id, "title": item.title, "title_in_quotes": Labels.insideQuotes(item.title), "what": Labels.event(report.status),
+            "note": report.note, "has_note": !report.note.isEmpty, "promised": promised, "has_promised": !promised.isEmpty,
+            "files": files.map { ["name": $0.filename, "size": OfficeDesk.size($0.size)] }, "has_files": !files.isEmpty,
+            "lacks_evidence": report.status == .doneReported && files.isEmpty,
+            "at": Labels.minute(report.at, clock: clock), "receipt": Self.receiptNumber(report, clock: clock),
+            "repeated": repeated, "back": "/r/" + token,
+        ]
+        return templates.renderPage("receipt", values) ?? ""
+    }
+
+    /// `20261205-17`: the day and the record's number, the same however often it is shown.
+    static func receiptNumber(_ report: ProgressReport, clock: LocalClock) -> String {
+        clock.day(of: report.at).iso.replacingOccurrences(of: "-", with: "") + "-" + String(report.id ?? 0)
+    }
+
+    /// True when the office closed or cancelled all of `agency`'s part of `item`.
+    static func isClosed(_ item: Item, agency: String, standings: Standings) -> Bool {
+        let parts: [Int?] = item.milestones.isEmpty ? [nil] : item.milestones.indices.map { $0 } + (item.ongoing ? [nil] : [])
+        return parts.allSatisfy { standings.standing(item, milestone: $0, agency: agency).status.isFinal }
     }
 
     /// The token's agency and the items it names that the agency still leads.
@@ -140,31 +176,61 @@ public struct ReplyDesk: Sendable {
         let clock = LocalClock(timeZone: set.policy.timeZone)
         let today = clock.day(of: now)
         let supervision = (try? store.supervision(clock: clock)) ?? .none
+        let standings = supervision.standings
         let entries: [[String: Any]] = items.map { item in
-            let m = item.milestones.indices.first { supervision.standings.standing(item, milestone: $0, agency: reply.agency).status.wantsReminders }
-            let standing = supervision.standings.standing(item, milestone: m ?? (item.milestones.isEmpty ? nil : 0), agency: reply.agency)
+            let m = item.milestones.indices.first { standings.standing(item, milestone: $0, agency: reply.agency).status.wantsReminders }
+            let milestone = m ?? (item.milestones.isEmpty ? nil : 0)
+            let standing = standings.standing(item, milestone: milestone, agency: reply.agency)
             let light = set.policy.lights.light(standing, ongoing: item.ongoing && m == nil, today: today,
                                                 lastReport: standing.lastAnswer.map { clock.day(of: $0.at) })
-            var e: [String: Any] = ["id": item.id, "title": item.title, "due_text": item.dueText, "state": standing.status.chinese,
-                                    "light": light.chinese, "selected": item.id == filled.item]
-            if let due = standing.due { e["due_date"] = due.chinese }
+            let closed = Self.isClosed(item, agency: reply.agency, standings: standings)
+            var e: [String: Any] = ["id": item.id, "title": item.title, "state": Labels.state(standing.status),
+                                    "light": light.chinese, "selected": item.id == filled.item, "closed": closed,
+                                    "deadline": milestone.map { Labels.deadline(text: item.milestones[$0].text, original: item.milestones[$0].due, due: standing.due) }
+                                        ?? Labels.deadline(text: item.dueText, original: nil, due: nil)]
             // The office's latest decision on this agency's work, so the liaison sees what
             // became of the last report.
-            if let r = standing.report, let decision = r.status.decision {
+            if let r = standing.report, let decision = Labels.decision(r.status) {
                 e["decision"] = r.note.isEmpty ? decision : "\(decision)：\(r.note)"
-                e["decision_at"] = clock.day(of: r.at).chinese
+                e["decision_at"] = Labels.date(clock.day(of: r.at))
             }
+            let history = history(of: item, agency: reply.agency, standings: standings, clock: clock)
+            e["history"] = history
+            e["has_history"] = !history.isEmpty
+            e["history_count"] = history.count
             return e
         }
         let values: [String: Any] = [
             "page_title": "在线报送", "office": set.policy.supervisor ?? "督查室", "agency": reply.agency,
-            "expires": reply.expires.chinese, "items": entries, "action": "/r/" + token,
+            "expires": Labels.date(reply.expires), "items": entries, "action": "/r/" + token,
             "errors": errors, "has_errors": !errors.isEmpty, "text": filled.text ?? "", "percent": filled.percent ?? "",
             "next_report": filled.next_report ?? "", "new_due": filled.new_due ?? "",
             "is_progress": (filled.action ?? "progress") == "progress", "is_done": filled.action == "done",
-            "is_extension": filled.action == "extension",
+            "is_extension": filled.action == "extension", "submission": filled.submissionID ?? ReplyForm.newSubmissionID(),
+            "require_evidence": set.policy.review.requireEvidence,
             "max_files": AttachmentStore.maxFiles, "max_mb": AttachmentStore.maxFileBytes >> 20, "has_filled_files": hadFiles,
         ]
         return templates.renderPage("reply", values) ?? ""
+    }
+
+    /// What `agency` reported on `item`, newest first, each with the office's decision on it:
+    /// the liaison who reopens the link sees what the agency already sent.
+    private func history(of item: Item, agency: String, standings: Standings, clock: LocalClock) -> [[String: Any]] {
+        let all = standings.reports(item: item.id).filter { $0.key.agency == nil || $0.key.agency == agency }
+        let files = (try? store.attachments(item: item.id)) ?? [:]
+        return all.filter(\.status.isAgencyReport).reversed().map { r in
+            var e: [String: Any] = ["at": Labels.minute(r.at, clock: clock), "what": Labels.event(r.status), "note": r.note,
+                                    "files": (r.id.flatMap { files[$0] } ?? []).map { ["name": $0.filename] }]
+            if let next = r.nextReport { e["promised"] = "下次报送日期：\(Labels.date(next))" }
+            if r.status == .doneReported || r.status.extendedTo != nil {
+                if let d = all.first(where: { $0.status.isDecision && $0.at >= r.at && (r.key.milestone == nil || $0.key.milestone == nil || $0.key.milestone == r.key.milestone) }),
+                   let word = Labels.decision(d.status) {
+                    e["outcome"] = "\(Labels.date(clock.day(of: d.at)))审核：\(word)" + (d.note.isEmpty ? "" : "（\(d.note)）")
+                } else {
+                    e["outcome"] = "待审核"
+                }
+            }
+            return e
+        }
     }
 }

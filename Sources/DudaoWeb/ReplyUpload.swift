@@ -41,6 +41,7 @@ struct ReplyUpload {
             case "percent": form.percent = value
             case "next_report": form.next_report = value
             case "new_due": form.new_due = value
+            case "submission": form.submission = value
             default: break
             }
         }

@@ -24,7 +24,7 @@ public struct StatusRow: Sendable {
         dueText = item.dueText
         light = row.light
         days = row.due.map { today.days(until: $0) }
-        levelName = row.step.map { $0.number == 0 ? "核实" : "\($0.number)级·" + (policy.ladder.level($0.number)?.name ?? "督办") }
+        levelName = row.step.map { Labels.numberedStep($0, ladder: policy.ladder) }
         self.next = next.map(clock.iso8601)
         lastReportAt = row.lastReport.map { clock.iso8601($0.at) }
         self.failures = failures
@@ -39,7 +39,7 @@ public struct StatusRow: Sendable {
     }
     public var lastReportText: String? {
         guard let r = row.lastReport, let at = lastReportAt else { return nil }
-        return String(at.prefix(10)) + " " + r.status.chinese
+        return String(at.prefix(10)) + " " + Labels.event(r.status)
     }
 
     public static let csvHeader = ["id", "title", "agency", "lead", "due_text", "due", "days", "light", "status", "level", "level_name",

@@ -66,8 +66,8 @@ struct AckCommand: ParsableCommand {
         var what = milestone.map { "事项\(item) 第\($0)个里程碑" } ?? "事项\(item)"
         what += "（\(target.title)）"
         what += report.key.agency.map { " \($0)" } ?? (target.lead.count > 1 ? " 全部牵头单位" : "")
-        var line = "已记录 recorded: \(what) → \(report.status.name)（\(report.status.chinese)）"
-        if let next = report.nextReport { line += "，下次报送 next report \(next.chinese)" }
+        var line = "已记录 recorded: \(what) → \(report.status.name)（\(Labels.state(report.status))）"
+        if let next = report.nextReport { line += "，下次报送 next report \(Labels.date(next))" }
         print(line + "（\(who)）")
     }
 

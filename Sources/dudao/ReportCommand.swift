@@ -52,7 +52,7 @@ struct ReportCommand: ParsableCommand {
             return
         }
         let renderer = MessageRenderer(templates: try TemplateLoading.load(templates ?? set.templatesPath),
-                                       context: MessageContext(office: set.policy.supervisor, reportTo: set.messages.reportTo))
+                                       context: MessageContext(office: set.policy.supervisor, reportTo: set.messages.reportTo, contact: set.officeContact))
         let rendered = renderer.render(message, in: plan)
         switch format {
         case .html: print(rendered.html, terminator: "")

@@ -25,9 +25,17 @@ struct TemplateTests {
         for part in [rendered.text, rendered.html, rendered.markdown] {
             #expect(part.contains("事项1"))
             #expect(part.contains("允许对食品自动制售设备等新业态发放食品经营许可"))
-            #expect(part.contains("2024年12月31日"), "the deadline as a date")
+            if kind == .ongoing {
+                // Ongoing work is asked for a month's report by a day: a 报送期, no 完成时限.
+                #expect(part.contains("报送期") && part.contains("2024年12月，2025年1月6日前报送") && !part.contains("完成时限"), "\(part)")
+            } else {
+                #expect(part.contains("2024年12月31日"), "the deadline as a date")
+            }
         }
-        #expect(rendered.text.contains("2024年 12月"), "the deadline as written")
+        if kind != .ongoing { #expect(rendered.text.contains("2024年 12月"), "the deadline as written") }
+        if kind == .ongoing {
+            #expect(!rendered.text.contains("延期") && !rendered.text.contains("完成后及时报送完成情况"), "a report request asks for a report, not completion")
+        }
         #expect(rendered.text.contains("配合单位：市金融局等"))
         #expect(rendered.text.contains("1. 出台指导意见。"))
         #expect(rendered.text.contains("duchashi@zhengzhou.example"), "how to report progress")

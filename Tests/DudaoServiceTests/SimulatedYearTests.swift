@@ -90,7 +90,7 @@ struct SimulatedYearTests {
                     try cycle.wake(now: now)
                     let day = clock.day(of: now)
                     if prune, lastPrune != day {
-                        try store.prune(cycle.set.policy.retention, now: now)
+                        try store.prune(cycle.set.policy.retention, now: now, clock: clock)
                         lastPrune = day
                     }
                 case .ack(let report):
@@ -238,7 +238,7 @@ struct SimulatedYearTests {
         // Retention (90 days here) keeps the sent log and the outbox to the last months.
         let end = start.addingTimeInterval(Double(days) * 86400)
         let before = try faulty.store.entries().count
-        try faulty.store.prune(faulty.cycle.set.policy.retention, now: end)
+        try faulty.store.prune(faulty.cycle.set.policy.retention, now: end, clock: LocalClock(timeZone: faulty.cycle.set.policy.timeZone))
         let oldest = try faulty.store.backend.read { t in try t.value("SELECT MIN(at) FROM sent") as String? }
         #expect(oldest.flatMap(StateStore.date).map { end.timeIntervalSince($0) <= 90 * 86400 } ?? false)
         #expect(try faulty.store.entries().count < before)

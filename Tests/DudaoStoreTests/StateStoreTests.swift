@@ -66,7 +66,8 @@ struct StateStoreTests {
                                                         "v7: leases on outbox entries being sent",
                                                         "v8: the office's console sessions",
                                                         "v9: attached files' bytes, for shared stores",
-                                                        "v10: message bodies apart from the outbox rows"])
+                                                        "v10: message bodies apart from the outbox rows",
+                                                        "v11: track summaries that outlive retention; withdrawn decisions; reply submissions once"])
     }
 
     @Test(arguments: Engine.allCases) func accountsAndAttachmentsAreKept(_ engine: Engine) throws {
@@ -110,7 +111,7 @@ struct StateStoreTests {
         r.waitUntilExit()
         #expect(r.terminationStatus == 0)
         let store = try StateStore(directory: dir)
-        #expect(try store.appliedMigrations().last == "v10: message bodies apart from the outbox rows")
+        #expect(try store.appliedMigrations().last == "v11: track summaries that outlive retention; withdrawn decisions; reply submissions once")
         // The old report is about every lead; its extension moves the date.
         let supervision = try store.supervision(clock: Self.clock)
         let standing = supervision.standings.standing(Self.item("8", milestones: 1), milestone: 0, agency: "市财政局")
@@ -240,14 +241,14 @@ struct StateStoreTests {
         try store.record(ProgressReport(key: ProgressKey(item: "1"), status: .inProgress, by: "x", at: t0))
         let now = t0.addingTimeInterval(800 * day)
         try store.record([OutboxResult(all[1], .delivered(at: now.addingTimeInterval(-100 * day)))])
-        let pruned = try store.prune(Retention(), now: now)
+        let pruned = try store.prune(Retention(), now: now, clock: Self.clock)
         #expect(pruned.outboxRows == 1 && pruned.sentRows == 1 && pruned.bodies == 1)
         let left = try store.entries()
         #expect(left.map(\.message).sorted() == ["middle", "pending"])
         #expect(left.first { $0.message == "middle" }?.payload == "", "the body went, the record stayed")
         #expect(left.first { $0.message == "pending" }?.state == .pending, "pending work is never pruned")
         #expect(try store.history().count == 1, "progress reports are the office's record: kept")
-        #expect(try store.prune(Retention(), now: now) == PruneSummary(), "a second pass finds nothing")
+        #expect(try store.prune(Retention(), now: now, clock: Self.clock) == PruneSummary(), "a second pass finds nothing")
     }
 
     /// The service reads the sent log on every wake; each read adds the rows written since.

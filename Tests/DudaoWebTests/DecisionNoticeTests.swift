@@ -36,9 +36,9 @@ struct DecisionNoticeTests {
         let set = ScheduleSet.load(f.schedules.path)
         let desk = OfficeDesk(store: store, schedules: { set }, templates: try TemplateSet(directory: f.base.appendingPathComponent("Templates").path))
         let decided = at("2026-12-02T15:00")
-        _ = try desk.decide(itemID: "1", agency: "市卫健委", decision: .confirm, date: nil, comment: "", user: "张三", now: decided)
-        _ = try desk.decide(itemID: "2", agency: "市卫健委", decision: .approve, date: nil, comment: "", user: "张三", now: decided)
-        _ = try desk.decide(itemID: "3", agency: "市财政局", decision: .giveBack, date: nil, comment: "请补充<佐证>材料", user: "张三", now: decided)
+        _ = try desk.review.decide(item: "1", agency: "市卫健委", .confirm, user: "张三", now: decided)
+        _ = try desk.review.decide(item: "2", agency: "市卫健委", .approve, user: "张三", now: decided)
+        _ = try desk.review.decide(item: "3", agency: "市财政局", .giveBack, comment: "请补充<佐证>材料", user: "张三", now: decided)
 
         // Decided after the 09:00 send time on Wednesday: told on Thursday morning.
         #expect(try f.dudao(["run", "--once", "--now", "2026-12-02T18:00:00+08:00", "--public-url", f.url]).status == 0)
@@ -64,5 +64,18 @@ struct DecisionNoticeTests {
         let monday = try #require(try emails("市财政局", on: "2026-12-07").first)
         #expect((monday["text"] as? String ?? "").contains("本系统已发送1次（2026年11月30日）"), "only the 核实 counts as a reminder")
         #expect(try emails("市卫健委", on: "2026-12-07").isEmpty, "销号 and extended work is not chased")
+    }
+}
+
+extension ReviewDesk {
+    /// Decides the report awaiting review for `item` and `agency`, as the card and its
+    /// confirmation would.
+    @discardableResult
+    func decide(item: String, agency: String, _ decision: Decision, date: String = "", comment: String = "", user: String, now: Date) throws -> Int64 {
+        let set = schedules()
+        let standings = try store.supervision(clock: LocalClock(timeZone: set.policy.timeZone)).standings
+        let entry = try #require(ReviewQueue(items: set.items, standings: standings).entries.first { set.items[$0.item].id == item && $0.agency == agency })
+        return try decide(Proposal(item: item, agency: agency, report: entry.report.id ?? 0, decision: decision, date: date, comment: comment),
+                          user: user, now: now)
     }
 }

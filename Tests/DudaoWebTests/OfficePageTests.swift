@@ -93,30 +93,45 @@ struct OfficePageTests {
         #expect(done[0].status == 200 && done[0].body.contains("已收到报送") && done[0].body.contains("方案.pdf"))
         #expect(try f.dudao(["ack", "2", "--agency", "市卫健委", "--status", "extension_requested", "--due", "2027-06-30"]).status == 0)
 
-        // The review queue: a decision needs the form token; then 销号 turns the light blue,
-        // and the extension is granted to the date asked for.
+        // The review queue: a decision needs the form token, and a confirmation; a card that
+        // is wrong says so beside itself and keeps what was typed; then 销号 turns the light
+        // blue, and the extension is granted to the date asked for.
+        func decide(_ item: String, _ decision: String, comment: String = "") -> [[String: Any]] {
+            [Self.get("/review"),
+             Self.post("/review", ["csrf": "@csrf", "item": item, "agency": "市卫健委", "report": "@report:\(item)", "decision": decision, "comment": comment]),
+             Self.post("/review", ["csrf": "@csrf", "item": "@hidden:item", "agency": "@hidden:agency", "report": "@hidden:report",
+                                   "decision": "@hidden:decision", "date": "@hidden:date", "comment": "@hidden:comment", "step": "confirm"])]
+        }
         pages = try browse(Self.login + [Self.get("/review"),
                                          Self.post("/review", ["item": "1", "agency": "市卫健委", "decision": "confirm"]),
-                                         Self.post("/review", ["csrf": "@csrf", "item": "1", "agency": "市卫健委", "decision": "return"]),
-                                         Self.post("/review", ["csrf": "@csrf", "item": "1", "agency": "市卫健委", "decision": "confirm"]),
-                                         Self.post("/review", ["csrf": "@csrf", "item": "2", "agency": "市卫健委", "decision": "approve", "date": ""]),
-                                         Self.get("/items/1"), Self.get("/api/items/1")])
+                                         Self.get("/review"),
+                                         Self.post("/review", ["csrf": "@csrf", "item": "1", "agency": "市卫健委", "report": "@report:1",
+                                                               "decision": "return", "comment": "  "])]
+                           + decide("1", "confirm") + [Self.get("/review?decided=0")] + Array(decide("2", "approve").prefix(2)))
+        #expect(try f.status().first { $0["id"] as? String == "2" }?["status"] as? String == "extension_requested", "nothing decided without its confirmation")
+        #expect(pages[11].body.contains("决定：同意延期至2027年6月30日"))
+        pages += try browse(Self.login + decide("2", "approve") + [Self.get("/items/1"), Self.get("/api/items/1")]).dropFirst(2)
         let queue = pages[2].body
         #expect(queue.contains("已出台方案") && queue.contains("方案.pdf") && queue.contains("申请延期"))
         #expect(pages[3].status == 403, "no form token")
-        #expect(pages[4].status == 422 && pages[4].body.contains("退回请填写意见"))
-        #expect(pages[5].status == 200 && pages[5].body.contains("已记录：事项1（市卫健委）审核销号"))
-        #expect(pages[6].body.contains("同意延期") && pages[6].body.contains("没有待审核的报送"))
+        #expect(pages[5].status == 422 && pages[5].body.contains("<p class=\"error\" role=\"alert\">退回请填写意见。</p>"), "the error beside its card")
+        #expect(pages[7].status == 200 && pages[7].body.contains("请确认审核决定") && pages[7].body.contains("决定：审核通过，予以销号"))
+        #expect(pages[8].status == 303 && pages[8].headers["Location"]?.hasPrefix("/review?decided=") == true)
+        #expect(pages[9].status == 200 && !pages[9].body.contains("已记录"), "no line for a row that is no decision")
+        #expect(pages[14].status == 303)
+        let afterDecisions = try browse(Self.login + [Self.get(pages[8].headers["Location"]!), Self.get("/review")])
+        #expect(afterDecisions[2].body.contains("已记录：事项1（市卫健委）审核通过，予以销号。"), "\(afterDecisions[2].body)")
+        #expect(afterDecisions[3].body.contains("同意延期至2027年6月30日") && afterDecisions[3].body.contains("没有待审核的报送"))
         let rows = try f.status()
         #expect(rows.first { $0["id"] as? String == "1" }?["light"] as? String == "blue")
         #expect(rows.first { $0["id"] as? String == "1" }?["status"] as? String == "done")
         #expect(rows.first { $0["id"] as? String == "2" }?["extended_to"] as? String == "2027-06-30")
         let told = try f.http(["GET", link]).body
         #expect(told.contains("督查室审核意见") && told.contains("审核通过，予以销号") && told.contains("同意延期"), "the agency's link shows the decisions")
-        let history = pages[7].body
+        let history = pages[15].body
         #expect(history.contains("督查室·张三") && history.contains("审核通过，予以销号") && history.contains("市卫健委（在线报送，127.0.0.1"))
         let href = try #require(history.range(of: "/files/[0-9a-f]{64}", options: .regularExpression).map { String(history[$0]) })
-        let item = try #require(try JSONSerialization.jsonObject(with: Data(pages[8].body.utf8)) as? [String: Any])
+        let item = try #require(try JSONSerialization.jsonObject(with: Data(pages[16].body.utf8)) as? [String: Any])
         #expect((item["reports"] as? [[String: Any]])?.map { $0["status"] as? String } == ["done_reported", "done"])
         let download = try browse(Self.login + [Self.get(href)])[2]
         #expect(download.status == 200 && download.body.hasPrefix("%PDF-1.4") && download.headers["Content-Disposition"]?.hasPrefix("attachment;") == true)
@@ -164,7 +179,8 @@ struct ConsoleBrowserTests {
         #expect(seen["reply_title"] as? String == "在线报送")
         #expect((seen["receipt"] as? String)?.contains("已收到报送") == true && (seen["receipt"] as? String)?.contains("方案.pdf") == true)
         #expect((seen["review_card"] as? String)?.contains("郑卫〔2026〕8号") == true)
-        #expect((seen["decision"] as? String)?.contains("审核销号") == true)
+        #expect((seen["confirmation"] as? String)?.contains("决定：审核通过，予以销号") == true, "a confirmation before anything is recorded")
+        #expect((seen["decision"] as? String)?.contains("已记录：事项1（市卫健委）审核通过，予以销号") == true)
         #expect(seen["light_after"] as? String == "蓝")
         #expect((seen["narrow_scroll_width"] as? Int ?? 9999) <= 400, "the item page fits a phone's width")
         #expect((seen["console_errors"] as? [String])?.isEmpty == true, "\(seen["console_errors"] ?? "")")

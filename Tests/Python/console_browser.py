@@ -92,6 +92,9 @@ def main():
         seen["review_card"] = card.text
         shot("5-review")
         submit(card.find_element(By.CSS_SELECTOR, "button[value=confirm]"))
+        seen["confirmation"] = driver.find_element(By.ID, "confirm").text
+        shot("5b-confirm")
+        submit(driver.find_element(By.ID, "confirm-button"))
         seen["decision"] = driver.find_element(By.ID, "message").text
         driver.get(base + "/")
         seen["light_after"] = light("1")

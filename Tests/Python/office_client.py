@@ -4,8 +4,11 @@ sends files, never follows redirects. Prints one JSON object per step as a JSON 
 office_client.py BASE_URL STEPS_JSON
   each step: {"method": "GET"|"POST", "path": "/…" or a full URL, "fields": {...},
               "files": [[field, filename, path]], "headers": {...}}
-  a field whose value is "@csrf" gets the last page's hidden csrf value.
+  a field whose value is "@csrf" gets the last page's hidden csrf value; "@report:ITEM" the
+  report id of the review card of item ITEM on the last page; "@hidden:NAME" the last page's
+  hidden field NAME (a confirmation page's values).
 """
+import html
 import http.cookiejar
 import json
 import re
@@ -39,10 +42,22 @@ def main():
     base, steps = sys.argv[1], json.loads(sys.argv[2])
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
-    csrf, results = "", []
+    csrf, results, last = "", [], ""
+
+    def value(v):
+        if v == "@csrf":
+            return csrf
+        if v.startswith("@report:"):
+            m = re.search(r'data-item="%s"[^>]*data-report="(\d+)"' % re.escape(v[8:]), last)
+            return m.group(1) if m else ""
+        if v.startswith("@hidden:"):
+            m = re.search(r'type="hidden" name="%s" value="([^"]*)"' % re.escape(v[8:]), last)
+            return html.unescape(m.group(1)) if m else ""
+        return v
+
     for step in steps:
         url = step["path"] if step["path"].startswith("http") else base + step["path"]
-        fields = {k: (csrf if v == "@csrf" else v) for k, v in step.get("fields", {}).items()}
+        fields = {k: value(v) for k, v in step.get("fields", {}).items()}
         # Header values go out as UTF-8 bytes, as a proxy names a Chinese account.
         headers = {k: v.encode("utf-8").decode("latin-1") for k, v in step.get("headers", {}).items()}
         data = None
@@ -61,6 +76,7 @@ def main():
         except (ConnectionError, urllib.error.URLError):
             status, hdrs, body = 0, {}, b""
         text = body.decode("utf-8", "replace")
+        last = text
         m = re.search(r'name="csrf" value="([^"]*)"', text)
         if m:
             csrf = m.group(1)
