@@ -4,7 +4,10 @@ http_request.py METHOD URL [FIELD=VALUE ...]   form fields are sent url-encoded
 http_request.py WAIT URL                       retries GET for up to 20 s until it answers
 http_request.py BIG URL N                      POSTs a form field of N bytes
 http_request.py FORWARDED URL [FIELD=VALUE ...] POSTs as a reverse proxy would (X-Forwarded-For)
+http_request.py BURST URL N [FIELD=VALUE ...]  POSTs the same form N times at once; prints
+                                               {"statuses": [...], "bodies": [...]}
 """
+import concurrent.futures
 import json
 import sys
 import time
@@ -46,6 +49,13 @@ def main():
         fields = dict(a.split("=", 1) for a in sys.argv[3:])
         status, headers, body = request("POST", url, urllib.parse.urlencode(fields).encode(),
                                         {"X-Forwarded-For": "198.51.100.1, 203.0.113.7"})
+    elif method == "BURST":
+        count = int(sys.argv[3])
+        data = urllib.parse.urlencode(dict(a.split("=", 1) for a in sys.argv[4:])).encode()
+        with concurrent.futures.ThreadPoolExecutor(max_workers=count) as pool:
+            answers = list(pool.map(lambda _: request("POST", url, data), range(count)))
+        print(json.dumps({"statuses": [a[0] for a in answers], "bodies": [a[2] for a in answers]}, ensure_ascii=False))
+        return
     else:
         fields = dict(a.split("=", 1) for a in sys.argv[3:])
         data = urllib.parse.urlencode(fields).encode() if method == "POST" else None

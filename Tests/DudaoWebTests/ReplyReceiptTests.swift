@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+import DudaoCore
+import DudaoMessages
+import DudaoSchedules
+import DudaoStore
+import DudaoTestSupport
+@testable import DudaoWeb
+
+/// What a liaison sees and what is recorded: one report per form however often it is
+/// posted, a receipt in words with every date promised, the agency's own reports when the
+/// link is opened again, done reports without evidence marked for the reviewer (or refused
+/// when the policy wants evidence), and no report on work the office closed.
+@Suite(.serialized)
+struct ReplyReceiptTests {
+    let f: WebFixture
+    init() throws { f = try WebFixture() }
+
+    /// A date `days` after the real today, as the reply form takes it (the server runs on
+    /// the real clock; only the distance matters).
+    func later(_ days: Int) -> String {
+        LocalClock(timeZone: TimeZone(identifier: "Asia/Shanghai")!).day(of: Date()).adding(days: days).iso
+    }
+
+    func submissionID(_ page: String) throws -> String {
+        let range = try #require(page.range(of: "name=\"submission\" value=\"[0-9a-f]{32}\"", options: .regularExpression))
+        return String(page[range].dropFirst("name=\"submission\" value=\"".count).dropLast())
+    }
+
+    @Test func aFormRecordsOnceAndTheLinkShowsWhatWasReported() throws {
+        #expect(try f.dudao(["run", "--once", "--now", "2026-11-30T10:00:00+08:00", "--public-url", f.url, "--link-days", "365"]).status == 0)
+        let health = try f.link(for: "市卫健委")
+        let server = try f.startServer()
+        defer { f.stop(server) }
+        let form = try f.http(["GET", health]).body
+        let id = try submissionID(form)
+        #expect(try submissionID(try f.http(["GET", health]).body) != id, "each page its own id")
+
+        // A double tap, a refresh, twenty at once: one record, the first receipt every time.
+        let next = later(40)
+        let burst = try TestSupport.python(["Tests/Python/http_request.py", "BURST", health, "20", "item=2", "action=progress",
+                                            "text=已完成平台招标", "next_report=\(next)", "submission=\(id)"])
+        let statuses = try #require(burst["statuses"] as? [Int]), bodies = try #require(burst["bodies"] as? [String])
+        #expect(statuses.allSatisfy { $0 == 200 }, "\(statuses)")
+        func number(_ body: String) -> String? {
+            body.range(of: "回执编号：<strong>[0-9]{8}-[0-9]+", options: .regularExpression).map { String(body[$0]) }
+        }
+        #expect(Set(bodies.map(number)).count == 1 && number(bodies[0]) != nil, "one receipt number")
+        #expect(bodies.filter { $0.contains("此报送此前已提交，未重复记录") }.count == 19)
+        let store = try StateStore(directory: f.state)
+        #expect(try store.history(item: "2").count == 1, "one record for one submission id")
+        let receipt = bodies[0]
+        let promised = CivilDate(iso: next)!.chinese
+        #expect(receipt.contains("下次报送日期：\(promised)"), "the receipt repeats the date promised")
+        #expect(receipt.range(of: "于<strong>20[0-9]{2}年[0-9]{1,2}月[0-9]{1,2}日 [0-9]{2}:[0-9]{2}</strong>", options: .regularExpression) != nil, "\(receipt)")
+        #expect(!receipt.contains("+08:00"), "no machine time in a receipt")
+
+        // A done report without a file: accepted, marked for the reviewer and in the report.
+        let done = try f.http(["POST", health, "item=1", "action=done", "text=已完成", "submission=\(try submissionID(try f.http(["GET", health]).body))"]).body
+        #expect(done.contains("已收到报送") && done.contains("未附佐证材料"))
+        let set = ScheduleSet.load(f.schedules.path)
+        let desk = OfficeDesk(store: store, schedules: { set }, templates: try TemplateSet(directory: f.base.appendingPathComponent("Templates").path))
+        let review = try desk.review.page(user: "张三", csrf: "x", now: Date())
+        #expect(review.contains("<p class=\"flag\">未附佐证材料</p>"))
+        let report = try f.dudao(["report", "--format", "text"]).out
+        #expect(report.contains("报告已完成——已完成（未附佐证材料）〔待审核〕") && report.contains("，未附佐证材料"), "\(report)")
+
+        // Reopened, the link lists what the agency reported, with the office's decision.
+        try desk.review.decide(item: "1", agency: "市卫健委", .giveBack, comment: "请补充方案文件", user: "张三", now: Date())
+        let reopened = try f.http(["GET", health]).body
+        #expect(reopened.contains("本单位已报送1次") && reopened.contains("报告已完成：已完成") && reopened.contains("审核：退回，请继续办理（请补充方案文件）"), "\(reopened)")
+        #expect(reopened.contains("报送进展：已完成平台招标；下次报送日期：\(promised)"))
+
+        // Closed work stays closed for the link.
+        let again = try f.http(["POST", health, "item=1", "action=done", "text=补充材料", "submission=\(try submissionID(reopened))"]).body
+        #expect(again.contains("已收到报送"))
+        try desk.review.decide(item: "1", agency: "市卫健委", .confirm, user: "张三", now: Date())
+        let before = try store.history(item: "1").count
+        let refused = try f.http(["POST", health, "item=1", "action=progress", "text=又有进展", "submission=\(try submissionID(reopened))"]).body
+        #expect(refused.contains("事项1已销号或已撤销，不能再报送"), "\(refused)")
+        #expect(try store.history(item: "1").count == before, "nothing recorded on closed work")
+        #expect(try f.http(["GET", health]).body.contains("此事项已办结，不再接受报送"))
+    }
+
+    @Test func aPolicyCanRequireEvidence() throws {
+        try Data("supervisor: 督查室\nreview: {require_evidence: true, withdraw_within: 12h}\n".utf8)
+            .write(to: f.schedules.appendingPathComponent("policy.yaml"))
+        #expect(try f.dudao(["check", "--now", "2026-11-30T10:00:00+08:00"]).status == 0)
+        #expect(try f.dudao(["run", "--once", "--now", "2026-11-30T10:00:00+08:00", "--public-url", f.url, "--link-days", "365"]).status == 0)
+        let health = try f.link(for: "市卫健委")
+        let server = try f.startServer()
+        defer { f.stop(server) }
+        let form = try f.http(["GET", health]).body
+        #expect(form.contains("须附佐证材料"))
+        let refused = try f.http(["POST", health, "item=1", "action=done", "text=已完成", "submission=\(try submissionID(form))"]).body
+        #expect(refused.contains("报告已完成须附佐证材料") && !refused.contains("已收到报送"))
+        #expect(try StateStore(directory: f.state).history().isEmpty)
+        try Data("supervisor: 督查室\nreview: {withdraw_within: 31d}\n".utf8).write(to: f.schedules.appendingPathComponent("policy.yaml"))
+        let bad = try f.dudao(["check", "--now", "2026-11-30T10:00:00+08:00"])
+        #expect(bad.status == 1 && bad.out.contains("policy.yaml:2") && bad.out.contains("withdraw_within"), "\(bad.out)\(bad.err)")
+    }
+}
