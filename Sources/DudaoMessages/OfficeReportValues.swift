@@ -44,6 +44,8 @@ struct OfficeReportValues {
             if let step = r.step { out["level_name"] = Labels.step(step, ladder: plan.policy.ladder) }
             return out
         }
+        // A request superseded by a later report awaits nothing.
+        let pending = Set(report.awaitingReview.map(\.report))
         func event(_ e: OfficeReport.Event) -> [String: Any] {
             let item = plan.items[e.item]
             let r = e.report
@@ -58,7 +60,7 @@ struct OfficeReportValues {
                                       "lacks_evidence": e.kind == .report && r.status == .doneReported && r.files == 0]
             if let o = e.outcome, let word = Labels.decisionName(o.status) {
                 out["outcome"] = "已审核：\(Labels.decision(o.status) ?? word)（\(Labels.date(plan.clock.day(of: o.at)))）"
-            } else if e.kind == .report, r.status == .doneReported || r.status.extendedTo != nil {
+            } else if e.kind == .report, pending.contains(r) {
                 out["outcome"] = "待审核"
             }
             out["has_outcome"] = out["outcome"] != nil

@@ -80,9 +80,9 @@ struct OfficeRoutes: Sendable {
                 return WebServer.page(.ok, try review.page(user: s.user, csrf: s.csrf, now: Date(), notice: notice))
             }
         }
-        // A card posts here three ways: its decision (answered with a confirmation page), the
-        // confirmation's 确认 (recorded, then back to the queue) or 返回修改 (the card again,
-        // with what was typed).
+        // A card posts here four ways: its decision (answered with a confirmation page), the
+        // confirmation's 确认 (recorded, then back to the queue), 返回修改 or Enter in one of
+        // its fields (the card's hidden default button: the card again, with what was typed).
         router.post("/review") { request, context in
             let form = try await Self.form(DecisionForm.self, request, context)
             return try self.post(request, context, csrf: form.csrf) { s in
@@ -92,7 +92,7 @@ struct OfficeRoutes: Sendable {
                                                    date: form.date ?? "", comment: form.comment ?? "")
                 let now = Date()
                 switch form.step {
-                case "back":
+                case "back", "stay":
                     return WebServer.page(.ok, try review.page(user: s.user, csrf: s.csrf, now: now, problem: (proposal, nil)))
                 case "confirm":
                     do {

@@ -217,6 +217,8 @@ public struct ReplyDesk: Sendable {
     /// the liaison who reopens the link sees what the agency already sent.
     private func history(of item: Item, agency: String, standings: Standings, clock: LocalClock) -> [[String: Any]] {
         let all = standings.reports(item: item.id).filter { $0.key.agency == nil || $0.key.agency == agency }
+        // A request that a later report replaced awaits nothing.
+        let pending = Set(ReviewQueue(items: [item], standings: standings).entries.filter { $0.agency == agency }.map(\.report))
         let files = (try? store.attachments(item: item.id)) ?? [:]
         return all.filter(\.status.isAgencyReport).reversed().map { r in
             var e: [String: Any] = ["at": Labels.minute(r.at, clock: clock), "what": Labels.event(r.status), "note": r.note,
@@ -226,7 +228,7 @@ public struct ReplyDesk: Sendable {
                 if let d = all.first(where: { $0.status.isDecision && $0.at >= r.at && (r.key.milestone == nil || $0.key.milestone == nil || $0.key.milestone == r.key.milestone) }),
                    let word = Labels.decision(d.status) {
                     e["outcome"] = "\(Labels.date(clock.day(of: d.at)))审核：\(word)" + (d.note.isEmpty ? "" : "（\(d.note)）")
-                } else {
+                } else if pending.contains(r) {
                     e["outcome"] = "待审核"
                 }
             }
