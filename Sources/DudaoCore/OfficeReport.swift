@@ -72,13 +72,17 @@ public struct OfficeReport: Sendable {
 
     /// The day it is about.
     public var day: CivilDate
-    /// The day of the last report (exclusive start of "since").
+    /// The day of the last report: work due after it and overdue now is new.
     public var since: CivilDate
+    /// The instants the events lie between: after the last report went out, up to when this
+    /// one goes out. An event on a report day after its report is in the next one, never
+    /// in both or neither.
+    public var period: (after: Date, through: Date)
     /// Items by their worst light.
     public var lights: [Light: Int]
     /// Agencies with overdue work first, most overdue items first, then most days.
     public var agencies: [AgencyLine]
-    /// Reports, decisions and withdrawals after `since` up to the end of `day`, oldest first.
+    /// Reports, decisions and withdrawals in `period`, oldest first.
     public var events: [Event]
     /// `events` counted by kind.
     public var counts: Counts
@@ -89,11 +93,13 @@ public struct OfficeReport: Sendable {
     /// Work whose last overdue message was at the ladder's top level (通报).
     public var atTop: [LedgerRow]
 
-    /// The report for `day`, covering what happened after `since`.
-    public init(ledger: Ledger, items: [Item], standings: Standings, policy: Policy, day: CivilDate, since: CivilDate) {
+    /// The report for `day`, covering the events of `period` and the work newly overdue
+    /// since the day `since`.
+    public init(ledger: Ledger, items: [Item], standings: Standings, policy: Policy, day: CivilDate, since: CivilDate,
+                period: (after: Date, through: Date)) {
         self.day = day
         self.since = since
-        let clock = LocalClock(timeZone: policy.timeZone)
+        self.period = period
         let top = policy.ladder.levels.last?.level ?? Int.max
         var worst: [Int: Light] = [:]
         var lines: [String: AgencyLine] = [:]
@@ -121,10 +127,7 @@ public struct OfficeReport: Sendable {
             ($0.overdue, $0.overdueDays, $1.agency) > ($1.overdue, $1.overdueDays, $0.agency)
         }
         let index = Dictionary(items.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-        func inPeriod(_ at: Date) -> Bool {
-            let d = clock.day(of: at)
-            return d > since && d <= day
-        }
+        func inPeriod(_ at: Date) -> Bool { at > period.after && at <= period.through }
         let decisions = standings.all.filter { $0.status.isDecision }
         var events: [Event] = []
         var counts = Counts()

@@ -18,8 +18,10 @@ struct OfficeReportValues {
             .delivered.filter { $0 < day }.max()
         let since = previous ?? day.adding(days: monthly ? -31 : -7)
         let ledger = Ledger(items: plan.items, supervision: plan.supervision, policy: plan.policy, today: day)
+        // Reports go out at the send time: the period runs from the last one's to this one's.
+        let after = plan.clock.instant(since, at: plan.policy.sendTime.seconds)
         let report = OfficeReport(ledger: ledger, items: plan.items, standings: plan.supervision.standings,
-                                  policy: plan.policy, day: day, since: since)
+                                  policy: plan.policy, day: day, since: since, period: (after, message.sendAt))
         let total = report.lights.values.reduce(0, +)
         let widest = max(1, report.lights.values.max() ?? 1)
         let lights: [[String: Any]] = Light.allCases.map { light in

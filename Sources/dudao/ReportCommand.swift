@@ -41,8 +41,9 @@ struct ReportCommand: ParsableCommand {
         }
         if format == .csv {
             let ledger = Ledger(items: set.items, supervision: supervision, policy: set.policy, today: day)
+            let since = day.adding(days: period == .month ? -31 : -7)
             let report = OfficeReport(ledger: ledger, items: set.items, standings: supervision.standings, policy: set.policy,
-                                      day: day, since: day.adding(days: period == .month ? -31 : -7))
+                                      day: day, since: since, period: (clock.instant(since, at: set.policy.sendTime.seconds), message.sendAt))
             var out = "\u{FEFF}rank,agency,overdue,overdue_days,max_overdue_days,items,at_top_level\r\n"
             for (i, a) in report.agencies.enumerated() {
                 out += ["\(i + 1)", a.agency, "\(a.overdue)", "\(a.overdueDays)", "\(a.maxOverdueDays)", "\(a.items)", "\(a.atTop)"]

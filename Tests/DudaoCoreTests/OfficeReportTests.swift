@@ -38,7 +38,8 @@ struct OfficeReportTests {
         let supervision = Supervision(standings: standings)
         let day = CivilDate(iso: "2026-12-07")!
         let ledger = Ledger(items: Self.items, supervision: supervision, policy: Policy(), today: day)
-        return OfficeReport(ledger: ledger, items: Self.items, standings: standings, policy: Policy(), day: day, since: CivilDate(iso: "2026-11-30")!)
+        return OfficeReport(ledger: ledger, items: Self.items, standings: standings, policy: Policy(), day: day, since: CivilDate(iso: "2026-11-30")!,
+                            period: (Self.at("2026-11-30T09:00:00+08:00"), Self.at("2026-12-07T09:00:00+08:00")))
     }
 
     @Test func aDecidedRequestIsPendingNowhere() {
