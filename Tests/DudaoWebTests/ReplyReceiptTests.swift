@@ -100,3 +100,26 @@ struct ReplyReceiptTests {
         #expect(bad.status == 1 && bad.out.contains("policy.yaml:2") && bad.out.contains("withdraw_within"), "\(bad.out)\(bad.err)")
     }
 }
+
+/// The office's pages word things one way: no placeholder date in a filter, a plan that
+/// names whom a copy goes to and what each message is about.
+struct OfficeWordingTests {
+    @Test func filtersAndThePlanSayWhatTheyMean() throws {
+        let f = try WebFixture()
+        try Data("supervisor: 督查室\noverdue:\n  levels:\n    - {level: 1, name: 督办, cc: [leadership]}\n".utf8)
+            .write(to: f.schedules.appendingPathComponent("policy.yaml"))
+        #expect(try f.dudao(["ack", "2", "--agency", "市卫健委", "--status", "extension_requested", "--due", "2031-03-31", "--now", "2026-12-01T10:00"]).status == 0)
+        let store = try StateStore(directory: f.state)
+        let set = ScheduleSet.load(f.schedules.path)
+        let desk = OfficeDesk(store: store, schedules: { set }, templates: try TemplateSet(directory: f.base.appendingPathComponent("Templates").path))
+        let now = LocalClock(timeZone: TimeZone(identifier: "Asia/Shanghai")!).parse("2026-12-04T10:00:00+08:00")!
+        let board = try desk.dashboard(.init(), user: "张三", csrf: "x", now: now)
+        #expect(!board.contains("2000年") && board.contains(">申请延期，待审核</option>") && board.contains(">已延期</option>"))
+        #expect(board.contains("申请延期至2031年3月31日，待审核"))
+        let review = try desk.review.page(user: "张三", csrf: "x", now: now)
+        #expect(review.components(separatedBy: "2031年3月31日").count == 2, "the date once on the card: \(review)")
+        let plan = try desk.plan(user: "张三", csrf: "x", now: now)
+        #expect(plan.contains("市卫健委分管领导") && !plan.contains("<td>市卫健委</td></tr>"), "who is copied")
+        #expect(plan.contains("事项3</a> 财政事项"), "what each message is about")
+    }
+}
