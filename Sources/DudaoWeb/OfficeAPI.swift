@@ -24,6 +24,7 @@ extension OfficeDesk {
                 ("milestone", r.key.milestone.map(JSONValue.int) ?? .null), ("status", .string(r.status.name)),
                 ("extended_to", r.status.extendedTo.map { .string($0.iso) } ?? .null), ("note", .string(r.note)),
                 ("next_report", r.nextReport.map { .string($0.iso) } ?? .null),
+                ("withdrawn", r.withdrawn.map { .object([("by", .string($0.by)), ("at", .string(clock.iso8601($0.at)))]) } ?? .null),
                 ("attachments", .array((files[rowID] ?? []).map {
                     .object([("filename", .string($0.filename)), ("type", .string($0.type)), ("size", .int($0.size)),
                              ("href", .string("/files/" + $0.sha256))])

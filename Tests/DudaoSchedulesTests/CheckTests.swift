@@ -197,11 +197,30 @@ struct CheckTests {
         let dir = Fixtures.copyOfSchedules()
         var text = try String(contentsOfFile: dir.appendingPathComponent("agencies.yaml").path, encoding: .utf8)
         text = text.replacingOccurrences(of: "      - {name: 联络员, email: czj@zhengzhou.example}\n", with: "")
-        text = text.replacingOccurrences(of: "  - name: 市政府督查室\n    contacts:\n      - {name: 联络员, email: duchashi@zhengzhou.example}\n", with: "")
+        // The supervising office's whole entry, up to the next agency.
+        let office = try #require(text.range(of: "  - name: 市政府督查室\n"))
+        let next = try #require(text.range(of: "  - name: ", range: office.upperBound..<text.endIndex))
+        text.removeSubrange(office.lowerBound..<next.lowerBound)
         Fixtures.write(text, "agencies.yaml", in: dir)
         let found = findings(dir)
         #expect(found.errors.contains { $0.problem.message.contains("“市财政局” 没有联系方式") && $0.problem.file.hasSuffix("agencies.yaml") && $0.problem.line != nil })
         #expect(found.errors.contains { $0.problem.message.contains("supervisor “市政府督查室” is not in agencies.yaml") })
+    }
+
+    /// The office's `contact:` is what every message ends with: a bad phone is an error on
+    /// its line; an office without one is warned about.
+    @Test func theOfficesContactIsChecked() throws {
+        let dir = Fixtures.copyOfSchedules()
+        var text = try String(contentsOfFile: dir.appendingPathComponent("agencies.yaml").path, encoding: .utf8)
+        text = text.replacingOccurrences(of: "phone: \"0371-00000000\"", with: "phone: \"call me\\nBcc: x\"")
+        Fixtures.write(text, "agencies.yaml", in: dir)
+        let bad = try #require(findings(dir).errors.first { $0.problem.message.contains("电话号码无效") })
+        #expect(bad.problem.file.hasSuffix("agencies.yaml") && bad.problem.line == text.components(separatedBy: "\n").firstIndex { $0.contains("call me") }.map { $0 + 1 })
+        text = text.replacingOccurrences(of: "    contact: {name: 督查室值班, phone: \"call me\\nBcc: x\", email: duchashi@zhengzhou.example}\n", with: "")
+        Fixtures.write(text, "agencies.yaml", in: dir)
+        let found = findings(dir)
+        #expect(found.errors.isEmpty && found.warnings.contains { $0.problem.message.contains("has no `contact:` with a phone") })
+        #expect(ScheduleSet.load(dir.path).officeContact == Contact(name: "市政府督查室", email: "duchashi@zhengzhou.example"), "its mailbox instead")
     }
 
     @Test func overdueOpenWorkIsAWarningNotAnError() {

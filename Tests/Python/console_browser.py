@@ -9,39 +9,15 @@ import json
 import os
 import sys
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+from browser import chromium, detached
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
-
-
-def detached(element):
-    """True once the element's page is gone. Chromium reports a node from a document that
-    is being replaced either as stale or, caught mid-swap, as an inspector error "Node with
-    given id does not belong to the document"; both mean the same thing here."""
-    def predicate(_driver):
-        try:
-            element.is_enabled()
-            return False
-        except StaleElementReferenceException:
-            return True
-        except WebDriverException as error:
-            if "does not belong to the document" in (error.msg or ""):
-                return True
-            raise
-    return predicate
 
 
 def main():
     base, link, name, password, upload, out = sys.argv[1:7]
     os.makedirs(out, exist_ok=True)
-    options = webdriver.ChromeOptions()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=zh-CN"):
-        options.add_argument(arg)
-    options.binary_location = "/usr/bin/chromium"
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.set_page_load_timeout(20)
+    driver = chromium()
     seen = {"console_errors": []}
 
     def shot(name):

@@ -10,9 +10,7 @@ import json
 import os
 import sys
 
-from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
-from selenium.webdriver.chrome.service import Service
+from browser import chromium, detached
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -45,30 +43,10 @@ return out;
 """
 
 
-def detached(element):
-    def predicate(_driver):
-        try:
-            element.is_enabled()
-            return False
-        except StaleElementReferenceException:
-            return True
-        except WebDriverException as error:
-            if "does not belong to the document" in (error.msg or ""):
-                return True
-            raise
-    return predicate
-
-
 def main():
     base, link, name, password, digest, out, next_report = sys.argv[1:8]
     os.makedirs(out, exist_ok=True)
-    options = webdriver.ChromeOptions()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=zh-CN",
-                "--allow-file-access-from-files"):
-        options.add_argument(arg)
-    options.binary_location = "/usr/bin/chromium"
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.set_page_load_timeout(20)
+    driver = chromium("--allow-file-access-from-files")
     seen = {"low_contrast": []}
 
     def shot(file):
