@@ -49,6 +49,17 @@ public struct ReplyDesk: Sendable {
         return .form(form(reply, items: items, set: set, now: now, token: token, filled: ReplyForm(), errors: []))
     }
 
+    /// True when `token` is a link this console signed and it has not expired: checked
+    /// from the URL before a post's body is read, so a bad link costs nothing.
+    public func accepts(token: String, now: Date) -> Bool {
+        let today = LocalClock(timeZone: schedules().policy.timeZone).day(of: now)
+        if case .success = ReplyToken.verify(token, keys: keys.all, today: today) { return true }
+        return false
+    }
+
+    /// The refusal page for a link that cannot be used.
+    public var refusal: Page { refused() }
+
     /// Records what the agency submitted, or shows the form again with what is wrong. A post
     /// repeating a recorded one-time id records nothing and shows the first receipt.
     public func submit(token: String, form submitted: ReplyForm, files: [(name: String, data: Data)] = [], client: String, now: Date) -> Page {

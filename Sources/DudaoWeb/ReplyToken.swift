@@ -55,11 +55,14 @@ public struct ReplyToken: Hashable, Sendable {
             .replacingOccurrences(of: "=", with: "")
     }
 
+    /// The bytes of `text` in its one canonical spelling only: the last character of a
+    /// base64 text carries unused bits, so four spellings decode alike; a credential has one.
     static func data(base64url text: some StringProtocol) -> Data? {
         var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         guard s.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "/") }) else { return nil }
         while s.count % 4 != 0 { s += "=" }
-        return Data(base64Encoded: s)
+        guard let data = Data(base64Encoded: s), base64url(data) == text else { return nil }
+        return data
     }
 }
 

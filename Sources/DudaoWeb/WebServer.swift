@@ -65,6 +65,8 @@ public struct WebServer: Sendable {
         }
         router.post("/r/:token") { request, context in
             let token = context.parameters.get("token") ?? ""
+            // The link first, from the URL: a forged one is refused before any of its body is read.
+            guard desk.accepts(token: token, now: Date()) else { return Self.response(desk.refusal) }
             var form = ReplyForm()
             var files: [(name: String, data: Data)] = []
             let type = request.headers[.contentType] ?? ""

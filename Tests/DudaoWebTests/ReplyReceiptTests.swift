@@ -123,3 +123,27 @@ struct OfficeWordingTests {
         #expect(plan.contains("事项3</a> 财政事项"), "what each message is about")
     }
 }
+
+/// A forged link costs the console nothing: twenty 50 MB posts to it at once are refused
+/// from the URL alone, before their bodies are read, and the process does not grow.
+@Suite(.serialized)
+struct ForgedLinkPostTests {
+    @Test func bigPostsToABadLinkAreRefusedUnread() throws {
+        let f = try WebFixture()
+        let server = try f.startServer()
+        defer { f.stop(server) }
+        func peak() throws -> Int {
+            let status = try String(contentsOfFile: "/proc/\(server.processIdentifier)/status", encoding: .utf8)
+            let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") })
+            return Int(line.split(separator: " ", omittingEmptySubsequences: true)[1])! / 1024
+        }
+        let before = try peak()
+        let r = try TestSupport.python(["Tests/Python/big_posts.py", "127.0.0.1", "\(f.port)", "/r/x.y", "20", "\(50 << 20)"])
+        let statuses = try #require(r["statuses"] as? [Int]), sent = try #require(r["sent"] as? [Int])
+        #expect(statuses.allSatisfy { $0 == 403 }, "\(statuses)")
+        #expect(sent.allSatisfy { $0 < 50 << 20 }, "no body was read to its end: \(sent)")
+        let after = try peak()
+        #expect(after < max(100, before + 30), "peak RSS \(after) MB (before \(before) MB)")
+        #expect(try f.http(["GET", f.url + "/healthz"]).status == 200)
+    }
+}

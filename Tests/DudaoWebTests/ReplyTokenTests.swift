@@ -33,6 +33,21 @@ struct ReplyTokenTests {
         }
     }
 
+    /// The signature's last character carries two unused bits: its three other spellings
+    /// decode to the same bytes, and are refused (a credential has one spelling).
+    @Test func onlyTheCanonicalSpellingIsAccepted() {
+        let text = token.signed(with: SymmetricKey(data: key))
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        let last = alphabet.firstIndex(of: text.last!)!
+        var others = 0
+        for unused in 1..<4 {
+            let spelling = String(text.dropLast()) + String(alphabet[last ^ unused])
+            #expect(ReplyToken.verify(spelling, keys: [SymmetricKey(data: key)], today: today) != .success(token), "\(spelling.suffix(4))")
+            others += 1
+        }
+        #expect(others == 3 && ReplyToken.verify(text, keys: [SymmetricKey(data: key)], today: today) == .success(token))
+    }
+
     /// After a rotation the previous key still verifies the links already sent; new links
     /// are signed with the new key.
     @Test func rotationKeepsThePreviousKeyValid() {
