@@ -244,8 +244,23 @@ public final class ReminderService: @unchecked Sendable {
         return ServiceHandle(store: store, templates: cycle.renderer.templates, schedules: { current.value }, nextWake: { wakeAt.value },
                              replan: { [weak self] in
                                  guard let self else { return }
-                                 self.queue.async { if !self.stopping { self.wake(); self.arm() } }
+                                 self.queue.async { self.replanSoon() }
                              })
+    }
+
+    /// How long a report waits for others before the clock replans: a burst of reports
+    /// (a thousand agencies answering one morning) is one replan, not a thousand.
+    static let replanDelay: TimeInterval = 0.5
+
+    /// Moves the next wake to `replanDelay` from now, unless one is due sooner: reports
+    /// arriving together share the wake, on the one timer.
+    private func replanSoon() {
+        guard !stopping else { return }
+        let soon = Date().addingTimeInterval(Self.replanDelay)
+        if (nextPlanned ?? .distantFuture) > soon {
+            nextPlanned = soon
+            arm()
+        }
     }
 
     private func fire() {
@@ -262,6 +277,7 @@ public final class ReminderService: @unchecked Sendable {
     /// A standby does none of it.
     private func wake() {
         guard leading else { return }
+        ServiceMetrics.woke()
         let now = Date()
         delivery.recordPending()
         var failure: Error? = nil

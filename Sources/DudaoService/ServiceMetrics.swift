@@ -40,6 +40,12 @@ public enum ServiceMetrics {
         }
     }
 
+    /// Counts one wake of the clock (`dudao_wakes_total`): planned sends, retries, reloads
+    /// and replans after reports, which arrive together and share a wake.
+    static func woke() {
+        Counter(label: "dudao_wakes_total").increment()
+    }
+
     /// `advance`, `due`, `verify`, `overdue`, `ongoing`, `report`, `decision`, or `digest` when mixed.
     static func kind(of entry: OutboxEntry) -> String {
         let kinds = Set(entry.notices.compactMap { NoticeKey($0.key)?.rule }.map { rule -> String in

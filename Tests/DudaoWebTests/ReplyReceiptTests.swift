@@ -147,3 +147,29 @@ struct ForgedLinkPostTests {
         #expect(try f.http(["GET", f.url + "/healthz"]).status == 200)
     }
 }
+
+/// Reports arriving together are one replan: the clock is woken once for a burst, not once
+/// per report (`dudao_wakes_total` in /metrics).
+@Suite(.serialized)
+struct ReplanBurstTests {
+    @Test func aBurstOfReportsSharesItsWakes() throws {
+        let f = try WebFixture()
+        #expect(try f.dudao(["run", "--once", "--now", "2026-11-30T10:00:00+08:00", "--public-url", f.url, "--link-days", "365"]).status == 0)
+        let health = try f.link(for: "市卫健委")
+        let server = try f.startServer(["--public-url", f.url])
+        defer { f.stop(server) }
+        func wakes() throws -> Double {
+            let metrics = try TestSupport.python(["Tests/Python/metrics_check.py", f.url + "/metrics"])
+            let samples = try #require(metrics["samples"] as? [[Any]])
+            return samples.first { ($0[0] as? String) == "dudao_wakes_total" }?[2] as? Double ?? 0
+        }
+        Thread.sleep(forTimeInterval: 1)
+        let before = try wakes()
+        let burst = try TestSupport.python(["Tests/Python/http_request.py", "BURSTNEW", health, "300", "item=2", "action=progress", "text=进展"])
+        #expect((burst["statuses"] as? [Int])?.allSatisfy { $0 == 200 } == true)
+        #expect(try StateStore(directory: f.state).history(item: "2").count == 300, "every report recorded")
+        Thread.sleep(forTimeInterval: 1)
+        let woken = try wakes() - before
+        #expect(woken >= 1 && woken <= 30, "300 reports woke the clock \(woken) times")
+    }
+}

@@ -6,7 +6,10 @@ http_request.py BIG URL N                      POSTs a form field of N bytes
 http_request.py FORWARDED URL [FIELD=VALUE ...] POSTs as a reverse proxy would (X-Forwarded-For)
 http_request.py BURST URL N [FIELD=VALUE ...]  POSTs the same form N times at once; prints
                                                {"statuses": [...], "bodies": [...]}
+http_request.py BURSTNEW URL N [FIELD=VALUE ...] the same, each post a form of its own (its
+                                               own submission id)
 """
+import secrets
 import concurrent.futures
 import json
 import sys
@@ -49,11 +52,15 @@ def main():
         fields = dict(a.split("=", 1) for a in sys.argv[3:])
         status, headers, body = request("POST", url, urllib.parse.urlencode(fields).encode(),
                                         {"X-Forwarded-For": "198.51.100.1, 203.0.113.7"})
-    elif method == "BURST":
+    elif method in ("BURST", "BURSTNEW"):
         count = int(sys.argv[3])
-        data = urllib.parse.urlencode(dict(a.split("=", 1) for a in sys.argv[4:])).encode()
-        with concurrent.futures.ThreadPoolExecutor(max_workers=count) as pool:
-            answers = list(pool.map(lambda _: request("POST", url, data), range(count)))
+        fields = dict(a.split("=", 1) for a in sys.argv[4:])
+
+        def form(_):
+            own = dict(fields, submission=secrets.token_hex(16)) if method == "BURSTNEW" else fields
+            return urllib.parse.urlencode(own).encode()
+        with concurrent.futures.ThreadPoolExecutor(max_workers=min(count, 50)) as pool:
+            answers = list(pool.map(lambda i: request("POST", url, form(i)), range(count)))
         print(json.dumps({"statuses": [a[0] for a in answers], "bodies": [a[2] for a in answers]}, ensure_ascii=False))
         return
     else:
