@@ -17,12 +17,14 @@ public struct DeliveryChannels: Sendable {
     public let circuit: CircuitSettings
 
     /// Builds the channels; throws naming the channel and secret source, never the value.
-    public init(_ config: ChannelsConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment) throws(DeliveryConfigError) {
+    /// The outbox folder is `outbox/` in `stateDirectory` unless channels.yaml names one.
+    public init(_ config: ChannelsConfiguration, stateDirectory: String,
+                environment: [String: String] = ProcessInfo.processInfo.environment) throws(DeliveryConfigError) {
         email = try config.email.map { s throws(DeliveryConfigError) in try EmailChannel(s, environment: environment) }
         var chats: [String: RobotChannel] = [:]
         for s in config.robots { chats[s.name] = try RobotChannel(s, environment: environment) }
         self.chats = chats
-        outbox = FileOutboxChannel(directory: config.outboxDirectory)
+        outbox = FileOutboxChannel(directory: config.outboxDirectory ?? (stateDirectory as NSString).appendingPathComponent("outbox"))
         retry = config.retry
         circuit = config.circuit
     }

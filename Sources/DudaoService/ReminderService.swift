@@ -118,7 +118,7 @@ public final class ReminderService: @unchecked Sendable {
         var templates: TemplateSet? = nil
         do { templates = try TemplateSet(directory: templatesPath) } catch { problems += error.problems.map(\.description) }
         let channels: DeliveryChannels
-        do { channels = try DeliveryChannels(config) } catch {
+        do { channels = try DeliveryChannels(config, stateDirectory: options.stateDirectory) } catch {
             problems.append("\(error)")
             throw ServiceError(problems: problems)
         }

@@ -54,9 +54,9 @@ public struct ServiceCycle: Sendable {
 
     /// Loads schedules, templates and channels from disk into a cycle; throws every problem
     /// (the same ones `dudao check` reports) when any is wrong.
-    public static func load(schedules: String, templates: String?, store: StateStore, logger: Logger,
+    public static func load(schedules: String, stateDirectory: String, templates: String?, store: StateStore, logger: Logger,
                             replyLinks: (any ReplyLinking)? = nil) throws -> ServiceCycle {
-        let cycle = try ReminderService.makeCycle(ReminderService.Options(schedules: schedules, stateDirectory: "", templates: templates,
+        let cycle = try ReminderService.makeCycle(ReminderService.Options(schedules: schedules, stateDirectory: stateDirectory, templates: templates,
                                                                           replyLinks: replyLinks),
                                                   store: store, logger: logger)
         ReminderService.releaseClaimsOfEndedProcesses(store, logger: logger)

@@ -56,9 +56,12 @@ public struct AttachmentStore: Sendable {
         let target = path(sha)
         if !FileManager.default.fileExists(atPath: target) {
             do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                // The agencies' files are theirs and the office's: the folder 0700, files 0600.
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
                 let temp = target + ".part"
-                try data.write(to: URL(fileURLWithPath: temp), options: .atomic)
+                guard FileManager.default.createFile(atPath: temp, contents: data, attributes: [.posixPermissions: 0o600]) else {
+                    throw Refusal(text: "附件“\(name)”无法保存，请稍后再试。")
+                }
                 try FileManager.default.moveItem(atPath: temp, toPath: target)
             } catch {
                 throw Refusal(text: "附件“\(name)”无法保存，请稍后再试。")

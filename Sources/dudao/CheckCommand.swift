@@ -24,7 +24,12 @@ struct CheckCommand: ParsableCommand {
         let clock = LocalClock(timeZone: set.policy.timeZone)
         let at = try InstantArgument.parse(now, option: "--now", clock: clock, default: Date())
         var findings = set.check(now: at)
-        findings.append(contentsOf: ChannelsFile.read(set).diagnostics)
+        let (channels, channelFindings) = ChannelsFile.read(set)
+        findings.append(contentsOf: channelFindings)
+        // The outbox's files hold reply links (credentials): they belong with the state.
+        if let outbox = channels.outboxDirectory, !Self.path(outbox, isInside: state.directory) {
+            findings.warning(set.channelsPath, "outbox_dir “\(outbox)” 不在状态目录 is outside the state folder \(state.directory): its files hold reply links, keep them with the state (hint: remove outbox_dir, or point it inside)")
+        }
         findings.append(contentsOf: WebSettings.read(schedules: set.directory).diagnostics)
         // A dudao.yaml that does not parse was reported just above.
         let seen = Set(findings.list)
@@ -36,5 +41,12 @@ struct CheckCommand: ParsableCommand {
         let e = findings.errors.count + templateProblems.count, w = findings.warnings.count
         print("\(set.items.count) 项 items in \(set.listTitles.count) list(s); \(e) 个错误 error(s), \(w) 个警告 warning(s)")
         if e > 0 { throw ExitCode(1) }
+    }
+
+    /// True when `path` is `folder` or below it, both made absolute and standardized.
+    static func path(_ path: String, isInside folder: String) -> Bool {
+        func absolute(_ p: String) -> String { URL(fileURLWithPath: p).standardizedFileURL.path }
+        let inner = absolute(path), outer = absolute(folder)
+        return inner == outer || inner.hasPrefix(outer.hasSuffix("/") ? outer : outer + "/")
     }
 }

@@ -73,7 +73,8 @@ struct RunCommand: ParsableCommand {
             service.run(beside: { Console.start($0, listen: listen, links: web.links, stateDirectory: state, trustedUserHeader: header, logger: logger) })
         }
         let store = try state.open(schedules: schedulesOption.schedules)
-        let cycle = try CycleLoading.load(schedulesOption.schedules, templates: templates, store: store, logger: logger, replyLinks: web?.links)
+        let cycle = try CycleLoading.load(schedulesOption.schedules, stateDirectory: state.directory, templates: templates, store: store, logger: logger,
+                                          replyLinks: web?.links)
         let clock = LocalClock(timeZone: cycle.set.policy.timeZone)
         let at = try InstantArgument.parse(now, option: "--now", clock: clock, default: Date())
         if cycle.dispatcher.channels.isEmpty {
@@ -158,7 +159,9 @@ struct SendTestCommand: ParsableCommand {
     var templates: String?
 
     func run() throws {
-        let cycle = try CycleLoading.load(schedulesOption.schedules, templates: templates, store: try StateStore(), logger: Logger(label: "dudao"))
+        // A sample goes through the real channels; for the outbox folder, the default one.
+        let cycle = try CycleLoading.load(schedulesOption.schedules, stateDirectory: StateOption.defaultDirectory, templates: templates, store: try StateStore(),
+                                          logger: Logger(label: "dudao"))
         let set = cycle.set
         guard let item = set.items.first else {
             Output.error("错误 error: 没有事项可作样例 no items to make a sample from")

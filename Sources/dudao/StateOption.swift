@@ -21,7 +21,10 @@ struct StateOption: ParsableArguments {
         discussion: "PostgreSQL's password comes from $DUDAO_STORE_PASSWORD, ?password_file=PATH, or the systemd credential dudao-store-password; ?sslmode=verify-full for TLS."))
     var store: String?
 
-    var directory: String { stateDir ?? ProcessInfo.processInfo.environment["STATE_DIRECTORY"] ?? "var" }
+    var directory: String { stateDir ?? Self.defaultDirectory }
+
+    /// `$STATE_DIRECTORY` (systemd's `StateDirectory=`), else `./var`.
+    static var defaultDirectory: String { ProcessInfo.processInfo.environment["STATE_DIRECTORY"] ?? "var" }
 
     /// `--store`, else `$DUDAO_STORE`, else `store:` in the Schedules folder's dudao.yaml;
     /// nil for the state folder's SQLite file. A dudao.yaml that cannot be read is an error

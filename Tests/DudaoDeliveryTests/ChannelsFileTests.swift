@@ -36,7 +36,7 @@ struct ChannelsFileTests {
         let base = TestSupport.scratch("dudao-channels")
         try FileManager.default.copyItem(at: TestSupport.root.appendingPathComponent("Schedules"), to: base.appendingPathComponent("Schedules"))
         let (config, diag) = ChannelsFile.read(ScheduleSet.load(base.appendingPathComponent("Schedules").path))
-        #expect(config.isEmpty && diag.list.isEmpty && config.outboxDirectory == "var/outbox")
+        #expect(config.isEmpty && diag.list.isEmpty && config.outboxDirectory == nil, "outbox/ in the state folder")
     }
 
     @Test func reservedNamesBadCircuitAndUnknownTypesNameTheirLine() throws {
@@ -129,7 +129,7 @@ struct DispatcherTests {
         var config = ChannelsConfiguration()
         config.email = EmailChannel.Settings(smtp: SMTPConfiguration(url: "smtp://127.0.0.1:1", from: Mailbox(address: "office@zhengzhou.example")))
         config.outboxDirectory = TestSupport.scratch("dudao-outbox").path
-        let channels = try DeliveryChannels(config)
+        let channels = try DeliveryChannels(config, stateDirectory: TestSupport.scratch("dudao-state").path)
         let agency = Agency(name: "市测试局", contacts: [Contact(name: "联络员", email: "a@zhengzhou.example\r\nBcc: x@evil.example")])
         let dispatcher = Dispatcher(channels: channels, composer: EmailComposer(from: Mailbox(address: "office@zhengzhou.example"), agencies: [agency]),
                                     agencies: [agency])

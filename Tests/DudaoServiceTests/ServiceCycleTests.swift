@@ -16,7 +16,7 @@ struct ServiceCycleTests {
         try FileManager.default.copyItem(at: ServiceFixture.root.appendingPathComponent("Schedules"), to: base.appendingPathComponent("Schedules"))
         try FileManager.default.copyItem(at: ServiceFixture.root.appendingPathComponent("Templates"), to: base.appendingPathComponent("Templates"))
         try Data("outbox_dir: \(base.appendingPathComponent("outbox").path)\n".utf8).write(to: base.appendingPathComponent("Schedules/channels.yaml"))
-        return try ServiceCycle.load(schedules: base.appendingPathComponent("Schedules").path, templates: nil, store: store, logger: Logger(label: "test"))
+        return try ServiceCycle.load(schedules: base.appendingPathComponent("Schedules").path, stateDirectory: base.appendingPathComponent("state").path, templates: nil, store: store, logger: Logger(label: "test"))
     }
 
     @Test func catchUpSendsOnlyTheNewestMissedAndSkipsWhatIsOlderThanCatchUp() throws {

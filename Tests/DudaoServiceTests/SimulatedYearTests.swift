@@ -74,12 +74,12 @@ struct SimulatedYearTests {
             state = schedules.deletingLastPathComponent().appendingPathComponent(name).path
             try Data("outbox_dir: \(state)/outbox\n".utf8).write(to: schedules.appendingPathComponent("channels.yaml"))
             store = try StateStore(directory: state)
-            cycle = try ServiceCycle.load(schedules: self.schedules, templates: nil, store: store, logger: SimulatedYearTests.logger)
+            cycle = try ServiceCycle.load(schedules: self.schedules, stateDirectory: state, templates: nil, store: store, logger: SimulatedYearTests.logger)
         }
 
         func restart() throws {
             store = try StateStore(directory: state)
-            cycle = try ServiceCycle.load(schedules: schedules, templates: nil, store: store, logger: SimulatedYearTests.logger)
+            cycle = try ServiceCycle.load(schedules: schedules, stateDirectory: state, templates: nil, store: store, logger: SimulatedYearTests.logger)
         }
 
         func play(_ events: [Event], clock: LocalClock, prune: Bool) throws {
@@ -132,7 +132,7 @@ struct SimulatedYearTests {
         let days = 365
 
         // Acknowledgements: half the items done around their due date, a tenth extended.
-        let set = try ServiceCycle.load(schedules: dir.path, templates: nil, store: StateStore(), logger: SimulatedYearTests.logger).set
+        let set = try ServiceCycle.load(schedules: dir.path, stateDirectory: TestSupport.scratch("dudao-state").path, templates: nil, store: StateStore(), logger: SimulatedYearTests.logger).set
         var acks: [(Date, ProgressReport)] = []
         for item in set.items {
             let due = item.milestones[0].due

@@ -173,3 +173,36 @@ struct ReplanBurstTests {
         #expect(woken >= 1 && woken <= 30, "300 reports woke the clock \(woken) times")
     }
 }
+
+/// The outbox's files and the agencies' attachments hold credentials and the agencies'
+/// papers: they live in the state folder, readable by the service's user alone.
+struct StateFilesTests {
+    func mode(_ path: String) throws -> Int {
+        (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int ?? 0) & 0o777
+    }
+
+    @Test func theOutboxAndAttachmentsAreTheServicesAlone() throws {
+        let f = try WebFixture()
+        try FileManager.default.removeItem(at: f.schedules.appendingPathComponent("channels.yaml"))
+        let cwd = TestSupport.scratch("dudao-cwd")
+        let r = try TestSupport.run(TestSupport.dudao, ["run", "--once", "--now", "2026-11-30T10:00:00+08:00", "--public-url", f.url,
+                                                        "--schedules", f.schedules.path, "--state-dir", f.state], cwd: cwd)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: cwd.appendingPathComponent("var").path), "nothing beside the working directory")
+        let day = f.state + "/outbox/2026-11-30"
+        let files = try FileManager.default.contentsOfDirectory(atPath: day)
+        #expect(files.contains { $0.hasSuffix(".eml") } && files.contains { $0.hasSuffix(".json") })
+        for name in files { #expect(try mode(day + "/" + name) == 0o600, "\(name)") }
+        #expect(try mode(day) == 0o700 && mode(f.state + "/outbox") == 0o700)
+
+        let attachments = AttachmentStore(stateDirectory: f.state)
+        let saved = try attachments.save(filename: "方案.pdf", data: Data("%PDF-1.4\n%%EOF\n".utf8))
+        #expect(try mode(attachments.path(saved.sha256)) == 0o600 && mode(attachments.directory) == 0o700)
+
+        try Data("outbox_dir: \(f.base.appendingPathComponent("elsewhere").path)\n".utf8).write(to: f.schedules.appendingPathComponent("channels.yaml"))
+        let check = try f.dudao(["check", "--now", "2026-11-30T10:00:00+08:00"])
+        #expect(check.status == 0 && check.out.contains("is outside the state folder"), "\(check.out)")
+        try Data("outbox_dir: \(f.state)/outbox\n".utf8).write(to: f.schedules.appendingPathComponent("channels.yaml"))
+        #expect(!(try f.dudao(["check", "--now", "2026-11-30T10:00:00+08:00"]).out.contains("outside the state folder")))
+    }
+}

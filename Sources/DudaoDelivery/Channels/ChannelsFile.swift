@@ -9,8 +9,9 @@ public struct ChannelsConfiguration: Sendable {
     public var email: EmailChannel.Settings?
     /// Chat robots and webhooks, in file order (agencies.yaml contacts name them in `chat:`).
     public var robots: [RobotChannel.Settings] = []
-    /// Where messages go when no channel reaches a recipient.
-    public var outboxDirectory = "var/outbox"
+    /// Where messages go when no channel reaches a recipient (`outbox_dir`); `nil` for the
+    /// state folder's `outbox/`. Its files hold reply links, which are credentials.
+    public var outboxDirectory: String?
     /// Retries and dead letters.
     public var retry = RetrySettings()
     /// When a failing channel is paused.
@@ -32,7 +33,7 @@ public struct ChannelsConfiguration: Sendable {
 ///   - {name: scjgj-robot, type: dingtalk, url: {env: DINGTALK_SCJGJ_URL}, secret: {env: DINGTALK_SCJGJ_SECRET}}
 /// retry: {base: 60s, max_delay: 1h, max_attempts: 10, max_age: 2d}
 /// circuit: {failures: 3, pause: 30s, max_pause: 15m}
-/// outbox_dir: var/outbox
+/// outbox_dir: /var/lib/dudao/outbox   # default: outbox/ in the state folder
 /// ```
 public enum ChannelsFile {
     /// The channels of a Schedules folder, and every finding about them — including chat

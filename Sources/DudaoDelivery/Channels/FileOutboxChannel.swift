@@ -36,7 +36,8 @@ public struct FileOutboxChannel: Channel {
 }
 
 /// Writes messages as files (`.eml` and `.json`) instead of sending them: the channel of
-/// a machine with no mail server, and a record an operator can open.
+/// a machine with no mail server, and a record an operator can open. The files hold the
+/// agencies' reply links, which are credentials: folders are 0700, files 0600.
 public struct FileOutbox: Sendable {
     /// The folder (created when needed).
     public let directory: String
@@ -49,12 +50,14 @@ public struct FileOutbox: Sendable {
         let dir = URL(fileURLWithPath: directory).appendingPathComponent(day)
         let safe = String(name.map { $0.isLetter || $0.isNumber || "-_.@".contains($0) ? $0 : "_" })
         do {
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             for (ext, text) in [("eml", eml), ("json", json)] {
                 guard let text else { continue }
                 let target = dir.appendingPathComponent("\(safe).\(ext)")
                 let temp = dir.appendingPathComponent(".\(safe).\(ext).tmp")
-                try Data(text.utf8).write(to: temp)
+                guard FileManager.default.createFile(atPath: temp.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+                    return .transient(retryAfter: nil, reason: "cannot write outbox \(temp.path): \(String(cString: strerror(errno)))")
+                }
                 guard rename(temp.path, target.path) == 0 else {
                     return .transient(retryAfter: nil, reason: "cannot write outbox \(target.path): \(String(cString: strerror(errno)))")
                 }
