@@ -34,24 +34,25 @@ struct OfficeRoutes: Sendable {
             let name = (form.name ?? "").trimmingCharacters(in: .whitespaces)
             let client = WebServer.client(request, context)
             let now = Date()
-            guard !self.throttle.blocked(client: client, name: name, now: now) else {
-                return self.loginPage(error: "尝试次数过多，请15分钟后再试。", status: .tooManyRequests)
+            // Counted before the password is checked: a burst gets no more guesses than the limit.
+            if let wait = self.throttle.attempt(client: client, name: name, now: now) {
+                let seconds = Int(wait.rounded(.up))
+                var refused = self.loginPage(error: "尝试次数过多，请\(max(1, (seconds + 59) / 60))分钟后再试。", status: .tooManyRequests)
+                refused.headers[.retryAfter] = String(seconds)
+                return refused
             }
             guard await self.accounts.verify(name: name, password: form.password ?? "") else {
-                self.throttle.failed(client: client, name: name, now: now)
                 return self.loginPage(error: "用户名或密码错误。", status: .unauthorized)
             }
-            self.throttle.succeeded(name: name)
+            self.throttle.succeeded(client: client, name: name)
             var response = Self.redirect("/")
             response.setCookie(self.cookie(Self.sessionCookie, self.sessions.open(user: name, now: now)))
             response.setCookie(self.cookie(Self.loginCookie, "", expired: true))
             return response
         }
-        router.post("/logout") { request, context in
-            let form = try await Self.form(TokenForm.self, request, context)
-            if let s = try? self.session(request, context), OfficeSessions.same(form.csrf, s.session.csrf) {
-                self.sessions.close(request.cookies[Self.sessionCookie]?.value)
-            }
+        router.post("/logout") { request, _ in
+            // Whatever the form says: a logout ends the session on the server too.
+            self.sessions.close(request.cookies[Self.sessionCookie]?.value)
             var response = Self.redirect("/login")
             response.setCookie(self.cookie(Self.sessionCookie, "", expired: true))
             return response

@@ -206,3 +206,32 @@ struct StateFilesTests {
         #expect(!(try f.dudao(["check", "--now", "2026-11-30T10:00:00+08:00"]).out.contains("outside the state folder")))
     }
 }
+
+/// Guessing at the login: every attempt is counted before its password is checked, so a
+/// burst gets exactly the limit checked; the rest are told when to come back; and the real
+/// user, from another address, still gets in — nobody can lock an account.
+@Suite(.serialized)
+struct LoginBurstTests {
+    @Test func aBurstGetsTheLimitAndTheUserStillGetsIn() throws {
+        let f = try WebFixture()
+        let password = f.base.appendingPathComponent("pw")
+        try Data("正确的口令 correct horse\n".utf8).write(to: password)
+        #expect(try TestSupport.run(TestSupport.dudao, ["user", "add", "张三", "--password-file", password.path, "--state-dir", f.state]).status == 0)
+        let server = try f.startServer()
+        defer { f.stop(server) }
+        func burst(_ n: Int, _ password: String, from source: String) throws -> (statuses: [Int], retry: [String?]) {
+            let r = try TestSupport.python(["Tests/Python/login_burst.py", "127.0.0.1", "\(f.port)", "\(n)", "张三", password, source])
+            return (r["statuses"] as? [Int] ?? [], (r["retry_after"] as? [Any] ?? []).map { $0 as? String })
+        }
+        let guesses = try burst(200, "guess guess guess", from: "127.0.0.1")
+        #expect(guesses.statuses.filter { $0 == 401 }.count == LoginThrottleLimit.limit, "exactly the limit checked: \(guesses.statuses.sorted())")
+        #expect(guesses.statuses.filter { $0 == 429 }.count == 200 - LoginThrottleLimit.limit)
+        #expect(zip(guesses.statuses, guesses.retry).allSatisfy { $0.0 != 429 || Int($0.1 ?? "") ?? 0 > 0 }, "429 says when to come back")
+        let attacker = try burst(1, "正确的口令 correct horse", from: "127.0.0.1")
+        #expect(attacker.statuses == [429], "the guessing address waits, right password or not")
+        let user = try burst(1, "正确的口令 correct horse", from: "127.0.0.2")
+        #expect(user.statuses == [303], "the real user, elsewhere, gets in")
+    }
+}
+
+enum LoginThrottleLimit { static let limit = 5 }
