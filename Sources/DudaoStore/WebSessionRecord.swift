@@ -48,6 +48,12 @@ extension StateStore {
         return s
     }
 
+    /// Ends every session of `account` (its password changed); returns how many.
+    @discardableResult
+    public func closeSessions(account: String) throws -> Int {
+        try backend.write { t in try t.execute("DELETE FROM web_session WHERE account = ?", [account]) }
+    }
+
     /// Ends a session.
     public func closeSession(tokenHash: String) throws {
         try backend.write { t in try t.execute("DELETE FROM web_session WHERE token_hash = ?", [tokenHash]) }

@@ -35,13 +35,15 @@ struct UserCommand: ParsableCommand {
             }
             let password = String(text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
                 .trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
-            guard password.count >= 10, password.utf8.count <= OfficeAccounts.maxPasswordBytes else {
-                Output.error("错误 error: 密码应为10个字符以上、72字节以内 the password must be at least 10 characters and at most 72 bytes (\(passwordFile):1)")
+            if let problem = PasswordRule.problem(password, name: name) {
+                Output.error("错误 error: \(problem) (\(passwordFile):1)")
                 throw ExitCode(1)
             }
             let store = try state.open()
             let new = try store.setAccount(name: name, passwordHash: OfficeAccounts.hash(password), at: Date())
-            print(new ? "已添加账号 added \(name)" : "已重设密码 new password set for \(name)")
+            // A new password ends every session the old one opened.
+            let ended = new ? 0 : try store.closeSessions(account: name)
+            print(new ? "已添加账号 added \(name)" : "已重设密码 new password set for \(name)" + (ended > 0 ? "（已结束 \(ended) 个登录会话 ended \(ended) session(s)）" : ""))
         }
     }
 

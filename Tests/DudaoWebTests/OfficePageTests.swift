@@ -31,7 +31,7 @@ struct OfficePageTests {
     static func post(_ path: String, _ fields: [String: String], files: [[String]] = []) -> [String: Any] {
         ["method": "POST", "path": path, "fields": fields, "files": files]
     }
-    static var login: [[String: Any]] { [get("/login"), post("/login", ["csrf": "@csrf", "name": "张三", "password": "正确的口令 correct horse"])] }
+    static var login: [[String: Any]] { [get("/login"), post("/login", ["csrf": "@csrf", "name": "张三", "password": "正确的口令 Correct horse 9"])] }
 
     func file(_ name: String, _ bytes: Data) throws -> String {
         let path = f.base.appendingPathComponent(name).path
@@ -44,9 +44,14 @@ struct OfficePageTests {
     }
 
     @Test func theOfficeReviewsWhatAnAgencyReports() throws {
-        let password = try file("pw", Data("正确的口令 correct horse\n".utf8))
+        let password = try file("pw", Data("正确的口令 Correct horse 9\n".utf8))
         #expect(try user(["add", "张三", "--password-file", password]).status == 0)
         #expect(try user(["add", "王五", "--password-file", try file("short", Data("short\n".utf8))]).status == 1, "too short")
+        for (weak, why) in [("aaaaaaaaaa", "同一字符"), ("          ", "同一字符"), ("abcdefghijk", "三类"), ("Wangwu-12345", "账号名"),
+                            ("P@ssw0rd123", "过于常见"), ("正确的口令 correct horse", "三类")] {
+            let r = try user(["add", "wangwu", "--password-file", try file("weak", Data((weak + "\n").utf8))])
+            #expect(r.status == 1 && r.err.contains(why), "\(weak): \(r.err)")
+        }
         #expect(try user(["list"]).out.hasPrefix("张三\t"))
         #expect(try f.dudao(["run", "--once", "--now", "2026-11-30T10:00:00+08:00", "--public-url", f.url]).status == 0)
         let link = try f.link(for: "市卫健委")
@@ -56,7 +61,7 @@ struct OfficePageTests {
         // Nothing without a login; a wrong password or a missing form token is refused.
         let anonymous = try browse([Self.get("/"), Self.get("/api/items"), Self.get("/review"),
                                     Self.get("/login"), Self.post("/login", ["csrf": "@csrf", "name": "张三", "password": "wrong password"]),
-                                    Self.post("/login", ["name": "张三", "password": "正确的口令 correct horse"])])
+                                    Self.post("/login", ["name": "张三", "password": "正确的口令 Correct horse 9"])])
         #expect(anonymous[0].status == 303 && anonymous[0].headers["Location"] == "/login")
         #expect(anonymous[1].status == 401 && anonymous[2].status == 303)
         #expect(anonymous[4].status == 401 && anonymous[4].body.contains("用户名或密码错误"))
@@ -140,7 +145,7 @@ struct OfficePageTests {
         // started again at the last login) and it waits, even with the right password.
         let guesses = try browse([Self.get("/login")] + (0..<6).map { _ in
             Self.post("/login", ["csrf": "@csrf", "name": "张三", "password": "guess guess guess"])
-        } + [Self.post("/login", ["csrf": "@csrf", "name": "张三", "password": "正确的口令 correct horse"])])
+        } + [Self.post("/login", ["csrf": "@csrf", "name": "张三", "password": "正确的口令 Correct horse 9"])])
         #expect(guesses[1...5].allSatisfy { $0.status == 401 } && guesses[6...7].allSatisfy { $0.status == 429 }, "\(guesses.map(\.status))")
         #expect(Int(guesses[7].headers["Retry-After"] ?? "") ?? 0 > 0)
 
@@ -162,7 +167,7 @@ struct ConsoleBrowserTests {
     @Test func aDoneReportTurnsTheLightBlueInABrowser() throws {
         let f = try WebFixture()
         let password = f.base.appendingPathComponent("pw")
-        try Data("正确的口令 correct horse\n".utf8).write(to: password)
+        try Data("正确的口令 Correct horse 9\n".utf8).write(to: password)
         #expect(try TestSupport.run(TestSupport.dudao, ["user", "add", "张三", "--password-file", password.path, "--state-dir", f.state]).status == 0)
         #expect(try f.dudao(["run", "--once", "--now", "2026-11-30T10:00:00+08:00", "--public-url", f.url]).status == 0)
         let link = try f.link(for: "市卫健委")
@@ -172,7 +177,7 @@ struct ConsoleBrowserTests {
         defer { f.stop(server) }
 
         let out = TestSupport.root.appendingPathComponent(".build/screenshots").path
-        let seen = try TestSupport.python(["Tests/Python/console_browser.py", f.url, link, "张三", "正确的口令 correct horse", pdf.path, out])
+        let seen = try TestSupport.python(["Tests/Python/console_browser.py", f.url, link, "张三", "正确的口令 Correct horse 9", pdf.path, out])
         #expect((seen["login_url"] as? String)?.hasSuffix("/login") == true, "the dashboard asks for a login first")
         #expect(seen["dashboard_title"] as? String == "督办台账 · 督办")
         #expect(seen["alert_escaped"] as? Bool == true, "the script tag is shown as text")

@@ -215,7 +215,7 @@ struct LoginBurstTests {
     @Test func aBurstGetsTheLimitAndTheUserStillGetsIn() throws {
         let f = try WebFixture()
         let password = f.base.appendingPathComponent("pw")
-        try Data("正确的口令 correct horse\n".utf8).write(to: password)
+        try Data("正确的口令 Correct horse 9\n".utf8).write(to: password)
         #expect(try TestSupport.run(TestSupport.dudao, ["user", "add", "张三", "--password-file", password.path, "--state-dir", f.state]).status == 0)
         let server = try f.startServer()
         defer { f.stop(server) }
@@ -227,11 +227,41 @@ struct LoginBurstTests {
         #expect(guesses.statuses.filter { $0 == 401 }.count == LoginThrottleLimit.limit, "exactly the limit checked: \(guesses.statuses.sorted())")
         #expect(guesses.statuses.filter { $0 == 429 }.count == 200 - LoginThrottleLimit.limit)
         #expect(zip(guesses.statuses, guesses.retry).allSatisfy { $0.0 != 429 || Int($0.1 ?? "") ?? 0 > 0 }, "429 says when to come back")
-        let attacker = try burst(1, "正确的口令 correct horse", from: "127.0.0.1")
+        let attacker = try burst(1, "正确的口令 Correct horse 9", from: "127.0.0.1")
         #expect(attacker.statuses == [429], "the guessing address waits, right password or not")
-        let user = try burst(1, "正确的口令 correct horse", from: "127.0.0.2")
+        let user = try burst(1, "正确的口令 Correct horse 9", from: "127.0.0.2")
         #expect(user.statuses == [303], "the real user, elsewhere, gets in")
     }
 }
 
 enum LoginThrottleLimit { static let limit = 5 }
+
+/// A new password ends every session the old one opened.
+@Suite(.serialized)
+struct PasswordChangeTests {
+    @Test func aNewPasswordEndsTheSessions() throws {
+        let f = try WebFixture()
+        let password = f.base.appendingPathComponent("pw")
+        try Data("正确的口令 Correct horse 9\n".utf8).write(to: password)
+        func add() throws -> TestSupport.Result { try TestSupport.run(TestSupport.dudao, ["user", "add", "张三", "--password-file", password.path, "--state-dir", f.state]) }
+        #expect(try add().status == 0)
+        let server = try f.startServer()
+        defer { f.stop(server) }
+        let login: [[String: Any]] = [["method": "GET", "path": "/login"],
+                                      ["method": "POST", "path": "/login", "fields": ["csrf": "@csrf", "name": "张三", "password": "正确的口令 Correct horse 9"]]]
+        let steps = try JSONSerialization.data(withJSONObject: login + [["method": "GET", "path": "/"]])
+        let pages = try TestSupport.run("/usr/bin/env", ["python3", TestSupport.root.appendingPathComponent("Tests/Python/office_client.py").path, f.url,
+                                                         String(decoding: steps, as: UTF8.self)])
+        let first = try #require(try JSONSerialization.jsonObject(with: pages.data) as? [[String: Any]])
+        let cookie = try #require((first[1]["cookies"] as? [String])?.first { $0.hasPrefix("dudao_session=") }).split(separator: ";")[0]
+        #expect(first[2]["status"] as? Int == 200)
+        try Data("另一个口令 Another horse 8\n".utf8).write(to: password)
+        let changed = try add()
+        #expect(changed.status == 0 && changed.out.contains("ended 1 session"), "\(changed.out)")
+        let after = try JSONSerialization.data(withJSONObject: [["method": "GET", "path": "/", "headers": ["Cookie": String(cookie)]]])
+        let again = try TestSupport.run("/usr/bin/env", ["python3", TestSupport.root.appendingPathComponent("Tests/Python/office_client.py").path, f.url,
+                                                         String(decoding: after, as: UTF8.self)])
+        let page = try #require(try JSONSerialization.jsonObject(with: again.data) as? [[String: Any]])
+        #expect(page[0]["status"] as? Int == 303, "the old session is over")
+    }
+}

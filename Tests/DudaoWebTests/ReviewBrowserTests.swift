@@ -12,7 +12,7 @@ struct ReviewBrowserTests {
     @Test func theOfficeDecidesSafelyAndTheLiaisonSeesItsReports() throws {
         let f = try WebFixture()
         let password = f.base.appendingPathComponent("pw")
-        try Data("正确的口令 correct horse\n".utf8).write(to: password)
+        try Data("正确的口令 Correct horse 9\n".utf8).write(to: password)
         #expect(try TestSupport.run(TestSupport.dudao, ["user", "add", "张三", "--password-file", password.path, "--state-dir", f.state]).status == 0)
         #expect(try f.dudao(["run", "--once", "--now", "2026-11-30T10:00:00+08:00", "--public-url", f.url, "--link-days", "365"]).status == 0)
         let link = try f.link(for: "市卫健委")
@@ -38,7 +38,7 @@ struct ReviewBrowserTests {
         defer { f.stop(server) }
         let next = LocalClock(timeZone: TimeZone(identifier: "Asia/Shanghai")!).day(of: Date()).adding(days: 30)
         let out = TestSupport.root.appendingPathComponent(".build/screenshots").path
-        let seen = try TestSupport.python(["Tests/Python/review_browser.py", f.url, link, "张三", "正确的口令 correct horse", digest.path, out, next.iso])
+        let seen = try TestSupport.python(["Tests/Python/review_browser.py", f.url, link, "张三", "正确的口令 Correct horse 9", digest.path, out, next.iso])
 
         #expect((seen["after_enter_url"] as? String)?.hasSuffix("/review") == true && seen["after_enter_confirm"] as? Int == 0,
                 "Enter in the date field decides nothing: \(seen)")

@@ -92,7 +92,7 @@ struct WebSettingsTests {
     @Test func theServiceListensWhereTheFileSays() throws {
         try write("web: {listen: \"127.0.0.1:\(f.port)\", trust_user_header: X-Remote-User}\n")
         let password = f.base.appendingPathComponent("pw")
-        try Data("正确的口令 correct horse\n".utf8).write(to: password)
+        try Data("正确的口令 Correct horse 9\n".utf8).write(to: password)
         #expect(try TestSupport.run(TestSupport.dudao, ["user", "add", "张三", "--password-file", password.path, "--state-dir", f.state]).status == 0)
         let server = Process()
         server.executableURL = URL(fileURLWithPath: TestSupport.dudao)
