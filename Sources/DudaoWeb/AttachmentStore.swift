@@ -38,8 +38,20 @@ public struct AttachmentStore: Sendable {
     /// Why a file was refused, in words for the agency.
     struct Refusal: Error { let text: String }
 
+    /// A file that passed the checks, not yet written.
+    struct Checked {
+        let attachment: Attachment
+        let data: Data
+    }
+
     /// Checks `data` named `filename` and writes it (once per content); the attachment to record.
     func save(filename: String, data: Data) throws(Refusal) -> Attachment {
+        try write(try check(filename: filename, data: data))
+    }
+
+    /// Checks `data` named `filename` without writing anything: a post is checked whole
+    /// before any of its files is kept, so a refused one leaves nothing on disk.
+    func check(filename: String, data: Data) throws(Refusal) -> Checked {
         let name = Self.cleanName(filename)
         guard !data.isEmpty else { throw Refusal(text: "附件“\(name)”是空文件。") }
         guard data.count <= Self.maxFileBytes else { throw Refusal(text: "附件“\(name)”超过\(Self.maxFileBytes >> 20) MB。") }
@@ -47,6 +59,12 @@ public struct AttachmentStore: Sendable {
             throw Refusal(text: "附件“\(name)”的类型不受支持或与扩展名不符（可上传 PDF、图片、Word、Excel、PPT、OFD）。")
         }
         let sha = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        return Checked(attachment: Attachment(filename: name, type: type, size: data.count, sha256: sha), data: data)
+    }
+
+    /// Writes a checked file (once per content); the attachment to record.
+    func write(_ checked: Checked) throws(Refusal) -> Attachment {
+        let (data, sha, name, type) = (checked.data, checked.attachment.sha256, checked.attachment.filename, checked.attachment.type)
         if let shared {
             do { try shared.saveFile(sha256: sha, bytes: data) } catch {
                 throw Refusal(text: "附件“\(name)”无法保存，请稍后再试。")
@@ -77,19 +95,29 @@ public struct AttachmentStore: Sendable {
         return clean.isEmpty ? "附件" : String(clean.suffix(120))
     }
 
-    /// The type the bytes prove, if it matches the name's extension.
+    /// The type the bytes prove, if it matches the name's extension: the format's head and,
+    /// where it has one, its end (a PDF's `%%EOF`, a PNG's IEND, a JPEG's end marker), and
+    /// for Office files the parts the format requires.
     static func type(of data: Data, named name: String) -> String? {
         let ext = (name as NSString).pathExtension.lowercased()
-        let head = [UInt8](data.prefix(8))
+        let head = [UInt8](data.prefix(16))
+        let tail = [UInt8](data.suffix(1024))
         func starts(_ bytes: [UInt8]) -> Bool { head.count >= bytes.count && Array(head.prefix(bytes.count)) == bytes }
         func contains(_ text: String) -> Bool { data.range(of: Data(text.utf8)) != nil }
+        func ends(_ bytes: [UInt8], within slack: Int) -> Bool {
+            let last = Array(tail.suffix(bytes.count + slack))
+            return (0...max(0, last.count - bytes.count)).contains { Array(last[$0..<min(last.count, $0 + bytes.count)]) == bytes }
+        }
         switch ext {
-        case "pdf": return starts(Array("%PDF-".utf8)) ? "pdf" : nil
-        case "png": return starts([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) ? "png" : nil
-        case "jpg", "jpeg": return starts([0xFF, 0xD8, 0xFF]) ? "jpeg" : nil
+        case "pdf": return starts(Array("%PDF-".utf8)) && ends(Array("%%EOF".utf8), within: 1000) ? "pdf" : nil
+        case "png":
+            return starts([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) && head.count >= 16 && Array(head[12..<16]) == Array("IHDR".utf8)
+                && ends(Array("IEND".utf8) + [0xAE, 0x42, 0x60, 0x82], within: 0) ? "png" : nil
+        case "jpg", "jpeg": return starts([0xFF, 0xD8, 0xFF]) && ends([0xFF, 0xD9], within: 32) ? "jpeg" : nil
         case "docx", "xlsx", "pptx", "ofd":
             let inside = ["docx": "word/", "xlsx": "xl/", "pptx": "ppt/", "ofd": "OFD.xml"][ext]!
-            return starts([0x50, 0x4B, 0x03, 0x04]) && contains(inside) ? ext : nil
+            let types = ext == "ofd" || contains("[Content_Types].xml")
+            return starts([0x50, 0x4B, 0x03, 0x04]) && contains(inside) && types ? ext : nil
         case "doc", "xls", "ppt": return starts([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) ? ext : nil
         default: return nil
         }

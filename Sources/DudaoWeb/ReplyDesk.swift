@@ -118,11 +118,15 @@ public struct ReplyDesk: Sendable {
             errors.append("事项\(item.id)已销号或已撤销，不能再报送；如有新情况，请与\(set.policy.supervisor ?? "督查室")联系。")
         }
         guard errors.isEmpty else { return again() }
-        var saved: [Attachment] = []
+        // Every file is checked before any is written: a refused post leaves nothing behind.
+        var checked: [AttachmentStore.Checked] = []
         for file in files {
-            do { saved.append(try attachments!.save(filename: file.name, data: file.data)) } catch {
-                errors.append(error.text)
-            }
+            do { checked.append(try attachments!.check(filename: file.name, data: file.data)) } catch { errors.append(error.text) }
+        }
+        guard errors.isEmpty else { return again() }
+        var saved: [Attachment] = []
+        for file in checked {
+            do { saved.append(try attachments!.write(file)) } catch { errors.append(error.text) }
         }
         guard errors.isEmpty else { return again() }
         let note = text + (percent.map { "（完成进度\($0)%）" } ?? "")

@@ -265,3 +265,38 @@ struct PasswordChangeTests {
         #expect(page[0]["status"] as? Int == 303, "the old session is over")
     }
 }
+
+/// Files are what they say beyond their first bytes, and a post refused for one file keeps
+/// none of its others.
+struct AttachmentCheckTests {
+    @Test func filesAreCheckedWholeAndARefusedPostLeavesNothing() throws {
+        let pdf = Data("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".utf8)
+        #expect(AttachmentStore.type(of: pdf, named: "a.pdf") == "pdf")
+        #expect(AttachmentStore.type(of: Data("%PDF-<html><script>alert(1)</script></html>".utf8), named: "a.pdf") == nil, "a PDF head on a page")
+        let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]) + Data("IHDR".utf8) + Data(count: 17)
+            + Data([0, 0, 0, 0]) + Data("IEND".utf8) + Data([0xAE, 0x42, 0x60, 0x82])
+        #expect(AttachmentStore.type(of: png, named: "a.png") == "png")
+        #expect(AttachmentStore.type(of: png.prefix(20) + Data("<html>".utf8), named: "a.png") == nil)
+        #expect(AttachmentStore.type(of: Data([0xFF, 0xD8, 0xFF, 0xE0]) + Data(count: 100) + Data([0xFF, 0xD9]), named: "a.jpg") == "jpeg")
+        #expect(AttachmentStore.type(of: Data([0xFF, 0xD8, 0xFF, 0xE0]) + Data("<html>".utf8) + Data(count: 100), named: "a.jpg") == nil)
+        #expect(AttachmentStore.type(of: Data([0x50, 0x4B, 0x03, 0x04]) + Data("word/document.xml".utf8), named: "a.docx") == nil, "no [Content_Types].xml")
+
+        // The reply form with a good file beside a bad one: refused, nothing kept.
+        let f = try WebFixture()
+        #expect(try f.dudao(["run", "--once", "--now", "2026-11-30T10:00:00+08:00", "--public-url", f.url, "--link-days", "365"]).status == 0)
+        let token = String(try f.link(for: "市卫健委").split(separator: "/").last!)
+        let store = try StateStore(directory: f.state)
+        let set = ScheduleSet.load(f.schedules.path)
+        let keys = ReplyKeys(current: try ReplyKeys.key(file: f.state + "/link.key", create: false))
+        let attachments = AttachmentStore(stateDirectory: f.state)
+        let desk = ReplyDesk(store: store, keys: keys, schedules: { set }, templates: try TemplateSet(directory: f.base.appendingPathComponent("Templates").path),
+                             attachments: attachments, onReport: {})
+        let page = desk.submit(token: token, form: ReplyForm(item: "1", action: "done", text: "已完成"),
+                               files: [("方案.pdf", pdf), ("假.pdf", Data("%PDF-<html>".utf8))], client: "127.0.0.1",
+                               now: LocalClock(timeZone: TimeZone(identifier: "Asia/Shanghai")!).parse("2026-12-01T10:00:00+08:00")!)
+        guard case .form(let html) = page else { Issue.record("recorded: \(page)"); return }
+        #expect(html.contains("假.pdf") && html.contains("类型不受支持"))
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: attachments.directory)) ?? []).isEmpty, "the good file was not kept either")
+        #expect(try store.history().isEmpty)
+    }
+}

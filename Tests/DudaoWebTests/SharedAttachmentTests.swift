@@ -14,7 +14,7 @@ struct SharedAttachmentTests {
         let folderA = TestSupport.scratch("dudao-vm-a"), folderB = TestSupport.scratch("dudao-vm-b")
         let a = AttachmentStore(stateDirectory: folderA.path, store: try StateStore(backend: PostgresBackend(url: url)))
         let b = AttachmentStore(stateDirectory: folderB.path, store: try StateStore(backend: PostgresBackend(url: url)))
-        let pdf = Data("%PDF-1.4\n".utf8) + Data((0..<4096).map { UInt8($0 % 251) })
+        let pdf = Data("%PDF-1.4\n".utf8) + Data((0..<4096).map { UInt8($0 % 251) }) + Data("\n%%EOF\n".utf8)
         let saved = try a.save(filename: "整改方案.pdf", data: pdf)
         #expect(saved.type == "pdf" && saved.size == pdf.count)
         #expect(b.contents(saved.sha256) == pdf)
