@@ -17,6 +17,8 @@ struct OfficeRoutes: Sendable {
     let throttle = LoginThrottle()
     let settings: WebServer.OfficeSettings
     let replan: @Sendable () -> Void
+    /// Peers whose SSO header and `X-Forwarded-For` are believed.
+    let trustedProxies: Set<String>
 
     static let sessionCookie = "dudao_session"
     static let loginCookie = "dudao_login"
@@ -32,7 +34,7 @@ struct OfficeRoutes: Sendable {
                 return self.loginPage(error: "页面已过期，请重新登录。", status: .forbidden)
             }
             let name = (form.name ?? "").trimmingCharacters(in: .whitespaces)
-            let client = WebServer.client(request, context)
+            let client = WebServer.client(request, context, trusting: self.trustedProxies)
             let now = Date()
             // Counted before the password is checked: a burst gets no more guesses than the limit.
             if let wait = self.throttle.attempt(client: client, name: name, now: now) {
@@ -189,12 +191,12 @@ struct OfficeRoutes: Sendable {
                 sessions.close(request.cookies[Self.sessionCookie]?.value)   // the account was removed
                 throw NotLoggedIn()
             }
-            if let header = settings.trustedUserHeader, context.isLoopback, let name = request.headers[header], name != s.user {
+            if let header = settings.trustedUserHeader, trustedProxies.contains(context.client), let name = request.headers[header], name != s.user {
                 throw NotLoggedIn()   // the proxy now names somebody else
             }
             return (s, nil)
         }
-        if let header = settings.trustedUserHeader, context.isLoopback, let name = request.headers[header]?.trimmingCharacters(in: .whitespaces),
+        if let header = settings.trustedUserHeader, trustedProxies.contains(context.client), let name = request.headers[header]?.trimmingCharacters(in: .whitespaces),
            OfficeAccounts.validName(name), accounts.exists(name) {
             let token = sessions.open(user: name, now: now)
             if let s = sessions.session(token, now: now) { return (s, token) }

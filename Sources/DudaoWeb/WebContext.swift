@@ -17,9 +17,6 @@ struct WebContext: RequestContext {
     /// its attachments reads its body itself, up to `AttachmentStore.maxFormBytes`.
     var maxUploadSize: Int { 64 * 1024 }
 
-    /// True when the peer is this machine (a reverse proxy).
-    var isLoopback: Bool { client == "127.0.0.1" || client == "::1" }
-
     /// `127.0.0.1`, `::1`, or `unknown`.
     var client: String { remoteAddress?.ipAddress ?? "unknown" }
 }

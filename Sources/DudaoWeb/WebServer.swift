@@ -15,7 +15,7 @@ public struct WebServer: Sendable {
         public var desk: OfficeDesk
         /// Where report attachments are kept.
         public var attachments: AttachmentStore
-        /// A header a reverse proxy on this machine sets to the authenticated user (SSO).
+        /// A header a trusted reverse proxy sets to the authenticated user (SSO).
         public var trustedUserHeader: HTTPField.Name?
         /// Cookies only over HTTPS (when the public address is https).
         public var secureCookies: Bool
@@ -38,11 +38,14 @@ public struct WebServer: Sendable {
     let metrics: @Sendable () -> String
     let replan: @Sendable () -> Void
     let logger: Logger
+    /// Peers whose `X-Forwarded-For` and SSO header are believed.
+    let trustedProxies: Set<String>
 
     /// A server for `desk` (and the office's pages with `office`) on `host:port`; `metrics`
     /// gives `/metrics`' text; `replan` wakes the service after a decision.
     public init(host: String, port: Int, desk: ReplyDesk, office: OfficeSettings? = nil, metrics: @escaping @Sendable () -> String = { "" },
-                replan: @escaping @Sendable () -> Void = {}, logger: Logger) {
+                replan: @escaping @Sendable () -> Void = {}, trustedProxies: [String] = [], logger: Logger) {
+        self.trustedProxies = Set(trustedProxies)
         self.host = host
         self.port = port
         self.desk = desk
@@ -57,6 +60,7 @@ public struct WebServer: Sendable {
         let router = Router(context: WebContext.self)
         let desk = self.desk
         let metrics = self.metrics
+        let proxies = trustedProxies
         router.get("/healthz") { _, _ in Self.page(.ok, "ok\n", type: "text/plain; charset=utf-8") }
         router.get("/metrics") { _, _ in Self.page(.ok, metrics(), type: "text/plain; version=0.0.4; charset=utf-8") }
         router.get("/r/:token") { _, context in
@@ -84,21 +88,22 @@ public struct WebServer: Sendable {
             } catch {
                 return Self.page(.badRequest, "无法读取表单 bad form\n", type: "text/plain; charset=utf-8")
             }
-            return Self.response(desk.submit(token: token, form: form, files: files, client: Self.client(request, context), now: Date()))
+            return Self.response(desk.submit(token: token, form: form, files: files, client: Self.client(request, context, trusting: proxies), now: Date()))
         }
         if let office {
-            OfficeRoutes(desk: office.desk, accounts: OfficeAccounts(store: office.desk.store), settings: office, replan: replan).register(on: router)
+            OfficeRoutes(desk: office.desk, accounts: OfficeAccounts(store: office.desk.store), settings: office, replan: replan,
+                         trustedProxies: proxies).register(on: router)
         }
         let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: nil),
                               onServerRunning: { _ in onRunning() }, logger: logger)
         try await app.run()
     }
 
-    /// The client's address: the peer's, or — when the peer is a reverse proxy on this
-    /// machine — the last address it put in `X-Forwarded-For`.
-    static func client(_ request: Request, _ context: WebContext) -> String {
+    /// The client's address: the peer's, or — when the peer is a trusted reverse proxy —
+    /// the last address it put in `X-Forwarded-For`.
+    static func client(_ request: Request, _ context: WebContext, trusting proxies: Set<String>) -> String {
         let peer = context.client
-        guard peer == "127.0.0.1" || peer == "::1", let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!],
+        guard proxies.contains(peer), let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!],
               let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty,
               last.count <= 45, last.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" }) else { return peer }
         return last

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import DudaoDelivery
 import DudaoSchedules
 
@@ -14,6 +17,7 @@ import DudaoSchedules
 ///   previous_link_key: {file: /etc/dudao/link.key.old}
 ///   link_days: 60
 ///   trust_user_header: X-Remote-User
+///   trusted_proxies: [127.0.0.1, "::1"]
 /// ```
 public struct WebSettings: Sendable {
     /// `HOST:PORT` to serve on; `nil` serves nothing.
@@ -26,8 +30,11 @@ public struct WebSettings: Sendable {
     public var previousLinkKey: Secret.Source?
     /// Days a link works after its message is sent.
     public var linkDays = 60
-    /// A reverse proxy's authenticated-user header (SSO), trusted from loopback only.
+    /// A reverse proxy's authenticated-user header (SSO), trusted from `trustedProxies` only.
     public var trustUserHeader: String?
+    /// Addresses of the reverse proxies whose `X-Forwarded-For` and SSO header are believed
+    /// (default none: every other process on the machine could send them too).
+    public var trustedProxies: [String] = []
 
     /// Defaults: no console.
     public init() {}
@@ -44,7 +51,7 @@ public struct WebSettings: Sendable {
         // `store:` is read by `StoreSetting`.
         top.checkKeys(["web", "store"], into: &diag)
         guard let web = top.map("web", into: &diag) else { return (s, diag) }
-        web.checkKeys(["listen", "public_url", "link_key", "previous_link_key", "link_days", "trust_user_header"], into: &diag)
+        web.checkKeys(["listen", "public_url", "link_key", "previous_link_key", "link_days", "trust_user_header", "trusted_proxies"], into: &diag)
         func check(_ key: String, _ problem: (String) -> String?) -> String? {
             guard let value = web.string(key, into: &diag) else { return nil }
             if let message = problem(value) {
@@ -56,6 +63,10 @@ public struct WebSettings: Sendable {
         s.listen = check("listen") { bind($0) == nil ? listenProblem(_: "listen", $0) : nil }
         s.publicURL = check("public_url") { isPublicURL($0) ? nil : publicURLProblem(_: "public_url", $0) }
         s.trustUserHeader = check("trust_user_header") { isHeaderName($0) ? nil : headerProblem() }
+        if let proxies = web.strings("trusted_proxies", into: &diag) {
+            for p in proxies where !isAddress(p) { diag.error(web.file, line: web.line("trusted_proxies"), proxyProblem(p)) }
+            s.trustedProxies = proxies.filter(isAddress)
+        }
         if let days = web.int("link_days", into: &diag) {
             if linkDayRange.contains(days) { s.linkDays = days } else { diag.error(web.file, line: web.line("link_days"), linkDaysProblem()) }
         }
@@ -83,6 +94,16 @@ public struct WebSettings: Sendable {
     /// A header name: ASCII letters, digits and hyphens.
     public static func isHeaderName(_ text: String) -> Bool {
         !text.isEmpty && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+    }
+
+    /// An IPv4 or IPv6 address as a socket reports it (`127.0.0.1`, `::1`).
+    public static func isAddress(_ text: String) -> Bool {
+        var v4 = in_addr(), v6 = in6_addr()
+        return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
+    }
+
+    public static func proxyProblem(_ text: String) -> String {
+        "trusted_proxies 应为 IP 地址 must be IP addresses such as 127.0.0.1, not “\(text)”"
     }
 
     /// Days a link may be valid.

@@ -49,6 +49,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Header a reverse proxy on this machine sets to the user it authenticated (SSO), e.g. X-Remote-User; that account is logged in without a password.")
     var trustUserHeader: String?
 
+    @Option(help: "Comma-separated addresses of reverse proxies whose X-Forwarded-For and user header are believed, e.g. 127.0.0.1,::1 (default: trusted_proxies in dudao.yaml, else none).")
+    var trustedProxies: String?
+
     func run() throws {
         let logger = Logger(label: "dudao")
         let web = try webOptions()
@@ -69,8 +72,9 @@ struct RunCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             guard let web, let listen = web.listen else { service.run() }
-            let state = state.directory, header = web.trustUserHeader
-            service.run(beside: { Console.start($0, listen: listen, links: web.links, stateDirectory: state, trustedUserHeader: header, logger: logger) })
+            let state = state.directory, header = web.trustUserHeader, proxies = web.trustedProxies
+            service.run(beside: { Console.start($0, listen: listen, links: web.links, stateDirectory: state, trustedUserHeader: header,
+                                                trustedProxies: proxies, logger: logger) })
         }
         let store = try state.open(schedules: schedulesOption.schedules)
         let cycle = try CycleLoading.load(schedulesOption.schedules, stateDirectory: state.directory, templates: templates, store: store, logger: logger,
@@ -94,6 +98,8 @@ struct RunCommand: ParsableCommand {
         var links: ReplyLinks
         /// A reverse proxy's authenticated-user header, when trusted.
         var trustUserHeader: String?
+        /// Proxies whose forwarded address and user header are believed.
+        var trustedProxies: [String]
     }
 
     /// The console's settings: `web:` in dudao.yaml, each overridden by its option; nil when
@@ -117,6 +123,11 @@ struct RunCommand: ParsableCommand {
             guard WebSettings.isHeaderName(h) else { throw fail(WebSettings.headerProblem("--trust-user-header")) }
             web.trustUserHeader = h
         }
+        if let trustedProxies {
+            let list = trustedProxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            if let bad = list.first(where: { !WebSettings.isAddress($0) }) { throw fail("--trusted-proxies: " + WebSettings.proxyProblem(bad)) }
+            web.trustedProxies = list
+        }
         if let linkDays {
             guard WebSettings.linkDayRange.contains(linkDays) else { throw fail(WebSettings.linkDaysProblem("--link-days")) }
             web.linkDays = linkDays
@@ -133,7 +144,8 @@ struct RunCommand: ParsableCommand {
             let current = try web.linkKey.map { try ReplyKeys.key($0) }
                 ?? ReplyKeys.key(file: (state.directory as NSString).appendingPathComponent("link.key"), create: true)
             let keys = ReplyKeys(current: current, previous: try web.previousLinkKey.map { try ReplyKeys.key($0) })
-            return WebOptions(listen: bind, links: ReplyLinks(publicURL: url, keys: keys, days: web.linkDays), trustUserHeader: web.trustUserHeader)
+            return WebOptions(listen: bind, links: ReplyLinks(publicURL: url, keys: keys, days: web.linkDays), trustUserHeader: web.trustUserHeader,
+                              trustedProxies: web.trustedProxies)
         } catch {
             throw fail("\(error)")
         }

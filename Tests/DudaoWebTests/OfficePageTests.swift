@@ -55,7 +55,7 @@ struct OfficePageTests {
         #expect(try user(["list"]).out.hasPrefix("张三\t"))
         #expect(try f.dudao(["run", "--once", "--now", "2026-11-30T10:00:00+08:00", "--public-url", f.url]).status == 0)
         let link = try f.link(for: "市卫健委")
-        let server = try f.startServer(["--trust-user-header", "X-Remote-User"])
+        let server = try f.startServer(["--trust-user-header", "X-Remote-User", "--trusted-proxies", "127.0.0.1,::1"])
         defer { f.stop(server) }
 
         // Nothing without a login; a wrong password or a missing form token is refused.

@@ -24,7 +24,7 @@ struct ReplyPageTests {
         let health = try link(for: "市卫健委")
         let finance = try link(for: "市财政局")
 
-        let server = try f.startServer()
+        let server = try f.startServer(["--trusted-proxies", "127.0.0.1"])
         defer { f.stop(server) }
 
         // The form: the agency's items only, every value escaped, private headers.
@@ -47,7 +47,7 @@ struct ReplyPageTests {
         #expect((report["by"] as? String)?.hasPrefix("市卫健委（在线报送，127.0.0.1") == true)
         #expect((report["note"] as? String)?.contains("郑卫〔2026〕8号") == true)
 
-        // Behind a reverse proxy on this machine, the address it forwards is recorded.
+        // Behind a trusted reverse proxy, the address it forwards is recorded.
         #expect(try http(["FORWARDED", health, "item=2", "action=progress", "text=经代理报送"]).status == 200)
         let proxied = try dudao(["status", "--format", "json"]).out
         #expect(proxied.contains("（在线报送，203.0.113.7）"), "\(proxied.prefix(300))")

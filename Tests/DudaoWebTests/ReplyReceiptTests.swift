@@ -300,3 +300,29 @@ struct AttachmentCheckTests {
         #expect(try store.history().isEmpty)
     }
 }
+
+/// `X-Forwarded-For` and the SSO header are believed only from the proxies named in
+/// `web.trusted_proxies` (default none): any local process could send them.
+@Suite(.serialized)
+struct TrustedProxyTests {
+    @Test func headersFromAnUntrustedPeerAreIgnored() throws {
+        let f = try WebFixture()
+        let password = f.base.appendingPathComponent("pw")
+        try Data("正确的口令 Correct horse 9\n".utf8).write(to: password)
+        #expect(try TestSupport.run(TestSupport.dudao, ["user", "add", "张三", "--password-file", password.path, "--state-dir", f.state]).status == 0)
+        #expect(try f.dudao(["run", "--once", "--now", "2026-11-30T10:00:00+08:00", "--public-url", f.url, "--link-days", "365"]).status == 0)
+        let health = try f.link(for: "市卫健委")
+        let server = try f.startServer(["--trust-user-header", "X-Remote-User"])
+        defer { f.stop(server) }
+        let steps = try JSONSerialization.data(withJSONObject: [["method": "GET", "path": "/", "headers": ["X-Remote-User": "张三"]]])
+        let r = try TestSupport.run("/usr/bin/env", ["python3", TestSupport.root.appendingPathComponent("Tests/Python/office_client.py").path, f.url,
+                                                     String(decoding: steps, as: UTF8.self)])
+        let pages = try #require(try JSONSerialization.jsonObject(with: r.data) as? [[String: Any]])
+        #expect(pages[0]["status"] as? Int == 303, "no SSO from a peer nobody trusted")
+        #expect(try f.http(["FORWARDED", health, "item=2", "action=progress", "text=经代理报送"]).status == 200)
+        let by = try StateStore(directory: f.state).history(item: "2").last?.by ?? ""
+        #expect(by.contains("127.0.0.1") && !by.contains("203.0.113.7"), "\(by)")
+        let bad = try f.dudao(["run", "--once", "--now", "2026-11-30T10:00:00+08:00", "--public-url", f.url, "--trusted-proxies", "localhost"])
+        #expect(bad.status == 1 && bad.err.contains("trusted_proxies"), "\(bad.err)")
+    }
+}
