@@ -71,6 +71,8 @@ let package = Package(
             dependencies: ["DudaoCore", "DudaoSchedules", "DudaoMessages", "DudaoDelivery", "DudaoStore",
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "Hummingbird", package: "hummingbird"),
+                           // HTTP1Channel's idle timeout and channel handlers (the connection cap).
+                           .product(name: "HummingbirdCore", package: "hummingbird"),
                            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                            .product(name: "MultipartKit", package: "multipart-kit")]
         ),

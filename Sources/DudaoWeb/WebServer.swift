@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HTTPTypes
 import Logging
 import NIOCore
@@ -40,12 +41,29 @@ public struct WebServer: Sendable {
     let logger: Logger
     /// Peers whose `X-Forwarded-For` and SSO header are believed.
     let trustedProxies: Set<String>
+    /// Open connections at most, and how long one may sit without a request.
+    let limits: Limits
+
+    /// What bounds the console's connections.
+    public struct Limits: Sendable {
+        /// Connections open at once; more are closed as they come.
+        public var connections: Int
+        /// Seconds a connection may stay without a whole request (headers included) before
+        /// it is closed: silent and slow clients alike.
+        public var idleSeconds: Double
+
+        public init(connections: Int = 512, idleSeconds: Double = 30) {
+            self.connections = connections
+            self.idleSeconds = idleSeconds
+        }
+    }
 
     /// A server for `desk` (and the office's pages with `office`) on `host:port`; `metrics`
     /// gives `/metrics`' text; `replan` wakes the service after a decision.
     public init(host: String, port: Int, desk: ReplyDesk, office: OfficeSettings? = nil, metrics: @escaping @Sendable () -> String = { "" },
-                replan: @escaping @Sendable () -> Void = {}, trustedProxies: [String] = [], logger: Logger) {
+                replan: @escaping @Sendable () -> Void = {}, trustedProxies: [String] = [], limits: Limits = Limits(), logger: Logger) {
         self.trustedProxies = Set(trustedProxies)
+        self.limits = limits
         self.host = host
         self.port = port
         self.desk = desk
@@ -94,7 +112,11 @@ public struct WebServer: Sendable {
             OfficeRoutes(desk: office.desk, accounts: OfficeAccounts(store: office.desk.store), settings: office, replan: replan,
                          trustedProxies: proxies).register(on: router)
         }
-        let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: nil),
+        let cap = ConnectionCap(limit: limits.connections)
+        let http = HTTP1Channel.Configuration(additionalChannelHandlers: [cap.handler()],
+                                              idleTimeout: TimeAmount.nanoseconds(Int64(limits.idleSeconds * 1e9)))
+        let app = Application(router: router, server: .http1(configuration: http),
+                              configuration: .init(address: .hostname(host, port: port), serverName: nil),
                               onServerRunning: { _ in onRunning() }, logger: logger)
         try await app.run()
     }

@@ -18,6 +18,8 @@ import DudaoSchedules
 ///   link_days: 60
 ///   trust_user_header: X-Remote-User
 ///   trusted_proxies: [127.0.0.1, "::1"]
+///   max_connections: 512
+///   idle_timeout: 30s
 /// ```
 public struct WebSettings: Sendable {
     /// `HOST:PORT` to serve on; `nil` serves nothing.
@@ -35,6 +37,10 @@ public struct WebSettings: Sendable {
     /// Addresses of the reverse proxies whose `X-Forwarded-For` and SSO header are believed
     /// (default none: every other process on the machine could send them too).
     public var trustedProxies: [String] = []
+    /// Connections the console keeps open at most (more are closed as they come).
+    public var maxConnections = 512
+    /// Seconds a connection may stay without a whole request before it is closed.
+    public var idleTimeout = 30
 
     /// Defaults: no console.
     public init() {}
@@ -51,7 +57,8 @@ public struct WebSettings: Sendable {
         // `store:` is read by `StoreSetting`.
         top.checkKeys(["web", "store"], into: &diag)
         guard let web = top.map("web", into: &diag) else { return (s, diag) }
-        web.checkKeys(["listen", "public_url", "link_key", "previous_link_key", "link_days", "trust_user_header", "trusted_proxies"], into: &diag)
+        web.checkKeys(["listen", "public_url", "link_key", "previous_link_key", "link_days", "trust_user_header", "trusted_proxies",
+                        "max_connections", "idle_timeout"], into: &diag)
         func check(_ key: String, _ problem: (String) -> String?) -> String? {
             guard let value = web.string(key, into: &diag) else { return nil }
             if let message = problem(value) {
@@ -66,6 +73,11 @@ public struct WebSettings: Sendable {
         if let proxies = web.strings("trusted_proxies", into: &diag) {
             for p in proxies where !isAddress(p) { diag.error(web.file, line: web.line("trusted_proxies"), proxyProblem(p)) }
             s.trustedProxies = proxies.filter(isAddress)
+        }
+        if let n = web.int("max_connections", in: 10...10_000, into: &diag) { s.maxConnections = n }
+        if let text = web.string("idle_timeout", into: &diag) {
+            if let seconds = PolicyFile.duration(text), (1...600).contains(seconds) { s.idleTimeout = seconds }
+            else { diag.error(web.file, line: web.line("idle_timeout"), "idle_timeout 应为 1s–600s must be 1s to 600s, like 30s, not “\(text)”") }
         }
         if let days = web.int("link_days", into: &diag) {
             if linkDayRange.contains(days) { s.linkDays = days } else { diag.error(web.file, line: web.line("link_days"), linkDaysProblem()) }

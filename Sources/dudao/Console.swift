@@ -11,7 +11,7 @@ import Glibc
 /// process: the unit's restart shows the problem.
 enum Console {
     static func start(_ service: ServiceHandle, listen: (host: String, port: Int), links: ReplyLinks, stateDirectory: String,
-                      trustedUserHeader: String?, trustedProxies: [String], logger: Logger) {
+                      trustedUserHeader: String?, trustedProxies: [String], limits: WebServer.Limits, logger: Logger) {
         let attachments = AttachmentStore(stateDirectory: stateDirectory, store: service.store)
         let desk = ReplyDesk(store: service.store, keys: links.keys, schedules: service.schedules, templates: service.templates,
                              attachments: attachments, onReport: service.replan)
@@ -20,7 +20,7 @@ enum Console {
                                               secureCookies: links.publicURL.lowercased().hasPrefix("https:"))
         let server = WebServer(host: listen.host, port: listen.port, desk: desk, office: office,
                                metrics: { ServiceMetrics.text(store: service.store, set: service.schedules(), nextWake: service.nextWake()) },
-                               replan: service.replan, trustedProxies: trustedProxies, logger: logger)
+                               replan: service.replan, trustedProxies: trustedProxies, limits: limits, logger: logger)
         Task.detached {
             do {
                 try await server.run(onRunning: { logger.info("console listening on \(listen.host):\(listen.port)") })

@@ -72,9 +72,9 @@ struct RunCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             guard let web, let listen = web.listen else { service.run() }
-            let state = state.directory, header = web.trustUserHeader, proxies = web.trustedProxies
+            let state = state.directory, header = web.trustUserHeader, proxies = web.trustedProxies, limits = web.limits
             service.run(beside: { Console.start($0, listen: listen, links: web.links, stateDirectory: state, trustedUserHeader: header,
-                                                trustedProxies: proxies, logger: logger) })
+                                                trustedProxies: proxies, limits: limits, logger: logger) })
         }
         let store = try state.open(schedules: schedulesOption.schedules)
         let cycle = try CycleLoading.load(schedulesOption.schedules, stateDirectory: state.directory, templates: templates, store: store, logger: logger,
@@ -100,6 +100,8 @@ struct RunCommand: ParsableCommand {
         var trustUserHeader: String?
         /// Proxies whose forwarded address and user header are believed.
         var trustedProxies: [String]
+        /// Connections open at most, and their idle timeout.
+        var limits: WebServer.Limits
     }
 
     /// The console's settings: `web:` in dudao.yaml, each overridden by its option; nil when
@@ -145,7 +147,8 @@ struct RunCommand: ParsableCommand {
                 ?? ReplyKeys.key(file: (state.directory as NSString).appendingPathComponent("link.key"), create: true)
             let keys = ReplyKeys(current: current, previous: try web.previousLinkKey.map { try ReplyKeys.key($0) })
             return WebOptions(listen: bind, links: ReplyLinks(publicURL: url, keys: keys, days: web.linkDays), trustUserHeader: web.trustUserHeader,
-                              trustedProxies: web.trustedProxies)
+                              trustedProxies: web.trustedProxies,
+                              limits: WebServer.Limits(connections: web.maxConnections, idleSeconds: Double(web.idleTimeout)))
         } catch {
             throw fail("\(error)")
         }

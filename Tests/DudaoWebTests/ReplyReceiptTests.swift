@@ -326,3 +326,34 @@ struct TrustedProxyTests {
         #expect(bad.status == 1 && bad.err.contains("trusted_proxies"), "\(bad.err)")
     }
 }
+
+/// A flood of silent connections: the console keeps at most `max_connections` of them and
+/// closes each after `idle_timeout`, then answers again.
+@Suite(.serialized)
+struct ConnectionFloodTests {
+    @Test func silentConnectionsAreCappedAndTimedOut() throws {
+        let f = try WebFixture()
+        try Data("web: {max_connections: 40, idle_timeout: 2s}\n".utf8).write(to: f.schedules.appendingPathComponent("dudao.yaml"))
+        let server = try f.startServer()
+        defer { f.stop(server) }
+        func descriptors() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(server.processIdentifier)/fd").count) ?? 0 }
+        let before = descriptors()
+        let flood = Process()
+        flood.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        flood.arguments = ["python3", TestSupport.root.appendingPathComponent("Tests/Python/idle_connections.py").path, "127.0.0.1", "\(f.port)", "300", "8"]
+        flood.standardOutput = FileHandle.nullDevice
+        try flood.run()
+        Thread.sleep(forTimeInterval: 1)
+        let held = descriptors() - before
+        #expect(held <= 40 + 5, "at most the cap held: \(held)")
+        Thread.sleep(forTimeInterval: 3)
+        #expect(descriptors() - before <= 5, "silent ones closed after the idle timeout: \(descriptors() - before)")
+        #expect(try f.http(["GET", f.url + "/healthz"]).status == 200, "answering while the flood lasts")
+        flood.waitUntilExit()
+        let bad = try f.dudao(["check"])
+        #expect(bad.status == 0, "\(bad.out)")
+        try Data("web: {max_connections: 5, idle_timeout: 1h}\n".utf8).write(to: f.schedules.appendingPathComponent("dudao.yaml"))
+        let wrong = try f.dudao(["check"])
+        #expect(wrong.status == 1 && wrong.out.contains("dudao.yaml:1") && wrong.out.contains("max_connections"), "\(wrong.out)")
+    }
+}
