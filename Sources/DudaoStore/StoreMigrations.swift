@@ -98,5 +98,9 @@ enum StoreMigrations {
               at \(d.text) NOT NULL)
             """,
         ] },
+        // 等保: a session ends after 12 hours however busy; older rows count from now.
+        StoreMigration(name: "v12: when each console session began") { d in [
+            "ALTER TABLE web_session ADD COLUMN created \(d.text)",
+        ] },
     ]
 }

@@ -6,11 +6,14 @@ public struct WebSessionRecord: Hashable, Sendable {
     public var account: String
     public var csrf: String
     public var expires: Date
+    /// When it was opened (its absolute lifetime counts from here).
+    public var created: Date?
 
-    public init(account: String, csrf: String, expires: Date) {
+    public init(account: String, csrf: String, expires: Date, created: Date? = nil) {
         self.account = account
         self.csrf = csrf
         self.expires = expires
+        self.created = created
     }
 }
 
@@ -27,19 +30,25 @@ extension StateStore {
                       (SELECT token_hash FROM web_session ORDER BY expires LIMIT ?)
                     """, [count - capacity + 1])
             }
-            try t.execute("INSERT INTO web_session (token_hash, account, csrf, expires) VALUES (?, ?, ?, ?)",
-                          [tokenHash, s.account, s.csrf, Self.iso(s.expires)])
+            try t.execute("INSERT INTO web_session (token_hash, account, csrf, expires, created) VALUES (?, ?, ?, ?, ?)",
+                          [tokenHash, s.account, s.csrf, Self.iso(s.expires), Self.iso(s.created ?? now)])
         }
     }
 
-    /// The live session, its expiry moved to `now + idle` (written at most once every five
-    /// minutes of use, not on every page); nil when unknown or expired.
-    public func session(tokenHash: String, now: Date, idle: TimeInterval) throws -> WebSessionRecord? {
+    /// The live session, its expiry moved to `now + idle` (written at most once a minute of
+    /// use, not on every page) but never past `created + lifetime`; nil when unknown,
+    /// expired, or older than `lifetime`.
+    public func session(tokenHash: String, now: Date, idle: TimeInterval, lifetime: TimeInterval) throws -> WebSessionRecord? {
         guard let row = try backend.read({ t in try t.row("SELECT * FROM web_session WHERE token_hash = ?", [tokenHash]) }),
               let expires = Self.date(row["expires"]), expires > now else { return nil }
-        var s = WebSessionRecord(account: row["account"], csrf: row["csrf"], expires: expires)
-        let extended = now.addingTimeInterval(idle)
-        if extended.timeIntervalSince(expires) >= 300 {
+        let created = Self.date(row["created"]) ?? now
+        guard now.timeIntervalSince(created) < lifetime else {
+            try backend.write { t in try t.execute("DELETE FROM web_session WHERE token_hash = ?", [tokenHash]) }
+            return nil
+        }
+        var s = WebSessionRecord(account: row["account"], csrf: row["csrf"], expires: expires, created: created)
+        let extended = min(now.addingTimeInterval(idle), created.addingTimeInterval(lifetime))
+        if extended.timeIntervalSince(expires) >= 60 {
             try backend.write { t in
                 try t.execute("UPDATE web_session SET expires = ? WHERE token_hash = ?", [Self.iso(extended), tokenHash])
             }

@@ -16,8 +16,10 @@ struct OfficeSessions: Sendable {
 
     let store: StateStore
 
-    /// Idle time after which a session ends.
-    static let idle: TimeInterval = 8 * 3600
+    /// Idle time after which a session ends (等保 level 3: 30 minutes).
+    static let idle: TimeInterval = 30 * 60
+    /// However busy, a session ends this long after its login.
+    static let lifetime: TimeInterval = 12 * 3600
     /// Sessions kept at most; the oldest go first (bounds the table under a flood of logins).
     static let capacity = 10_000
 
@@ -25,7 +27,7 @@ struct OfficeSessions: Sendable {
     func open(user: String, now: Date) -> String {
         let token = Self.random()
         try? store.openSession(tokenHash: Self.hash(token),
-                               WebSessionRecord(account: user, csrf: Self.random(), expires: now.addingTimeInterval(Self.idle)),
+                               WebSessionRecord(account: user, csrf: Self.random(), expires: now.addingTimeInterval(Self.idle), created: now),
                                now: now, capacity: Self.capacity)
         return token
     }
@@ -33,7 +35,7 @@ struct OfficeSessions: Sendable {
     /// The live session behind `token`, extended by use.
     func session(_ token: String?, now: Date) -> Session? {
         guard let token, token.count <= 64,
-              let s = try? store.session(tokenHash: Self.hash(token), now: now, idle: Self.idle) else { return nil }
+              let s = try? store.session(tokenHash: Self.hash(token), now: now, idle: Self.idle, lifetime: Self.lifetime) else { return nil }
         return Session(user: s.account, csrf: s.csrf, expires: s.expires)
     }
 

@@ -67,7 +67,8 @@ struct StateStoreTests {
                                                         "v8: the office's console sessions",
                                                         "v9: attached files' bytes, for shared stores",
                                                         "v10: message bodies apart from the outbox rows",
-                                                        "v11: track summaries that outlive retention; withdrawn decisions; reply submissions once"])
+                                                        "v11: track summaries that outlive retention; withdrawn decisions; reply submissions once",
+                                                        "v12: when each console session began"])
     }
 
     @Test(arguments: Engine.allCases) func accountsAndAttachmentsAreKept(_ engine: Engine) throws {
@@ -111,7 +112,7 @@ struct StateStoreTests {
         r.waitUntilExit()
         #expect(r.terminationStatus == 0)
         let store = try StateStore(directory: dir)
-        #expect(try store.appliedMigrations().last == "v11: track summaries that outlive retention; withdrawn decisions; reply submissions once")
+        #expect(try store.appliedMigrations().last == "v12: when each console session began")
         // The old report is about every lead; its extension moves the date.
         let supervision = try store.supervision(clock: Self.clock)
         let standing = supervision.standings.standing(Self.item("8", milestones: 1), milestone: 0, agency: "市财政局")
@@ -134,18 +135,28 @@ struct StateStoreTests {
         let t = Date(timeIntervalSince1970: 1_735_000_000)
         try store.openSession(tokenHash: "h1", WebSessionRecord(account: "张三", csrf: "c1", expires: t + 3600), now: t, capacity: 3)
         let other = try engine.open(location)
-        #expect(try other.session(tokenHash: "h1", now: t + 60, idle: 3600) == WebSessionRecord(account: "张三", csrf: "c1", expires: t + 3600),
-                "another process sees it; not rewritten within five minutes")
-        #expect(try other.session(tokenHash: "h1", now: t + 1800, idle: 3600)?.expires == t + 5400, "use extends it")
-        #expect(try store.session(tokenHash: "h1", now: t + 5401, idle: 3600) == nil, "idle too long: gone")
+        #expect(try other.session(tokenHash: "h1", now: t + 30, idle: 3600, lifetime: 43200)
+                    == WebSessionRecord(account: "张三", csrf: "c1", expires: t + 3600, created: t),
+                "another process sees it; not rewritten within a minute")
+        #expect(try other.session(tokenHash: "h1", now: t + 1800, idle: 3600, lifetime: 43200)?.expires == t + 5400, "use extends it")
+        #expect(try store.session(tokenHash: "h1", now: t + 5401, idle: 3600, lifetime: 43200) == nil, "idle too long: gone")
+        // However busy, a session ends at its lifetime.
+        try store.openSession(tokenHash: "busy", WebSessionRecord(account: "张三", csrf: "c", expires: t + 1800, created: t), now: t, capacity: 10)
+        var now = t
+        while now + 1500 < t + 43_200 {
+            now += 1500
+            #expect(try store.session(tokenHash: "busy", now: now, idle: 1800, lifetime: 43200) != nil, "in use: kept")
+        }
+        #expect(try store.session(tokenHash: "busy", now: t + 43_200, idle: 1800, lifetime: 43200) == nil, "twelve hours: over")
+        try store.closeSession(tokenHash: "busy")
         for i in 2...6 {
             try store.openSession(tokenHash: "h\(i)", WebSessionRecord(account: "李四", csrf: "c", expires: t + Double(i) * 10_000),
                                   now: t + 6000, capacity: 3)
         }
-        let live = try (1...6).filter { try store.session(tokenHash: "h\($0)", now: t + 6000, idle: 0) != nil }
+        let live = try (1...6).filter { try store.session(tokenHash: "h\($0)", now: t + 6000, idle: 0, lifetime: 43200) != nil }
         #expect(live == [4, 5, 6], "at most three, the oldest gone first")
         try store.closeSession(tokenHash: "h5")
-        #expect(try store.session(tokenHash: "h5", now: t + 6000, idle: 0) == nil)
+        #expect(try store.session(tokenHash: "h5", now: t + 6000, idle: 0, lifetime: 43200) == nil)
     }
 
     /// Every byte value survives, once per content; only PostgreSQL keeps files in the store.
