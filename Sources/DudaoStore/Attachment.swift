@@ -49,6 +49,16 @@ extension StateStore {
         }
     }
 
+    /// Bytes of the files `agency` attached to its reports (each content once).
+    public func attachedBytes(agency: String) throws -> Int {
+        try backend.read { t in
+            try t.value("""
+                SELECT COALESCE(SUM(size), 0) FROM (SELECT DISTINCT a.sha256, a.size FROM attachment a JOIN progress p ON p.id = a.progress
+                WHERE p.agency = ?) AS files
+                """, [agency]) ?? 0
+        }
+    }
+
     /// The attachment stored under `sha256`, if any report refers to it.
     public func attachment(sha256: String) throws -> Attachment? {
         try backend.read { t in

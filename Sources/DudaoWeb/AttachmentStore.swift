@@ -16,12 +16,15 @@ public struct AttachmentStore: Sendable {
     public static let maxFiles = 5
     /// Largest reply form with its files, bytes.
     public static let maxFormBytes = maxFiles * maxFileBytes + (256 << 10)
+    /// Files one agency may keep in all, bytes (each content counted once): 500 MB.
+    public let agencyQuota: Int
 
     /// The shared store that keeps the files instead of the folder.
     let shared: StateStore?
 
     /// The store under `stateDirectory/attachments`, or in `store` when it is shared.
-    public init(stateDirectory: String, store: StateStore? = nil) {
+    public init(stateDirectory: String, store: StateStore? = nil, agencyQuota: Int = 500 << 20) {
+        self.agencyQuota = agencyQuota
         directory = (stateDirectory as NSString).appendingPathComponent("attachments")
         shared = store?.keepsFiles == true ? store : nil
     }

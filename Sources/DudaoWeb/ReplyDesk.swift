@@ -124,6 +124,10 @@ public struct ReplyDesk: Sendable {
             do { checked.append(try attachments!.check(filename: file.name, data: file.data)) } catch { errors.append(error.text) }
         }
         guard errors.isEmpty else { return again() }
+        let adding = checked.reduce(0) { $0 + $1.attachment.size }
+        if let quota = attachments?.agencyQuota, adding > 0, ((try? store.attachedBytes(agency: reply.agency)) ?? 0) + adding > quota {
+            return again(["本单位已上传的佐证材料已达\(max(1, quota >> 20)) MB上限，请与\(set.policy.supervisor ?? "督查室")联系。"])
+        }
         var saved: [Attachment] = []
         for file in checked {
             do { saved.append(try attachments!.write(file)) } catch { errors.append(error.text) }

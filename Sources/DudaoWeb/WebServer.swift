@@ -79,6 +79,7 @@ public struct WebServer: Sendable {
         let desk = self.desk
         let metrics = self.metrics
         let proxies = trustedProxies
+        let rate = ReplyRate()
         router.get("/healthz") { _, _ in Self.page(.ok, "ok\n", type: "text/plain; charset=utf-8") }
         router.get("/metrics") { _, _ in Self.page(.ok, metrics(), type: "text/plain; version=0.0.4; charset=utf-8") }
         router.get("/r/:token") { _, context in
@@ -89,6 +90,11 @@ public struct WebServer: Sendable {
             let token = context.parameters.get("token") ?? ""
             // The link first, from the URL: a forged one is refused before any of its body is read.
             guard desk.accepts(token: token, now: Date()) else { return Self.response(desk.refusal) }
+            if let wait = rate.allow(token: token, client: Self.client(request, context, trusting: proxies), now: Date()) {
+                var busy = Self.page(.tooManyRequests, "提交过于频繁，请稍后再试。 too many posts, try again later\n", type: "text/plain; charset=utf-8")
+                busy.headers[.retryAfter] = String(Int(wait.rounded(.up)))
+                return busy
+            }
             var form = ReplyForm()
             var files: [(name: String, data: Data)] = []
             let type = request.headers[.contentType] ?? ""

@@ -155,7 +155,7 @@ struct ReplanBurstTests {
     @Test func aBurstOfReportsSharesItsWakes() throws {
         let f = try WebFixture()
         #expect(try f.dudao(["run", "--once", "--now", "2026-11-30T10:00:00+08:00", "--public-url", f.url, "--link-days", "365"]).status == 0)
-        let health = try f.link(for: "市卫健委")
+        _ = try f.link(for: "市卫健委")   // the run wrote its messages and the link key
         let server = try f.startServer(["--public-url", f.url])
         defer { f.stop(server) }
         func wakes() throws -> Double {
@@ -165,12 +165,24 @@ struct ReplanBurstTests {
         }
         Thread.sleep(forTimeInterval: 1)
         let before = try wakes()
-        let burst = try TestSupport.python(["Tests/Python/http_request.py", "BURSTNEW", health, "300", "item=2", "action=progress", "text=进展"])
-        #expect((burst["statuses"] as? [Int])?.allSatisfy { $0 == 200 } == true)
-        #expect(try StateStore(directory: f.state).history(item: "2").count == 300, "every report recorded")
+        // Four links (a post limit holds per link), 25 reports on each, as fast as they come.
+        let key = f.state + "/link.key"
+        for day in 1...4 {
+            let token = try TestSupport.python(["Tests/Python/reply_token.py", key, "市卫健委", "1,2", "2099-01-0\(day)"])["token"] as! String
+            let burst = try TestSupport.python(["Tests/Python/http_request.py", "BURSTNEW", f.url + "/r/" + token, "25", "item=2", "action=progress", "text=进展"])
+            #expect((burst["statuses"] as? [Int])?.allSatisfy { $0 == 200 } == true)
+        }
+        #expect(try StateStore(directory: f.state).history(item: "2").count == 100, "every report recorded")
         Thread.sleep(forTimeInterval: 1)
         let woken = try wakes() - before
-        #expect(woken >= 1 && woken <= 30, "300 reports woke the clock \(woken) times")
+        #expect(woken >= 1 && woken <= 20, "100 reports woke the clock \(woken) times")
+
+        // The 31st post on one link within ten minutes waits.
+        let one = try TestSupport.python(["Tests/Python/reply_token.py", key, "市卫健委", "1,2", "2099-01-01"])["token"] as! String
+        let posts = try TestSupport.python(["Tests/Python/http_request.py", "BURSTNEW", f.url + "/r/" + one, "6", "item=2", "action=progress", "text=进展"])
+        let statuses = try #require(posts["statuses"] as? [Int])
+        #expect(statuses.filter { $0 == 200 }.count == 5 && statuses.filter { $0 == 429 }.count == 1, "\(statuses)")
+        #expect(try StateStore(directory: f.state).history(item: "2").count == 105, "the refused post recorded nothing")
     }
 }
 
@@ -298,6 +310,20 @@ struct AttachmentCheckTests {
         #expect(html.contains("假.pdf") && html.contains("类型不受支持"))
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: attachments.directory)) ?? []).isEmpty, "the good file was not kept either")
         #expect(try store.history().isEmpty)
+
+        // An agency's files are bounded in all: past its quota a post with files is refused.
+        let small = AttachmentStore(stateDirectory: f.state, agencyQuota: pdf.count + 10)
+        let quoted = ReplyDesk(store: store, keys: keys, schedules: { set }, templates: try TemplateSet(directory: f.base.appendingPathComponent("Templates").path),
+                               attachments: small, onReport: {})
+        let at = LocalClock(timeZone: TimeZone(identifier: "Asia/Shanghai")!).parse("2026-12-01T11:00:00+08:00")!
+        guard case .receipt = quoted.submit(token: token, form: ReplyForm(item: "1", action: "done", text: "已完成"), files: [("方案.pdf", pdf)],
+                                            client: "127.0.0.1", now: at) else { Issue.record("the first file fits"); return }
+        #expect(try store.attachedBytes(agency: "市卫健委") == pdf.count)
+        let second = pdf + Data("%%EOF\n".utf8)
+        guard case .form(let over) = quoted.submit(token: token, form: ReplyForm(item: "2", action: "done", text: "已完成"), files: [("二.pdf", second)],
+                                                   client: "127.0.0.1", now: at) else { Issue.record("over the quota"); return }
+        #expect(over.contains("MB上限"))
+        #expect(try store.history(item: "2").isEmpty)
     }
 }
 
