@@ -166,9 +166,7 @@ struct OfficePageTests {
 struct ConsoleBrowserTests {
     @Test func aDoneReportTurnsTheLightBlueInABrowser() throws {
         let f = try WebFixture()
-        let password = f.base.appendingPathComponent("pw")
-        try Data("正确的口令 Correct horse 9\n".utf8).write(to: password)
-        #expect(try TestSupport.run(TestSupport.dudao, ["user", "add", "张三", "--password-file", password.path, "--state-dir", f.state]).status == 0)
+        #expect(try f.addUser().status == 0)
         #expect(try f.dudao(["run", "--once", "--now", "2026-11-30T10:00:00+08:00", "--public-url", f.url]).status == 0)
         let link = try f.link(for: "市卫健委")
         let pdf = f.base.appendingPathComponent("方案.pdf")

@@ -226,9 +226,7 @@ struct StateFilesTests {
 struct LoginBurstTests {
     @Test func aBurstGetsTheLimitAndTheUserStillGetsIn() throws {
         let f = try WebFixture()
-        let password = f.base.appendingPathComponent("pw")
-        try Data("正确的口令 Correct horse 9\n".utf8).write(to: password)
-        #expect(try TestSupport.run(TestSupport.dudao, ["user", "add", "张三", "--password-file", password.path, "--state-dir", f.state]).status == 0)
+        #expect(try f.addUser().status == 0)
         let server = try f.startServer()
         defer { f.stop(server) }
         func burst(_ n: Int, _ password: String, from source: String) throws -> (statuses: [Int], retry: [String?]) {
@@ -253,10 +251,7 @@ enum LoginThrottleLimit { static let limit = 5 }
 struct PasswordChangeTests {
     @Test func aNewPasswordEndsTheSessions() throws {
         let f = try WebFixture()
-        let password = f.base.appendingPathComponent("pw")
-        try Data("正确的口令 Correct horse 9\n".utf8).write(to: password)
-        func add() throws -> TestSupport.Result { try TestSupport.run(TestSupport.dudao, ["user", "add", "张三", "--password-file", password.path, "--state-dir", f.state]) }
-        #expect(try add().status == 0)
+        #expect(try f.addUser().status == 0)
         let server = try f.startServer()
         defer { f.stop(server) }
         let login: [[String: Any]] = [["method": "GET", "path": "/login"],
@@ -267,8 +262,7 @@ struct PasswordChangeTests {
         let first = try #require(try JSONSerialization.jsonObject(with: pages.data) as? [[String: Any]])
         let cookie = try #require((first[1]["cookies"] as? [String])?.first { $0.hasPrefix("dudao_session=") }).split(separator: ";")[0]
         #expect(first[2]["status"] as? Int == 200)
-        try Data("另一个口令 Another horse 8\n".utf8).write(to: password)
-        let changed = try add()
+        let changed = try f.addUser(password: "另一个口令 Another horse 8")
         #expect(changed.status == 0 && changed.out.contains("ended 1 session"), "\(changed.out)")
         let after = try JSONSerialization.data(withJSONObject: [["method": "GET", "path": "/", "headers": ["Cookie": String(cookie)]]])
         let again = try TestSupport.run("/usr/bin/env", ["python3", TestSupport.root.appendingPathComponent("Tests/Python/office_client.py").path, f.url,
@@ -333,9 +327,7 @@ struct AttachmentCheckTests {
 struct TrustedProxyTests {
     @Test func headersFromAnUntrustedPeerAreIgnored() throws {
         let f = try WebFixture()
-        let password = f.base.appendingPathComponent("pw")
-        try Data("正确的口令 Correct horse 9\n".utf8).write(to: password)
-        #expect(try TestSupport.run(TestSupport.dudao, ["user", "add", "张三", "--password-file", password.path, "--state-dir", f.state]).status == 0)
+        #expect(try f.addUser().status == 0)
         #expect(try f.dudao(["run", "--once", "--now", "2026-11-30T10:00:00+08:00", "--public-url", f.url, "--link-days", "365"]).status == 0)
         let health = try f.link(for: "市卫健委")
         let server = try f.startServer(["--trust-user-header", "X-Remote-User"])

@@ -11,9 +11,7 @@ import DudaoTestSupport
 struct ReviewBrowserTests {
     @Test func theOfficeDecidesSafelyAndTheLiaisonSeesItsReports() throws {
         let f = try WebFixture()
-        let password = f.base.appendingPathComponent("pw")
-        try Data("正确的口令 Correct horse 9\n".utf8).write(to: password)
-        #expect(try TestSupport.run(TestSupport.dudao, ["user", "add", "张三", "--password-file", password.path, "--state-dir", f.state]).status == 0)
+        #expect(try f.addUser().status == 0)
         #expect(try f.dudao(["run", "--once", "--now", "2026-11-30T10:00:00+08:00", "--public-url", f.url, "--link-days", "365"]).status == 0)
         let link = try f.link(for: "市卫健委")
         #expect(try f.dudao(["ack", "1", "--agency", "市卫健委", "--status", "done_reported", "--note", "已出台方案", "--now", "2026-12-01T10:00"]).status == 0)

@@ -80,6 +80,17 @@ struct WebFixture {
         server.waitUntilExit()
     }
 
+    /// The password the console's tests log in with.
+    static let password = "正确的口令 Correct horse 9"
+
+    /// `dudao user add NAME` with `password` (written to a file, as an operator would).
+    func addUser(_ name: String = "张三", password: String = WebFixture.password) throws -> TestSupport.Result {
+        let file = base.appendingPathComponent("pw-\(UUID().uuidString.prefix(8))")
+        try Data((password + "\n").utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        return try TestSupport.run(TestSupport.dudao, ["user", "add", name, "--password-file", file.path, "--state-dir", state])
+    }
+
     /// `dudao status --format json` rows.
     func status(_ extra: [String] = []) throws -> [[String: Any]] {
         let r = try dudao(["status", "--format", "json"] + extra)

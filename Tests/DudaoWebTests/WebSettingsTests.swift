@@ -91,9 +91,7 @@ struct WebSettingsTests {
     /// The service listens where dudao.yaml says and trusts its SSO header; an option overrides the file.
     @Test func theServiceListensWhereTheFileSays() throws {
         try write("web: {listen: \"127.0.0.1:\(f.port)\", trust_user_header: X-Remote-User, trusted_proxies: [127.0.0.1]}\n")
-        let password = f.base.appendingPathComponent("pw")
-        try Data("正确的口令 Correct horse 9\n".utf8).write(to: password)
-        #expect(try TestSupport.run(TestSupport.dudao, ["user", "add", "张三", "--password-file", password.path, "--state-dir", f.state]).status == 0)
+        #expect(try f.addUser().status == 0)
         let server = Process()
         server.executableURL = URL(fileURLWithPath: TestSupport.dudao)
         server.arguments = ["run", "--schedules", f.schedules.path, "--state-dir", f.state]
