@@ -21,8 +21,8 @@ struct ReplyPageTests {
         // Monday 2026-11-30: a 核实 to each agency, each carrying its link.
         let once = try dudao(["run", "--once", "--now", "2026-11-30T10:00:00+08:00", "--public-url", url])
         #expect(once.status == 0, "\(once.err)")
-        let health = try link(for: "市卫健委")
-        let finance = try link(for: "市财政局")
+        let health = try f.liveLink(for: "市卫健委")
+        let finance = try f.liveLink(for: "市财政局")
 
         let server = try f.startServer(["--trusted-proxies", "127.0.0.1"])
         defer { f.stop(server) }
@@ -53,9 +53,10 @@ struct ReplyPageTests {
         #expect(proxied.contains("（在线报送，203.0.113.7）"), "\(proxied.prefix(300))")
 
         // A progress report with a promised date, and an extension request.
-        let promised = try http(["POST", health, "item=2", "action=progress", "text=已完成平台招标", "next_report=2027-01-15"]).body
-        #expect(promised.contains("报送进展") && promised.contains("下次报送日期：2027年1月15日"), "the receipt repeats the date promised")
-        #expect(try http(["POST", health, "item=2", "action=extension", "text=需省级审批", "new_due=2027-06-30"]).body.contains("申请延期至2027年6月30日"))
+        let next = WebFixture.later(40), asked = WebFixture.later(200)
+        let promised = try http(["POST", health, "item=2", "action=progress", "text=已完成平台招标", "next_report=\(next.iso)"]).body
+        #expect(promised.contains("报送进展") && promised.contains("下次报送日期：\(next.chinese)"), "the receipt repeats the date promised")
+        #expect(try http(["POST", health, "item=2", "action=extension", "text=需省级审批", "new_due=\(asked.iso)"]).body.contains("申请延期至\(asked.chinese)"))
 
         // What is wrong comes back on the form, and nothing is recorded.
         let before = try dudao(["status", "--format", "json"]).out

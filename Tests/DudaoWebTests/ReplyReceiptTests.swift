@@ -16,12 +16,6 @@ struct ReplyReceiptTests {
     let f: WebFixture
     init() throws { f = try WebFixture() }
 
-    /// A date `days` after the real today, as the reply form takes it (the server runs on
-    /// the real clock; only the distance matters).
-    func later(_ days: Int) -> String {
-        LocalClock(timeZone: TimeZone(identifier: "Asia/Shanghai")!).day(of: Date()).adding(days: days).iso
-    }
-
     func submissionID(_ page: String) throws -> String {
         let range = try #require(page.range(of: "name=\"submission\" value=\"[0-9a-f]{32}\"", options: .regularExpression))
         return String(page[range].dropFirst("name=\"submission\" value=\"".count).dropLast())
@@ -29,7 +23,7 @@ struct ReplyReceiptTests {
 
     @Test func aFormRecordsOnceAndTheLinkShowsWhatWasReported() throws {
         #expect(try f.dudao(["run", "--once", "--now", "2026-11-30T10:00:00+08:00", "--public-url", f.url, "--link-days", "365"]).status == 0)
-        let health = try f.link(for: "市卫健委")
+        let health = try f.liveLink(for: "市卫健委")
         let server = try f.startServer()
         defer { f.stop(server) }
         let form = try f.http(["GET", health]).body
@@ -37,7 +31,7 @@ struct ReplyReceiptTests {
         #expect(try submissionID(try f.http(["GET", health]).body) != id, "each page its own id")
 
         // A double tap, a refresh, twenty at once: one record, the first receipt every time.
-        let next = later(40)
+        let next = WebFixture.later(40).iso
         let burst = try TestSupport.python(["Tests/Python/http_request.py", "BURST", health, "20", "item=2", "action=progress",
                                             "text=已完成平台招标", "next_report=\(next)", "submission=\(id)"])
         let statuses = try #require(burst["statuses"] as? [Int]), bodies = try #require(burst["bodies"] as? [String])
@@ -87,7 +81,7 @@ struct ReplyReceiptTests {
             .write(to: f.schedules.appendingPathComponent("policy.yaml"))
         #expect(try f.dudao(["check", "--now", "2026-11-30T10:00:00+08:00"]).status == 0)
         #expect(try f.dudao(["run", "--once", "--now", "2026-11-30T10:00:00+08:00", "--public-url", f.url, "--link-days", "365"]).status == 0)
-        let health = try f.link(for: "市卫健委")
+        let health = try f.liveLink(for: "市卫健委")
         let server = try f.startServer()
         defer { f.stop(server) }
         let form = try f.http(["GET", health]).body
@@ -329,7 +323,7 @@ struct TrustedProxyTests {
         let f = try WebFixture()
         #expect(try f.addUser().status == 0)
         #expect(try f.dudao(["run", "--once", "--now", "2026-11-30T10:00:00+08:00", "--public-url", f.url, "--link-days", "365"]).status == 0)
-        let health = try f.link(for: "市卫健委")
+        let health = try f.liveLink(for: "市卫健委")
         let server = try f.startServer(["--trust-user-header", "X-Remote-User"])
         defer { f.stop(server) }
         let steps = try JSONSerialization.data(withJSONObject: [["method": "GET", "path": "/", "headers": ["X-Remote-User": "张三"]]])

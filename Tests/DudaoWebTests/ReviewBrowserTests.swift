@@ -13,7 +13,7 @@ struct ReviewBrowserTests {
         let f = try WebFixture()
         #expect(try f.addUser().status == 0)
         #expect(try f.dudao(["run", "--once", "--now", "2026-11-30T10:00:00+08:00", "--public-url", f.url, "--link-days", "365"]).status == 0)
-        let link = try f.link(for: "市卫健委")
+        let link = try f.liveLink(for: "市卫健委")
         #expect(try f.dudao(["ack", "1", "--agency", "市卫健委", "--status", "done_reported", "--note", "已出台方案", "--now", "2026-12-01T10:00"]).status == 0)
         #expect(try f.dudao(["ack", "2", "--agency", "市卫健委", "--status", "extension_requested", "--due", "2031-06-30",
                              "--note", "需省级审批", "--now", "2026-12-01T10:00"]).status == 0)
@@ -34,7 +34,7 @@ struct ReviewBrowserTests {
 
         let server = try f.startServer()
         defer { f.stop(server) }
-        let next = LocalClock(timeZone: TimeZone(identifier: "Asia/Shanghai")!).day(of: Date()).adding(days: 30)
+        let next = WebFixture.later(30)
         let out = TestSupport.root.appendingPathComponent(".build/screenshots").path
         let seen = try TestSupport.python(["Tests/Python/review_browser.py", f.url, link, "张三", "正确的口令 Correct horse 9", digest.path, out, next.iso])
 

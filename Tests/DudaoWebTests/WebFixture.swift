@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import DudaoCore
 import DudaoTestSupport
 #if canImport(Glibc)
 import Glibc
@@ -61,6 +62,26 @@ struct WebFixture {
         let text = parsed["text"] as? String ?? ""
         let line = text.split(separator: "\n").first { $0.hasPrefix(url + "/r/") }
         return String(try #require(line))
+    }
+
+    /// The link in `agency`'s email, signed again with the same key and format but valid
+    /// through 2099: a server runs on the real clock, and a test's links must not expire
+    /// with the calendar (the messages were sent on a fixed `--now`).
+    func liveLink(for agency: String) throws -> String {
+        let link = try link(for: agency)
+        var payload = String(link.dropFirst((url + "/r/").count).split(separator: ".")[0])
+            .replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while payload.count % 4 != 0 { payload += "=" }
+        let json = try #require(Data(base64Encoded: payload).flatMap { try JSONSerialization.jsonObject(with: $0) as? [String: Any] })
+        let items = (json["i"] as? [String] ?? []).joined(separator: ",")
+        let token = try TestSupport.python(["Tests/Python/reply_token.py", state + "/link.key", agency, items, "2099-12-31"])["token"] as! String
+        return url + "/r/" + token
+    }
+
+    /// A day `days` after the real today, as the console's forms take it: a server runs on
+    /// the real clock, so only the distance counts.
+    static func later(_ days: Int) -> CivilDate {
+        LocalClock(timeZone: TimeZone(identifier: "Asia/Shanghai")!).day(of: Date()).adding(days: days)
     }
 
     /// `dudao run --listen` on the fixture, answering /healthz; stop it with `stop`.
