@@ -29,10 +29,13 @@ let package = Package(
     targets: [
         // Pure domain: items, deadlines and their grammar, working days, policy, planner. Foundation only.
         .target(name: "DudaoCore"),
+        // Secrets: read from the environment, a file or a systemd credential, printed as ***. Foundation only;
+        // channels, the console's link key and the PostgreSQL store's password all come here.
+        .target(name: "DudaoSecrets"),
         // Schedules on disk: YAML task lists, agencies, policy, calendar; importing published lists; `check`.
         .target(
             name: "DudaoSchedules",
-            dependencies: ["DudaoCore", "CLibYAML",
+            dependencies: ["DudaoCore", "DudaoSecrets", "CLibYAML",
                            // Office lists (.xlsx): the archive and its XML parts.
                            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                            .product(name: "SWXMLHash", package: "SWXMLHash")]
@@ -53,22 +56,25 @@ let package = Package(
         // libcurl transports, circuit breakers, rate limits.
         .target(
             name: "DudaoDelivery",
-            dependencies: ["DudaoCore", "DudaoSchedules", "DudaoMessages", "CCurl", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["DudaoCore", "DudaoSecrets", "DudaoSchedules", "DudaoMessages", "CCurl", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // State: statuses with their history, the sent log, the outbox; versioned migrations over one
         // SQL backend protocol; SQLite via GRDB, the embedded default.
-        .target(name: "DudaoStore", dependencies: ["DudaoCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The audit trail's hash chain uses swift-crypto's SHA-256.
+        .target(name: "DudaoStore", dependencies: ["DudaoCore", .product(name: "GRDB", package: "GRDB.swift"),
+                                                   .product(name: "Crypto", package: "swift-crypto")]),
         // The same state on PostgreSQL (postgres-nio), for two machines sharing one database.
-        .target(name: "DudaoStorePostgres", dependencies: ["DudaoStore", .product(name: "PostgresNIO", package: "postgres-nio"),
+        .target(name: "DudaoStorePostgres", dependencies: ["DudaoStore", "DudaoSecrets", .product(name: "PostgresNIO", package: "postgres-nio"),
                                                            .product(name: "NIOSSL", package: "swift-nio-ssl"),
                                                            .product(name: "NIOPosix", package: "swift-nio"),
                                                            .product(name: "NIOCore", package: "swift-nio"),
                                                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                                                            .product(name: "Logging", package: "swift-log")]),
         // The console: the agencies' signed reply links and pages, over Hummingbird, in the service's process.
+        // It sends nothing itself, so it does not import delivery.
         .target(
             name: "DudaoWeb",
-            dependencies: ["DudaoCore", "DudaoSchedules", "DudaoMessages", "DudaoDelivery", "DudaoStore",
+            dependencies: ["DudaoCore", "DudaoSecrets", "DudaoSchedules", "DudaoMessages", "DudaoStore",
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            // HTTP1Channel's idle timeout and channel handlers (the connection cap).
@@ -94,7 +100,7 @@ let package = Package(
             ]
         ),
         // `make bench`: the planner over 100,000 items; delivery rates against local sinks.
-        .executableTarget(name: "DudaoBench", dependencies: ["DudaoCore", "DudaoMessages", "DudaoDelivery"]),
+        .executableTarget(name: "DudaoBench", dependencies: ["DudaoCore", "DudaoSecrets", "DudaoMessages", "DudaoDelivery"]),
         // `make fuzz`: libFuzzer targets for the importer, the deadline grammar, the schedule loader and the MIME encoder.
         .executableTarget(name: "DudaoFuzz", dependencies: ["DudaoCore", "DudaoSchedules", "DudaoMessages"]),
         // Plumbing shared by the tests (child processes, Python, free ports); not shipped.
@@ -106,7 +112,7 @@ let package = Package(
         .testTarget(name: "DudaoStoreTests", dependencies: ["DudaoCore", "DudaoStore", "DudaoStorePostgres", "DudaoTestSupport"]),
         .testTarget(name: "DudaoServiceTests", dependencies: ["DudaoService", "DudaoTestSupport"]),
         .testTarget(name: "DudaoWebTests", dependencies: ["DudaoCore", "DudaoSchedules", "DudaoMessages", "DudaoStore", "DudaoStorePostgres", "DudaoWeb", "DudaoTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "DudaoDeliveryTests", dependencies: ["DudaoCore", "DudaoMessages", "DudaoDelivery", "DudaoTestSupport"]),
+        .testTarget(name: "DudaoDeliveryTests", dependencies: ["DudaoCore", "DudaoSecrets", "DudaoMessages", "DudaoDelivery", "DudaoTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

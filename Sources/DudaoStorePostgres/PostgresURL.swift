@@ -1,4 +1,5 @@
 import Foundation
+import DudaoSecrets
 
 /// Where a PostgreSQL store is: `postgres://USER@HOST:PORT/DATABASE`, with
 /// `?sslmode=verify-full` (or `require`, which Dudao also verifies) for TLS and
@@ -55,24 +56,25 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
             throw Problem(description: "sslmode=\(other) 不支持 is not supported (hint: disable on loopback, else verify-full; verification is never turned off)")
         }
         rootCertificate = query["sslrootcert"]
+        // Read where every secret is read (DudaoSecrets): a file, the environment, a systemd credential.
+        let source: Secret.Source?
         if let file = query["password_file"] {
-            password = try Self.readSecret(file)
-        } else if let p = environment["DUDAO_STORE_PASSWORD"] {
-            password = p
+            source = .file(file)
+        } else if environment["DUDAO_STORE_PASSWORD"] != nil {
+            source = .environment("DUDAO_STORE_PASSWORD")
         } else if let dir = environment["CREDENTIALS_DIRECTORY"],
-                  FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("dudao-store-password")) {
-            password = try Self.readSecret((dir as NSString).appendingPathComponent("dudao-store-password"))
+                  FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent(Self.credential)) {
+            source = .credential(Self.credential)
         } else {
-            password = nil
+            source = nil
+        }
+        do { password = try source.map { try Secret.load($0, environment: environment).value } } catch {
+            throw Problem(description: "无法读取数据库密码 cannot read the store's password: \(error)")
         }
     }
 
-    private static func readSecret(_ path: String) throws -> String {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw Problem(description: "无法读取密码文件 cannot read the password file \(path)")
-        }
-        return text.trimmingCharacters(in: .newlines)
-    }
+    /// The systemd credential the password may come from (`LoadCredential=dudao-store-password:…`).
+    static let credential = "dudao-store-password"
 
     /// `text` with anything between `:` and `@` in its authority blanked.
     public static func redacted(_ text: String) -> String {

@@ -1,6 +1,6 @@
 import Foundation
 import Crypto
-import DudaoDelivery
+import DudaoSecrets
 
 /// The keys reply links are signed with: the current one, and the previous one still
 /// accepted after a rotation, so links already sent keep working until they expire.

@@ -1,4 +1,5 @@
 import Foundation
+import DudaoSecrets
 import DudaoTestSupport
 import Testing
 @testable import DudaoDelivery

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import DudaoDelivery
+import DudaoSecrets
 
 /// Secrets come from the environment, a file or a systemd credential, and never print.
 struct SecretTests {
@@ -21,7 +21,7 @@ struct SecretTests {
     }
 
     @Test func missingSecretsNameTheSourceOnly() {
-        #expect(throws: DeliveryConfigError.missingSecret("environment variable NOPE")) {
+        #expect(throws: SecretError.missing("environment variable NOPE")) {
             try Secret.load(.environment("NOPE"), environment: [:])
         }
         #expect {

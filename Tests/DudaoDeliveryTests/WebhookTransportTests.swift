@@ -1,4 +1,5 @@
 import Foundation
+import DudaoSecrets
 import Testing
 @testable import DudaoCore
 @testable import DudaoDelivery

@@ -1,4 +1,5 @@
 import Foundation
+import DudaoSecrets
 import DudaoCore
 import DudaoMessages
 import DudaoSchedules
@@ -73,7 +74,7 @@ public struct EmailChannel: Channel {
     /// The channel for loaded settings; reads the password now.
     init(_ s: Settings, environment: [String: String]) throws(DeliveryConfigError) {
         var smtp = s.smtp
-        smtp.password = try s.password?.load(environment: environment)
+        do { smtp.password = try s.password?.load(environment: environment) } catch { throw DeliveryConfigError(error) }
         transport = SMTPTransport(smtp)
     }
 

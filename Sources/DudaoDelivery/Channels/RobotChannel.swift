@@ -1,4 +1,5 @@
 import Foundation
+import DudaoSecrets
 import DudaoCore
 import DudaoMessages
 import DudaoSchedules
@@ -101,8 +102,10 @@ public struct RobotChannel: Channel {
     /// The channel for loaded settings; reads the URL and secret now.
     init(_ s: Settings, environment: [String: String]) throws(DeliveryConfigError) {
         id = ChannelID(rawValue: s.name)
+        let url: Secret, secret: Secret?
+        do { (url, secret) = (try s.url.load(environment: environment), try s.secret?.load(environment: environment)) } catch { throw DeliveryConfigError(error) }
         transport = WebhookTransport(WebhookConfiguration(
-            name: s.name, flavour: s.flavour, url: try s.url.load(environment: environment), secret: try s.secret?.load(environment: environment),
+            name: s.name, flavour: s.flavour, url: url, secret: secret,
             perMinute: s.perMinute, timeout: s.timeout, caFile: s.caFile, insecure: s.insecure))
     }
 

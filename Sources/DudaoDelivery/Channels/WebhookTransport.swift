@@ -1,4 +1,5 @@
 import Foundation
+import DudaoSecrets
 import CCurl
 import DudaoCore
 import DudaoMessages

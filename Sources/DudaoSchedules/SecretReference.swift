@@ -1,8 +1,8 @@
 import Foundation
-import DudaoSchedules
+import DudaoSecrets
 
-/// Where a secret is read from, as channels.yaml names it. The value itself never
-/// appears in the file, except a URL without a token.
+/// Where a secret is read from, as channels.yaml or dudao.yaml names it. The value itself
+/// never appears in the file, except a URL without a token.
 public enum SecretReference: Hashable, Sendable, CustomStringConvertible {
     /// An environment variable, a file or a systemd credential.
     case source(Secret.Source)
@@ -40,7 +40,7 @@ public enum SecretReference: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The secret, read now. Errors name the source, never the value.
-    func load(environment: [String: String]) throws(DeliveryConfigError) -> Secret {
+    public func load(environment: [String: String]) throws(SecretError) -> Secret {
         switch self {
         case .source(let s): try Secret.load(s, environment: environment)
         case .literal(let v): Secret(v)
