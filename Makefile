@@ -42,7 +42,8 @@ build: deps
 
 ## run: build, check the bundled Schedules, show the next 30 days' plan, then run the
 ## service in the foreground (with no Schedules/channels.yaml messages land in var/outbox/;
-## state in var/; agencies' reply links served on http://127.0.0.1:8080). Ctrl-C stops it cleanly.
+## state in var/; agencies' reply links served on http://127.0.0.1:8080; the first time it prints
+## a one-time link to create the first admin of the console). Ctrl-C stops it cleanly.
 run: build
 	$(DUDAO) check --schedules $(SCHEDULES)
 	@echo

@@ -159,4 +159,44 @@ public enum Labels {
         }
         return out
     }
+
+    /// An audit row's action, for the office's audit page.
+    public static func audit(_ action: AuditAction) -> String {
+        switch action {
+        case .login: "登录"
+        case .logout: "退出"
+        case .setup: "创建首个管理员"
+        case .accountAdd: "添加账号"
+        case .accountRemove: "删除账号"
+        case .accountRole: "更改角色"
+        case .accountPassword: "设置密码"
+        case .accountUnlock: "解除登录限制"
+        case .decision: "审核决定"
+        case .withdrawal: "撤回决定"
+        case .retry: "重试发送"
+        case .download: "下载附件"
+        case .export: "导出"
+        case .reply: "单位报送"
+        case .record: "登记进展"
+        case .denied: "越权访问"
+        }
+    }
+
+    /// An audit row's outcome.
+    public static func audit(_ outcome: AuditOutcome) -> String {
+        switch outcome {
+        case .ok: "成功"
+        case .refused: "拒绝"
+        case .throttled: "限制"
+        }
+    }
+
+    /// An account's role.
+    public static func role(_ role: Role) -> String {
+        switch role {
+        case .leader: "领导（只读）"
+        case .clerk: "经办人"
+        case .admin: "管理员"
+        }
+    }
 }

@@ -102,5 +102,22 @@ enum StoreMigrations {
         StoreMigration(name: "v12: when each console session began") { d in [
             "ALTER TABLE web_session ADD COLUMN created \(d.text)",
         ] },
+        // 等保 level 3: an audit trail no one can quietly rewrite (each row hashes the one
+        // before it; UPDATE and DELETE refused), roles for the office's accounts (those made
+        // before roles could do everything, so they stay admins), and the login throttle kept
+        // where a restart and the other machine see it.
+        StoreMigration(name: "v13: audit trail; account roles; login throttle in the store") { d in [
+            """
+            CREATE TABLE audit (seq \(d.idReference) NOT NULL PRIMARY KEY, at \(d.text) NOT NULL, actor \(d.text) NOT NULL,
+              client \(d.text) NOT NULL, action \(d.text) NOT NULL, object \(d.text) NOT NULL, outcome \(d.text) NOT NULL,
+              detail \(d.text) NOT NULL, prev \(d.text) NOT NULL UNIQUE, hash \(d.text) NOT NULL)
+            """,
+            "CREATE INDEX audit_at ON audit(at)",
+            "ALTER TABLE account ADD COLUMN role \(d.text) NOT NULL DEFAULT 'admin'",
+            """
+            CREATE TABLE login_throttle (key \(d.text) NOT NULL PRIMARY KEY, failures \(d.text) NOT NULL, until \(d.text),
+              updated \(d.text) NOT NULL)
+            """,
+        ] + d.appendOnly("audit") },
     ]
 }

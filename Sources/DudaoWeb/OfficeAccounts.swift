@@ -33,8 +33,9 @@ public struct OfficeAccounts: Sendable {
         return await Self.offThread { Bcrypt.verify(password, hash: account.passwordHash) }
     }
 
-    /// Whether `name` is an account (for a reverse proxy's authenticated user).
-    func exists(_ name: String) -> Bool { (try? store.account(name: name)) != nil }
+    /// The account `name` with its role, if it exists (read on every request: a new role or
+    /// a removal takes effect at once).
+    func account(_ name: String) -> Account? { (try? store.account(name: name)) ?? nil }
 
     private static let decoy = Bcrypt.hash("decoy", cost: cost)
     private static let queue = DispatchQueue(label: "dudao.bcrypt", attributes: .concurrent)

@@ -38,7 +38,7 @@ public struct OfficeDesk: Sendable {
     // MARK: Pages
 
     /// The 台账.
-    public func dashboard(_ filter: Filter, user: String, csrf: String, now: Date) throws -> String {
+    public func dashboard(_ filter: Filter, viewer: Viewer, now: Date) throws -> String {
         let set = schedules()
         let board = try StatusBoard(set: set, store: store, now: now, horizonDays: 60)
         let listOf = Dictionary(set.listTitles.map { ($0.file, $0.title) }, uniquingKeysWith: { a, _ in a })
@@ -74,7 +74,7 @@ public struct OfficeDesk: Sendable {
             return "?" + parts.joined(separator: "&")
         }
         let values: [String: Any] = [
-            "page_title": "督办台账", "user": user, "csrf": csrf, "nav_dashboard": true,
+            "page_title": "督办台账", "nav_dashboard": true,
             "office": set.policy.supervisor ?? "督查室", "today": Labels.date(board.today),
             "counts": Light.allCases.map { ["light": $0.chinese, "light_class": $0.rawValue, "count": counts[$0] ?? 0, "color": $0.colour] },
             "total": board.rows.count, "shown": shown.count, "rows": rows, "has_rows": !rows.isEmpty,
@@ -85,12 +85,12 @@ public struct OfficeDesk: Sendable {
             "page": page, "pages": pages, "has_pages": pages > 1,
             "prev": page > 1 ? query(page - 1) : "", "next": page < pages ? query(page + 1) : "",
         ]
-        return templates.renderPage("dashboard", values) ?? ""
+        return templates.renderPage("dashboard", viewer, values) ?? ""
     }
 
     /// One item's file: milestones, each lead's standing, everything sent and reported.
     /// `nil` when no item has that id.
-    public func item(_ id: String, user: String, csrf: String, now: Date) throws -> String? {
+    public func item(_ id: String, viewer: Viewer, now: Date) throws -> String? {
         let set = schedules()
         guard let item = set.items.first(where: { $0.id == id }) else { return nil }
         let clock = LocalClock(timeZone: set.policy.timeZone)
@@ -126,17 +126,17 @@ public struct OfficeDesk: Sendable {
              "state": e.state == .dead ? "投递失败" : "待发送", "attempts": e.attempts, "error": e.lastError ?? ""]
         }
         let values: [String: Any] = [
-            "page_title": "事项\(item.id)", "user": user, "csrf": csrf, "id": item.id, "title": item.title, "content": item.content,
+            "page_title": "事项\(item.id)", "id": item.id, "title": item.title, "content": item.content,
             "lead": item.lead.joined(separator: "、"), "partners": item.partners.joined(separator: "、"), "has_partners": !item.partners.isEmpty,
             "due_text": item.dueText, "milestones": milestones, "has_milestones": !milestones.isEmpty, "rows": rows,
             "reports": reports, "has_reports": !reports.isEmpty, "sent": sent, "has_sent": !sent.isEmpty,
             "failing": failing, "has_failing": !failing.isEmpty,
         ]
-        return templates.renderPage("item", values)
+        return templates.renderPage("item", viewer, values)
     }
 
     /// What will be sent in the next `days` days.
-    public func plan(user: String, csrf: String, now: Date, days: Int = 30) throws -> String {
+    public func plan(viewer: Viewer, now: Date, days: Int = 30) throws -> String {
         let set = schedules()
         let clock = LocalClock(timeZone: set.policy.timeZone)
         let supervision = try store.supervision(clock: clock)
@@ -147,14 +147,14 @@ public struct OfficeDesk: Sendable {
             return ["at": Labels.minute(m.sendAt, clock: clock), "agency": m.to.agency, "kind": Labels.kind(m.kind, level: m.level, ladder: set.policy.ladder),
                     "items": items, "cc": m.cc.map(MessageContext.cc).joined(separator: "、")]
         }
-        let values: [String: Any] = ["page_title": "发送计划", "user": user, "csrf": csrf, "nav_plan": true, "days": days,
+        let values: [String: Any] = ["page_title": "发送计划", "nav_plan": true, "days": days,
                                      "messages": messages, "has_messages": !messages.isEmpty, "count": plan.messages.count,
                                      "truncated": plan.messages.count > 2000]
-        return templates.renderPage("plan", values) ?? ""
+        return templates.renderPage("plan", viewer, values) ?? ""
     }
 
     /// The outbox: what waits to be sent and the dead letters, with retry.
-    public func outbox(user: String, csrf: String, now: Date, message: String? = nil) throws -> String {
+    public func outbox(viewer: Viewer, now: Date, message: String? = nil) throws -> String {
         let set = schedules()
         let clock = LocalClock(timeZone: set.policy.timeZone)
         func values(_ e: OutboxEntry) -> [String: Any] {
@@ -164,10 +164,10 @@ public struct OfficeDesk: Sendable {
         }
         let pending = try store.entries(state: .pending).map(values)
         let dead = try store.entries(state: .dead).map(values)
-        let page: [String: Any] = ["page_title": "发件箱", "user": user, "csrf": csrf, "nav_outbox": true,
+        let page: [String: Any] = ["page_title": "发件箱", "nav_outbox": true,
                                    "pending": pending, "has_pending": !pending.isEmpty, "dead": dead, "has_dead": !dead.isEmpty,
                                    "message": message ?? "", "has_message": message != nil]
-        return templates.renderPage("outbox", page) ?? ""
+        return templates.renderPage("outbox", viewer, page) ?? ""
     }
 
     /// The login page.

@@ -139,7 +139,11 @@ public struct ReplyDesk: Sendable {
         do {
             let (report, _) = try request.report(in: set, at: now)
             let (row, isNew) = try store.record(report, attachments: saved, submission: submitted.submissionID!)
-            if isNew { onReport() }
+            if isNew {
+                try? store.audit(AuditEntry(at: now, actor: reply.agency, client: client, action: .reply, object: "事项\(item.id)",
+                                            detail: "\(Labels.event(report.status))，记录\(row)"))
+                onReport()
+            }
             guard let recorded = try store.report(id: row) else { return again(["无法读取已记录的报送，请刷新页面查看。"]) }
             let files = (try? store.attachments(item: recorded.key.item)[row]) ?? []
             return .receipt(receipt(recorded, item: item, files: files, repeated: !isNew, set: set, token: token))

@@ -65,7 +65,7 @@ public struct ReviewDesk: Sendable {
     /// `notice` is the line after a decision, `alert` an error about the page as a whole;
     /// `problem` one card's error with what was typed (or only what was typed, when the
     /// office came back from the confirmation).
-    public func page(user: String, csrf: String, now: Date, notice: String? = nil, alert: String? = nil,
+    public func page(viewer: Viewer, now: Date, notice: String? = nil, alert: String? = nil,
                      problem: (proposal: Proposal, error: String?)? = nil) throws -> String {
         let set = schedules()
         let clock = LocalClock(timeZone: set.policy.timeZone)
@@ -95,16 +95,16 @@ public struct ReviewDesk: Sendable {
                     "note": d.note, "by": d.by, "at": Labels.minute(d.at, clock: clock), "report": d.id ?? 0]
         }
         let values: [String: Any] = [
-            "page_title": "待审核", "user": user, "csrf": csrf, "nav_review": true, "entries": cards, "has_entries": !cards.isEmpty,
+            "page_title": "待审核", "nav_review": true, "entries": cards, "has_entries": !cards.isEmpty,
             "count": cards.count, "message": notice ?? "", "has_message": notice != nil, "recent": recent, "has_recent": !recent.isEmpty,
             "withdraw_hours": set.policy.review.withdrawSeconds / 3600,
             "has_problem": problem?.error != nil, "alert": alert ?? "", "has_alert": alert != nil,
         ]
-        return templates.renderPage("review", values) ?? ""
+        return templates.renderPage("review", viewer, values) ?? ""
     }
 
     /// The confirmation of a checked proposal: what will be recorded, 确认 or 返回修改.
-    public func confirmation(_ p: Proposal, user: String, csrf: String, now: Date) throws(DecisionError) -> String {
+    public func confirmation(_ p: Proposal, viewer: Viewer, now: Date) throws(DecisionError) -> String {
         let set = schedules()
         let checked = try check(p, set: set, now: now)
         let item = checked.item
@@ -115,8 +115,8 @@ public struct ReviewDesk: Sendable {
         if checked.entry.lacksEvidence && checked.decision == .confirm { lines.append("注意：该报送未附佐证材料。") }
         let fields: [[String: Any]] = [("item", p.item), ("agency", p.agency), ("report", String(p.report)), ("decision", checked.decision.rawValue),
                                        ("date", p.date), ("comment", checked.comment)].map { ["name": $0.0, "value": $0.1] }
-        return templates.renderPage("confirm", [
-            "page_title": "请确认", "user": user, "csrf": csrf, "nav_review": true, "heading": "请确认审核决定", "lines": lines,
+        return templates.renderPage("confirm", viewer, [
+            "page_title": "请确认", "nav_review": true, "heading": "请确认审核决定", "lines": lines,
             "action": "/review", "fields": fields, "button": Labels.decisionName(checked.status) ?? "确认",
             "warn": checked.decision == .giveBack || checked.decision == .refuse,
             "after": "记录后，该单位将在下一个发送时间收到审核结果；告知前且\(set.policy.review.withdrawSeconds / 3600)小时内可撤回。",
@@ -143,15 +143,15 @@ public struct ReviewDesk: Sendable {
     }
 
     /// The confirmation of withdrawing decision `id`.
-    public func withdrawal(id: Int64, user: String, csrf: String, now: Date) throws(DecisionError) -> String {
+    public func withdrawal(id: Int64, viewer: Viewer, now: Date) throws(DecisionError) -> String {
         let set = schedules()
         let (decision, item) = try withdrawable(id, set: set, now: now)
         let clock = LocalClock(timeZone: set.policy.timeZone)
         let lines = ["事项\(item.id)“\(Labels.insideQuotes(item.title))”", "牵头单位：\(decision.key.agency ?? "全部牵头单位")",
                      "撤回：\(Labels.decision(decision.status) ?? "")（\(decision.by)，\(Labels.minute(decision.at, clock: clock))）",
                      "撤回后，该报送回到待审核，请重新审核。"]
-        return templates.renderPage("confirm", [
-            "page_title": "请确认", "user": user, "csrf": csrf, "nav_review": true, "heading": "请确认撤回决定", "lines": lines,
+        return templates.renderPage("confirm", viewer, [
+            "page_title": "请确认", "nav_review": true, "heading": "请确认撤回决定", "lines": lines,
             "action": "/review/withdraw", "fields": [["name": "id", "value": String(id)]], "button": "撤回决定", "warn": true,
             "after": "撤回记入办理记录，不会删除原决定。",
         ]) ?? ""

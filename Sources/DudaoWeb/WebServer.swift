@@ -20,13 +20,20 @@ public struct WebServer: Sendable {
         public var trustedUserHeader: HTTPField.Name?
         /// Cookies only over HTTPS (when the public address is https).
         public var secureCookies: Bool
+        /// Days a password lasts (`web.password_days`); nil: no expiry.
+        public var passwordDays: Int?
+        /// The first admin's one-time link, while no account exists.
+        public var setup: SetupLink?
 
         /// Settings.
-        public init(desk: OfficeDesk, attachments: AttachmentStore, trustedUserHeader: String? = nil, secureCookies: Bool) {
+        public init(desk: OfficeDesk, attachments: AttachmentStore, trustedUserHeader: String? = nil, secureCookies: Bool,
+                    passwordDays: Int? = nil, setup: SetupLink? = nil) {
             self.desk = desk
             self.attachments = attachments
             self.trustedUserHeader = trustedUserHeader.flatMap { HTTPField.Name($0) }
             self.secureCookies = secureCookies
+            self.passwordDays = passwordDays
+            self.setup = setup
         }
     }
 

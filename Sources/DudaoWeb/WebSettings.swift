@@ -2,7 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import DudaoDelivery
+import DudaoSecrets
 import DudaoSchedules
 
 /// The console's settings: the `web:` section of `Schedules/dudao.yaml`, each one
@@ -20,6 +20,7 @@ import DudaoSchedules
 ///   trusted_proxies: [127.0.0.1, "::1"]
 ///   max_connections: 512
 ///   idle_timeout: 30s
+///   password_days: 90          # passwords older than this must be changed; default: never
 /// ```
 public struct WebSettings: Sendable {
     /// `HOST:PORT` to serve on; `nil` serves nothing.
@@ -41,6 +42,8 @@ public struct WebSettings: Sendable {
     public var maxConnections = 512
     /// Seconds a connection may stay without a whole request before it is closed.
     public var idleTimeout = 30
+    /// Days a password lasts before its owner must set a new one; `nil`: no expiry.
+    public var passwordDays: Int?
 
     /// Defaults: no console.
     public init() {}
@@ -58,7 +61,7 @@ public struct WebSettings: Sendable {
         top.checkKeys(["web", "store"], into: &diag)
         guard let web = top.map("web", into: &diag) else { return (s, diag) }
         web.checkKeys(["listen", "public_url", "link_key", "previous_link_key", "link_days", "trust_user_header", "trusted_proxies",
-                        "max_connections", "idle_timeout"], into: &diag)
+                        "max_connections", "idle_timeout", "password_days"], into: &diag)
         func check(_ key: String, _ problem: (String) -> String?) -> String? {
             guard let value = web.string(key, into: &diag) else { return nil }
             if let message = problem(value) {
@@ -79,6 +82,7 @@ public struct WebSettings: Sendable {
             if let seconds = PolicyFile.duration(text), (1...600).contains(seconds) { s.idleTimeout = seconds }
             else { diag.error(web.file, line: web.line("idle_timeout"), "idle_timeout 应为 1s–600s must be 1s to 600s, like 30s, not “\(text)”") }
         }
+        if let days = web.int("password_days", in: 1...3650, into: &diag) { s.passwordDays = days }
         if let days = web.int("link_days", into: &diag) {
             if linkDayRange.contains(days) { s.linkDays = days } else { diag.error(web.file, line: web.line("link_days"), linkDaysProblem()) }
         }

@@ -3,6 +3,7 @@ import Foundation
 import DudaoCore
 import DudaoSchedules
 import DudaoService
+import DudaoStore
 
 /// `dudao ack`: records a report or decision on an item, a milestone, or one lead agency's
 /// part. Every one is kept (who, when, note); planning follows the state that counts.
@@ -61,7 +62,11 @@ struct AckCommand: ParsableCommand {
             Output.error("错误 error: \(error)")
             throw ExitCode(1)
         }
-        try state.open(schedules: schedulesOption.schedules).record(report)
+        let store = try state.open(schedules: schedulesOption.schedules)
+        let row = try store.record(report)
+        try store.audit(AuditEntry(at: Date(), actor: UserCommand.operatorName, client: "local", action: .record,
+                                   object: "事项\(item)" + (milestone.map { "·第\($0)项" } ?? "") + (agency.map { "·\($0)" } ?? ""),
+                                   detail: "\(Labels.event(report.status))，记录\(row)，署名\(who)\(note.isEmpty ? "" : "：" + note)"))
         ReminderService.poke(stateDirectory: state.directory)
         var what = milestone.map { "事项\(item) 第\($0)个里程碑" } ?? "事项\(item)"
         what += "（\(target.title)）"

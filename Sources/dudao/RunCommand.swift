@@ -72,9 +72,9 @@ struct RunCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             guard let web, let listen = web.listen else { service.run() }
-            let state = state.directory, header = web.trustUserHeader, proxies = web.trustedProxies, limits = web.limits
+            let state = state.directory, header = web.trustUserHeader, proxies = web.trustedProxies, limits = web.limits, days = web.passwordDays
             service.run(beside: { Console.start($0, listen: listen, links: web.links, stateDirectory: state, trustedUserHeader: header,
-                                                trustedProxies: proxies, limits: limits, logger: logger) })
+                                                trustedProxies: proxies, limits: limits, passwordDays: days, logger: logger) })
         }
         let store = try state.open(schedules: schedulesOption.schedules)
         let cycle = try CycleLoading.load(schedulesOption.schedules, stateDirectory: state.directory, templates: templates, store: store, logger: logger,
@@ -102,6 +102,8 @@ struct RunCommand: ParsableCommand {
         var trustedProxies: [String]
         /// Connections open at most, and their idle timeout.
         var limits: WebServer.Limits
+        /// Days a console password lasts.
+        var passwordDays: Int?
     }
 
     /// The console's settings: `web:` in dudao.yaml, each overridden by its option; nil when
@@ -148,7 +150,8 @@ struct RunCommand: ParsableCommand {
             let keys = ReplyKeys(current: current, previous: try web.previousLinkKey.map { try ReplyKeys.key($0) })
             return WebOptions(listen: bind, links: ReplyLinks(publicURL: url, keys: keys, days: web.linkDays), trustUserHeader: web.trustUserHeader,
                               trustedProxies: web.trustedProxies,
-                              limits: WebServer.Limits(connections: web.maxConnections, idleSeconds: Double(web.idleTimeout)))
+                              limits: WebServer.Limits(connections: web.maxConnections, idleSeconds: Double(web.idleTimeout)),
+                              passwordDays: web.passwordDays)
         } catch {
             throw fail("\(error)")
         }

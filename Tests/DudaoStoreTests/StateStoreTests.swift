@@ -68,7 +68,8 @@ struct StateStoreTests {
                                                         "v9: attached files' bytes, for shared stores",
                                                         "v10: message bodies apart from the outbox rows",
                                                         "v11: track summaries that outlive retention; withdrawn decisions; reply submissions once",
-                                                        "v12: when each console session began"])
+                                                        "v12: when each console session began",
+                                                        "v13: audit trail; account roles; login throttle in the store"])
     }
 
     @Test(arguments: Engine.allCases) func accountsAndAttachmentsAreKept(_ engine: Engine) throws {
@@ -112,7 +113,7 @@ struct StateStoreTests {
         r.waitUntilExit()
         #expect(r.terminationStatus == 0)
         let store = try StateStore(directory: dir)
-        #expect(try store.appliedMigrations().last == "v12: when each console session began")
+        #expect(try store.appliedMigrations().last == "v13: audit trail; account roles; login throttle in the store")
         // The old report is about every lead; its extension moves the date.
         let supervision = try store.supervision(clock: Self.clock)
         let standing = supervision.standings.standing(Self.item("8", milestones: 1), milestone: 0, agency: "市财政局")

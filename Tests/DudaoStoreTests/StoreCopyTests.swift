@@ -23,6 +23,8 @@ struct StoreCopyTests {
         try store.record([OutboxResult(due[1], .dead(error: "550 no such mailbox"))])
         try store.save(CircuitRecord(channel: .email, state: "open", failures: 3, openUntil: t + 30, lastError: "timeout", at: t))
         try store.setAccount(name: "张三", passwordHash: "$2b$11$x", at: t)
+        try store.audit(AuditEntry(at: t, actor: "张三", client: "127.0.0.1", action: .login, object: "张三"))
+        try store.audit(AuditEntry(at: t + 5, actor: "张三", client: "127.0.0.1", action: .decision, object: "事项8", detail: "同意销号"))
         try store.saveFile(sha256: String(repeating: "b", count: 64), bytes: Data([0x25, 0x50, 0x44, 0x46, 0x00, 0xFF]))
     }
 
@@ -46,9 +48,10 @@ struct StoreCopyTests {
         try filled(source)
         let target = try to.store()
         let summary = try source.copy(to: target)
-        #expect(summary.description == "progress 2, attachment 1, attachment_file 1, sent 2, outbox 3, outbox_payload 3, meta 1, circuit 1, account 1, track_summary 0, withdrawal 0, submission 0")
+        #expect(summary.description == "progress 2, attachment 1, attachment_file 1, sent 2, outbox 3, outbox_payload 3, meta 1, circuit 1, account 1, track_summary 0, withdrawal 0, submission 0, audit 2, login_throttle 0")
         let (a, b) = (try view(source), try view(target))
         #expect(a == b, "\(zip(a.split(separator: "\n"), b.split(separator: "\n")).filter { $0 != $1 })")
+        #expect(try target.verifyAudit().head == (try source.verifyAudit()).head, "the audit chain arrives whole and still verifies")
         // New records follow the copied ones.
         let next = try target.record(ProgressReport(key: ProgressKey(item: "8"), status: .done, by: "督查室", at: t + 99))
         #expect(next == 3)

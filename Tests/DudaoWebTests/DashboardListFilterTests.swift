@@ -25,11 +25,11 @@ struct DashboardListFilterTests {
         let desk = OfficeDesk(store: try StateStore(), schedules: { set },
                               templates: try TemplateSet(directory: TestSupport.root.appendingPathComponent("Templates").path))
         let now = Date(timeIntervalSince1970: 1_796_000_000)
-        let second = try desk.dashboard(.init(list: "第二批清单"), user: "张三", csrf: "c", now: now)
+        let second = try desk.dashboard(.init(list: "第二批清单"), viewer: Viewer(user: "张三", csrf: "c", role: .clerk), now: now)
         #expect(second.contains("第二批唯一事项"))
         let first = try #require(set.items.first { $0.id != "B1" })
         #expect(!second.contains(first.title), "an item of the other list")
-        let all = try desk.dashboard(.init(), user: "张三", csrf: "c", now: now)
+        let all = try desk.dashboard(.init(), viewer: Viewer(user: "张三", csrf: "c", role: .clerk), now: now)
         #expect(all.contains("第二批唯一事项") && all.contains(first.title))
     }
 }

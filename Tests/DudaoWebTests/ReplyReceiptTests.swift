@@ -54,7 +54,7 @@ struct ReplyReceiptTests {
         #expect(done.contains("已收到报送") && done.contains("未附佐证材料"))
         let set = ScheduleSet.load(f.schedules.path)
         let desk = OfficeDesk(store: store, schedules: { set }, templates: try TemplateSet(directory: f.base.appendingPathComponent("Templates").path))
-        let review = try desk.review.page(user: "张三", csrf: "x", now: Date())
+        let review = try desk.review.page(viewer: Viewer(user: "张三", csrf: "x", role: .clerk), now: Date())
         #expect(review.contains("<p class=\"flag\">未附佐证材料</p>"))
         let report = try f.dudao(["report", "--format", "text"]).out
         #expect(report.contains("报告已完成——已完成（未附佐证材料）〔待审核〕") && report.contains("，未附佐证材料"), "\(report)")
@@ -107,12 +107,12 @@ struct OfficeWordingTests {
         let set = ScheduleSet.load(f.schedules.path)
         let desk = OfficeDesk(store: store, schedules: { set }, templates: try TemplateSet(directory: f.base.appendingPathComponent("Templates").path))
         let now = LocalClock(timeZone: TimeZone(identifier: "Asia/Shanghai")!).parse("2026-12-04T10:00:00+08:00")!
-        let board = try desk.dashboard(.init(), user: "张三", csrf: "x", now: now)
+        let board = try desk.dashboard(.init(), viewer: Viewer(user: "张三", csrf: "x", role: .clerk), now: now)
         #expect(!board.contains("2000年") && board.contains(">申请延期，待审核</option>") && board.contains(">已延期</option>"))
         #expect(board.contains("申请延期至2031年3月31日，待审核"))
-        let review = try desk.review.page(user: "张三", csrf: "x", now: now)
+        let review = try desk.review.page(viewer: Viewer(user: "张三", csrf: "x", role: .clerk), now: now)
         #expect(review.components(separatedBy: "2031年3月31日").count == 2, "the date once on the card: \(review)")
-        let plan = try desk.plan(user: "张三", csrf: "x", now: now)
+        let plan = try desk.plan(viewer: Viewer(user: "张三", csrf: "x", role: .clerk), now: now)
         #expect(plan.contains("市卫健委分管领导") && !plan.contains("<td>市卫健委</td></tr>"), "who is copied")
         #expect(plan.contains("事项3</a> 财政事项"), "what each message is about")
     }

@@ -48,6 +48,11 @@ struct WebFixture {
         try TestSupport.run(TestSupport.dudao, args + ["--schedules", schedules.path, "--state-dir", state])
     }
 
+    /// A command that reads only the state (`user`, `audit`): no `--schedules`.
+    func stateCommand(_ args: [String]) throws -> TestSupport.Result {
+        try TestSupport.run(TestSupport.dudao, args + ["--state-dir", state])
+    }
+
     func http(_ args: [String]) throws -> (status: Int, body: String, headers: [String: String]) {
         let r = try TestSupport.python(["Tests/Python/http_request.py"] + args)
         return (r["status"] as? Int ?? 0, r["body"] as? String ?? "", r["headers"] as? [String: String] ?? [:])
@@ -104,12 +109,37 @@ struct WebFixture {
     /// The password the console's tests log in with.
     static let password = "正确的口令 Correct horse 9"
 
-    /// `dudao user add NAME` with `password` (written to a file, as an operator would).
-    func addUser(_ name: String = "张三", password: String = WebFixture.password) throws -> TestSupport.Result {
+    /// `dudao user add NAME` with `password` (written to a file, as an operator would) and
+    /// `role` (default: the command's, clerk).
+    func addUser(_ name: String = "张三", password: String = WebFixture.password, role: String? = nil) throws -> TestSupport.Result {
         let file = base.appendingPathComponent("pw-\(UUID().uuidString.prefix(8))")
         try Data((password + "\n").utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        return try TestSupport.run(TestSupport.dudao, ["user", "add", name, "--password-file", file.path, "--state-dir", state])
+        return try TestSupport.run(TestSupport.dudao, ["user", "add", name, "--password-file", file.path, "--state-dir", state] + (role.map { ["--role", $0] } ?? []))
+    }
+
+    /// Runs one SQL statement on the fixture's SQLite state (as someone with the file would).
+    func sql(_ statement: String) throws {
+        let r = try TestSupport.run("/usr/bin/env", ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()",
+                                                     state + "/dudao.sqlite", statement])
+        #expect(r.status == 0, "\(r.err)")
+    }
+
+    /// Runs `steps` in one cookie-keeping session of `Tests/Python/office_client.py`; one page per step.
+    func browse(_ steps: [[String: Any]]) throws -> [BrowsedPage] {
+        let json = String(data: try JSONSerialization.data(withJSONObject: steps), encoding: .utf8)!
+        let r = try TestSupport.run("/usr/bin/env", ["python3", TestSupport.root.appendingPathComponent("Tests/Python/office_client.py").path, url, json])
+        #expect(r.status == 0, "\(r.err)")
+        let pages = try #require(try JSONSerialization.jsonObject(with: r.data) as? [[String: Any]])
+        return pages.map { BrowsedPage(status: $0["status"] as? Int ?? 0, body: $0["body"] as? String ?? "",
+                                       headers: $0["headers"] as? [String: String] ?? [:]) }
+    }
+
+    static func get(_ path: String) -> [String: Any] { ["method": "GET", "path": path] }
+    static func post(_ path: String, _ fields: [String: String]) -> [String: Any] { ["method": "POST", "path": path, "fields": fields] }
+    /// The login page and its form, as `name`.
+    static func login(_ name: String, password: String = WebFixture.password) -> [[String: Any]] {
+        [get("/login"), post("/login", ["csrf": "@csrf", "name": name, "password": password])]
     }
 
     /// `dudao status --format json` rows.
@@ -117,4 +147,12 @@ struct WebFixture {
         let r = try dudao(["status", "--format", "json"] + extra)
         return try #require(try JSONSerialization.jsonObject(with: r.data) as? [[String: Any]])
     }
+}
+
+/// One page `WebFixture.browse` fetched.
+struct BrowsedPage {
+    let status: Int
+    let body: String
+    let headers: [String: String]
+    var location: String { headers["Location"] ?? headers["location"] ?? "" }
 }

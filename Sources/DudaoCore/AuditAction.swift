@@ -1,0 +1,31 @@
+/// What a row of the audit trail (留痕) records: every security-relevant and every office
+/// action, by whoever took it: an account of the office, an agency through its reply link,
+/// or an operator at the command line. Stored by its raw value; named by `Labels.audit`.
+public enum AuditAction: String, CaseIterable, Sendable {
+    case login = "login"
+    case logout = "logout"
+    case setup = "setup"
+    case accountAdd = "account.add"
+    case accountRemove = "account.remove"
+    case accountRole = "account.role"
+    case accountPassword = "account.password"
+    case accountUnlock = "account.unlock"
+    case decision = "review.decide"
+    case withdrawal = "review.withdraw"
+    case retry = "outbox.retry"
+    case download = "file.download"
+    case export = "export"
+    case reply = "reply.submit"
+    case record = "item.record"
+    case denied = "access.denied"
+}
+
+/// How the action ended.
+public enum AuditOutcome: String, CaseIterable, Sendable {
+    /// Done.
+    case ok
+    /// Refused: a wrong password, a missing role, a form that did not hold.
+    case refused
+    /// Held back by a limit (too many attempts).
+    case throttled
+}
