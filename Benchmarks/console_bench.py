@@ -3,7 +3,10 @@
 Writes Schedules with 10,000 items for 200 agencies, starts `dudao run --listen`, logs in,
 and times the 台账 (first page and counts over every item) — aim: < 200 ms; then submits
 500 reply forms at once through signed links (50 threads) and counts the reports recorded
-— aim: none lost.
+— aim: none lost; then opens 2,000 slow connections (each sends a request line and then
+one header byte every few seconds, never finishing) and measures /healthz and the 台账
+while they hang on — aim: answered within a second, the slow ones held to
+web.max_connections and closed after web.idle_timeout.
 """
 import base64
 import concurrent.futures
@@ -13,6 +16,7 @@ import http.cookiejar
 import json
 import os
 import re
+import resource
 import shutil
 import socket
 import sqlite3
@@ -104,10 +108,65 @@ def main():
         recorded = sqlite3.connect(os.path.join(state, "dudao.sqlite")).execute("SELECT COUNT(*) FROM progress").fetchone()[0]
         print(f"500 concurrent replies: {ok} receipts, {recorded} recorded in {elapsed:.1f} s (aim: none lost)"
               f" {'ok' if ok == recorded == 500 else 'MISSED'}")
+        slow_connections(url, opener)
     finally:
         server.terminate()
         server.wait()
         shutil.rmtree(base, ignore_errors=True)
+
+
+def slow_connections(url, opener, count=2000, seconds=40):
+    """2,000 slowloris clients against the console while its health and 台账 are timed."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, count + 512)), hard))
+    port = int(url.rsplit(":", 1)[1])
+    conns, refused = [], 0
+    for _ in range(count):
+        s = socket.socket()
+        s.settimeout(2)
+        try:
+            s.connect(("127.0.0.1", port))
+            s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            s.setblocking(False)
+            conns.append(s)
+        except OSError:
+            refused += 1
+            s.close()
+    health, board = [], []
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for s in conns:
+            try:
+                s.send(b"a")
+            except OSError:
+                pass
+        t = time.perf_counter()
+        try:
+            urllib.request.urlopen(url + "/healthz", timeout=5).read()
+            health.append(time.perf_counter() - t)
+        except OSError:
+            health.append(5.0)
+        t = time.perf_counter()
+        try:
+            opener.open(url + "/", timeout=5).read()
+            board.append(time.perf_counter() - t)
+        except OSError:
+            board.append(5.0)
+        time.sleep(2)
+    open_now = 0
+    for s in conns:
+        try:
+            open_now += 0 if s.recv(1) == b"" else 1
+        except BlockingIOError:
+            open_now += 1
+        except OSError:
+            pass
+        s.close()
+    worst = max(health + board)
+    print(f"{count} slow connections for {seconds} s: /healthz median {statistics.median(health) * 1000:.0f} ms, "
+          f"台账 median {statistics.median(board) * 1000:.0f} ms, worst {worst * 1000:.0f} ms; "
+          f"{refused} refused at connect, {open_now} still open at the end (aim: answered < 1 s, slow ones closed)"
+          f" {'ok' if worst < 1 and open_now == 0 else 'MISSED'}")
 
 
 main()

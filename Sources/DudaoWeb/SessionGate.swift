@@ -24,9 +24,10 @@ struct SessionGate: RouterMiddleware {
         }
         var context = context
         context.viewer = Viewer(user: session.user, csrf: session.csrf, role: account.role)
-        if let days = passwordDays, now.timeIntervalSince(account.createdAt) > Double(days) * 86400,
-           request.uri.path != "/password", request.method == .get {
-            return OfficeRoutes.redirect("/password?expired=1")
+        // An expired password opens nothing but the page that changes it.
+        if let days = passwordDays, now.timeIntervalSince(account.createdAt) > Double(days) * 86400, request.uri.path != "/password" {
+            return request.method == .get ? OfficeRoutes.redirect("/password?expired=1")
+                : WebServer.page(.forbidden, "密码已过期，请先修改密码。 password expired: change it at /password first\n", type: "text/plain; charset=utf-8")
         }
         var response = try await next(request, context)
         if let opened { response.setCookie(cookie(opened)) }
