@@ -108,11 +108,27 @@ def main():
         recorded = sqlite3.connect(os.path.join(state, "dudao.sqlite")).execute("SELECT COUNT(*) FROM progress").fetchone()[0]
         print(f"500 concurrent replies: {ok} receipts, {recorded} recorded in {elapsed:.1f} s (aim: none lost)"
               f" {'ok' if ok == recorded == 500 else 'MISSED'}")
+        big_uploads(url, server.pid, key)
         slow_connections(url, opener)
     finally:
         server.terminate()
         server.wait()
         shutil.rmtree(base, ignore_errors=True)
+
+
+def big_uploads(url, pid, key, posts=10, files=4, size=9 << 20):
+    """Ten valid reply posts of 36 MB at once, the server's anonymous memory sampled."""
+    payload = b64(json.dumps({"a": "测试局7", "i": ["7"], "e": "2099-01-01"}, ensure_ascii=False).encode())
+    token = payload + "." + b64(hmac.new(key, payload.encode(), hashlib.sha256).digest())
+    t = time.perf_counter()
+    out = subprocess.run([sys.executable, os.path.join(ROOT, "Tests/Python/upload_posts.py"), url + "/r/" + token, str(pid),
+                          str(posts), str(files), str(size), "7"], capture_output=True, text=True, check=True).stdout
+    r = json.loads(out)
+    ok = sum(1 for s in r["statuses"] if s == 200)
+    rise = r["peak_anon_mb"] - r["base_anon_mb"]
+    print(f"{posts} uploads of {files} x {size >> 20} MB at once: {ok} receipts in {time.perf_counter() - t:.1f} s, "
+          f"anonymous memory {r['base_anon_mb']} -> {r['peak_anon_mb']} MB (held whole they would add {posts * files * size >> 20} MB;"
+          f" aim: < 100 MB more) {'ok' if ok == posts and rise < 100 else 'MISSED'}")
 
 
 def slow_connections(url, opener, count=2000, seconds=40):

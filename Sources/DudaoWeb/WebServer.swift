@@ -87,6 +87,8 @@ public struct WebServer: Sendable {
         let metrics = self.metrics
         let proxies = trustedProxies
         let rate = ReplyRate()
+        // Uploads are spooled inside the attachments' folder (0700, the same disk).
+        let spool = ((desk.attachments?.directory ?? NSTemporaryDirectory() + "/dudao-attachments") as NSString).appendingPathComponent(".incoming")
         router.get("/healthz") { _, _ in Self.page(.ok, "ok\n", type: "text/plain; charset=utf-8") }
         router.get("/metrics") { _, _ in Self.page(.ok, metrics(), type: "text/plain; version=0.0.4; charset=utf-8") }
         router.get("/r/:token") { _, context in
@@ -104,18 +106,22 @@ public struct WebServer: Sendable {
             }
             var form = ReplyForm()
             var files: [(name: String, data: Data)] = []
+            var upload: ReplyUpload?
+            defer { upload?.discard() }
             let type = request.headers[.contentType] ?? ""
             do {
                 if type.lowercased().hasPrefix("multipart/form-data") {
-                    let body = try await request.body.collect(upTo: AttachmentStore.maxFormBytes)
-                    let upload = try ReplyUpload(body: body, contentType: type)
-                    (form, files) = (upload.form, upload.files)
+                    // Streamed: files into temporary files as they arrive, never the whole body in memory.
+                    upload = try await ReplyUpload.read(request.body, contentType: type, limit: AttachmentStore.maxFormBytes, spool: spool)
+                    (form, files) = (upload!.form, upload!.files)
                 } else {
                     form = try await URLEncodedFormDecoder().decode(ReplyForm.self, from: request, context: context)
                 }
-            } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            } catch is ReplyUpload.TooLarge {
                 return Self.page(.contentTooLarge, "表单或附件过大（附件每个不超过\(AttachmentStore.maxFileBytes >> 20) MB） form too large\n",
                                  type: "text/plain; charset=utf-8")
+            } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+                return Self.page(.contentTooLarge, "表单过大 form too large\n", type: "text/plain; charset=utf-8")
             } catch {
                 return Self.page(.badRequest, "无法读取表单 bad form\n", type: "text/plain; charset=utf-8")
             }

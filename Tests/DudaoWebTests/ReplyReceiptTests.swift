@@ -142,6 +142,33 @@ struct ForgedLinkPostTests {
     }
 }
 
+/// Valid posts with files are streamed: each file goes to a temporary file of its own as it
+/// arrives and is gone afterwards, whatever became of the post. (How little memory ten large
+/// posts at once take is measured by `make bench` on the release build: the tests run an
+/// unoptimised one, whose multipart parser reads about 2 MB a second.)
+@Suite(.serialized)
+struct StreamedUploadTests {
+    @Test func uploadsAreSpooledAndCleanedUp() throws {
+        let f = try WebFixture()
+        #expect(try f.dudao(["run", "--once", "--now", "2026-11-30T10:00:00+08:00", "--public-url", f.url]).status == 0)
+        let link = try f.liveLink(for: "市卫健委")
+        let server = try f.startServer()
+        defer { f.stop(server) }
+        let r = try TestSupport.python(["Tests/Python/upload_posts.py", link, "\(server.processIdentifier)", "3", "2", "\(1 << 20)", "2"])
+        let statuses = try #require(r["statuses"] as? [Int])
+        #expect(statuses == [200, 200, 200], "\(statuses)")
+        let kept = try FileManager.default.contentsOfDirectory(atPath: f.state + "/attachments").filter { !$0.hasPrefix(".") }
+        #expect(kept.count == 6, "every file kept once: \(kept)")
+        for name in kept {
+            let size = try FileManager.default.attributesOfItem(atPath: f.state + "/attachments/" + name)[.size] as? Int
+            #expect(size == 1 << 20, "\(name) whole")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: f.state + "/attachments/.incoming").isEmpty, "nothing left spooled")
+        let api = try f.stateCommand(["audit", "list", "--action", "reply.submit"]).out
+        #expect(api.split(separator: "\n").count == 3, "each submission is in the audit trail:\n\(api)")
+    }
+}
+
 /// Reports arriving together are one replan: the clock is woken once for a burst, not once
 /// per report (`dudao_wakes_total` in /metrics).
 @Suite(.serialized)
