@@ -77,8 +77,9 @@ let package = Package(
             dependencies: ["DudaoCore", "DudaoSecrets", "DudaoSchedules", "DudaoMessages", "DudaoStore",
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "Hummingbird", package: "hummingbird"),
-                           // HTTP1Channel's idle timeout and channel handlers (the connection cap).
+                           // HTTP1Channel's idle timeout and channel handlers (the connection cap, request deadlines).
                            .product(name: "HummingbirdCore", package: "hummingbird"),
+                           .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                            .product(name: "MultipartKit", package: "multipart-kit")]
         ),
@@ -129,5 +130,6 @@ if serviceOnly {
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
     ]
 }

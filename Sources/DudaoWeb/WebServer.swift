@@ -58,10 +58,16 @@ public struct WebServer: Sendable {
         /// Seconds a connection may stay without a whole request (headers included) before
         /// it is closed: silent and slow clients alike.
         public var idleSeconds: Double
+        /// Seconds a request's head may take to arrive whole (slow clients are dropped).
+        public var headSeconds: Double
+        /// Seconds a request's body may take after its head: 50 MB of attachments at 2 Mbit/s.
+        public var bodySeconds: Double
 
-        public init(connections: Int = 512, idleSeconds: Double = 30) {
+        public init(connections: Int = 512, idleSeconds: Double = 30, headSeconds: Double = 10, bodySeconds: Double = 300) {
             self.connections = connections
             self.idleSeconds = idleSeconds
+            self.headSeconds = headSeconds
+            self.bodySeconds = bodySeconds
         }
     }
 
@@ -132,7 +138,10 @@ public struct WebServer: Sendable {
                          trustedProxies: proxies).register(on: router)
         }
         let cap = ConnectionCap(limit: limits.connections)
-        let http = HTTP1Channel.Configuration(additionalChannelHandlers: [cap.handler()],
+        let limits = self.limits
+        let http = HTTP1Channel.Configuration(additionalChannelHandlers: [cap.handler(),
+                                                                          RequestDeadline(headSeconds: limits.headSeconds, bodySeconds: limits.bodySeconds,
+                                                                                          idleSeconds: limits.idleSeconds)],
                                               idleTimeout: TimeAmount.nanoseconds(Int64(limits.idleSeconds * 1e9)))
         let app = Application(router: router, server: .http1(configuration: http),
                               configuration: .init(address: .hostname(host, port: port), serverName: nil),

@@ -20,6 +20,8 @@ import DudaoSchedules
 ///   trusted_proxies: [127.0.0.1, "::1"]
 ///   max_connections: 512
 ///   idle_timeout: 30s
+///   header_timeout: 10s        # a request's head must arrive whole within this
+///   body_timeout: 5m           # and its body within this after the head
 ///   password_days: 90          # passwords older than this must be changed; default: never
 /// ```
 public struct WebSettings: Sendable {
@@ -42,6 +44,10 @@ public struct WebSettings: Sendable {
     public var maxConnections = 512
     /// Seconds a connection may stay without a whole request before it is closed.
     public var idleTimeout = 30
+    /// Seconds a request's head may take to arrive whole.
+    public var headerTimeout = 10
+    /// Seconds a request's body may take after its head.
+    public var bodyTimeout = 300
     /// Days a password lasts before its owner must set a new one; `nil`: no expiry.
     public var passwordDays: Int?
 
@@ -61,7 +67,7 @@ public struct WebSettings: Sendable {
         top.checkKeys(["web", "store"], into: &diag)
         guard let web = top.map("web", into: &diag) else { return (s, diag) }
         web.checkKeys(["listen", "public_url", "link_key", "previous_link_key", "link_days", "trust_user_header", "trusted_proxies",
-                        "max_connections", "idle_timeout", "password_days"], into: &diag)
+                        "max_connections", "idle_timeout", "header_timeout", "body_timeout", "password_days"], into: &diag)
         func check(_ key: String, _ problem: (String) -> String?) -> String? {
             guard let value = web.string(key, into: &diag) else { return nil }
             if let message = problem(value) {
@@ -81,6 +87,11 @@ public struct WebSettings: Sendable {
         if let text = web.string("idle_timeout", into: &diag) {
             if let seconds = PolicyFile.duration(text), (1...600).contains(seconds) { s.idleTimeout = seconds }
             else { diag.error(web.file, line: web.line("idle_timeout"), "idle_timeout 应为 1s–600s must be 1s to 600s, like 30s, not “\(text)”") }
+        }
+        for (key, path, range) in [("header_timeout", \WebSettings.headerTimeout, 1...300), ("body_timeout", \.bodyTimeout, 10...3600)] {
+            guard let text = web.string(key, into: &diag) else { continue }
+            if let seconds = PolicyFile.duration(text), range.contains(seconds) { s[keyPath: path] = seconds }
+            else { diag.error(web.file, line: web.line(key), "\(key) 应为 \(range.lowerBound)s–\(range.upperBound)s must be \(range.lowerBound)s to \(range.upperBound)s, not “\(text)”") }
         }
         if let days = web.int("password_days", in: 1...3650, into: &diag) { s.passwordDays = days }
         if let days = web.int("link_days", into: &diag) {

@@ -142,6 +142,24 @@ struct ForgedLinkPostTests {
     }
 }
 
+/// Slow clients — a byte every half second, never finishing the head — are dropped after
+/// `web.header_timeout`, which the idle timeout alone would never do; the console answers
+/// meanwhile.
+@Suite(.serialized)
+struct SlowClientTests {
+    @Test func aTricklingHeadIsDropped() throws {
+        let f = try WebFixture()
+        try Data("web: {idle_timeout: 30s, header_timeout: 2s}\n".utf8).write(to: f.schedules.appendingPathComponent("dudao.yaml"))
+        let server = try f.startServer()
+        defer { f.stop(server) }
+        let r = try TestSupport.python(["Tests/Python/slow_clients.py", "127.0.0.1", "\(f.port)", "50", "8"])
+        let closed = try #require(r["closed_after"] as? [Double])
+        #expect(closed.count == 50, "every slow client was closed by the server: \(closed.count)")
+        #expect(closed.allSatisfy { $0 >= 1.5 && $0 < 5 }, "after the 2 s header timeout: \(closed.sorted().prefix(3)) … \(closed.sorted().suffix(3))")
+        #expect(try #require(r["health_worst_ms"] as? Double) < 1000, "the console answered meanwhile")
+    }
+}
+
 /// Valid posts with files are streamed: each file goes to a temporary file of its own as it
 /// arrives and is gone afterwards, whatever became of the post. (How little memory ten large
 /// posts at once take is measured by `make bench` on the release build: the tests run an
@@ -391,6 +409,9 @@ struct ConnectionFloodTests {
         flood.waitUntilExit()
         let bad = try f.dudao(["check"])
         #expect(bad.status == 0, "\(bad.out)")
+        try Data("web: {body_timeout: 2h}\n".utf8).write(to: f.schedules.appendingPathComponent("dudao.yaml"))
+        let long = try f.dudao(["check"])
+        #expect(long.status == 1 && long.out.contains("body_timeout"), "\(long.out)")
         try Data("web: {max_connections: 5, idle_timeout: 1h}\n".utf8).write(to: f.schedules.appendingPathComponent("dudao.yaml"))
         let wrong = try f.dudao(["check"])
         #expect(wrong.status == 1 && wrong.out.contains("dudao.yaml:1") && wrong.out.contains("max_connections"), "\(wrong.out)")
