@@ -55,6 +55,8 @@ public struct WebServer: Sendable {
     public struct Limits: Sendable {
         /// Connections open at once; more are closed as they come.
         public var connections: Int
+        /// Connections open at once from one address (a trusted proxy's excepted).
+        public var perClient: Int
         /// Seconds a connection may stay without a whole request (headers included) before
         /// it is closed: silent and slow clients alike.
         public var idleSeconds: Double
@@ -63,8 +65,9 @@ public struct WebServer: Sendable {
         /// Seconds a request's body may take after its head: 50 MB of attachments at 2 Mbit/s.
         public var bodySeconds: Double
 
-        public init(connections: Int = 512, idleSeconds: Double = 30, headSeconds: Double = 10, bodySeconds: Double = 300) {
+        public init(connections: Int = 512, perClient: Int = 64, idleSeconds: Double = 30, headSeconds: Double = 10, bodySeconds: Double = 300) {
             self.connections = connections
+            self.perClient = perClient
             self.idleSeconds = idleSeconds
             self.headSeconds = headSeconds
             self.bodySeconds = bodySeconds
@@ -137,7 +140,7 @@ public struct WebServer: Sendable {
             OfficeRoutes(desk: office.desk, accounts: OfficeAccounts(store: office.desk.store), settings: office, replan: replan,
                          trustedProxies: proxies).register(on: router)
         }
-        let cap = ConnectionCap(limit: limits.connections)
+        let cap = ConnectionCap(limit: limits.connections, perClient: limits.perClient, exempt: proxies)
         let limits = self.limits
         let http = HTTP1Channel.Configuration(additionalChannelHandlers: [cap.handler(),
                                                                           RequestDeadline(headSeconds: limits.headSeconds, bodySeconds: limits.bodySeconds,

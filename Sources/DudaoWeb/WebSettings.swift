@@ -19,6 +19,7 @@ import DudaoSchedules
 ///   trust_user_header: X-Remote-User
 ///   trusted_proxies: [127.0.0.1, "::1"]
 ///   max_connections: 512
+///   max_connections_per_client: 64   # trusted proxies excepted
 ///   idle_timeout: 30s
 ///   header_timeout: 10s        # a request's head must arrive whole within this
 ///   body_timeout: 5m           # and its body within this after the head
@@ -42,6 +43,8 @@ public struct WebSettings: Sendable {
     public var trustedProxies: [String] = []
     /// Connections the console keeps open at most (more are closed as they come).
     public var maxConnections = 512
+    /// Connections one address keeps open at most (trusted proxies excepted).
+    public var maxConnectionsPerClient = 64
     /// Seconds a connection may stay without a whole request before it is closed.
     public var idleTimeout = 30
     /// Seconds a request's head may take to arrive whole.
@@ -67,7 +70,7 @@ public struct WebSettings: Sendable {
         top.checkKeys(["web", "store"], into: &diag)
         guard let web = top.map("web", into: &diag) else { return (s, diag) }
         web.checkKeys(["listen", "public_url", "link_key", "previous_link_key", "link_days", "trust_user_header", "trusted_proxies",
-                        "max_connections", "idle_timeout", "header_timeout", "body_timeout", "password_days"], into: &diag)
+                        "max_connections", "max_connections_per_client", "idle_timeout", "header_timeout", "body_timeout", "password_days"], into: &diag)
         func check(_ key: String, _ problem: (String) -> String?) -> String? {
             guard let value = web.string(key, into: &diag) else { return nil }
             if let message = problem(value) {
@@ -84,6 +87,7 @@ public struct WebSettings: Sendable {
             s.trustedProxies = proxies.filter(isAddress)
         }
         if let n = web.int("max_connections", in: 10...10_000, into: &diag) { s.maxConnections = n }
+        if let n = web.int("max_connections_per_client", in: 2...10_000, into: &diag) { s.maxConnectionsPerClient = n }
         if let text = web.string("idle_timeout", into: &diag) {
             if let seconds = PolicyFile.duration(text), (1...600).contains(seconds) { s.idleTimeout = seconds }
             else { diag.error(web.file, line: web.line("idle_timeout"), "idle_timeout 应为 1s–600s must be 1s to 600s, like 30s, not “\(text)”") }

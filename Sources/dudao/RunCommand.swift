@@ -150,7 +150,7 @@ struct RunCommand: ParsableCommand {
             let keys = ReplyKeys(current: current, previous: try web.previousLinkKey.map { try ReplyKeys.key($0) })
             return WebOptions(listen: bind, links: ReplyLinks(publicURL: url, keys: keys, days: web.linkDays), trustUserHeader: web.trustUserHeader,
                               trustedProxies: web.trustedProxies,
-                              limits: WebServer.Limits(connections: web.maxConnections, idleSeconds: Double(web.idleTimeout),
+                              limits: WebServer.Limits(connections: web.maxConnections, perClient: web.maxConnectionsPerClient, idleSeconds: Double(web.idleTimeout),
                                                        headSeconds: Double(web.headerTimeout), bodySeconds: Double(web.bodyTimeout)),
                               passwordDays: web.passwordDays)
         } catch {
