@@ -4,6 +4,7 @@
 public enum AuditAction: String, CaseIterable, Sendable {
     case login = "login"
     case logout = "logout"
+    case sessionExpired = "session.expire"
     case setup = "setup"
     case accountAdd = "account.add"
     case accountRemove = "account.remove"

@@ -165,6 +165,7 @@ public enum Labels {
         switch action {
         case .login: "登录"
         case .logout: "退出"
+        case .sessionExpired: "登录超时"
         case .setup: "创建首个管理员"
         case .accountAdd: "添加账号"
         case .accountRemove: "删除账号"

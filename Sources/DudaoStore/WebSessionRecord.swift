@@ -42,10 +42,7 @@ extension StateStore {
         guard let row = try backend.read({ t in try t.row("SELECT * FROM web_session WHERE token_hash = ?", [tokenHash]) }),
               let expires = Self.date(row["expires"]), expires > now else { return nil }
         let created = Self.date(row["created"]) ?? now
-        guard now.timeIntervalSince(created) < lifetime else {
-            try backend.write { t in try t.execute("DELETE FROM web_session WHERE token_hash = ?", [tokenHash]) }
-            return nil
-        }
+        guard now.timeIntervalSince(created) < lifetime else { return nil }   // ended: `endExpiredSession` reports and removes it
         var s = WebSessionRecord(account: row["account"], csrf: row["csrf"], expires: expires, created: created)
         let extended = min(now.addingTimeInterval(idle), created.addingTimeInterval(lifetime))
         if extended.timeIntervalSince(expires) >= 60 {
@@ -55,6 +52,18 @@ extension StateStore {
             s.expires = extended
         }
         return s
+    }
+
+    /// The account of a session that has ended by time (idle or lifetime) and is still on
+    /// record; the record goes, so its end is reported once. Nil for a live or unknown token.
+    public func endExpiredSession(tokenHash: String, now: Date, lifetime: TimeInterval) throws -> String? {
+        try backend.write { t in
+            guard let row = try t.row("SELECT * FROM web_session WHERE token_hash = ?", [tokenHash]) else { return nil }
+            let expires = Self.date(row["expires"]) ?? now, created = Self.date(row["created"]) ?? now
+            guard expires <= now || now.timeIntervalSince(created) >= lifetime else { return nil }
+            try t.execute("DELETE FROM web_session WHERE token_hash = ?", [tokenHash])
+            return row["account"] as String
+        }
     }
 
     /// Ends every session of `account` (its password changed); returns how many.

@@ -39,6 +39,12 @@ struct OfficeSessions: Sendable {
         return Session(user: s.account, csrf: s.csrf, expires: s.expires)
     }
 
+    /// The account whose session behind `token` ended by time, once (for the audit trail).
+    func expired(_ token: String?, now: Date) -> String? {
+        guard let token, token.count <= 64 else { return nil }
+        return (try? store.endExpiredSession(tokenHash: Self.hash(token), now: now, lifetime: Self.lifetime)) ?? nil
+    }
+
     /// Ends the session behind `token`.
     func close(_ token: String?) {
         guard let token, token.count <= 64 else { return }

@@ -18,6 +18,10 @@ struct SessionGate: RouterMiddleware {
     func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
         let now = Date()
         guard let (session, account, opened) = resolve(request, context, now: now) else {
+            if let user = sessions.expired(request.cookies[OfficeRoutes.sessionCookie]?.value, now: now) {
+                try? sessions.store.audit(AuditEntry(at: now, actor: user, client: WebServer.client(request, context, trusting: trustedProxies),
+                                                     action: .sessionExpired, object: user, detail: "空闲超过30分钟或登录超过12小时"))
+            }
             return request.uri.path.hasPrefix("/api/")
                 ? WebServer.page(.unauthorized, "{\"error\":\"login required\"}\n", type: "application/json; charset=utf-8")
                 : OfficeRoutes.redirect("/login")

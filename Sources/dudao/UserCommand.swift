@@ -171,6 +171,8 @@ struct UserCommand: ParsableCommand {
 
     /// `命令行:USER`, the login that ran the command.
     static var operatorName: String {
-        "命令行:" + (ProcessInfo.processInfo.environment["SUDO_USER"] ?? ProcessInfo.processInfo.environment["USER"] ?? String(getuid()))
+        let env = ProcessInfo.processInfo.environment
+        let login = env["SUDO_USER"] ?? env["USER"] ?? getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) } ?? String(getuid())
+        return "命令行:" + login
     }
 }

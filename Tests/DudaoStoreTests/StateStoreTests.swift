@@ -141,6 +141,8 @@ struct StateStoreTests {
                 "another process sees it; not rewritten within a minute")
         #expect(try other.session(tokenHash: "h1", now: t + 1800, idle: 3600, lifetime: 43200)?.expires == t + 5400, "use extends it")
         #expect(try store.session(tokenHash: "h1", now: t + 5401, idle: 3600, lifetime: 43200) == nil, "idle too long: gone")
+        #expect(try store.endExpiredSession(tokenHash: "h1", now: t + 5401, lifetime: 43200) == "张三", "its end is told once (the audit trail)")
+        #expect(try store.endExpiredSession(tokenHash: "h1", now: t + 5401, lifetime: 43200) == nil)
         // However busy, a session ends at its lifetime.
         try store.openSession(tokenHash: "busy", WebSessionRecord(account: "张三", csrf: "c", expires: t + 1800, created: t), now: t, capacity: 10)
         var now = t
@@ -148,6 +150,7 @@ struct StateStoreTests {
             now += 1500
             #expect(try store.session(tokenHash: "busy", now: now, idle: 1800, lifetime: 43200) != nil, "in use: kept")
         }
+        #expect(try store.endExpiredSession(tokenHash: "busy", now: now, lifetime: 43200) == nil, "a live session is not ended")
         #expect(try store.session(tokenHash: "busy", now: t + 43_200, idle: 1800, lifetime: 43200) == nil, "twelve hours: over")
         try store.closeSession(tokenHash: "busy")
         for i in 2...6 {

@@ -11,7 +11,7 @@ import DudaoTestSupport
 struct ReviewBrowserTests {
     @Test func theOfficeDecidesSafelyAndTheLiaisonSeesItsReports() throws {
         let f = try WebFixture()
-        #expect(try f.addUser().status == 0)
+        #expect(try f.addUser(role: "admin").status == 0)
         #expect(try f.dudao(["run", "--once", "--now", "2026-11-30T10:00:00+08:00", "--public-url", f.url, "--link-days", "365"]).status == 0)
         let link = try f.liveLink(for: "市卫健委")
         #expect(try f.dudao(["ack", "1", "--agency", "市卫健委", "--status", "done_reported", "--note", "已出台方案", "--now", "2026-12-01T10:00"]).status == 0)
@@ -49,6 +49,9 @@ struct ReviewBrowserTests {
         #expect((seen["withdraw_confirmation"] as? String)?.contains("撤回：不同意延期") == true)
         #expect((seen["withdrawn"] as? String)?.contains("已撤回：事项2（市卫健委）不同意延期") == true && seen["card_2_back"] as? Int == 1)
         #expect((seen["low_contrast"] as? [[Any]])?.isEmpty == true, "every text ≥ 4.5:1: \(seen["low_contrast"] ?? "")")
+        #expect(seen["accounts-390_overflow"] as? Int == 0 && seen["audit-390_overflow"] as? Int == 0,
+                "the admin's pages fit a phone, no sideways scrolling: \(seen["accounts-390_overflow"] ?? "") \(seen["audit-390_overflow"] ?? "")")
+        #expect((seen["audit_rows"] as? Int ?? 0) >= 4, "the login, decisions and withdrawal are in the trail")
         #expect((seen["title_cell_width"] as? Double ?? 0) >= 150, "titles keep a readable width on a phone")
         let receipt = seen["receipt"] as? String ?? ""
         #expect(receipt.contains("下次报送日期：\(next.chinese)") && !receipt.contains("+08:00"), "\(receipt)")

@@ -126,6 +126,15 @@ def main():
         seen["title_cell_width"] = driver.execute_script(
             "return document.querySelector('#ledger tr[data-item] td:nth-child(3)').getBoundingClientRect().width")
 
+        # The admin's pages on a phone: wide tables scroll inside their box, the page does not.
+        for path, file in [("/accounts", "accounts-390"), ("/audit", "audit-390")]:
+            driver.get(base + path)
+            contrast(path)
+            seen[file + "_overflow"] = driver.execute_script(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            shot(file)
+        seen["audit_rows"] = len(driver.find_elements(By.CSS_SELECTOR, "#audit tr")) - 1
+
         # The liaison, with no cookies of the office: a progress report with a promised date.
         driver.delete_all_cookies()
         driver.get(link)
