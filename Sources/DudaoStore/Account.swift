@@ -36,6 +36,16 @@ extension StateStore {
         }
     }
 
+    /// Adds `name` only when there is no such account (two admins adding one name at once:
+    /// the first wins, the second is told); true when it was added.
+    public func addAccount(name: String, passwordHash: String, role: Role, at now: Date) throws -> Bool {
+        try backend.write { t in
+            try t.execute("""
+                INSERT INTO account (name, password_hash, created_at, role) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING
+                """, [name, passwordHash, Self.iso(now), role.rawValue]) > 0
+        }
+    }
+
     /// Makes `name` the first admin, only while no account exists at all (the one-time
     /// setup link); false when somebody was quicker.
     public func addFirstAdmin(name: String, passwordHash: String, at now: Date) throws -> Bool {

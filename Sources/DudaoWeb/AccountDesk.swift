@@ -31,8 +31,9 @@ struct AccountDesk: Sendable {
         guard OfficeAccounts.validName(name) else { throw DecisionError("用户名只能含字母、数字、汉字和 ._-，最多64个字符。") }
         guard let role = Role(rawValue: role) else { throw DecisionError("请选择角色。") }
         if let problem = PasswordRule.problem(password, name: name) { throw DecisionError(problem) }
-        guard (try? store.account(name: name)) == nil else { throw DecisionError("账号“\(name)”已存在；如需重设密码，请在上表中操作。") }
-        do { try store.setAccount(name: name, passwordHash: OfficeAccounts.hash(password), role: role, at: now) } catch { throw DecisionError("无法保存：\(error)") }
+        let added: Bool
+        do { added = try store.addAccount(name: name, passwordHash: OfficeAccounts.hash(password), role: role, at: now) } catch { throw DecisionError("无法保存：\(error)") }
+        guard added else { throw DecisionError("账号“\(name)”已存在；如需重设密码，请在上表中操作。") }
         return ("已添加账号“\(name)”（\(Labels.role(role))）。", "角色：\(Labels.role(role))")
     }
 

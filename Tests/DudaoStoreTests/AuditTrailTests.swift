@@ -124,6 +124,12 @@ struct AuditTrailTests {
         #expect(throws: AccountError.self) { try store.removeAccount(name: "王五") }
         #expect(try store.setRole(name: "张三", .admin) == .clerk)
         #expect(try store.setRole(name: "王五", .leader) == .admin, "with another admin, the first may step down")
+        let twice = LockedResults()
+        DispatchQueue.concurrentPerform(iterations: 8) { i in
+            do { twice.append((Int64(i), try store.addAccount(name: "李四", passwordHash: "$2b$11$\(i)", role: .leader, at: Self.t0))) }
+            catch { twice.fail("\(error)") }
+        }
+        #expect(twice.values.filter(\.isNew).count == 1, "added once, however often at once")
         try store.setAccount(name: "张三", passwordHash: "$2b$11$z", at: Self.t0 + 60)
         #expect(try store.account(name: "张三")?.role == .admin, "a new password keeps the role")
     }
