@@ -68,10 +68,11 @@ struct OfficeArchive {
         return data
     }
 
-    /// The part at `path` parsed as XML; `nil` when there is none. A DTD is refused, and so
-    /// is a part that is not UTF-8 (Office writes nothing else): Foundation's XMLParser traps
-    /// on an element name that is not valid UTF-8 (found by `make fuzz`).
-    func xml(_ path: String) throws(ScheduleError) -> XMLIndexer? {
+    /// The bytes of the XML part at `path`, checked for what the XML parser must not see;
+    /// `nil` when there is none. A DTD is refused, and so is a part that is not UTF-8 (Office
+    /// writes nothing else): Foundation's XMLParser traps on an element name that is not valid
+    /// UTF-8 (found by `make fuzz`).
+    func xmlData(_ path: String) throws(ScheduleError) -> Data? {
         guard let data = try part(path) else { return nil }
         guard String(validating: data, as: UTF8.self) != nil else {
             throw ScheduleError(file: file, message: "“\(path)” 不是 UTF-8 编码 is not valid UTF-8: refused")
@@ -79,6 +80,12 @@ struct OfficeArchive {
         if data.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!ENTITY".utf8)) != nil {
             throw ScheduleError(file: file, message: "“\(path)” 含有 DTD holds a DTD (<!DOCTYPE/<!ENTITY): refused")
         }
+        return data
+    }
+
+    /// The part at `path` parsed into a tree (`xmlData`'s checks first); for the small parts.
+    func xml(_ path: String) throws(ScheduleError) -> XMLIndexer? {
+        guard let data = try xmlData(path) else { return nil }
         let parsed = XMLHash.config { $0.detectParsingErrors = true }.parse(data)
         if case .parsingError(let error) = parsed {
             throw ScheduleError(file: file, message: "“\(path)” 不是有效的 XML is not valid XML: \(error)")

@@ -89,48 +89,52 @@ struct Workbook {
         for sheet in workbook["workbook"]["sheets"]["sheet"].all {
             guard let element = sheet.element, let name = element.attribute(by: "name")?.text,
                   let id = element.attribute(by: "r:id")?.text, let path = targets[id],
-                  let xml = try archive.xml(path) else { continue }
-            sheets.append(try Self.sheet(name, xml, shared: shared, dateStyles: dateStyles, date1904: date1904, file: file))
+                  let xml = try archive.xmlData(path) else { continue }
+            sheets.append(try Self.sheet(name, xml, part: path, shared: shared, dateStyles: dateStyles, date1904: date1904, file: file))
         }
         guard !sheets.isEmpty else { throw ScheduleError(file: file, message: "工作簿没有工作表 the workbook has no sheets") }
     }
 
-    private static func sheet(_ name: String, _ xml: XMLIndexer, shared: [String], dateStyles: Set<Int>, date1904: Bool,
+    /// One worksheet, read event by event (`SheetXML`).
+    private static func sheet(_ name: String, _ xml: Data, part: String, shared: [String], dateStyles: Set<Int>, date1904: Bool,
                               file: String) throws(ScheduleError) -> Sheet {
         var sheet = Sheet(name: name)
-        for row in xml["worksheet"]["sheetData"]["row"].all {
-            for c in row["c"].all {
-                guard let element = c.element, let ref = element.attribute(by: "r")?.text, let at = CellAddress(ref[...]) else { continue }
-                let type = element.attribute(by: "t")?.text ?? "n"
-                let value = c["v"].element?.text
-                var text: String
-                switch type {
-                case "s":
-                    guard let v = value, let k = Int(v), shared.indices.contains(k) else { continue }
-                    text = shared[k]
-                case "inlineStr":
-                    text = runs(c["is"])
-                case "b":
-                    text = value == "1" ? "TRUE" : "FALSE"
-                case "str", "e":
-                    text = value ?? ""
-                default:
-                    guard let v = value, let number = Double(v) else { continue }
-                    let style = Int(element.attribute(by: "s")?.text ?? "0") ?? 0
-                    text = dateStyles.contains(style) ? ExcelDate.text(serial: number, date1904: date1904) ?? v : ExcelDate.number(number)
-                }
-                // Empty cells (Excel writes formatted ones far out) do not count against the limits.
-                guard !text.isEmpty else { continue }
-                guard at.row <= maxRows, at.column < maxColumns else {
-                    throw ScheduleError(file: file, message: "\(name)!\(ref): 超出范围 a value beyond \(maxRows) rows or \(maxColumns) columns")
-                }
-                sheet.cells[at.row, default: [:]][at.column] = text
-                sheet.lastRow = max(sheet.lastRow, at.row)
-                sheet.lastColumn = max(sheet.lastColumn, at.column)
+        var beyond: String?
+        let reader = SheetXML { c in
+            guard let at = CellAddress(c.ref[...]) else { return true }
+            var text: String
+            switch c.type {
+            case "s":
+                guard let v = c.value, let k = Int(v), shared.indices.contains(k) else { return true }
+                text = shared[k]
+            case "inlineStr":
+                text = c.inline ?? ""
+            case "b":
+                text = c.value == "1" ? "TRUE" : "FALSE"
+            case "str", "e":
+                text = c.value ?? ""
+            default:
+                guard let v = c.value, let number = Double(v) else { return true }
+                text = dateStyles.contains(c.style) ? ExcelDate.text(serial: number, date1904: date1904) ?? v : ExcelDate.number(number)
             }
+            // Empty cells (Excel writes formatted ones far out) do not count against the limits.
+            guard !text.isEmpty else { return true }
+            guard at.row <= maxRows, at.column < maxColumns else {
+                beyond = c.ref
+                return false
+            }
+            sheet.cells[at.row, default: [:]][at.column] = text
+            sheet.lastRow = max(sheet.lastRow, at.row)
+            sheet.lastColumn = max(sheet.lastColumn, at.column)
+            return true
         }
-        for merge in xml["worksheet"]["mergeCells"]["mergeCell"].all {
-            guard let ref = merge.element?.attribute(by: "ref")?.text else { continue }
+        if let error = reader.parse(xml) {
+            throw ScheduleError(file: file, message: "“\(part)” 不是有效的 XML is not valid XML: \(error)")
+        }
+        if let ref = beyond {
+            throw ScheduleError(file: file, message: "\(name)!\(ref): 超出范围 a value beyond \(maxRows) rows or \(maxColumns) columns")
+        }
+        for ref in reader.merges {
             let ends = ref.split(separator: ":")
             guard ends.count == 2, let from = CellAddress(ends[0]), let to = CellAddress(ends[1]),
                   from.row <= to.row, from.column <= to.column, to.row <= maxRows, to.column < maxColumns else { continue }
@@ -147,15 +151,13 @@ struct Workbook {
         return sheet
     }
 
-    /// The text of a string item: its `<t>`, or its rich-text runs joined (phonetic runs left out).
-    private static func runs(_ item: XMLIndexer) -> String {
-        if let t = item["t"].element { return t.text }
-        return item["r"].all.map { $0["t"].element?.text ?? "" }.joined()
-    }
-
     private static func sharedStrings(_ archive: OfficeArchive) throws(ScheduleError) -> [String] {
-        guard let xml = try archive.xml("xl/sharedStrings.xml") else { return [] }
-        return xml["sst"]["si"].all.map(runs)
+        guard let xml = try archive.xmlData("xl/sharedStrings.xml") else { return [] }
+        let reader = SharedStringsXML()
+        if let error = reader.parse(xml) {
+            throw ScheduleError(file: archive.file, message: "“xl/sharedStrings.xml” 不是有效的 XML is not valid XML: \(error)")
+        }
+        return reader.strings
     }
 
     /// Indexes into `cellXfs` whose number format shows a date.
