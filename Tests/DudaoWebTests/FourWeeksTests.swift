@@ -12,7 +12,7 @@ import DudaoTestSupport
 /// concurrent ones included), the office returning, approving, refusing and withdrawing.
 /// Then: no message names an item twice; every weekly report agrees with the store,
 /// recomputed here from its rows; each liaison's page lists exactly what was submitted;
-/// one record per submission.
+/// one record per submission; and (issue 25) the audit trail verifies, until tampered with.
 @Suite(.serialized)
 struct FourWeeksTests {
     static let clock = LocalClock(timeZone: TimeZone(identifier: "Asia/Shanghai")!)
@@ -176,6 +176,17 @@ struct FourWeeksTests {
         }
         // 4. One record per submission.
         #expect(history.filter { $0.status.isAgencyReport }.count == submitted.values.map(\.count).reduce(0, +))
+        // 5. The audit trail (issue 25): a row per submission; it verifies after the four weeks
+        //    and names the row once one is deleted by SQL.
+        let replies = try StateStore(directory: state).auditRows(AuditFilter(action: .reply), limit: 100_000)
+        #expect(replies.count == submitted.values.map(\.count).reduce(0, +))
+        let verified = try TestSupport.run(TestSupport.dudao, ["audit", "verify", "--state-dir", state])
+        #expect(verified.status == 0, "\(verified.out)\(verified.err)")
+        let tamper = try TestSupport.run("/usr/bin/env", ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()",
+                                                          state + "/dudao.sqlite", "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 2;"])
+        #expect(tamper.status == 0, "\(tamper.err)")
+        let broken = try TestSupport.run(TestSupport.dudao, ["audit", "verify", "--state-dir", state])
+        #expect(broken.status == 1 && broken.err.contains("row 2"), "\(broken.err)")
     }
 }
 
