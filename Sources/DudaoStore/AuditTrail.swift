@@ -153,16 +153,9 @@ extension AuditEntry {
     /// Rows as CSV (RFC 4180) with Chinese headers: times in ISO 8601 (UTC), actions and
     /// outcomes by their stored names, the hashes so a copy can be checked on its own.
     public static func csv(_ rows: [AuditEntry]) -> String {
-        func field(_ s: String) -> String {
-            // A leading = + - @ would be a formula to a spreadsheet: quoted and prefixed.
-            let safe = s.first.map { "=+-@\t\r".contains($0) } == true ? "'" + s : s
-            return safe.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || safe != s
-                ? "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : safe
-        }
-        var text = "序号,时间,操作者,地址,操作,对象,结果,详情,上一条哈希,哈希\r\n"
+        var text = CSVLine.of(["序号", "时间", "操作者", "地址", "操作", "对象", "结果", "详情", "上一条哈希", "哈希"])
         for e in rows {
-            text += [String(e.seq), StateStore.iso(e.at), e.actor, e.client, e.action.rawValue, e.object, e.outcome.rawValue, e.detail, e.prev, e.hash]
-                .map(field).joined(separator: ",") + "\r\n"
+            text += CSVLine.of([String(e.seq), StateStore.iso(e.at), e.actor, e.client, e.action.rawValue, e.object, e.outcome.rawValue, e.detail, e.prev, e.hash])
         }
         return text
     }

@@ -51,6 +51,17 @@ public struct StatusRow: Sendable {
          row.lastSent?.iso ?? "", row.lastReport?.status.name ?? "", lastReportAt ?? "", next ?? "", String(failures), String(skipped)]
     }
 
+    /// The same columns for the office (`status --format csv`): Chinese headers, states,
+    /// lights and levels in words, dates in ISO 8601 (Excel reads them as dates).
+    public static let chineseHeader = ["事项编号", "事项", "本行牵头单位", "全部牵头单位", "完成时间", "截止日期", "剩余天数", "灯", "状态", "督办等级",
+                                       "等级名称", "已提醒次数", "首次提醒", "最近提醒", "最近报送", "报送时间", "下次提醒", "投递失败", "未发送"]
+
+    public var chineseFields: [String] {
+        [id, title, agency, lead, dueText, row.due?.iso ?? "", days.map(String.init) ?? "", light.chinese, Labels.state(row.status),
+         row.step.map { String($0.number) } ?? "", levelName ?? "", String(row.remindersSent), row.firstSent?.iso ?? "",
+         row.lastSent?.iso ?? "", row.lastReport.map { Labels.event($0.status) } ?? "", lastReportAt ?? "", next ?? "", String(failures), String(skipped)]
+    }
+
     public var json: JSONValue {
         var report: JSONValue = .null
         if let r = row.lastReport {

@@ -46,8 +46,7 @@ struct ReportCommand: ParsableCommand {
                                       day: day, since: since, period: (clock.instant(since, at: set.policy.sendTime.seconds), message.sendAt))
             var out = "\u{FEFF}rank,agency,overdue,overdue_days,max_overdue_days,items,at_top_level\r\n"
             for (i, a) in report.agencies.enumerated() {
-                out += ["\(i + 1)", a.agency, "\(a.overdue)", "\(a.overdueDays)", "\(a.maxOverdueDays)", "\(a.items)", "\(a.atTop)"]
-                    .map(StatusCommand.csvField).joined(separator: ",") + "\r\n"
+                out += CSVLine.of(["\(i + 1)", a.agency, "\(a.overdue)", "\(a.overdueDays)", "\(a.maxOverdueDays)", "\(a.items)", "\(a.atTop)"])
             }
             FileHandle.standardOutput.write(Data(out.utf8))
             return

@@ -19,7 +19,10 @@ struct StatusCommand: ParsableCommand {
     @Option(help: "As of this time (ISO 8601); default: now.")
     var now: String?
 
-    @Option(help: "table, json, or csv (UTF-8 with BOM, opens in Excel).")
+    @Flag(help: "With --format csv: the machine's headers and values (id, title, red, open) instead of the office's Chinese ones.")
+    var english = false
+
+    @Option(help: "table, json, or csv (UTF-8 with BOM, opens in Excel; Chinese headers and values unless --english).")
     var format: Format = .table
 
     func run() throws {
@@ -46,13 +49,9 @@ struct StatusCommand: ParsableCommand {
         case .json:
             print(JSONValue.array(rows.map(\.json)).text)
         case .csv:
-            var out = "\u{FEFF}" + StatusRow.csvHeader.joined(separator: ",") + "\r\n"
-            for r in rows { out += r.csvFields.map(Self.csvField).joined(separator: ",") + "\r\n" }
+            var out = "\u{FEFF}" + CSVLine.of(english ? StatusRow.csvHeader : StatusRow.chineseHeader)
+            for r in rows { out += CSVLine.of(english ? r.csvFields : r.chineseFields) }
             FileHandle.standardOutput.write(Data(out.utf8))
         }
-    }
-
-    static func csvField(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 }
