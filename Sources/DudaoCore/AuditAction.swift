@@ -19,6 +19,10 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case reply = "reply.submit"
     case record = "item.record"
     case denied = "access.denied"
+    case listUpload = "list.upload"
+    case listPublish = "list.publish"
+    case listRollback = "list.rollback"
+    case listDiscard = "list.discard"
 }
 
 /// How the action ended.

@@ -71,9 +71,17 @@ public struct ScheduleSet: Sendable {
     /// Path of the calendar folder.
     public var calendarPath: String { (directory as NSString).appendingPathComponent("calendar") }
 
-    /// Loads `directory`. Never throws: problems are in `diagnostics`. With a `cache`,
-    /// unchanged task lists are taken from it instead of parsed (see `ListCache`).
-    public static func load(_ directory: String, cache: ListCache? = nil) -> ScheduleSet {
+    /// True when the list read from `file` (a `listTitles` entry) is one the office published
+    /// into the store rather than a file of the folder.
+    public static func isPublished(_ file: String) -> Bool { PublishedList.parse(place: file) != nil }
+
+    /// Loads `directory`, then the lists the office published (`published`, from the state
+    /// store). Never throws: problems are in `diagnostics`. With a `cache`, unchanged task
+    /// lists are taken from it instead of parsed (see `ListCache`).
+    ///
+    /// One object lives in one place: an item id or a list title defined both in a file and
+    /// in the store is an error naming both places.
+    public static func load(_ directory: String, cache: ListCache? = nil, published: [PublishedList] = []) -> ScheduleSet {
         var set = ScheduleSet(directory: directory)
         var diag = Diagnostics()
         var isDir: ObjCBool = false
@@ -107,8 +115,17 @@ public struct ScheduleSet: Sendable {
         }
         let lists = yamlFiles(in: directory).filter { !reserved.contains(($0 as NSString).lastPathComponent) }
         var firstDefinition: [String: Int] = [:]
-        for path in lists {
-            guard let list = TaskListFile.read(path, cache: cache, into: &diag) else { continue }
+        var titles: [String: String] = [:]
+        let sources = lists.map { ($0, nil as PublishedList?) } + published.map { ($0.place, $0) }
+        for (path, stored) in sources {
+            let read = stored.map { TaskListFile.read(text: $0.yaml, name: path, into: &diag) } ?? TaskListFile.read(path, cache: cache, into: &diag)
+            guard let list = read else { continue }
+            // Files may share a title (as they always could); a published list may not share one.
+            if let first = titles[list.title], !list.title.isEmpty, stored != nil || isPublished(first) {
+                diag.error(path, "清单重复 the list “\(list.title)” is defined twice, first in \(first); keep it in one place (a file or the console)")
+                continue
+            }
+            titles[list.title] = path
             set.listTitles.append((path, list.title))
             set.items.reserveCapacity(set.items.count + list.items.count)
             set.origins.reserveCapacity(set.items.count + list.items.count)

@@ -166,7 +166,13 @@ public enum TaskListFile {
         return read
     }
 
-    private static func parse(_ path: String, into diag: inout Diagnostics) -> (title: String, items: [LoadedItem])? {
+    /// Reads a list held as text (one the office published, kept in the state store); `name`
+    /// is where findings say it is.
+    public static func read(text: String, name: String, into diag: inout Diagnostics) -> (title: String, items: [LoadedItem])? {
+        parse(name, bytes: Array(text.utf8), into: &diag)
+    }
+
+    private static func parse(_ path: String, bytes: [UInt8]? = nil, into diag: inout Diagnostics) -> (title: String, items: [LoadedItem])? {
         var streamed: ItemReader?
         var streamedDiag = Diagnostics()
         let stream = YAMLNode.Stream(key: "items", begin: { head in
@@ -176,8 +182,9 @@ public enum TaskListFile {
         }, each: { node in
             streamed?.read(node, into: &streamedDiag)
         })
-        guard let doc = YAMLDocument.read(path, stream: stream, into: &diag),
-              let top = doc.rootMap(into: &diag) else { return nil }
+        let document = bytes.map { YAMLDocument.parse($0, file: path, stream: stream, into: &diag) }
+            ?? YAMLDocument.read(path, stream: stream, into: &diag)
+        guard let doc = document, let top = doc.rootMap(into: &diag) else { return nil }
         top.checkKeys(listKeys, into: &diag)
         let header = Header(top, into: &diag)
         guard let nodes = top.sequence("items", into: &diag) else {
@@ -185,7 +192,7 @@ public enum TaskListFile {
             return nil
         }
         guard let reader = streamed, reader.header == header else {
-            if streamed != nil { return readWhole(path, into: &diag) }
+            if streamed != nil { return readWhole(path, bytes: bytes, into: &diag) }
             var reader = ItemReader(path: path, header: header)
             for node in nodes { reader.read(node, into: &diag) }
             return (header.title, reader.items)
@@ -196,8 +203,9 @@ public enum TaskListFile {
 
     /// Reads the file as one tree: for a list whose `id_prefix`, `year` or `title` come
     /// after its items.
-    private static func readWhole(_ path: String, into diag: inout Diagnostics) -> (title: String, items: [LoadedItem])? {
-        guard let doc = YAMLDocument.read(path, into: &diag), let top = doc.rootMap(into: &diag) else { return nil }
+    private static func readWhole(_ path: String, bytes: [UInt8]?, into diag: inout Diagnostics) -> (title: String, items: [LoadedItem])? {
+        let document = bytes.map { YAMLDocument.parse($0, file: path, stream: nil, into: &diag) } ?? YAMLDocument.read(path, into: &diag)
+        guard let doc = document, let top = doc.rootMap(into: &diag) else { return nil }
         top.checkKeys(listKeys, into: &diag)
         let header = Header(top, into: &diag)
         var reader = ItemReader(path: path, header: header)

@@ -19,12 +19,18 @@ public struct YAMLDocument {
             diag.error(path, "无法读取文件 cannot read the file")
             return nil
         }
-        guard String(validating: data, as: UTF8.self) != nil else {
+        return parse(Array(data), file: path, stream: stream, into: &diag)
+    }
+
+    /// Parses `bytes` read from somewhere other than a file (a list kept in the state
+    /// store); `file` names it in findings.
+    static func parse(_ bytes: [UInt8], file path: String, stream: YAMLNode.Stream?, into diag: inout Diagnostics) -> YAMLDocument? {
+        guard String(validating: bytes, as: UTF8.self) != nil else {
             diag.error(path, "不是 UTF-8 文本 not UTF-8 text")
             return nil
         }
         do {
-            guard let root = try YAMLNode.compose(Array(data), stream: stream) else {
+            guard let root = try YAMLNode.compose(bytes, stream: stream) else {
                 diag.error(path, line: 1, "文件为空 the file is empty")
                 return nil
             }

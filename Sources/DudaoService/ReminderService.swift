@@ -78,6 +78,9 @@ public final class ReminderService: @unchecked Sendable {
     /// The next wake, for `/metrics`.
     private let nextWakeShown = LockedValue<Date?>(nil)
     private var reloading = false
+    /// `StateStore.listRevisionCount` when the schedules in force were read: a list the office
+    /// published since (here or on the other machine) makes the next wake reload first.
+    private var listsStamp = 0
     private var stopping = false
     /// True when this instance plans and sends: always without `options.leadership`; else
     /// once it holds the lead. A standby serves the console and tries again at `nextLeadTry`.
@@ -98,6 +101,7 @@ public final class ReminderService: @unchecked Sendable {
                 ? "无法打开状态目录 cannot open the state folder \(options.stateDirectory) (read-only, full, or not ours?): \(error)"
                 : "无法打开状态库 cannot open the state store: \(error)"])
         }
+        listsStamp = (try? store.listRevisionCount()) ?? 0
         cycle = try Self.makeCycle(options, store: store, logger: logger)
         Self.releaseClaimsOfEndedProcesses(store, logger: logger)
         Self.returnFreedMemory()
@@ -111,7 +115,11 @@ public final class ReminderService: @unchecked Sendable {
 
     /// Builds a cycle from the files on disk, or throws what is wrong with them.
     static func makeCycle(_ options: Options, store: StateStore, logger: Logger) throws -> ServiceCycle {
-        let set = ScheduleSet.load(options.schedules, cache: ListCache(stateDirectory: options.stateDirectory))
+        let published: [PublishedList]
+        do { published = try store.listsInForce().map { PublishedList(key: $0.key, revision: $0.revision, yaml: $0.yaml) } } catch {
+            throw ServiceError(problems: ["无法读取已发布的清单 cannot read the lists published in the store: \(error)"])
+        }
+        let set = ScheduleSet.load(options.schedules, cache: ListCache(stateDirectory: options.stateDirectory), published: published)
         let templatesPath = options.templates ?? set.templatesPath
         let (config, channelFindings) = ChannelsFile.read(set)
         var problems = (set.check(now: Date()).errors + channelFindings.errors).map(\.description)
@@ -196,10 +204,13 @@ public final class ReminderService: @unchecked Sendable {
         tryingLead = true
         loadQueue.async { [unowned self] in
             let result = Result { try leadership.tryLead() }
+            // A standby reads lists published on the other machine too: its console shows them.
+            let stamp = try? self.store.listRevisionCount()
             self.queue.async {
                 let first = self.nextLeadTry == nil
                 self.tryingLead = false
                 guard !self.stopping else { return }
+                if case .success(false) = result { _ = self.reloadWhenListsChanged(stamp: stamp) }
                 switch result {
                 case .success(true):
                     leadership.onLoss { [weak self] in
@@ -245,7 +256,19 @@ public final class ReminderService: @unchecked Sendable {
                              replan: { [weak self] in
                                  guard let self else { return }
                                  self.queue.async { self.replanSoon() }
+                             },
+                             reload: { [weak self] in
+                                 guard let self else { return }
+                                 self.queue.async { _ = self.reloadWhenListsChanged(stamp: try? self.store.listRevisionCount()) }
                              })
+    }
+
+    /// Starts a reload when the office published or rolled back a list since the schedules in
+    /// force were read (the reload wakes when done); true when it did.
+    private func reloadWhenListsChanged(stamp: Int?) -> Bool {
+        guard let stamp, stamp != listsStamp, !reloading else { return reloading }
+        reload(because: "lists published in the store")
+        return true
     }
 
     /// How long a report waits for others before the clock replans: a burst of reports
@@ -277,6 +300,7 @@ public final class ReminderService: @unchecked Sendable {
     /// A standby does none of it.
     private func wake() {
         guard leading else { return }
+        if reloadWhenListsChanged(stamp: try? store.listRevisionCount()) { return }
         ServiceMetrics.woke()
         let now = Date()
         delivery.recordPending()
@@ -393,16 +417,18 @@ public final class ReminderService: @unchecked Sendable {
     }
 
     /// Reads and checks the files off the clock's queue; swaps them in only when all is well.
-    private func reload() {
+    private func reload(because reason: String = "SIGHUP") {
         guard !stopping, !reloading else { return }
         reloading = true
-        logger.notice("SIGHUP: reloading \(options.schedules)")
+        logger.notice("\(reason): reloading \(options.schedules)")
         loadQueue.async { [unowned self] in
+            let stamp = (try? self.store.listRevisionCount()) ?? 0
             let result = Result { try Self.makeCycle(self.options, store: self.store, logger: self.logger) }
             self.queue.async {
                 self.reloading = false
                 switch result {
                 case .success(let cycle):
+                    self.listsStamp = stamp
                     self.cycle = cycle
                     self.currentSchedules.value = cycle.set
                     self.delivery.replace(cycle: cycle)
@@ -410,7 +436,10 @@ public final class ReminderService: @unchecked Sendable {
                     Self.returnFreedMemory()
                     if !self.stopping { self.wake(); self.arm() }
                 case .failure(let error):
+                    // Not tried again at every wake: the next publish or SIGHUP tries again.
+                    self.listsStamp = stamp
                     self.logger.error("reload refused, still running on the previous schedules: \(error)")
+                    if !self.stopping { self.wake(); self.arm() }
                     self.notifier.notify("STATUS=reload failed; \(self.status())")
                 }
             }

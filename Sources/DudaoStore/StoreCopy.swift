@@ -18,7 +18,7 @@ extension StateStore {
         ("progress", "id", "id"), ("attachment", "id", "id"), ("attachment_file", "sha256", nil), ("sent", "rowid", "rowid"), ("outbox", "id", "id"),
         ("outbox_payload", "id", nil), ("meta", "key", nil), ("circuit", "channel", nil), ("account", "name", nil),
         ("track_summary", "agency, item, milestone", nil), ("withdrawal", "progress", nil), ("submission", "id", nil),
-        ("audit", "seq", nil), ("login_throttle", "key", nil),
+        ("audit", "seq", nil), ("login_throttle", "key", nil), ("list_revision", "list, revision", nil), ("list_draft", "id", nil),
     ]
 
     /// Copies everything this store holds into `target`, which must be empty: an office moves

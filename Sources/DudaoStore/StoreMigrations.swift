@@ -119,5 +119,19 @@ enum StoreMigrations {
               updated \(d.text) NOT NULL)
             """,
         ] + d.appendOnly("audit") },
+        // Lists the office publishes (立项) in the console, kept where both machines see them:
+        // every revision kept (append-only), the newest in force; drafts wait for a decision.
+        StoreMigration(name: "v14: lists published by the office, with their revisions and drafts") { d in [
+            """
+            CREATE TABLE list_revision (list \(d.text) NOT NULL, revision INTEGER NOT NULL, at \(d.text) NOT NULL,
+              actor \(d.text) NOT NULL, file \(d.text) NOT NULL, sha256 \(d.text) NOT NULL, title \(d.text) NOT NULL,
+              items INTEGER NOT NULL, yaml \(d.text) NOT NULL, note \(d.text) NOT NULL, PRIMARY KEY (list, revision))
+            """,
+            """
+            CREATE TABLE list_draft (id \(d.text) NOT NULL PRIMARY KEY, at \(d.text) NOT NULL, actor \(d.text) NOT NULL,
+              list \(d.text) NOT NULL, base INTEGER NOT NULL, file \(d.text) NOT NULL, sha256 \(d.text) NOT NULL,
+              title \(d.text) NOT NULL, items INTEGER NOT NULL, yaml \(d.text) NOT NULL)
+            """,
+        ] + d.appendOnly("list_revision") },
     ]
 }

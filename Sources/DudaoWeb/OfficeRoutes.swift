@@ -9,7 +9,9 @@ import DudaoStore
 /// behind the login, by role, as the route groups say:
 ///
 /// - leader (read-only): `/` (台账), `/items/ID`, `/plan`, `/files/SHA256`, `/api/items[/ID]`, `/password`;
-/// - clerk: `/review`, `/review/withdraw`, `/outbox`, `/outbox/ID/retry`;
+/// - leader also: `/lists`, `/lists/KEY` (the lists in force and a list's revisions);
+/// - clerk: `/review`, `/review/withdraw`, `/outbox`, `/outbox/ID/retry`, `/lists/upload`,
+///   `/lists/drafts/ID[/publish|/discard]`, `/lists/KEY/rollback`;
 /// - admin: `/accounts…`, `/audit`, `/audit.csv`.
 ///
 /// Every route behind the login passes the same guards in the same order — `SessionGate`
@@ -24,6 +26,10 @@ struct OfficeRoutes: Sendable {
     var throttle: LoginThrottle { LoginThrottle(store: desk.store) }
     let settings: WebServer.OfficeSettings
     let replan: @Sendable () -> Void
+    /// Reads the schedules with the store's lists again (after a publish or a rollback).
+    let reload: @Sendable () -> Void
+    /// Reads uploaded lists one at a time, off the event loops.
+    let parser = ListParser()
     /// Peers whose SSO header and `X-Forwarded-For` are believed.
     let trustedProxies: Set<String>
 
@@ -166,6 +172,17 @@ struct OfficeRoutes: Sendable {
             }
             return WebServer.page(.ok, json, type: "application/json; charset=utf-8")
         }
+        group.get("/lists") { request, context in
+            let q = Self.query(request)
+            return WebServer.page(.ok, try self.lists.page(viewer: try context.who(), now: Date(), message: q["published"].map { "已发布 \($0)。" }
+                ?? q["rolled"].map { "已回退，现行 \($0)。" } ?? q["discarded"].map { _ in "已放弃草稿。" }))
+        }
+        group.get("/lists/:key") { request, context in
+            guard let html = try self.lists.history(context.parameters.get("key") ?? "", viewer: try context.who()) else {
+                return WebServer.page(.notFound, "没有此清单 no such list\n", type: "text/plain; charset=utf-8")
+            }
+            return WebServer.page(.ok, html)
+        }
         group.get("/password") { request, context in
             WebServer.page(.ok, self.passwordPage(try context.who(), expired: request.uri.queryParameters.get("expired") != nil, error: nil))
         }
@@ -254,6 +271,7 @@ struct OfficeRoutes: Sendable {
                 return WebServer.page(.unprocessableContent, try review.page(viewer: viewer, now: now, alert: error.description))
             }
         }
+        registerLists(on: group)
         group.get("/outbox") { request, context in
             WebServer.page(.ok, try self.desk.outbox(viewer: try context.who(), now: Date()))
         }
@@ -263,6 +281,119 @@ struct OfficeRoutes: Sendable {
             context.audit.record(.retry, "发件箱第\(id.map(String.init) ?? "?")条", detail: message)
             self.replan()
             return WebServer.page(.ok, try self.desk.outbox(viewer: try context.who(), now: Date(), message: message))
+        }
+    }
+
+    var lists: ListDesk { ListDesk(store: desk.store, templates: desk.templates, schedules: desk.schedules) }
+
+    /// Upload → preview → publish or discard; roll back. Each step is an audit row.
+    private func registerLists(on group: RouterGroup<WebContext>) {
+        let spool = (settings.attachments.directory as NSString).appendingPathComponent(".incoming")
+        group.post("/lists/upload") { request, context in
+            let viewer = try context.who()
+            let lists = self.lists
+            let type = request.headers[.contentType] ?? ""
+            guard type.lowercased().hasPrefix("multipart/form-data") else {
+                return WebServer.page(.unsupportedMediaType, "请用页面上的表单上传文件。 use the form\n", type: "text/plain; charset=utf-8")
+            }
+            var upload: ReplyUpload
+            do {
+                upload = try await ReplyUpload.read(request.body, contentType: type, limit: ListDesk.maxFileBytes + (64 << 10), spool: spool)
+            } catch is ReplyUpload.TooLarge {
+                context.audit.record(.listUpload, "", .refused, detail: "文件过大")
+                return WebServer.page(.contentTooLarge, try lists.page(viewer: viewer, now: Date(), error: "文件过大：清单文件不超过\(ListDesk.maxFileBytes >> 20) MB。"))
+            } catch {
+                return WebServer.page(.badRequest, "无法读取上传的表单 bad form\n", type: "text/plain; charset=utf-8")
+            }
+            defer { upload.discard() }
+            guard let file = upload.files.first else {
+                return WebServer.page(.unprocessableContent, try lists.page(viewer: viewer, now: Date(), error: "请选择要上传的清单文件。"))
+            }
+            guard file.data.count <= ListDesk.maxFileBytes else {
+                context.audit.record(.listUpload, ListDesk.displayName(file.name), .refused, detail: "文件过大")
+                return WebServer.page(.contentTooLarge, try lists.page(viewer: viewer, now: Date(), error: "文件过大：清单文件不超过\(ListDesk.maxFileBytes >> 20) MB。"))
+            }
+            let target = upload.fields["target"] ?? "", key = upload.fields["key"] ?? ""
+            let data = file.data, now = Date()
+            let outcome = await self.parser.run { lists.read(data, file: file.name, target: target, key: key, actor: viewer.user, now: now) }
+            let name = ListDesk.displayName(file.name)
+            switch outcome {
+            case .busy:
+                var busy = WebServer.page(.serviceUnavailable, try lists.page(viewer: viewer, now: now, error: "正在读取另一份清单，请稍后再试。"))
+                busy.headers[.retryAfter] = "5"
+                return busy
+            case .timedOut:
+                context.audit.record(.listUpload, name, .refused, detail: "读取超时")
+                return WebServer.page(.unprocessableContent, try lists.page(viewer: viewer, now: now, error: "读取“\(name)”超过\(Int(self.parser.timeout))秒，已放弃。请检查文件是否过大或损坏。"))
+            case .done(.refused(let why)):
+                context.audit.record(.listUpload, name, .refused, detail: why)
+                return WebServer.page(.unprocessableContent, try lists.page(viewer: viewer, now: now, error: why))
+            case .done(.failed(let file, let errors)):
+                context.audit.record(.listUpload, name, .refused, detail: "\(errors.count)处错误")
+                return WebServer.page(.unprocessableContent, lists.failure(file: file, errors: errors, viewer: viewer))
+            case .done(.draft(let id)):
+                context.audit.record(.listUpload, name, detail: "草稿 \(String(id.prefix(8)))")
+                return Self.redirect("/lists/drafts/\(id)")
+            }
+        }
+        group.get("/lists/drafts/:id") { request, context in
+            guard let preview = try self.lists.preview(context.parameters.get("id") ?? "", now: Date()) else {
+                return WebServer.page(.notFound, "草稿不存在（已发布、已放弃或已过期） no such draft\n", type: "text/plain; charset=utf-8")
+            }
+            return WebServer.page(.ok, self.lists.previewPage(preview, viewer: try context.who()))
+        }
+        group.post("/lists/drafts/:id/publish") { request, context in
+            let viewer = try context.who()
+            let id = context.parameters.get("id") ?? ""
+            let now = Date()
+            // Checked again: the files or the other lists may have changed since the preview.
+            guard let preview = try self.lists.preview(id, now: now) else {
+                context.audit.record(.listPublish, "", .refused, detail: ListPublishError.draftGone.description)
+                return WebServer.page(.conflict, try self.lists.page(viewer: viewer, now: now, error: "草稿已发布或已放弃。"))
+            }
+            let r = preview.draft.revision
+            guard preview.errors.isEmpty else {
+                context.audit.record(.listPublish, r.key, .refused, detail: "\(preview.errors.count)处错误")
+                return WebServer.page(.unprocessableContent, self.lists.previewPage(preview, viewer: viewer, error: "清单仍有错误，不能发布。"))
+            }
+            let entry = AuditEntry(at: now, actor: viewer.user, client: WebServer.client(request, context, trusting: self.trustedProxies), action: .listPublish,
+                                   detail: "\(r.title)；\(r.items)项；\(r.file)；SHA-256 \(r.sha256)")
+            do {
+                let published = try self.desk.store.publishDraft(id, at: now, actor: viewer.user, audit: entry)
+                self.reload()
+                return Self.redirect("/lists?published=\(published.key)@\(published.revision)")
+            } catch let error as ListPublishError {
+                context.audit.record(.listPublish, r.key, .refused, detail: error.description)
+                return WebServer.page(.conflict, try self.lists.page(viewer: viewer, now: now, error: error.description))
+            }
+        }
+        group.post("/lists/drafts/:id/discard") { request, context in
+            let viewer = try context.who()
+            let id = context.parameters.get("id") ?? ""
+            let now = Date()
+            let draft = try self.desk.store.draft(id)
+            let entry = AuditEntry(at: now, actor: viewer.user, client: WebServer.client(request, context, trusting: self.trustedProxies), action: .listDiscard,
+                                   object: draft?.revision.key ?? "", detail: draft.map { "\($0.revision.file)" } ?? "")
+            _ = try self.desk.store.discardDraft(id, audit: entry)
+            return Self.redirect("/lists?discarded=1")
+        }
+        group.post("/lists/:key/rollback") { request, context in
+            let viewer = try context.who()
+            let key = context.parameters.get("key") ?? ""
+            let form = try await Self.form(RollbackForm.self, request, context)
+            let now = Date()
+            guard form.confirm == "yes" else {
+                return WebServer.page(.unprocessableContent, try self.lists.page(viewer: viewer, now: now, error: "请勾选“确认回退”。"))
+            }
+            let entry = AuditEntry(at: now, actor: viewer.user, client: WebServer.client(request, context, trusting: self.trustedProxies), action: .listRollback, object: key)
+            do {
+                let r = try self.desk.store.rollBackList(key, current: form.current.flatMap { Int($0) } ?? 0, at: now, actor: viewer.user, audit: entry)
+                self.reload()
+                return Self.redirect("/lists?rolled=\(r.key)@\(r.revision)")
+            } catch let error as ListPublishError {
+                context.audit.record(.listRollback, key, .refused, detail: error.description)
+                return WebServer.page(.conflict, try self.lists.page(viewer: viewer, now: now, error: error.description))
+            }
         }
     }
 
@@ -367,4 +498,5 @@ struct OfficeRoutes: Sendable {
     struct TokenForm: Decodable { var csrf: String? }
     struct DecisionForm: Decodable { var csrf, item, agency, report, decision, date, comment, step: String? }
     struct WithdrawForm: Decodable { var csrf, id, step: String? }
+    struct RollbackForm: Decodable { var csrf, current, confirm: String? }
 }

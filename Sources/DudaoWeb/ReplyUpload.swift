@@ -11,6 +11,8 @@ import NIOCore
 struct ReplyUpload {
     var form = ReplyForm()
     var files: [(name: String, data: Data)] = []
+    /// Fields the reply form does not know (a list upload's), by name.
+    var fields: [String: String] = [:]
     /// The temporary files behind `files`.
     private(set) var spooled: [String] = []
 
@@ -121,7 +123,7 @@ struct ReplyUpload {
         case "next_report": form.next_report = value
         case "new_due": form.new_due = value
         case "submission": form.submission = value
-        default: break
+        default: fields[name] = value
         }
     }
 

@@ -45,6 +45,7 @@ public struct WebServer: Sendable {
     let office: OfficeSettings?
     let metrics: @Sendable () -> String
     let replan: @Sendable () -> Void
+    let reload: @Sendable () -> Void
     let logger: Logger
     /// Peers whose `X-Forwarded-For` and SSO header are believed.
     let trustedProxies: Set<String>
@@ -75,9 +76,12 @@ public struct WebServer: Sendable {
     }
 
     /// A server for `desk` (and the office's pages with `office`) on `host:port`; `metrics`
-    /// gives `/metrics`' text; `replan` wakes the service after a decision.
+    /// gives `/metrics`' text; `replan` wakes the service after a decision; `reload` reads the
+    /// schedules again after the office published or rolled back a list.
     public init(host: String, port: Int, desk: ReplyDesk, office: OfficeSettings? = nil, metrics: @escaping @Sendable () -> String = { "" },
-                replan: @escaping @Sendable () -> Void = {}, trustedProxies: [String] = [], limits: Limits = Limits(), logger: Logger) {
+                replan: @escaping @Sendable () -> Void = {}, reload: @escaping @Sendable () -> Void = {},
+                trustedProxies: [String] = [], limits: Limits = Limits(), logger: Logger) {
+        self.reload = reload
         self.trustedProxies = Set(trustedProxies)
         self.limits = limits
         self.host = host
@@ -137,7 +141,7 @@ public struct WebServer: Sendable {
             return Self.response(desk.submit(token: token, form: form, files: files, client: Self.client(request, context, trusting: proxies), now: Date()))
         }
         if let office {
-            OfficeRoutes(desk: office.desk, accounts: OfficeAccounts(store: office.desk.store), settings: office, replan: replan,
+            OfficeRoutes(desk: office.desk, accounts: OfficeAccounts(store: office.desk.store), settings: office, replan: replan, reload: reload,
                          trustedProxies: proxies).register(on: router)
         }
         let cap = ConnectionCap(limit: limits.connections, perClient: limits.perClient, exempt: proxies)

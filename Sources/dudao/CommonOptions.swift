@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import DudaoCore
 import DudaoSchedules
+import DudaoStore
 
 /// `--schedules DIR`, shared by every command that reads schedules.
 struct SchedulesOption: ParsableArguments {
@@ -20,9 +21,20 @@ struct SchedulesOption: ParsableArguments {
         return set
     }
 
-    /// Loads the folder, findings and all.
+    /// Loads the folder, findings and all; with `state`, the lists the office published into
+    /// the store too (as the service plans them).
     func load(state: StateOption?) -> ScheduleSet {
-        ScheduleSet.load(schedules, cache: state.flatMap { ListCache(stateDirectory: $0.directory) })
+        var published: [PublishedList] = []
+        var problem: String?
+        if let state {
+            do {
+                published = try state.existing(schedules: schedules)?.listsInForce()
+                    .map { PublishedList(key: $0.key, revision: $0.revision, yaml: $0.yaml) } ?? []
+            } catch { problem = "无法读取已发布的清单 cannot read the lists published in the store: \(error)" }
+        }
+        var set = ScheduleSet.load(schedules, cache: state.flatMap { ListCache(stateDirectory: $0.directory) }, published: published)
+        if let problem { set.diagnostics.error(state?.directory ?? schedules, problem) }
+        return set
     }
 }
 

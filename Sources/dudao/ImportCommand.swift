@@ -43,8 +43,21 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Overwrite OUTPUT if it exists (it may hold statuses you edited).")
     var force = false
 
+    @Flag(help: "Publish the list into the state store (as the console's 清单 page does) instead of writing YAML: checked with the Schedules folder and the lists already published, refused with the findings when anything is wrong. A running service replans at once.")
+    var publish = false
+
+    @Option(name: .customLong("list"), help: "With --publish: the list's key (letters and digits, e.g. L2). A key in the store gets its next revision; a new key a new list. Item ids are prefixed with KEY-. Default: the first free L1, L2, …")
+    var listKey: String?
+
+    @OptionGroup var schedulesOption: SchedulesOption
+    @OptionGroup var state: StateOption
+
     func run() throws {
         let logger = Logger(label: "dudao.import")
+        if publish, output != nil || format != .yaml || !idPrefix.isEmpty {
+            Output.error("--publish 不与 -o、--format、--id-prefix 同用 --publish takes the list's key from --list, and writes nothing")
+            throw ExitCode(1)
+        }
         if let out = output, !force, FileManager.default.fileExists(atPath: out) {
             Output.error("\(out): 已存在 already exists; pass --force to overwrite it")
             throw ExitCode(1)
@@ -65,6 +78,12 @@ struct ImportCommand: ParsableCommand {
             throw ExitCode(1)
         }
         var list = result.list
+        if publish {
+            list.source = (file as NSString).lastPathComponent
+            let data = FileBytes.read(file) ?? Data()
+            try ListPublishing(schedules: schedulesOption.schedules, state: state).publish(list, key: listKey, file: file, data: data)
+            return
+        }
         if !idPrefix.isEmpty {
             list.items = list.items.map { var i = $0; i.id = idPrefix + i.id; return i }
         }
