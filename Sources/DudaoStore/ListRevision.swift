@@ -91,21 +91,26 @@ extension StateStore {
         }
     }
 
+    /// In place of a list's text where it is not needed: `-`, or empty for a withdrawal (so
+    /// `withdraws` still tells).
+    private static let yamlMark = "CASE WHEN yaml = '' THEN '' ELSE '-' END AS yaml"
+
     /// Every revision of `key`, newest first, without their lists' text.
     public func listRevisions(_ key: String) throws -> [ListRevision] {
         try backend.read { t in
             try t.rows("""
-                SELECT list, revision, at, actor, file, sha256, title, items, '' AS yaml, note FROM list_revision
+                SELECT list, revision, at, actor, file, sha256, title, items, \(Self.yamlMark), note FROM list_revision
                 WHERE list = ? ORDER BY revision DESC
                 """, [key]).map(Self.listRevision)
         }
     }
 
-    /// The newest revision of every list (withdrawn ones too), without their text: the lists page.
+    /// The newest revision of every list (withdrawn ones too), without their text (see
+    /// `yamlMark`): the lists page.
     public func latestListRevisions() throws -> [ListRevision] {
         try backend.read { t in
             try t.rows("""
-                SELECT r.list, r.revision, r.at, r.actor, r.file, r.sha256, r.title, r.items, CASE WHEN r.yaml = '' THEN '' ELSE '-' END AS yaml, r.note
+                SELECT r.list, r.revision, r.at, r.actor, r.file, r.sha256, r.title, r.items, \(Self.yamlMark), r.note
                 FROM list_revision r
                 JOIN (SELECT list, MAX(revision) AS revision FROM list_revision GROUP BY list) latest
                   ON latest.list = r.list AND latest.revision = r.revision

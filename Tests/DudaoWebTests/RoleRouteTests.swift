@@ -35,6 +35,13 @@ struct RoleRouteTests {
         Route(method: "POST", path: "/review/withdraw", fields: ["step": "back", "id": "1"], role: "clerk"),
         Route(method: "GET", path: "/outbox", fields: [:], role: "clerk"),
         Route(method: "POST", path: "/outbox/999/retry", fields: [:], role: "clerk"),
+        Route(method: "GET", path: "/lists", fields: [:], role: "leader"),
+        Route(method: "GET", path: "/lists/L9", fields: [:], role: "leader"),
+        Route(method: "POST", path: "/lists/upload", fields: [:], role: "clerk"),
+        Route(method: "GET", path: "/lists/drafts/none", fields: [:], role: "clerk"),
+        Route(method: "POST", path: "/lists/drafts/none/publish", fields: [:], role: "clerk"),
+        Route(method: "POST", path: "/lists/drafts/none/discard", fields: [:], role: "clerk"),
+        Route(method: "POST", path: "/lists/L9/rollback", fields: [:], role: "clerk"),
         Route(method: "GET", path: "/accounts", fields: [:], role: "admin"),
         Route(method: "POST", path: "/accounts/add", fields: ["name": "bad name!", "role": "clerk", "password": "x"], role: "admin"),
         Route(method: "POST", path: "/accounts/role", fields: ["name": "nobody", "role": "leader"], role: "admin"),
@@ -63,6 +70,7 @@ struct RoleRouteTests {
         let tabled = Set(Self.routes.map { r in
             r.method + " " + r.path.replacingOccurrences(of: "/items/2", with: "/items/:id").replacingOccurrences(of: "/files/\(Self.zeros)", with: "/files/:sha")
                 .replacingOccurrences(of: "/outbox/999/retry", with: "/outbox/:id/retry")
+                .replacingOccurrences(of: "/lists/drafts/none", with: "/lists/drafts/:id").replacingOccurrences(of: "/lists/L9", with: "/lists/:key")
         }).union(Self.open)
         #expect(registered == tabled, "registered but not walked: \(registered.subtracting(tabled)); walked but gone: \(tabled.subtracting(registered))")
     }

@@ -6,7 +6,8 @@ office_client.py BASE_URL STEPS_JSON
               "files": [[field, filename, path]], "headers": {...}}
   a field whose value is "@csrf" gets the last page's hidden csrf value; "@report:ITEM" the
   report id of the review card of item ITEM on the last page; "@hidden:NAME" the last page's
-  hidden field NAME (a confirmation page's values).
+  hidden field NAME (a confirmation page's values). A path starting "@location" starts with the
+  last Location an answer gave; "@csrf" inside a path is replaced by the form token (a file upload's query).
 """
 import html
 import http.cookiejar
@@ -55,8 +56,13 @@ def main():
             return html.unescape(m.group(1)) if m else ""
         return v
 
+    location = ""
     for step in steps:
-        url = step["path"] if step["path"].startswith("http") else base + step["path"]
+        # "@location…": the last Location given; "@csrf" in a path: the last page's form token.
+        path = step["path"].replace("@csrf", urllib.parse.quote(csrf))
+        if path.startswith("@location"):
+            path = location + path[len("@location"):]
+        url = path if path.startswith("http") else base + path
         fields = {k: value(v) for k, v in step.get("fields", {}).items()}
         # Header values go out as UTF-8 bytes, as a proxy names a Chinese account.
         headers = {k: v.encode("utf-8").decode("latin-1") for k, v in step.get("headers", {}).items()}
@@ -75,6 +81,8 @@ def main():
             status, hdrs, body = e.code, e.headers, e.read()
         except (ConnectionError, urllib.error.URLError):
             status, hdrs, body = 0, {}, b""
+        if hdrs and hdrs.get("Location"):
+            location = hdrs.get("Location")
         text = body.decode("utf-8", "replace")
         last = text
         m = re.search(r'name="csrf" value="([^"]*)"', text)
