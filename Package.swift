@@ -61,7 +61,8 @@ let package = Package(
         // State: statuses with their history, the sent log, the outbox; versioned migrations over one
         // SQL backend protocol; SQLite via GRDB, the embedded default.
         // The audit trail's hash chain uses swift-crypto's SHA-256.
-        .target(name: "DudaoStore", dependencies: ["DudaoCore", .product(name: "GRDB", package: "GRDB.swift"),
+        // What the office owns (lists, agencies) is handed to Schedules as Schedules reads it.
+        .target(name: "DudaoStore", dependencies: ["DudaoCore", "DudaoSchedules", .product(name: "GRDB", package: "GRDB.swift"),
                                                    .product(name: "Crypto", package: "swift-crypto")]),
         // The same state on PostgreSQL (postgres-nio), for two machines sharing one database.
         .target(name: "DudaoStorePostgres", dependencies: ["DudaoStore", "DudaoSecrets", .product(name: "PostgresNIO", package: "postgres-nio"),

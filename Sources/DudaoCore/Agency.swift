@@ -36,13 +36,20 @@ public struct Contact: Hashable, Sendable {
     public var chat: String?
     /// Telephone, as written (`0371-67180000`).
     public var phone: String?
+    /// Mobile (`13812341234` or E.164 `+8613812341234`): personal data, shown masked
+    /// (`Mobile.masked`) except to whoever opens the agency.
+    public var mobile: String?
+    /// Post (职务: 联络员, 办公室主任, 副局长).
+    public var role: String?
 
     /// A contact from its parts.
-    public init(name: String, email: String? = nil, chat: String? = nil, phone: String? = nil) {
+    public init(name: String, email: String? = nil, chat: String? = nil, phone: String? = nil, mobile: String? = nil, role: String? = nil) {
         self.name = name
         self.email = email
         self.chat = chat
         self.phone = phone
+        self.mobile = mobile
+        self.role = role
     }
 
     /// True when there is some way to reach this contact.

@@ -23,6 +23,10 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case listPublish = "list.publish"
     case listRollback = "list.rollback"
     case listDiscard = "list.discard"
+    case agencySave = "agency.save"
+    case agencyRemove = "agency.remove"
+    /// An agency's page opened: its contacts' mobiles shown in full.
+    case agencyView = "agency.view"
 }
 
 /// How the action ended.

@@ -17,8 +17,14 @@ import DudaoCore
 public struct AgencyDirectory: Sendable {
     /// Agencies in file order.
     public private(set) var agencies: [Agency] = []
-    /// Line of each agency's entry, for findings.
-    public private(set) var lines: [String: Int] = [:]
+    /// Where an agency is defined: agencies.yaml and a line, or the store (`StoredAgency.place`).
+    public struct Origin: Hashable, Sendable {
+        public var file: String
+        public var line: Int?
+    }
+
+    /// Where each agency is defined, by canonical name, for findings and the console.
+    public private(set) var origins: [String: Origin] = [:]
     private var byName: [String: Int] = [:]
 
     /// An empty directory.
@@ -26,7 +32,7 @@ public struct AgencyDirectory: Sendable {
 
     /// A directory of `agencies`; later duplicates are ignored.
     public init(_ agencies: [Agency]) {
-        for a in agencies { _ = add(a, line: nil) }
+        for a in agencies { _ = add(a, at: Origin(file: "", line: nil)) }
     }
 
     /// The canonical agency for a name or alias, ignoring spaces and full/half-width parentheses.
@@ -37,14 +43,23 @@ public struct AgencyDirectory: Sendable {
     /// Canonical name for `name`, or `name` itself when unknown.
     public func canonical(_ name: String) -> String { agency(named: name)?.name ?? name }
 
-    /// Adds an agency; returns the name that clashes with an earlier entry, if any.
-    mutating func add(_ agency: Agency, line: Int?) -> String? {
+    /// Where `name`'s entry is, or `file` alone when not known.
+    public func origin(of name: String, default file: String) -> Origin {
+        origins[name].flatMap { $0.file.isEmpty ? nil : $0 } ?? Origin(file: file, line: nil)
+    }
+
+    /// Adds an agency; returns the name that clashes with an earlier entry, and where that is, if any.
+    mutating func add(_ agency: Agency, at origin: Origin) -> String? {
         for n in [agency.name] + agency.aliases {
-            if let existing = byName[Self.key(n)] { return "\(n) (already \(agencies[existing].name))" }
+            if let existing = byName[Self.key(n)] {
+                let first = agencies[existing].name
+                let place = origins[first].map { o in o.file + (o.line.map { ":\($0)" } ?? "") } ?? ""
+                return "\(n) (already \(first)\(place.isEmpty ? "" : ", at " + place))"
+            }
         }
         let index = agencies.count
         agencies.append(agency)
-        lines[agency.name] = line
+        origins[agency.name] = origin
         for n in [agency.name] + agency.aliases { byName[Self.key(n)] = index }
         return nil
     }
@@ -76,22 +91,47 @@ public struct AgencyDirectory: Sendable {
             return directory
         }
         for node in nodes {
-            guard var map = YAMLMap(node, file: path, what: "单位 each agency", into: &diag) else { continue }
-            map.checkKeys(["name", "aliases", "contacts", "leadership", "group", "contact"], into: &diag)
-            guard let name = map.string("name", required: true, into: &diag) else { continue }
-            map.item = nil
-            let agency = Agency(
-                name: name,
-                aliases: map.strings("aliases", into: &diag) ?? [],
-                contacts: contacts(map, "contacts", agency: name, into: &diag),
-                leadership: contacts(map, "leadership", agency: name, into: &diag),
-                isGroup: map.bool("group", into: &diag) ?? false,
-                contact: map.map("contact", into: &diag).flatMap { contact($0, agency: name, into: &diag) })
-            if let clash = directory.add(agency, line: map.line) {
-                diag.error(path, line: map.line, "单位名称重复 duplicate agency name or alias: \(clash)")
-            }
+            guard let map = YAMLMap(node, file: path, what: "单位 each agency", into: &diag), let agency = agency(map, into: &diag) else { continue }
+            directory.add(agency, at: Origin(file: path, line: map.line), into: &diag)
         }
         return directory
+    }
+
+    /// Adds an agency the office keeps in the store (one agency's entry as YAML), or records
+    /// why not: unreadable, or a name or alias the directory has already (one place each).
+    public mutating func add(_ stored: StoredAgency, into diag: inout Diagnostics) {
+        var scratch = diag
+        guard let doc = YAMLDocument.parse(Array(stored.yaml.utf8), file: stored.place, stream: nil, into: &scratch),
+              let map = doc.rootMap(into: &scratch), let agency = Self.agency(map, into: &scratch) else {
+            diag = scratch
+            return
+        }
+        diag = scratch
+        add(agency, at: Origin(file: stored.place, line: nil), into: &diag)
+    }
+
+    private mutating func add(_ agency: Agency, at origin: Origin, into diag: inout Diagnostics) {
+        if let clash = add(agency, at: origin) {
+            diag.error(origin.file, line: origin.line, "单位名称重复 duplicate agency name or alias: \(clash); keep each agency in one place")
+        }
+    }
+
+    /// One entry of `agencies:` (the same keys in the store).
+    static let agencyKeys = ["name", "aliases", "contacts", "leadership", "group", "contact"]
+
+    /// One agency's entry, checked as agencies.yaml's are.
+    static func agency(_ entry: YAMLMap, into diag: inout Diagnostics) -> Agency? {
+        var map = entry
+        map.checkKeys(agencyKeys, into: &diag)
+        guard let name = map.string("name", required: true, into: &diag) else { return nil }
+        map.item = nil
+        return Agency(
+            name: name,
+            aliases: map.strings("aliases", into: &diag) ?? [],
+            contacts: contacts(map, "contacts", agency: name, into: &diag),
+            leadership: contacts(map, "leadership", agency: name, into: &diag),
+            isGroup: map.bool("group", into: &diag) ?? false,
+            contact: map.map("contact", into: &diag).flatMap { contact($0, agency: name, into: &diag) })
     }
 
     private static func contacts(_ map: YAMLMap, _ key: String, agency: String, into diag: inout Diagnostics) -> [Contact] {
@@ -102,7 +142,7 @@ public struct AgencyDirectory: Sendable {
     }
 
     private static func contact(_ c: YAMLMap, agency: String, into diag: inout Diagnostics) -> Contact? {
-        c.checkKeys(["name", "email", "chat", "phone"], into: &diag)
+        c.checkKeys(["name", "email", "chat", "phone", "mobile", "role"], into: &diag)
         let email = c.string("email", into: &diag)
         if let e = email, !isPlausibleEmail(e) {
             diag.error(c.file, line: c.line("email"), "\(agency): 邮箱地址无效 not an email address: “\(e)”")
@@ -111,7 +151,13 @@ public struct AgencyDirectory: Sendable {
         if let p = phone, !isPlausiblePhone(p) {
             diag.error(c.file, line: c.line("phone"), "\(agency): 电话号码无效 not a telephone number: “\(p)” (digits, spaces, - + ( ) and 转; e.g. 0371-67180000)")
         }
-        return Contact(name: c.string("name", into: &diag) ?? agency, email: email, chat: c.string("chat", into: &diag), phone: phone)
+        let mobile = c.string("mobile", into: &diag)
+        if let m = mobile, !Mobile.isValid(m) {
+            // The number itself stays out of the finding: it is personal data, and findings are logged.
+            diag.error(c.file, line: c.line("mobile"), "\(agency): 手机号码无效 not a mobile number “\(Mobile.masked(m))” (11 digits such as 13812341234, or E.164 such as +8613812341234)")
+        }
+        return Contact(name: c.string("name", into: &diag) ?? agency, email: email, chat: c.string("chat", into: &diag), phone: phone,
+                       mobile: mobile, role: c.string("role", into: &diag))
     }
 
     /// Digits with the usual separators (`0371-67180000`, `+86 371 6718 0000`, `67180000转123`),

@@ -47,8 +47,10 @@ extension ScheduleSet {
     /// The schedules as they would be with `candidate` published in place of its list's
     /// revision in force: what the console's preview and `dudao import --publish` check (with
     /// `check(now:)`, as `dudao check` does) before anything is published.
-    public static func load(_ directory: String, publishing candidate: PublishedList, inForce: [PublishedList]) -> ScheduleSet {
-        load(directory, published: inForce.filter { $0.key != candidate.key } + [candidate])
+    public static func load(_ directory: String, publishing candidate: PublishedList, owned: OfficeOwned) -> ScheduleSet {
+        var owned = owned
+        owned.lists = owned.lists.filter { $0.key != candidate.key } + [candidate]
+        return load(directory, owned: owned)
     }
 
     /// The items `candidate`'s list defines in this set, in its order.

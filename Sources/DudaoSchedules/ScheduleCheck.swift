@@ -30,7 +30,7 @@ extension ScheduleSet {
                 if agency.isGroup {
                     diag.error(place?.file ?? directory, line: place?.line, item: item.id, "“\(name)” 是统称，不能作为牵头单位 is a group, not an agency that can be reminded")
                 } else if !agency.contacts.contains(where: \.isReachable), reported.insert("contact:" + name).inserted {
-                    diag.error(agenciesPath, line: agencies.lines[agency.name], "“\(agency.name)” 没有联系方式 has no contact with an email or chat, but leads item \(item.id)")
+                    diag.error(agencies.origin(of: agency.name, default: agenciesPath).file, line: agencies.origin(of: agency.name, default: agenciesPath).line, "“\(agency.name)” 没有联系方式 has no contact with an email or chat, but leads item \(item.id)")
                 }
             }
             for name in item.partners where agencies.agency(named: name) == nil {
@@ -42,7 +42,7 @@ extension ScheduleSet {
 
         for agency in agencies.agencies where !agency.isGroup && !agency.contacts.contains(where: \.isReachable) {
             if !reported.contains("contact:" + agency.name) {
-                diag.warning(agenciesPath, line: agencies.lines[agency.name], "“\(agency.name)” 没有联系方式 has no contact with an email or chat")
+                diag.warning(agencies.origin(of: agency.name, default: agenciesPath).file, line: agencies.origin(of: agency.name, default: agenciesPath).line, "“\(agency.name)” 没有联系方式 has no contact with an email or chat")
             }
         }
 
@@ -51,10 +51,10 @@ extension ScheduleSet {
         if let office = policy.supervisor {
             if let agency = agencies.agency(named: office) {
                 if !agency.contacts.contains(where: \.isReachable) {
-                    diag.error(agenciesPath, line: agencies.lines[agency.name], "督查室 “\(office)” 没有联系方式 the supervising office has no contact")
+                    diag.error(agencies.origin(of: agency.name, default: agenciesPath).file, line: agencies.origin(of: agency.name, default: agenciesPath).line, "督查室 “\(office)” 没有联系方式 the supervising office has no contact")
                 }
                 if agency.contact?.phone == nil {
-                    diag.warning(agenciesPath, line: agencies.lines[agency.name],
+                    diag.warning(agencies.origin(of: agency.name, default: agenciesPath).file, line: agencies.origin(of: agency.name, default: agenciesPath).line,
                                  "督查室 “\(office)” 没有 contact 电话 has no `contact:` with a phone: messages name only its mailbox (hint: contact: {name: 张三, phone: 0371-67180000})")
                 }
             } else {

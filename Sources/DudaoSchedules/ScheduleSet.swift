@@ -75,13 +75,14 @@ public struct ScheduleSet: Sendable {
     /// into the store rather than a file of the folder.
     public static func isPublished(_ file: String) -> Bool { PublishedList.parse(place: file) != nil }
 
-    /// Loads `directory`, then the lists the office published (`published`, from the state
-    /// store). Never throws: problems are in `diagnostics`. With a `cache`, unchanged task
+    /// Loads `directory`, then what the office owns in the state store (`owned`: its lists
+    /// and its agencies). Never throws: problems are in `diagnostics`. With a `cache`, unchanged task
     /// lists are taken from it instead of parsed (see `ListCache`).
     ///
-    /// One object lives in one place: an item id or a list title defined both in a file and
-    /// in the store is an error naming both places.
-    public static func load(_ directory: String, cache: ListCache? = nil, published: [PublishedList] = []) -> ScheduleSet {
+    /// One object lives in one place: an item id, a list title or an agency's name or alias
+    /// defined both in a file and in the store is an error naming both places.
+    public static func load(_ directory: String, cache: ListCache? = nil, owned: OfficeOwned = OfficeOwned()) -> ScheduleSet {
+        let published = owned.lists
         var set = ScheduleSet(directory: directory)
         var diag = Diagnostics()
         var isDir: ObjCBool = false
@@ -95,6 +96,7 @@ public struct ScheduleSet: Sendable {
         } else {
             diag.error(set.agenciesPath, "缺少单位通讯录 missing agencies.yaml: nobody can be reminded")
         }
+        for agency in owned.agencies { set.agencies.add(agency, into: &diag) }
         if FileManager.default.fileExists(atPath: set.policyPath) {
             (set.policy, set.messages) = PolicyFile.readAll(set.policyPath, into: &diag)
         }

@@ -78,8 +78,9 @@ public final class ReminderService: @unchecked Sendable {
     /// The next wake, for `/metrics`.
     private let nextWakeShown = LockedValue<Date?>(nil)
     private var reloading = false
-    /// `StateStore.listRevisionCount` when the schedules in force were read: a list the office
-    /// published since (here or on the other machine) makes the next wake reload first.
+    /// `StateStore.ownedRevisionCount` when the schedules in force were read: a list the office
+    /// published or an agency it changed since (here or on the other machine) makes the next
+    /// wake reload first.
     private var listsStamp = 0
     private var stopping = false
     /// True when this instance plans and sends: always without `options.leadership`; else
@@ -101,7 +102,7 @@ public final class ReminderService: @unchecked Sendable {
                 ? "无法打开状态目录 cannot open the state folder \(options.stateDirectory) (read-only, full, or not ours?): \(error)"
                 : "无法打开状态库 cannot open the state store: \(error)"])
         }
-        listsStamp = (try? store.listRevisionCount()) ?? 0
+        listsStamp = (try? store.ownedRevisionCount()) ?? 0
         cycle = try Self.makeCycle(options, store: store, logger: logger)
         Self.releaseClaimsOfEndedProcesses(store, logger: logger)
         Self.returnFreedMemory()
@@ -115,11 +116,11 @@ public final class ReminderService: @unchecked Sendable {
 
     /// Builds a cycle from the files on disk, or throws what is wrong with them.
     static func makeCycle(_ options: Options, store: StateStore, logger: Logger) throws -> ServiceCycle {
-        let published: [PublishedList]
-        do { published = try store.listsInForce().map { PublishedList(key: $0.key, revision: $0.revision, yaml: $0.yaml) } } catch {
-            throw ServiceError(problems: ["无法读取已发布的清单 cannot read the lists published in the store: \(error)"])
+        let owned: OfficeOwned
+        do { owned = try store.officeOwned() } catch {
+            throw ServiceError(problems: ["无法读取督查室在库中的清单和通讯录 cannot read the lists and agencies kept in the store: \(error)"])
         }
-        let set = ScheduleSet.load(options.schedules, cache: ListCache(stateDirectory: options.stateDirectory), published: published)
+        let set = ScheduleSet.load(options.schedules, cache: ListCache(stateDirectory: options.stateDirectory), owned: owned)
         let templatesPath = options.templates ?? set.templatesPath
         let (config, channelFindings) = ChannelsFile.read(set)
         var problems = (set.check(now: Date()).errors + channelFindings.errors).map(\.description)
@@ -205,7 +206,7 @@ public final class ReminderService: @unchecked Sendable {
         loadQueue.async { [unowned self] in
             let result = Result { try leadership.tryLead() }
             // A standby reads lists published on the other machine too: its console shows them.
-            let stamp = try? self.store.listRevisionCount()
+            let stamp = try? self.store.ownedRevisionCount()
             self.queue.async {
                 let first = self.nextLeadTry == nil
                 self.tryingLead = false
@@ -259,7 +260,7 @@ public final class ReminderService: @unchecked Sendable {
                              },
                              reload: { [weak self] in
                                  guard let self else { return }
-                                 self.queue.async { _ = self.reloadWhenListsChanged(stamp: try? self.store.listRevisionCount()) }
+                                 self.queue.async { _ = self.reloadWhenListsChanged(stamp: try? self.store.ownedRevisionCount()) }
                              })
     }
 
@@ -267,7 +268,7 @@ public final class ReminderService: @unchecked Sendable {
     /// force were read (the reload wakes when done); true when it did.
     private func reloadWhenListsChanged(stamp: Int?) -> Bool {
         guard let stamp, stamp != listsStamp, !reloading else { return reloading }
-        reload(because: "lists published in the store")
+        reload(because: "lists or agencies changed in the store")
         return true
     }
 
@@ -300,7 +301,7 @@ public final class ReminderService: @unchecked Sendable {
     /// A standby does none of it.
     private func wake() {
         guard leading else { return }
-        if reloadWhenListsChanged(stamp: try? store.listRevisionCount()) { return }
+        if reloadWhenListsChanged(stamp: try? store.ownedRevisionCount()) { return }
         ServiceMetrics.woke()
         let now = Date()
         delivery.recordPending()
@@ -422,7 +423,7 @@ public final class ReminderService: @unchecked Sendable {
         reloading = true
         logger.notice("\(reason): reloading \(options.schedules)")
         loadQueue.async { [unowned self] in
-            let stamp = (try? self.store.listRevisionCount()) ?? 0
+            let stamp = (try? self.store.ownedRevisionCount()) ?? 0
             let result = Result { try Self.makeCycle(self.options, store: self.store, logger: self.logger) }
             self.queue.async {
                 self.reloading = false

@@ -220,12 +220,6 @@ extension StateStore {
         }
     }
 
-    /// How many revisions the store holds: it changes with every publish and rollback (the
-    /// table is append-only), so the service knows its lists are out of date.
-    public func listRevisionCount() throws -> Int {
-        try backend.read { t in try t.value("SELECT COUNT(*) FROM list_revision") ?? 0 }
-    }
-
     /// The keys of every list in the store, withdrawn ones too: a new list never reuses one.
     public func listKeys() throws -> Set<String> {
         try backend.read { t in Set(try t.rows("SELECT DISTINCT list FROM list_revision", []).map { $0["list"] as String }) }

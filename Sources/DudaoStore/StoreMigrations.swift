@@ -133,5 +133,13 @@ enum StoreMigrations {
               title \(d.text) NOT NULL, items INTEGER NOT NULL, yaml \(d.text) NOT NULL)
             """,
         ] + d.appendOnly("list_revision") },
+        // The office's own entries of the directory (通讯录), each agency's revisions kept;
+        // a removal is a revision with no entry.
+        StoreMigration(name: "v15: agencies the office keeps in the directory, with their revisions") { d in [
+            """
+            CREATE TABLE agency_revision (name \(d.text) NOT NULL, revision INTEGER NOT NULL, at \(d.text) NOT NULL,
+              actor \(d.text) NOT NULL, yaml \(d.text) NOT NULL, PRIMARY KEY (name, revision))
+            """,
+        ] + d.appendOnly("agency_revision") },
     ]
 }

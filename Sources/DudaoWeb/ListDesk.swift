@@ -145,8 +145,7 @@ struct ListDesk: Sendable {
         guard let draft = try store.draft(id) else { return nil }
         let r = draft.revision
         let candidate = PublishedList(key: r.key, revision: draft.base + 1, yaml: r.yaml)
-        let inForce = try store.listsInForce().map { PublishedList(key: $0.key, revision: $0.revision, yaml: $0.yaml) }
-        let set = ScheduleSet.load(schedules().directory, publishing: candidate, inForce: inForce)
+        let set = ScheduleSet.load(schedules().directory, publishing: candidate, owned: try store.officeOwned())
         let findings = set.check(now: now)
         let items = set.items(of: candidate)
         var old: [Item] = []

@@ -21,18 +21,17 @@ struct SchedulesOption: ParsableArguments {
         return set
     }
 
-    /// Loads the folder, findings and all; with `state`, the lists the office published into
-    /// the store too (as the service plans them).
+    /// Loads the folder, findings and all; with `state`, the lists and agencies the office
+    /// keeps in the store too (as the service plans them).
     func load(state: StateOption?) -> ScheduleSet {
-        var published: [PublishedList] = []
+        var owned = OfficeOwned()
         var problem: String?
         if let state {
-            do {
-                published = try state.existing(schedules: schedules)?.listsInForce()
-                    .map { PublishedList(key: $0.key, revision: $0.revision, yaml: $0.yaml) } ?? []
-            } catch { problem = "无法读取已发布的清单 cannot read the lists published in the store: \(error)" }
+            do { owned = try state.existing(schedules: schedules)?.officeOwned() ?? OfficeOwned() } catch {
+                problem = "无法读取督查室在库中的清单和通讯录 cannot read the lists and agencies kept in the store: \(error)"
+            }
         }
-        var set = ScheduleSet.load(schedules, cache: state.flatMap { ListCache(stateDirectory: $0.directory) }, published: published)
+        var set = ScheduleSet.load(schedules, cache: state.flatMap { ListCache(stateDirectory: $0.directory) }, owned: owned)
         if let problem { set.diagnostics.error(state?.directory ?? schedules, problem) }
         return set
     }

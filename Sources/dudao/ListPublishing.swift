@@ -41,8 +41,12 @@ struct ListPublishing {
         let name = (file as NSString).lastPathComponent
         let yaml = TaskListFile.yaml(list, comment: "用 dudao import --publish 发布：\(name)（SHA-256 \(sha)）")
         let candidate = PublishedList(key: key, revision: base + 1, yaml: yaml)
-        let inForce = (try? store.listsInForce().map { PublishedList(key: $0.key, revision: $0.revision, yaml: $0.yaml) }) ?? []
-        let set = ScheduleSet.load(schedules, publishing: candidate, inForce: inForce)
+        let owned: OfficeOwned
+        do { owned = try store.officeOwned() } catch {
+            Output.error("错误 error: 无法读取状态库 cannot read the store: \(error)")
+            throw ExitCode(1)
+        }
+        let set = ScheduleSet.load(schedules, publishing: candidate, owned: owned)
         let findings = set.check(now: now)
         if findings.hasErrors {
             Output.printDiagnostics(findings.errors)

@@ -37,7 +37,7 @@ struct ListRevisionTests {
         #expect(try store.listRevisions("L1").map(\.revision) == [2, 1])
         #expect(try store.listRevisions("L1").allSatisfy { !$0.withdraws }, "the history leaves the text out, not the fact")
         #expect(try store.listRevision("L1", 1)?.yaml.contains("乙") == true, "the first revision is still there")
-        #expect(try store.listRevisionCount() == 2)
+        #expect(try store.ownedRevisionCount() == 2)
         #expect(throws: (any Error).self) { try store.backend.write { t in try t.execute("UPDATE list_revision SET title = 'x'") } }
         #expect(throws: (any Error).self) { try store.backend.write { t in try t.execute("DELETE FROM list_revision WHERE revision = 1") } }
         let rows = try store.auditRows().filter { $0.action == .listPublish }

@@ -50,7 +50,7 @@ public enum ChannelsFile {
         for agency in set.agencies.agencies {
             for c in agency.contacts + agency.leadership {
                 if let chat = c.chat, !defined.contains(chat) {
-                    diag.error(set.agenciesPath, line: set.agencies.lines[agency.name], "“\(agency.name)” 的联系人使用了未配置的聊天渠道 uses chat channel “\(chat)”, which channels.yaml does not define")
+                    diag.error(set.agencies.origin(of: agency.name, default: set.agenciesPath).file, line: set.agencies.origin(of: agency.name, default: set.agenciesPath).line, "“\(agency.name)” 的联系人使用了未配置的聊天渠道 uses chat channel “\(chat)”, which channels.yaml does not define")
                 }
             }
         }
