@@ -154,7 +154,7 @@ public struct AgencyDirectory: Sendable {
         let mobile = c.string("mobile", into: &diag)
         if let m = mobile, !Mobile.isValid(m) {
             // The number itself stays out of the finding: it is personal data, and findings are logged.
-            diag.error(c.file, line: c.line("mobile"), "\(agency): 手机号码无效 not a mobile number “\(Mobile.masked(m))” (11 digits such as 13812341234, or E.164 such as +8613812341234)")
+            diag.error(c.file, line: c.line("mobile"), "\(agency): 手机号码无效 not a mobile number “\(Mobile.masked(m))” (11 digits starting 13–19, or E.164: + and the country code)")
         }
         return Contact(name: c.string("name", into: &diag) ?? agency, email: email, chat: c.string("chat", into: &diag), phone: phone,
                        mobile: mobile, role: c.string("role", into: &diag))

@@ -82,6 +82,8 @@ public final class ReminderService: @unchecked Sendable {
     /// published or an agency it changed since (here or on the other machine) makes the next
     /// wake reload first.
     private var listsStamp = 0
+    /// Console requests waiting for the reload after a publish (see `reloadOwned`).
+    private var reloadWaiters: [@Sendable () -> Void] = []
     private var stopping = false
     /// True when this instance plans and sends: always without `options.leadership`; else
     /// once it holds the lead. A standby serves the console and tries again at `nextLeadTry`.
@@ -258,14 +260,28 @@ public final class ReminderService: @unchecked Sendable {
                                  guard let self else { return }
                                  self.queue.async { self.replanSoon() }
                              },
-                             reload: { [weak self] in
-                                 guard let self else { return }
-                                 self.queue.async { _ = self.reloadWhenListsChanged(stamp: try? self.store.ownedRevisionCount()) }
+                             reload: { [weak self] done in
+                                 guard let self else { return done() }
+                                 self.queue.async { self.reloadOwned(then: done) }
                              })
     }
 
     /// Starts a reload when the office published or rolled back a list since the schedules in
     /// force were read (the reload wakes when done); true when it did.
+    /// Reads the store's lists and agencies again when they changed; `done` runs once the
+    /// schedules in force are the store's as of this call (or their reload was refused), so
+    /// the console's next page shows what was just published.
+    private func reloadOwned(then done: @escaping @Sendable () -> Void) {
+        reloadWaiters.append(done)
+        if !reloadWhenListsChanged(stamp: try? store.ownedRevisionCount()) { answerReloadWaiters() }
+    }
+
+    private func answerReloadWaiters() {
+        let waiters = reloadWaiters
+        reloadWaiters = []
+        for w in waiters { w() }
+    }
+
     private func reloadWhenListsChanged(stamp: Int?) -> Bool {
         guard let stamp, stamp != listsStamp, !reloading else { return reloading }
         reload(because: "lists or agencies changed in the store")
@@ -435,11 +451,14 @@ public final class ReminderService: @unchecked Sendable {
                     self.delivery.replace(cycle: cycle)
                     self.logger.notice("reloaded")
                     Self.returnFreedMemory()
+                    // Changed again while reading: read again before the waiting pages are answered.
+                    if self.stopping || !self.reloadWhenListsChanged(stamp: try? self.store.ownedRevisionCount()) { self.answerReloadWaiters() }
                     if !self.stopping { self.wake(); self.arm() }
                 case .failure(let error):
                     // Not tried again at every wake: the next publish or SIGHUP tries again.
                     self.listsStamp = stamp
                     self.logger.error("reload refused, still running on the previous schedules: \(error)")
+                    self.answerReloadWaiters()
                     if !self.stopping { self.wake(); self.arm() }
                     self.notifier.notify("STATUS=reload failed; \(self.status())")
                 }

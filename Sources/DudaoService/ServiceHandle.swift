@@ -17,7 +17,7 @@ public struct ServiceHandle: Sendable {
     public let nextWake: @Sendable () -> Date?
     /// Wakes the clock to replan and deliver (after a report or a decision was recorded).
     public let replan: @Sendable () -> Void
-    /// Reads the schedules again, with the lists published in the store, and replans (after
-    /// the office published or rolled back a list).
-    public let reload: @Sendable () -> Void
+    /// Reads the schedules again, with what the office keeps in the store, and replans (after
+    /// it published a list or changed an agency); calls back once the new schedules are in force.
+    public let reload: @Sendable (_ done: @escaping @Sendable () -> Void) -> Void
 }

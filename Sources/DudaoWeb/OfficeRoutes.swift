@@ -3,15 +3,18 @@ import Hummingbird
 import HTTPTypes
 import NIOCore
 import DudaoCore
+import DudaoSchedules
 import DudaoStore
 
 /// The office's pages: `/login`, `/logout` and the one-time `/setup/TOKEN` in the open;
 /// behind the login, by role, as the route groups say:
 ///
 /// - leader (read-only): `/` (台账), `/items/ID`, `/plan`, `/files/SHA256`, `/api/items[/ID]`, `/password`;
-/// - leader also: `/lists`, `/lists/KEY` (the lists in force and a list's revisions);
+/// - leader also: `/lists`, `/lists/KEY` (the lists in force and a list's revisions),
+///   `/agencies`, `/agencies/NAME` (the directory);
 /// - clerk: `/review`, `/review/withdraw`, `/outbox`, `/outbox/ID/retry`, `/lists/upload`,
-///   `/lists/drafts/ID[/publish|/discard]`, `/lists/KEY/rollback`;
+///   `/lists/drafts/ID[/publish|/discard]`, `/lists/KEY/rollback`, `/agencies/new`,
+///   `/agencies/save`, `/agencies/NAME/remove`;
 /// - admin: `/accounts…`, `/audit`, `/audit.csv`.
 ///
 /// Every route behind the login passes the same guards in the same order — `SessionGate`
@@ -26,8 +29,9 @@ struct OfficeRoutes: Sendable {
     var throttle: LoginThrottle { LoginThrottle(store: desk.store) }
     let settings: WebServer.OfficeSettings
     let replan: @Sendable () -> Void
-    /// Reads the schedules with the store's lists again (after a publish or a rollback).
-    let reload: @Sendable () -> Void
+    /// Reads the schedules with the store's lists and agencies again (after a publish, a
+    /// rollback, a directory change); returns once they are in force.
+    let reload: @Sendable () async -> Void
     /// Reads uploaded lists one at a time, off the event loops.
     let parser = ListParser()
     /// Peers whose SSO header and `X-Forwarded-For` are believed.
@@ -183,6 +187,19 @@ struct OfficeRoutes: Sendable {
             }
             return WebServer.page(.ok, html)
         }
+        group.get("/agencies") { request, context in
+            WebServer.page(.ok, try self.agencies.page(viewer: try context.who()))
+        }
+        group.get("/agencies/:name") { request, context in
+            let name = Self.pathName(context)
+            let q = Self.query(request)
+            guard let html = try self.agencies.agency(name, viewer: try context.who(), message: q["saved"].map { "已保存，第\($0)版；下次唤醒时生效。" }) else {
+                return WebServer.page(.notFound, "通讯录中没有此单位 no such agency\n", type: "text/plain; charset=utf-8")
+            }
+            // Its contacts' mobiles are shown whole here: who looked is recorded.
+            context.audit.record(.agencyView, name)
+            return WebServer.page(.ok, html)
+        }
         group.get("/password") { request, context in
             WebServer.page(.ok, self.passwordPage(try context.who(), expired: request.uri.queryParameters.get("expired") != nil, error: nil))
         }
@@ -272,6 +289,7 @@ struct OfficeRoutes: Sendable {
             }
         }
         registerLists(on: group)
+        registerAgencies(on: group)
         group.get("/outbox") { request, context in
             WebServer.page(.ok, try self.desk.outbox(viewer: try context.who(), now: Date()))
         }
@@ -285,6 +303,71 @@ struct OfficeRoutes: Sendable {
     }
 
     var lists: ListDesk { ListDesk(store: desk.store, templates: desk.templates, schedules: desk.schedules) }
+    var agencies: AgencyDesk { AgencyDesk(store: desk.store, templates: desk.templates, schedules: desk.schedules) }
+
+    /// A `:name` path parameter as the agency's name (it arrives percent-encoded).
+    static func pathName(_ context: WebContext) -> String {
+        let raw = context.parameters.get("name") ?? ""
+        return String((raw.removingPercentEncoding ?? raw).prefix(100))
+    }
+
+    /// Adding and editing the office's agencies, and removing them; files' agencies are not theirs.
+    private func registerAgencies(on group: RouterGroup<WebContext>) {
+        group.get("/agencies/new") { request, context in
+            WebServer.page(.ok, self.agencies.newAgency(viewer: try context.who()))
+        }
+        group.post("/agencies/save") { request, context in
+            let viewer = try context.who()
+            let form = try await URLEncodedFormDecoder().decode([String: String].self, from: request, context: context)
+            let agency = AgencyDesk.agency(from: form)
+            let base = Int(form["base"] ?? "") ?? 0
+            let now = Date()
+            func refused(_ errors: [String]) throws -> Response {
+                context.audit.record(.agencySave, agency.name, .refused, detail: errors.prefix(3).joined(separator: "；"))
+                if base == 0 { return WebServer.page(.unprocessableContent, self.agencies.newAgency(viewer: viewer, form: form, errors: errors)) }
+                let page = try self.agencies.agency(agency.name, viewer: viewer, form: form, errors: errors)
+                return WebServer.page(.unprocessableContent, page ?? self.agencies.newAgency(viewer: viewer, form: form, errors: errors))
+            }
+            // A file's agency is the operator's: the office edits only its own.
+            if base == 0, let known = self.desk.schedules().agencies.agency(named: agency.name) {
+                return try refused(["通讯录中已有“\(known.name)”（\(AgencyDesk.source(self.desk.schedules().agencies.origin(of: known.name, default: "")))）。"])
+            }
+            let problems = try self.agencies.problems(saving: agency, now: now)
+            guard problems.isEmpty else { return try refused(problems) }
+            let entry = AuditEntry(at: now, actor: viewer.user, client: WebServer.client(request, context, trusting: self.trustedProxies), action: .agencySave,
+                                   detail: "\(agency.contacts.count)名联系人，\(agency.leadership.count)名领导" + (agency.aliases.isEmpty ? "" : "；别名：" + agency.aliases.joined(separator: "、")))
+            do {
+                let saved = try self.desk.store.saveAgency(agency.name, yaml: StoredAgency.yaml(agency), base: base, at: now, actor: viewer.user, audit: entry)
+                await self.reload()
+                return Self.redirect(AgencyDesk.path(saved.name) + "?saved=\(saved.revision)")
+            } catch let error as AgencyEditError {
+                return try refused([error.description])
+            }
+        }
+        group.post("/agencies/:name/remove") { request, context in
+            let viewer = try context.who()
+            let name = Self.pathName(context)
+            let form = try await URLEncodedFormDecoder().decode([String: String].self, from: request, context: context)
+            let now = Date()
+            guard form["confirm"] == "yes" else {
+                return WebServer.page(.unprocessableContent, try self.agencies.agency(name, viewer: viewer, errors: ["请勾选“确认删除”。"]) ?? "")
+            }
+            let problems = try self.agencies.problems(saving: nil, removing: name, now: now)
+            guard problems.isEmpty else {
+                context.audit.record(.agencyRemove, name, .refused, detail: problems.prefix(3).joined(separator: "；"))
+                return WebServer.page(.unprocessableContent, try self.agencies.agency(name, viewer: viewer, errors: ["不能删除："] + problems) ?? "")
+            }
+            let entry = AuditEntry(at: now, actor: viewer.user, client: WebServer.client(request, context, trusting: self.trustedProxies), action: .agencyRemove)
+            do {
+                _ = try self.desk.store.removeAgency(name, base: Int(form["base"] ?? "") ?? 0, at: now, actor: viewer.user, audit: entry)
+                await self.reload()
+                return WebServer.page(.ok, try self.agencies.page(viewer: viewer, message: "已删除“\(name)”；下次唤醒时生效。"))
+            } catch let error as AgencyEditError {
+                context.audit.record(.agencyRemove, name, .refused, detail: error.description)
+                return WebServer.page(.conflict, try self.agencies.agency(name, viewer: viewer, errors: [error.description]) ?? error.description)
+            }
+        }
+    }
 
     /// Upload → preview → publish or discard; roll back. Each step is an audit row.
     private func registerLists(on group: RouterGroup<WebContext>) {
@@ -360,7 +443,7 @@ struct OfficeRoutes: Sendable {
                                    detail: "\(r.title)；\(r.items)项；\(r.file)；SHA-256 \(r.sha256)")
             do {
                 let published = try self.desk.store.publishDraft(id, at: now, actor: viewer.user, audit: entry)
-                self.reload()
+                await self.reload()
                 return Self.redirect("/lists?published=\(published.key)@\(published.revision)")
             } catch let error as ListPublishError {
                 context.audit.record(.listPublish, r.key, .refused, detail: error.description)
@@ -388,7 +471,7 @@ struct OfficeRoutes: Sendable {
             let entry = AuditEntry(at: now, actor: viewer.user, client: WebServer.client(request, context, trusting: self.trustedProxies), action: .listRollback, object: key)
             do {
                 let r = try self.desk.store.rollBackList(key, current: form.current.flatMap { Int($0) } ?? 0, at: now, actor: viewer.user, audit: entry)
-                self.reload()
+                await self.reload()
                 return Self.redirect("/lists?rolled=\(r.key)@\(r.revision)")
             } catch let error as ListPublishError {
                 context.audit.record(.listRollback, key, .refused, detail: error.description)

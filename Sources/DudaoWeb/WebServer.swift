@@ -45,7 +45,7 @@ public struct WebServer: Sendable {
     let office: OfficeSettings?
     let metrics: @Sendable () -> String
     let replan: @Sendable () -> Void
-    let reload: @Sendable () -> Void
+    let reload: @Sendable () async -> Void
     let logger: Logger
     /// Peers whose `X-Forwarded-For` and SSO header are believed.
     let trustedProxies: Set<String>
@@ -79,7 +79,7 @@ public struct WebServer: Sendable {
     /// gives `/metrics`' text; `replan` wakes the service after a decision; `reload` reads the
     /// schedules again after the office published or rolled back a list.
     public init(host: String, port: Int, desk: ReplyDesk, office: OfficeSettings? = nil, metrics: @escaping @Sendable () -> String = { "" },
-                replan: @escaping @Sendable () -> Void = {}, reload: @escaping @Sendable () -> Void = {},
+                replan: @escaping @Sendable () -> Void = {}, reload: @escaping @Sendable () async -> Void = {},
                 trustedProxies: [String] = [], limits: Limits = Limits(), logger: Logger) {
         self.reload = reload
         self.trustedProxies = Set(trustedProxies)

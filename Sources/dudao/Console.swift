@@ -21,7 +21,7 @@ enum Console {
                                               passwordDays: passwordDays, setup: setupLink(service, publicURL: links.publicURL, stateDirectory: stateDirectory, logger: logger))
         let server = WebServer(host: listen.host, port: listen.port, desk: desk, office: office,
                                metrics: { ServiceMetrics.text(store: service.store, set: service.schedules(), nextWake: service.nextWake()) },
-                               replan: service.replan, reload: service.reload, trustedProxies: trustedProxies, limits: limits, logger: logger)
+                               replan: service.replan, reload: { await withCheckedContinuation { done in service.reload { done.resume() } } }, trustedProxies: trustedProxies, limits: limits, logger: logger)
         Task.detached {
             do {
                 try await server.run(onRunning: { logger.info("console listening on \(listen.host):\(listen.port)") })

@@ -42,6 +42,11 @@ struct RoleRouteTests {
         Route(method: "POST", path: "/lists/drafts/none/publish", fields: [:], role: "clerk"),
         Route(method: "POST", path: "/lists/drafts/none/discard", fields: [:], role: "clerk"),
         Route(method: "POST", path: "/lists/L9/rollback", fields: [:], role: "clerk"),
+        Route(method: "GET", path: "/agencies", fields: [:], role: "leader"),
+        Route(method: "GET", path: "/agencies/none", fields: [:], role: "leader"),
+        Route(method: "GET", path: "/agencies/new", fields: [:], role: "clerk"),
+        Route(method: "POST", path: "/agencies/save", fields: [:], role: "clerk"),
+        Route(method: "POST", path: "/agencies/none/remove", fields: [:], role: "clerk"),
         Route(method: "GET", path: "/accounts", fields: [:], role: "admin"),
         Route(method: "POST", path: "/accounts/add", fields: ["name": "bad name!", "role": "clerk", "password": "x"], role: "admin"),
         Route(method: "POST", path: "/accounts/role", fields: ["name": "nobody", "role": "leader"], role: "admin"),
@@ -71,6 +76,7 @@ struct RoleRouteTests {
             r.method + " " + r.path.replacingOccurrences(of: "/items/2", with: "/items/:id").replacingOccurrences(of: "/files/\(Self.zeros)", with: "/files/:sha")
                 .replacingOccurrences(of: "/outbox/999/retry", with: "/outbox/:id/retry")
                 .replacingOccurrences(of: "/lists/drafts/none", with: "/lists/drafts/:id").replacingOccurrences(of: "/lists/L9", with: "/lists/:key")
+                .replacingOccurrences(of: "/agencies/none", with: "/agencies/:name")
         }).union(Self.open)
         #expect(registered == tabled, "registered but not walked: \(registered.subtracting(tabled)); walked but gone: \(tabled.subtracting(registered))")
     }

@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+import DudaoTestSupport
+
+/// The directory in the browser: agencies.yaml's entries read-only with their file and line;
+/// the office adds its own agency with a mobile (masked on the list, whole on its page, the
+/// opening audited), is refused what `check` refuses (a bad mobile, a name or alias in the
+/// file, a stale form, removing an agency that leads items), and a list it publishes may
+/// name the new agency. A leader reads and changes nothing.
+@Suite(.serialized) struct AgencyDirectoryTests {
+    typealias F = WebFixture
+    static let bureau = "/agencies/" + "市数据局".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+
+    static func save(_ fields: [String: String]) -> [String: Any] {
+        F.post("/agencies/save", fields.merging(["csrf": "@csrf"]) { a, _ in a })
+    }
+
+    @Test func theOfficeKeepsItsOwnAgenciesAndReadsTheFilesOnes() throws {
+        let f = try WebFixture()
+        _ = try f.addUser("张三", role: "clerk")
+        _ = try f.addUser("王五", role: "leader")
+        let server = try f.startServer()
+        defer { f.stop(server) }
+        let file = f.schedules.path + "/agencies.yaml"
+
+        let pages = try f.browse(F.login("张三") + [
+            F.get("/agencies"),
+            F.get("/agencies/" + "市卫健委".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!),
+            F.get("/agencies/new"),
+            Self.save(["base": "0", "name": "市数据局", "aliases": "市大数据局", "c0_name": "李联络", "c0_role": "联络员",
+                       "c0_email": "sjj@zhengzhou.example", "c0_mobile": "13812341234", "l0_name": "赵局长", "l0_role": "副局长", "l0_email": "zhao@zhengzhou.example"]),
+            F.get("@location"),
+            F.get("/agencies"),
+        ])
+        #expect(pages[2].body.contains("文件：\(file):4"), "a file's agency names its file and line")
+        #expect(pages[3].body.contains("由运维人员维护") && !pages[3].body.contains("id=\"save\""), "read-only in the console")
+        #expect(pages[5].status == 303 && pages[5].location == Self.bureau + "?saved=1", "\(pages[5].status) \(pages[5].body)")
+        let opened = pages[6].body
+        #expect(opened.contains("13812341234") && opened.contains("库 第1版") && opened.contains("赵局长") && opened.contains("id=\"save\""))
+        #expect(opened.contains("已保存，第1版"))
+        #expect(pages[7].body.contains("138****1234") && !pages[7].body.contains("13812341234"), "masked on the list")
+        #expect(pages[7].body.contains("市数据局") && pages[7].body.contains("市大数据局"))
+
+        // What check refuses, the form refuses, with what was typed.
+        let refused = try f.browse(F.login("张三") + [
+            F.get("/agencies/new"),
+            Self.save(["base": "0", "name": "市人社局", "c0_name": "钱", "c0_mobile": "12345", "c0_email": "rsj@zhengzhou.example"]),
+            Self.save(["base": "0", "name": "市卫健委", "c0_email": "x@zhengzhou.example"]),
+            Self.save(["base": "0", "name": "市医保局", "aliases": "市财政局", "c0_email": "ybj@zhengzhou.example"]),
+            Self.save(["base": "0", "name": "市数据局", "c0_email": "sjj@zhengzhou.example"]),
+            Self.save(["base": "0", "name": "", "c0_email": "a@zhengzhou.example"]),
+        ])
+        #expect(refused[3].status == 422 && refused[3].body.contains("手机号码无效") && refused[3].body.contains("value=\"12345\""), "\(refused[3].body)")
+        #expect(refused[4].status == 422 && refused[4].body.contains("通讯录中已有“市卫健委”") && refused[4].body.contains("文件："))
+        #expect(refused[5].status == 422 && refused[5].body.contains("单位名称重复") && refused[5].body.contains("agencies.yaml"), "\(refused[5].body)")
+        #expect(refused[6].status == 422 && refused[6].body.contains("已有“市数据局”"))
+        #expect(refused[7].status == 422 && refused[7].body.contains("请填写单位名称"))
+
+        // A list naming the new agency is published; then the agency cannot go while it leads.
+        let list = try ListPublishTests.workbook(f, "sjj.xlsx", [["1", "数据共享", "", "", "市大数据局", "", "2026年6月"]])
+        let published = try f.browse(F.login("张三") + [F.get("/lists"), ListPublishTests.upload(list), F.post("@location/publish", ["csrf": "@csrf"])])
+        #expect(published[4].location == "/lists?published=L1@1", "\(published[4].status) \(published[4].body)")
+        let blocked = try f.browse(F.login("张三") + [F.get(Self.bureau), F.post(Self.bureau + "/remove", ["csrf": "@csrf", "base": "1", "confirm": "yes"])])
+        #expect(blocked[2].body.contains("L1-1") && blocked[2].body.contains("牵头"), "the agency's items")
+        #expect(blocked[3].status == 422 && blocked[3].body.contains("不能删除") && blocked[3].body.contains("市数据局"), "\(blocked[3].body)")
+
+        // Two clerks editing at once: the second, from the older form, is refused.
+        let edits = try f.browse(F.login("张三") + [
+            F.get(Self.bureau),
+            Self.save(["base": "1", "name": "市数据局", "aliases": "市大数据局", "c0_name": "李联络", "c0_email": "sjj@zhengzhou.example", "c0_mobile": "13900001111"]),
+            Self.save(["base": "1", "name": "市数据局", "aliases": "市大数据局", "c0_name": "孙", "c0_email": "sun@zhengzhou.example"]),
+            // Dropping the alias the published list uses would leave its item without a lead.
+            Self.save(["base": "2", "name": "市数据局", "c0_name": "孙", "c0_email": "sun@zhengzhou.example"]),
+        ])
+        #expect(edits[3].location == Self.bureau + "?saved=2")
+        #expect(edits[4].status == 422 && edits[4].body.contains("已被他人修改"), "\(edits[4].status)")
+        #expect(edits[5].status == 422 && edits[5].body.contains("市大数据局") && edits[5].body.contains("L1-1"), "\(edits[5].body)")
+
+        // A leader reads the directory and changes nothing.
+        let leader = try f.browse(F.login("王五") + [F.get("/agencies"), F.get("/agencies/new"), Self.save(["base": "0", "name": "市审计局"])])
+        #expect(leader[2].status == 200 && !leader[2].body.contains("新增单位"))
+        #expect(leader[3].status == 403 && leader[4].status == 403)
+
+        let audit = try f.stateCommand(["audit", "list", "--format", "csv"]).out
+        for row in ["agency.save", "市数据局@1", "市数据局@2", "agency.view", "agency.remove"] { #expect(audit.contains(row), "audit lacks \(row)") }
+        #expect(!audit.contains("13812341234") && !audit.contains("13900001111"), "no mobile in the trail")
+        let check = try f.dudao(["check", "--now", "2026-01-05T09:00:00+08:00"])
+        #expect(check.status == 0 && check.out.contains("库 L1 第1版"), "\(check.out)\(check.err)")
+    }
+}
