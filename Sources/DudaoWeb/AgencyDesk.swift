@@ -29,7 +29,7 @@ struct AgencyDesk: Sendable {
             return ["name": a.name, "path": Self.path(a.name), "aliases": a.aliases.joined(separator: "、"), "group": a.isGroup,
                     "source": Self.source(origin), "stored": StoredAgency.isStored(origin.file),
                     "contacts": (a.contacts + a.leadership).map { c in
-                        ["name": c.name, "role": c.role ?? "", "mobile": c.mobile.map(Mobile.masked) ?? "", "email": c.email ?? ""]
+                        ["name": c.name, "role": Self.orFalse(c.role), "mobile": c.mobile.map(Mobile.masked) ?? "", "email": c.email ?? ""]
                     },
                     "leads": leads[a.name] ?? 0, "supports": supports[a.name] ?? 0]
         }
@@ -45,6 +45,12 @@ struct AgencyDesk: Sendable {
             return "库 第\(origin.file[origin.file.index(after: at)...])版"
         }
         return "文件：" + origin.file + (origin.line.map { ":\($0)" } ?? "")
+    }
+
+    /// A text for a `{{#section}}` that shows only when there is one (an empty string would show).
+    static func orFalse(_ text: String?) -> Any {
+        guard let text, !text.isEmpty else { return false }
+        return text
     }
 
     /// `/agencies/NAME`, the name percent-encoded.
@@ -65,10 +71,10 @@ struct AgencyDesk: Sendable {
         }
         var values: [String: Any] = [
             "page_title": agency.name, "nav_agencies": true, "name": agency.name, "path": Self.path(agency.name),
-            "aliases": agency.aliases.joined(separator: "、"), "group": agency.isGroup, "source": Self.source(origin), "stored": stored,
+            "aliases": Self.orFalse(agency.aliases.joined(separator: "、")), "group": agency.isGroup, "source": Self.source(origin), "stored": stored,
             "contacts": people(agency.contacts), "leadership": people(agency.leadership), "office_contact": people(agency.contact.map { [$0] } ?? []),
             "items": items.prefix(200).map { i in ["id": i.id, "title": i.title, "role": i.lead.contains(agency.name) ? "牵头" : "配合"] },
-            "item_count": items.count, "more_items": max(0, items.count - 200),
+            "item_count": items.count, "more_items": max(0, items.count - 200), "has_more_items": items.count > 200,
             "editable": stored && viewer.role >= .clerk, "base": base,
             "errors": errors.map { ["text": $0] }, "has_errors": !errors.isEmpty,
             "message": message ?? "", "has_message": message != nil,

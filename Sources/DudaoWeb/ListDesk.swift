@@ -43,7 +43,7 @@ struct ListDesk: Sendable {
         }
         let stored: [[String: Any]] = try store.latestListRevisions().map { r in
             ["key": r.key, "title": r.title, "revision": r.revision, "items": r.items, "withdrawn": r.withdraws,
-             "actor": r.actor, "at": Labels.minute(r.at, clock: clock), "file": r.file, "note": r.note,
+             "actor": r.actor, "at": Labels.minute(r.at, clock: clock), "file": r.file, "note": AgencyDesk.orFalse(r.note),
              "in_force": set.listTitles.contains { $0.file == PublishedList.place(key: r.key, revision: r.revision) }]
         }
         return templates.renderPage("lists", viewer, [
@@ -123,7 +123,7 @@ struct ListDesk: Sendable {
     func failure(file: String, errors: [String], viewer: Viewer) -> String {
         templates.renderPage("list_failed", viewer, [
             "page_title": "清单有误", "nav_lists": true, "file": file, "count": errors.count,
-            "errors": errors.prefix(500).map { ["text": $0] }, "more": max(0, errors.count - 500),
+            "errors": errors.prefix(500).map { ["text": $0] }, "more": max(0, errors.count - 500), "has_more": errors.count > 500,
         ]) ?? ""
     }
 
@@ -197,11 +197,11 @@ struct ListDesk: Sendable {
         func brief(_ items: [Item]) -> [[String: Any]] {
             items.prefix(Self.diffRows).map { ["id": $0.id, "title": $0.title, "lead": names($0.lead), "dates": deadline($0)] }
         }
-        let warnings = p.warnings.map(finding).filter { $0["here"] as! Bool }
+        let warnings = Array(p.warnings.map(finding).filter { $0["here"] as! Bool }.prefix(50))
         return templates.renderPage("list_preview", viewer, [
             "page_title": "预览清单", "nav_lists": true, "id": p.draft.id, "key": r.key, "title": r.title, "file": r.file,
             "sha": r.sha256, "count": p.items.count, "revision": p.draft.base + 1, "is_new": p.draft.base == 0, "base": p.draft.base,
-            "items": rows, "more_items": max(0, p.items.count - Self.previewRows),
+            "items": rows, "more_items": max(0, p.items.count - Self.previewRows), "has_more_items": p.items.count > Self.previewRows,
             "errors": p.errors.map(finding), "has_errors": !p.errors.isEmpty, "error_count": p.errors.count,
             "warnings": warnings, "has_warnings": !warnings.isEmpty,
             "unknown": p.unknownAgencies.map { ["name": $0] }, "has_unknown": !p.unknownAgencies.isEmpty,

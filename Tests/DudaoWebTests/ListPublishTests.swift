@@ -165,3 +165,45 @@ import DudaoTestSupport
         #expect(try Self.planned(f).filter { $0.hasPrefix("L") } == ["L1-1", "L1-2", "L1-3"], "only the one good list was published")
     }
 }
+
+/// The same in headless Chromium (`lists_browser.py`), as a clerk who is not a Linux person
+/// works: screenshots of each page in `docs/console/` come from here.
+@Suite(.serialized) struct ListsBrowserTests {
+    @Test func aClerkRunsListsAndDirectoryInTheBrowser() throws {
+        let f = try WebFixture()
+        _ = try f.addUser("张三", role: "clerk")
+        var bad = ListPublishTests.v1
+        bad[1][6] = "找时间办"
+        bad[2][4] = ""
+        var v2 = ListPublishTests.v1
+        v2[1][6] = "2025年10月"
+        v2.append(["4", "托育补贴", "", "", "市财政局", "", "2026年3月"])
+        let files = [try ListPublishTests.workbook(f, "事项清单（有误）.xlsx", bad), try ListPublishTests.workbook(f, "事项清单.xlsx", ListPublishTests.v1),
+                     try ListPublishTests.workbook(f, "事项清单（修订）.xlsx", v2)]
+        let server = try f.startServer()
+        defer { f.stop(server) }
+        let out = TestSupport.root.appendingPathComponent(".build/screenshots").path
+        let seen = try TestSupport.python(["Tests/Python/lists_browser.py", f.url, "张三", WebFixture.password] + files + [out])
+
+        let errors = seen["errors"] as? [String] ?? []
+        #expect(errors.count == 2 && errors[0].contains("事项清单!G4") && errors[1].contains("事项清单!E5"), "\(errors)")
+        let preview = seen["preview"] as? String ?? ""
+        #expect(preview.contains("2025年12月31日") && preview.contains("L1-3") && preview.contains("新清单"), "\(preview)")
+        #expect((seen["published"] as? String)?.contains("已发布 L1@1") == true)
+        #expect(seen["diff"] as? String == "新增 1 项，删除 0 项，改动 1 项，未变 2 项。", "\(seen["diff"] ?? "")")
+        #expect((seen["dashboard"] as? String)?.contains("托育补贴") == true)
+        #expect((seen["agency"] as? String)?.contains("13812341234") == true)
+        let agencies = seen["agencies"] as? String ?? ""
+        #expect(agencies.contains("138****1234") && !agencies.contains("13812341234"))
+        #expect((seen["file_agency_source"] as? String)?.hasPrefix("文件：\(f.schedules.path)/agencies.yaml:") == true && seen["file_agency_forms"] as? Int == 0)
+        #expect((seen["rolled"] as? String)?.contains("L1@3") == true && (seen["history"] as? String)?.contains("回退至第1版") == true)
+        #expect((seen["low_contrast"] as? [[Any]])?.isEmpty == true, "\(seen["low_contrast"] ?? "")")
+        let overflow = seen["overflow"] as? [String: Int] ?? [:]
+        #expect(overflow.count == 4 && overflow.values.allSatisfy { $0 == 0 }, "no sideways scrolling at 390 px: \(overflow)")
+        #expect((seen["console_errors"] as? [String])?.isEmpty == true, "\(seen["console_errors"] ?? "")")
+        for shot in ["lists-1-errors", "lists-2-preview", "lists-3-published", "lists-4-diff", "lists-5-dashboard", "agencies-1-list",
+                     "agencies-2-added", "agencies-3-file", "lists-6-rolled-back", "agencies-new-390"] {
+            #expect(FileManager.default.fileExists(atPath: out + "/\(shot).png"), "\(shot)")
+        }
+    }
+}

@@ -169,4 +169,5 @@ def main():
     print(json.dumps(seen, ensure_ascii=False))
 
 
-main()
+if __name__ == "__main__":
+    main()
