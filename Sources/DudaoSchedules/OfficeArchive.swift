@@ -11,7 +11,7 @@ import ZIPFoundation
 struct OfficeArchive {
     static let maxArchiveBytes = 50 << 20
     static let maxEntries = 2_000
-    static let maxPartBytes = 200 << 20
+    static let maxPartBytes = 100 << 20
     static let maxRatio: UInt64 = 200
 
     let file: String
@@ -55,6 +55,8 @@ struct OfficeArchive {
         guard let entry = archive[path] else { return nil }
         let limit = min(UInt64(Self.maxPartBytes), max(entry.compressedSize, 1) * Self.maxRatio)
         var data = Data()
+        // Room for what the entry says it holds, within the limit: no copies as it grows.
+        data.reserveCapacity(Int(min(entry.uncompressedSize, limit)) + 1)
         do {
             _ = try archive.extract(entry, skipCRC32: false) { chunk in
                 data.append(chunk)

@@ -5,7 +5,7 @@
 /// 具体举措 rows).
 struct TableGrid {
     /// The limits the readers enforce: a list is thousands of rows, not millions.
-    static let maxRows = 200_000
+    static let maxRows = 100_000
     static let maxColumns = 100
 
     /// A table beyond the limits.

@@ -39,7 +39,7 @@ final class WordXML: NSObject, XMLParserDelegate {
     static let skipped: Set<String> = ["w:del", "w:delText", "w:instrText", "w:rPr", "w:pPr"]
 
     func parse(_ data: Data) -> Error? {
-        let parser = XMLParser(data: data)
+        let parser = XMLParser(stream: InputStream(data: data))
         parser.shouldResolveExternalEntities = false
         parser.delegate = self
         let ok = parser.parse()

@@ -55,7 +55,7 @@ struct Workbook {
     }
 
     /// Rows and columns beyond these are refused: a list is thousands of rows, not millions.
-    static let maxRows = 200_000
+    static let maxRows = 100_000
     static let maxColumns = 100
 
     var sheets: [Sheet] = []

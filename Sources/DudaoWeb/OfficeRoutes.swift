@@ -379,9 +379,18 @@ struct OfficeRoutes: Sendable {
             guard type.lowercased().hasPrefix("multipart/form-data") else {
                 return WebServer.page(.unsupportedMediaType, "请用页面上的表单上传文件。 use the form\n", type: "text/plain; charset=utf-8")
             }
+            let limit = ListDesk.maxFileBytes + (64 << 10)
+            // A little too large is read up to the limit and answered with the page; far too
+            // large (by its length) is answered at once and the connection closed, unread.
+            if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > 4 * limit {
+                context.audit.record(.listUpload, "", .refused, detail: "文件过大（\(length >> 20) MB）")
+                var response = WebServer.page(.contentTooLarge, try lists.page(viewer: viewer, now: Date(), error: "文件过大：清单文件不超过\(ListDesk.maxFileBytes >> 20) MB。"))
+                response.headers[.connection] = "close"
+                return response
+            }
             var upload: ReplyUpload
             do {
-                upload = try await ReplyUpload.read(request.body, contentType: type, limit: ListDesk.maxFileBytes + (64 << 10), spool: spool)
+                upload = try await ReplyUpload.read(request.body, contentType: type, limit: limit, spool: spool)
             } catch is ReplyUpload.TooLarge {
                 context.audit.record(.listUpload, "", .refused, detail: "文件过大")
                 return WebServer.page(.contentTooLarge, try lists.page(viewer: viewer, now: Date(), error: "文件过大：清单文件不超过\(ListDesk.maxFileBytes >> 20) MB。"))
