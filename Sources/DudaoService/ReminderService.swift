@@ -220,6 +220,11 @@ public final class ReminderService: @unchecked Sendable {
                         guard let self else { return }
                         self.queue.async { self.lostLead() }
                     }
+                    // A list published or an agency changed on the other machine: replan now.
+                    leadership.onOwnedChange { [weak self] in
+                        guard let self else { return }
+                        self.queue.async { self.reloadOwned(then: {}) }
+                    }
                     self.leading = true
                     self.nextLeadTry = nil
                     self.logger.notice("leading: this instance plans and sends")

@@ -77,6 +77,7 @@ extension StateStore {
             var entry = audit
             entry.object = "\(name)@\(r.revision)"
             try Self.audit(entry, dialect: backend.dialect, in: t)
+            try Self.announceOwnedChange(dialect: backend.dialect, in: t)
             return r
         }
     }
@@ -94,6 +95,7 @@ extension StateStore {
             var entry = audit
             entry.object = "\(name)@\(r.revision)"
             try Self.audit(entry, dialect: backend.dialect, in: t)
+            try Self.announceOwnedChange(dialect: backend.dialect, in: t)
             return r
         }
     }
@@ -102,6 +104,14 @@ extension StateStore {
     public func officeOwned() throws -> OfficeOwned {
         OfficeOwned(lists: try listsInForce().map { PublishedList(key: $0.key, revision: $0.revision, yaml: $0.yaml) },
                     agencies: try agenciesInForce().map { StoredAgency(name: $0.name, revision: $0.revision, yaml: $0.yaml) })
+    }
+
+    /// The channel a change of what the office owns is announced on (PostgreSQL's NOTIFY).
+    public static let ownedChannel = "dudao_owned"
+
+    /// Announces, with `t`'s commit, that what the office owns changed.
+    static func announceOwnedChange(dialect: SQLDialect, in t: any StoreTransaction) throws {
+        if let notify = dialect.notify(ownedChannel) { try t.execute(notify) }
     }
 
     /// Changes with every publish, rollback and directory edit (both tables are append-only):

@@ -170,6 +170,7 @@ extension StateStore {
             var entry = audit
             entry.object = "\(revision.key)@\(revision.revision)"
             try Self.audit(entry, dialect: backend.dialect, in: t)
+            try Self.announceOwnedChange(dialect: backend.dialect, in: t)
             return revision
         }
     }
@@ -185,6 +186,7 @@ extension StateStore {
             var entry = audit
             entry.object = "\(r.key)@\(r.revision)"
             try Self.audit(entry, dialect: backend.dialect, in: t)
+            try Self.announceOwnedChange(dialect: backend.dialect, in: t)
             return r
         }
     }
@@ -216,6 +218,7 @@ extension StateStore {
             entry.object = "\(key)@\(r.revision)"
             entry.detail = r.note
             try Self.audit(entry, dialect: backend.dialect, in: t)
+            try Self.announceOwnedChange(dialect: backend.dialect, in: t)
             return r
         }
     }

@@ -73,6 +73,10 @@ public struct SQLDialect: Sendable {
     /// machines appending to the audit chain or counting logins go one after the other.
     /// SQLite has one writer already.
     public var lock: @Sendable (_ name: String) -> String?
+    /// What tells the other machine, on commit, that the office changed what it owns (a list
+    /// published, an agency saved), so its leader replans without waiting for its next wake.
+    /// SQLite has no other machine.
+    public var notify: @Sendable (_ channel: String) -> String? = { _ in nil }
 
     public static let sqlite = SQLDialect(idColumn: "INTEGER PRIMARY KEY AUTOINCREMENT", text: "TEXT", blob: "BLOB", idReference: "INTEGER",
                                           rowidColumn: nil,
@@ -95,7 +99,8 @@ public struct SQLDialect: Sendable {
                                                 """,
                                                 "CREATE TRIGGER \(table)_append_only BEFORE UPDATE OR DELETE ON \(table) FOR EACH ROW EXECUTE FUNCTION \(table)_append_only()",
                                             ] },
-                                            lock: { name in "SELECT pg_advisory_xact_lock(hashtext('dudao.\(name)'))" })
+                                            lock: { name in "SELECT pg_advisory_xact_lock(hashtext('dudao.\(name)'))" },
+                                            notify: { channel in "NOTIFY \(channel)" })
 }
 
 /// One versioned schema change, the same on both engines.

@@ -12,4 +12,11 @@ public protocol StoreLeadership: AnyObject, Sendable {
     func onLoss(_ handler: @escaping @Sendable () -> Void)
     /// Gives the lead up (on a clean stop, so a standby takes over at once).
     func resign()
+    /// `handler` runs, on some thread, whenever another instance changed what the office owns
+    /// in the store (`StateStore.ownedChannel`) while this one leads.
+    func onOwnedChange(_ handler: @escaping @Sendable () -> Void)
+}
+
+extension StoreLeadership {
+    public func onOwnedChange(_ handler: @escaping @Sendable () -> Void) {}
 }

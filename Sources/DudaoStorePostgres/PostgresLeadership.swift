@@ -20,6 +20,10 @@ public final class PostgresLeadership: StoreLeadership, @unchecked Sendable {
     private var connection: PostgresConnection?
     private var leading = false
     private var lossHandler: (@Sendable () -> Void)?
+    /// Guarded by `ownedLock`, not `lock`: a notification may arrive on the event loop while
+    /// `tryLead` holds `lock` waiting for that loop.
+    private var ownedHandler: (@Sendable () -> Void)?
+    private let ownedLock = NSLock()
 
     /// The advisory lock's key ("dudao" in ASCII, with a 2 for leadership); per database.
     static let key: Int64 = 0x6475_6461_6F02
@@ -52,8 +56,19 @@ public final class PostgresLeadership: StoreLeadership, @unchecked Sendable {
             leading = true
             // The close of the lock's connection is the loss of the lead, whoever closed it.
             conn.closeFuture.whenComplete { [weak self] _ in self?.lost(conn) }
+            // The leader hears, on the same connection, when the office changed its lists or
+            // agencies on the other machine (`NOTIFY dudao_owned` on commit), and replans.
+            conn.addListener(channel: StateStore.ownedChannel) { [weak self] _, _ in
+                let handler = self?.ownedLock.withLock { self?.ownedHandler }
+                handler?()
+            }
+            _ = try conn.query(PostgresQuery(unsafeSQL: "LISTEN \(StateStore.ownedChannel)"), logger: logger).wait()
             return true
         }
+    }
+
+    public func onOwnedChange(_ handler: @escaping @Sendable () -> Void) {
+        ownedLock.withLock { ownedHandler = handler }
     }
 
     public func resign() {
