@@ -83,9 +83,16 @@ struct AgencyDesk: Sendable {
         return templates.renderPage("agency", viewer, values)
     }
 
+    /// A draft's id as a link may carry it back to its preview (anything else is dropped).
+    static func draftID(_ text: String?) -> String? {
+        guard let text, (16...64).contains(text.count), text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return nil }
+        return text
+    }
+
     /// The new-agency form (or the same again with what was typed and why it was refused).
     func newAgency(viewer: Viewer, form: [String: String] = [:], errors: [String] = []) -> String {
         var values: [String: Any] = ["page_title": "新增单位", "nav_agencies": true, "base": 0, "is_new": true,
+                                     "draft": Self.draftID(form["draft"]) ?? "",
                                      "errors": errors.map { ["text": $0] }, "has_errors": !errors.isEmpty]
         values.merge(Self.formValues(form)) { _, new in new }
         return templates.renderPage("agency_new", viewer, values) ?? ""

@@ -197,6 +197,8 @@ struct ListDesk: Sendable {
         func brief(_ items: [Item]) -> [[String: Any]] {
             items.prefix(Self.diffRows).map { ["id": $0.id, "title": $0.title, "lead": names($0.lead), "dates": deadline($0)] }
         }
+        // Agencies the office keeps: an unknown name may become an alias of one of them.
+        let storedAgencies = p.set.agencies.agencies.map(\.name).filter { StoredAgency.isStored(p.set.agencies.origin(of: $0, default: "").file) }
         let warnings = Array(p.warnings.map(finding).filter { $0["here"] as! Bool }.prefix(50))
         return templates.renderPage("list_preview", viewer, [
             "page_title": "预览清单", "nav_lists": true, "id": p.draft.id, "key": r.key, "title": r.title, "file": r.file,
@@ -204,7 +206,8 @@ struct ListDesk: Sendable {
             "items": rows, "more_items": max(0, p.items.count - Self.previewRows), "has_more_items": p.items.count > Self.previewRows,
             "errors": p.errors.map(finding), "has_errors": !p.errors.isEmpty, "error_count": p.errors.count,
             "warnings": warnings, "has_warnings": !warnings.isEmpty,
-            "unknown": p.unknownAgencies.map { ["name": $0] }, "has_unknown": !p.unknownAgencies.isEmpty,
+            "unknown": p.unknownAgencies.map { ["name": $0, "id": p.draft.id, "encoded": $0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""] },
+            "has_unknown": !p.unknownAgencies.isEmpty, "stored_agencies": storedAgencies, "has_stored_agencies": !storedAgencies.isEmpty,
             "added": brief(p.diff.added), "removed": brief(p.diff.removed), "changed": changed,
             "added_count": p.diff.added.count, "removed_count": p.diff.removed.count, "changed_count": p.diff.changed.count,
             "unchanged_count": p.diff.unchanged, "diff_empty": p.diff.isEmpty && p.draft.base > 0,

@@ -14,7 +14,7 @@ import DudaoStore
 ///   `/agencies`, `/agencies/NAME` (the directory);
 /// - clerk: `/review`, `/review/withdraw`, `/outbox`, `/outbox/ID/retry`, `/lists/upload`,
 ///   `/lists/drafts/ID[/publish|/discard]`, `/lists/KEY/rollback`, `/agencies/new`,
-///   `/agencies/save`, `/agencies/NAME/remove`;
+///   `/agencies/save`, `/agencies/alias`, `/agencies/NAME/remove`;
 /// - admin: `/accounts…`, `/audit`, `/audit.csv`.
 ///
 /// Every route behind the login passes the same guards in the same order — `SessionGate`
@@ -314,7 +314,43 @@ struct OfficeRoutes: Sendable {
     /// Adding and editing the office's agencies, and removing them; files' agencies are not theirs.
     private func registerAgencies(on group: RouterGroup<WebContext>) {
         group.get("/agencies/new") { request, context in
-            WebServer.page(.ok, self.agencies.newAgency(viewer: try context.who()))
+            // From a list's preview: the unknown name filled in, and back to the preview once saved.
+            let q = Self.query(request)
+            return WebServer.page(.ok, self.agencies.newAgency(viewer: try context.who(), form: ["name": q["name"] ?? "", "draft": q["draft"] ?? ""]))
+        }
+        group.post("/agencies/alias") { request, context in
+            let viewer = try context.who()
+            let form = try await URLEncodedFormDecoder().decode([String: String].self, from: request, context: context)
+            let alias = String((form["alias"] ?? "").trimmingCharacters(in: .whitespaces).prefix(100)), name = form["agency"] ?? ""
+            let draft = AgencyDesk.draftID(form["draft"])
+            let now = Date()
+            let set = self.desk.schedules()
+            func back(_ error: String?) throws -> Response {
+                if let error {
+                    context.audit.record(.agencySave, name, .refused, detail: "别名“\(alias)”：\(error)")
+                    if let draft, let preview = try self.lists.preview(draft, now: now) {
+                        return WebServer.page(.unprocessableContent, self.lists.previewPage(preview, viewer: viewer, error: error))
+                    }
+                    return WebServer.page(.unprocessableContent, try self.agencies.page(viewer: viewer, message: error))
+                }
+                return Self.redirect(draft.map { "/lists/drafts/\($0)" } ?? AgencyDesk.path(name))
+            }
+            // Only the office's own agencies take aliases here; a file's belongs to the operator.
+            guard var agency = set.agencies.agency(named: name), StoredAgency.isStored(set.agencies.origin(of: agency.name, default: "").file) else {
+                return try back("只能给督查室维护的单位添加别名。")
+            }
+            guard !alias.isEmpty else { return try back("别名为空。") }
+            agency.aliases.append(alias)
+            let problems = try self.agencies.problems(saving: agency, now: now)
+            guard problems.isEmpty else { return try back(problems.joined(separator: "；")) }
+            let base = try self.desk.store.agencyRevisions(agency.name).first?.revision ?? 0
+            let entry = AuditEntry(at: now, actor: viewer.user, client: WebServer.client(request, context, trusting: self.trustedProxies),
+                                   action: .agencySave, detail: "新增别名：\(alias)")
+            do {
+                _ = try self.desk.store.saveAgency(agency.name, yaml: StoredAgency.yaml(agency), base: base, at: now, actor: viewer.user, audit: entry)
+            } catch let error as AgencyEditError { return try back(error.description) }
+            await self.reload()
+            return try back(nil)
         }
         group.post("/agencies/save") { request, context in
             let viewer = try context.who()
@@ -339,6 +375,7 @@ struct OfficeRoutes: Sendable {
             do {
                 let saved = try self.desk.store.saveAgency(agency.name, yaml: StoredAgency.yaml(agency), base: base, at: now, actor: viewer.user, audit: entry)
                 await self.reload()
+                if let draft = AgencyDesk.draftID(form["draft"]) { return Self.redirect("/lists/drafts/\(draft)") }
                 return Self.redirect(AgencyDesk.path(saved.name) + "?saved=\(saved.revision)")
             } catch let error as AgencyEditError {
                 return try refused([error.description])

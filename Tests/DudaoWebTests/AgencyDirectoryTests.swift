@@ -87,4 +87,35 @@ import DudaoTestSupport
         let check = try f.dudao(["check", "--now", "2026-01-05T09:00:00+08:00"])
         #expect(check.status == 0 && check.out.contains("库 L1 第1版"), "\(check.out)\(check.err)")
     }
+
+    /// An agency a list names but the directory lacks is added, or made an alias, from the
+    /// list's preview, which then may be published.
+    @Test func anUnknownAgencyIsAddedOrAliasedFromThePreview() throws {
+        let f = try WebFixture()
+        _ = try f.addUser("张三", role: "clerk")
+        let server = try f.startServer()
+        defer { f.stop(server) }
+        let list = try ListPublishTests.workbook(f, "new.xlsx", [["1", "数据共享", "", "", "市数据中心", "", "2026年6月"]])
+        let uploaded = try f.browse(F.login("张三") + [F.get("/lists"), ListPublishTests.upload(list), F.get("@location")])
+        let draft = uploaded[3].location
+        #expect(draft.hasPrefix("/lists/drafts/") && uploaded[4].body.contains("新增为单位") && !uploaded[4].body.contains("id=\"publish\""))
+        let id = String(draft.dropFirst("/lists/drafts/".count))
+        let encoded = "市数据中心".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        let added = try f.browse(F.login("张三") + [F.get("/agencies/new?name=\(encoded)&draft=\(id)"),
+                                                   Self.save(["base": "0", "name": "市数据中心", "draft": "@hidden:draft", "c0_email": "sjzx@zhengzhou.example"]),
+                                                   F.get(draft)])
+        #expect(added[2].body.contains("value=\"市数据中心\""), "the name comes filled in")
+        #expect(added[3].status == 303 && added[3].location == draft, "back to the preview: \(added[3].status) \(added[3].body.prefix(300))")
+        #expect(added[4].body.contains("id=\"publish\"") && !added[4].body.contains("不在通讯录"))
+
+        let other = try ListPublishTests.workbook(f, "alias.xlsx", title: "另一清单", [["1", "数据治理", "", "", "市大数据中心", "", "2026年6月"]])
+        let aliased = try f.browse(F.login("张三") + [F.get("/lists"), ListPublishTests.upload(other, key: "L2"), F.get("@location"),
+                                                     F.post("/agencies/alias", ["csrf": "@csrf", "alias": "市大数据中心", "agency": "市数据中心", "draft": "@hidden:draft"]),
+                                                     F.get("@location")])
+        #expect(aliased[4].body.contains("作为别名"), "\(aliased[4].body)")
+        #expect(aliased[5].status == 303 && aliased[5].location == aliased[3].location, "\(aliased[5].status) \(aliased[5].body.prefix(300))")
+        #expect(aliased[6].body.contains("id=\"publish\""), "the alias resolves the name")
+        let opened = try f.browse(F.login("张三") + [F.get("/agencies/" + encoded)]).last!
+        #expect(opened.body.contains("市大数据中心"))
+    }
 }

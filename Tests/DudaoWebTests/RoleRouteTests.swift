@@ -46,6 +46,7 @@ struct RoleRouteTests {
         Route(method: "GET", path: "/agencies/none", fields: [:], role: "leader"),
         Route(method: "GET", path: "/agencies/new", fields: [:], role: "clerk"),
         Route(method: "POST", path: "/agencies/save", fields: [:], role: "clerk"),
+        Route(method: "POST", path: "/agencies/alias", fields: [:], role: "clerk"),
         Route(method: "POST", path: "/agencies/none/remove", fields: [:], role: "clerk"),
         Route(method: "GET", path: "/accounts", fields: [:], role: "admin"),
         Route(method: "POST", path: "/accounts/add", fields: ["name": "bad name!", "role": "clerk", "password": "x"], role: "admin"),
