@@ -36,7 +36,7 @@ struct CheckCommand: ParsableCommand {
         for finding in StoreSetting.read(schedules: set.directory).diagnostics.list where !seen.contains(finding) { findings.record(finding) }
         for d in findings.list { print(d.description) }
         // Where each list comes from: a file of the folder, or the store (the office's, by revision).
-        for list in set.listTitles { print("清单 list “\(list.title)”: \(PublishedList.label(place: list.file))") }
+        for line in SourceLines.text(set) { print(line) }
         var templateProblems: [TemplateProblem] = []
         do { _ = try TemplateSet(directory: set.templatesPath) } catch { templateProblems = error.problems }
         for p in templateProblems { print("错误 error: \(p)") }
