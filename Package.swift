@@ -32,11 +32,14 @@ let package = Package(
         // Secrets: read from the environment, a file or a systemd credential, printed as ***. Foundation only;
         // channels, the console's link key and the PostgreSQL store's password all come here.
         .target(name: "DudaoSecrets"),
-        // Schedules on disk: YAML task lists, agencies, policy, calendar; importing published lists; `check`.
+        // Schedules on disk: YAML task lists, agencies, policy, calendar; what the office keeps in the store, as read; `check`.
+        .target(name: "DudaoSchedules", dependencies: ["DudaoCore", "DudaoSecrets", "CLibYAML"]),
+        // Importing the lists cities publish (the raw text, TSV/CSV, .xlsx, .docx, web pages) into task lists,
+        // with bounded readers for untrusted files: used by `dudao import` and the console's upload.
         .target(
-            name: "DudaoSchedules",
-            dependencies: ["DudaoCore", "DudaoSecrets", "CLibYAML",
-                           // Office lists (.xlsx): the archive and its XML parts.
+            name: "DudaoImport",
+            dependencies: ["DudaoCore", "DudaoSchedules",
+                           // Office files: the archive and its small XML parts (worksheets and documents are read with XMLParser).
                            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                            .product(name: "SWXMLHash", package: "SWXMLHash")]
         ),
@@ -75,7 +78,7 @@ let package = Package(
         // It sends nothing itself, so it does not import delivery.
         .target(
             name: "DudaoWeb",
-            dependencies: ["DudaoCore", "DudaoSecrets", "DudaoSchedules", "DudaoMessages", "DudaoStore",
+            dependencies: ["DudaoCore", "DudaoSecrets", "DudaoSchedules", "DudaoImport", "DudaoMessages", "DudaoStore",
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            // HTTP1Channel's idle timeout and channel handlers (the connection cap, request deadlines).
@@ -96,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "dudao",
             dependencies: [
-                "DudaoCore", "DudaoSchedules", "DudaoMessages", "DudaoDelivery", "DudaoStore", "DudaoStorePostgres", "DudaoWeb", "DudaoService",
+                "DudaoCore", "DudaoSchedules", "DudaoImport", "DudaoMessages", "DudaoDelivery", "DudaoStore", "DudaoStorePostgres", "DudaoWeb", "DudaoService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -104,11 +107,11 @@ let package = Package(
         // `make bench`: the planner over 100,000 items; delivery rates against local sinks.
         .executableTarget(name: "DudaoBench", dependencies: ["DudaoCore", "DudaoSecrets", "DudaoMessages", "DudaoDelivery"]),
         // `make fuzz`: libFuzzer targets for the importer, the deadline grammar, the schedule loader and the MIME encoder.
-        .executableTarget(name: "DudaoFuzz", dependencies: ["DudaoCore", "DudaoSchedules", "DudaoMessages"]),
+        .executableTarget(name: "DudaoFuzz", dependencies: ["DudaoCore", "DudaoSchedules", "DudaoImport", "DudaoMessages"]),
         // Plumbing shared by the tests (child processes, Python, free ports); not shipped.
         .target(name: "DudaoTestSupport", path: "Tests/DudaoTestSupport"),
         .testTarget(name: "DudaoCoreTests", dependencies: ["DudaoCore"]),
-        .testTarget(name: "DudaoSchedulesTests", dependencies: ["DudaoCore", "DudaoSchedules", "DudaoTestSupport",
+        .testTarget(name: "DudaoSchedulesTests", dependencies: ["DudaoCore", "DudaoSchedules", "DudaoImport", "DudaoTestSupport",
                                                               .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "DudaoMessagesTests", dependencies: ["DudaoCore", "DudaoMessages", "DudaoTestSupport"]),
         .testTarget(name: "DudaoStoreTests", dependencies: ["DudaoCore", "DudaoStore", "DudaoStorePostgres", "DudaoTestSupport"]),

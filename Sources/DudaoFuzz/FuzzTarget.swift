@@ -2,6 +2,7 @@ import Foundation
 import DudaoCore
 import DudaoMessages
 import DudaoSchedules
+import DudaoImport
 
 /// libFuzzer targets for the parsers that read what users and lists hand us, and for the
 /// MIME encoder (round trip through a small parser here). `make fuzz` builds this with

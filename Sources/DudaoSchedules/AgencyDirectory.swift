@@ -65,8 +65,8 @@ public struct AgencyDirectory: Sendable {
     }
 
     /// The form names are compared in: no white space, full-width parentheses made
-    /// half-width, so one agency is spelled one way.
-    static func key(_ name: String) -> String {
+    /// half-width, so one agency is spelled one way (the importer cleans agency cells with it).
+    public static func key(_ name: String) -> String {
         // Scalars, not characters: every agency of every item is looked up.
         var key = String.UnicodeScalarView()
         for c in name.unicodeScalars where !c.isWhiteSpace {

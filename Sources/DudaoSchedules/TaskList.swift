@@ -19,7 +19,8 @@ public struct TaskList: Hashable, Sendable {
     /// A four-digit year in the title (`2024年…清单`), used for year-less deadlines.
     public var titleYear: Int? { Self.year(in: title) }
 
-    static func year(in text: String) -> Int? {
+    /// A four-digit year standing alone in `text`.
+    public static func year(in text: String) -> Int? {
         let chars = Array(text)
         var i = 0
         while i + 4 <= chars.count {

@@ -3,6 +3,7 @@ import Crypto
 import DudaoCore
 import DudaoMessages
 import DudaoSchedules
+import DudaoImport
 import DudaoStore
 
 /// The office's lists (立项): every list in force, where it comes from — a file of the

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import DudaoCore
 import DudaoSchedules
+import DudaoImport
 
 /// `dudao import FILE`: a published list → a reviewable Schedules YAML (or the JSON contract).
 struct ImportCommand: ParsableCommand {

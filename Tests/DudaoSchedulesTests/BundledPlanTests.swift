@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import DudaoCore
 @testable import DudaoSchedules
+@testable import DudaoImport
 
 /// The plan of the real seed, on the bundled calendar, across all four years of data.
 struct BundledPlanTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import DudaoCore
 @testable import DudaoSchedules
+@testable import DudaoImport
 
 private let clock = LocalClock(timeZone: TimeZone(identifier: "Asia/Shanghai")!)
 

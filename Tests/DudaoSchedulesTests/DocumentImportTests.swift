@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import DudaoCore
 @testable import DudaoSchedules
+@testable import DudaoImport
 
 /// Word documents and web pages as offices publish their lists (fixtures made by
 /// python-docx and LibreOffice, see Tests/Fixtures/office/make_fixtures.py), and tables

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import DudaoCore
 @testable import DudaoSchedules
+@testable import DudaoImport
 
 private let header = "序号\t改革事项\t主要内容\t具体举措\t牵头单位\t配合单位\t完成时间"
 

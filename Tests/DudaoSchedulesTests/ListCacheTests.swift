@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import DudaoCore
 @testable import DudaoSchedules
+@testable import DudaoImport
 
 /// The parse cache gives exactly what parsing gave, and never a stale list: an edit of the
 /// same size with the old modification time restored, a fresh file and a damaged cache

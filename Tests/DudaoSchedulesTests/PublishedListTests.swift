@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import DudaoCore
 @testable import DudaoSchedules
+@testable import DudaoImport
 import DudaoTestSupport
 
 /// Lists the office published (kept in the store) are planned beside the folder's files,

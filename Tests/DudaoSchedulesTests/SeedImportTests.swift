@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import DudaoCore
 @testable import DudaoSchedules
+@testable import DudaoImport
 
 /// The real list the product was made for, imported exactly as published.
 struct SeedImportTests {

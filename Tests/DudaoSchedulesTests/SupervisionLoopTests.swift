@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import DudaoCore
 @testable import DudaoSchedules
+@testable import DudaoImport
 
 /// The supervision loop on the bundled list, as an office starting today would see it:
 /// `dudao plan` over a year from 2026-11-26 with an empty state, and `dudao ack`.

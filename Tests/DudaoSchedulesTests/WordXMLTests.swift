@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DudaoSchedules
+@testable import DudaoImport
 
 /// `word/document.xml` read event by event keeps what the list needs and leaves out what
 /// Word keeps beside it: deleted text and field codes, properties; a nested table's and a

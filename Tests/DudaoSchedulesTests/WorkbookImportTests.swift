@@ -3,6 +3,7 @@ import Testing
 import ZIPFoundation
 @testable import DudaoCore
 @testable import DudaoSchedules
+@testable import DudaoImport
 
 /// Excel workbooks as offices publish them (fixtures made by openpyxl, see
 /// Tests/Fixtures/office/make_fixtures.py), and the archives a careless or hostile sender

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import DudaoCore
 @testable import DudaoSchedules
+@testable import DudaoImport
 import DudaoTestSupport
 
 /// The bundled calendar against the State Council's notices for 2023–2026.

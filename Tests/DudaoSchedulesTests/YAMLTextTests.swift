@@ -3,6 +3,7 @@ import Testing
 import DudaoCore
 import DudaoTestSupport
 @testable import DudaoSchedules
+@testable import DudaoImport
 
 /// The task-list writer writes YAML text itself: every string, however awkward, must read
 /// back as the same string — through Dudao's loader and through PyYAML, a YAML 1.1 reader

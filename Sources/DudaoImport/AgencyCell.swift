@@ -1,5 +1,6 @@
 import Foundation
 import DudaoCore
+import DudaoSchedules
 
 /// Splits 牵头单位 / 配合单位 cells into agency names.
 ///

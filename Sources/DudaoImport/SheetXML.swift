@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
+import DudaoSchedules
 #endif
 
 /// Reads a worksheet part (`xl/worksheets/sheetN.xml`) event by event with Foundation's

@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import DudaoSchedules
 #endif
 
 /// The encodings a published list arrives in.

@@ -1,3 +1,4 @@
+import DudaoSchedules
 /// Where a table of an office file sits, to name a cell the way its user finds it: a
 /// workbook's sheet and Excel address (`事项清单!G7`), or a document's or web page's Nth
 /// table with row and column counted from 1 (`表2第7行第3列`).

@@ -1,6 +1,7 @@
 import Foundation
 import SWXMLHash
 import ZIPFoundation
+import DudaoSchedules
 
 /// An Office file (.xlsx, .docx): a zip archive of XML parts, read with limits, because a
 /// list may come from anyone. Refused with a clear message, in bounded time and memory:

@@ -1,3 +1,4 @@
+import DudaoSchedules
 /// One table of an office file or web page as rows of text cells, merges already resolved
 /// by the format's reader (`Workbook`, `WordDocument`, `HTMLTables`): what the importer
 /// reads, whatever the file was.

@@ -1,4 +1,5 @@
 import DudaoCore
+import DudaoSchedules
 
 /// Turns the HTML fragments that word processors leave in exported cells (`<ol style=…>`,
 /// `<li>`, `<p>`, `<br>`, entities) into plain paragraphs.

@@ -1,3 +1,4 @@
+import DudaoSchedules
 /// Reads TSV or CSV text into records, keeping the line each record starts on.
 ///
 /// Quoting follows RFC 4180 for both delimiters (Excel quotes TSV cells that hold tabs,

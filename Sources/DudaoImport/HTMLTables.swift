@@ -1,3 +1,4 @@
+import DudaoSchedules
 /// The `<table>`s of a web page as text cells: `rowspan` and `colspan` laid out on the
 /// table's grid (`TableGrid`), each cell's markup turned into lines and its entities decoded
 /// (`MarkupText`), end tags that HTML lets a page leave out (`</td>`, `</tr>`) not needed,

@@ -1,5 +1,6 @@
 import Foundation
 import DudaoCore
+import DudaoSchedules
 
 /// Excel's numbers as text: dates by their number format, in the 1900 or the 1904 system.
 enum ExcelDate {

@@ -1,5 +1,6 @@
 import Foundation
 import SWXMLHash
+import DudaoSchedules
 
 /// The sheets of an .xlsx workbook as text cells, the way Excel shows them: shared and
 /// inline strings with their rich-text runs joined, numbers without Excel's binary noise,

@@ -1,3 +1,4 @@
+import DudaoSchedules
 /// Splits a 具体举措 cell into its measures and removes their numbering.
 ///
 /// Numbered text (`1. … 2. …`, `1、…`, `（1）…`) splits at each number only when the numbers

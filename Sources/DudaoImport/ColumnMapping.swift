@@ -1,3 +1,4 @@
+import DudaoSchedules
 /// Header words the user maps to Dudao's columns (`--columns 承办处室=lead,责任领导=skip`):
 /// for lists whose headers are not among the words Dudao knows, or that name two columns
 /// with words it would take for one.

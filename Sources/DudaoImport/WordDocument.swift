@@ -1,4 +1,5 @@
 import Foundation
+import DudaoSchedules
 
 /// The tables of a .docx document as text cells: each cell's paragraphs on their own lines
 /// (a numbered list's items too, whose numbers Word keeps outside the text), `gridSpan`

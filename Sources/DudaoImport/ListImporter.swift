@@ -1,5 +1,6 @@
 import Foundation
 import DudaoCore
+import DudaoSchedules
 
 /// Turns a published list (the seed's raw text, TSV or CSV, an Excel workbook, a Word
 /// document or a web page's table) into a `TaskList`.

@@ -1,3 +1,4 @@
+import DudaoSchedules
 /// Lays the cells of a Word or HTML table out on a grid, as the two formats define it: a
 /// cell spanning columns takes its first column (the others stay empty, so a footnote
 /// merged across the table is still one filled cell); a cell spanning rows gives its text to

@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
+import DudaoSchedules
 #endif
 
 /// Reads `word/document.xml` event by event with Foundation's XMLParser into the tables of
