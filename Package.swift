@@ -114,7 +114,7 @@ let package = Package(
         .testTarget(name: "DudaoSchedulesTests", dependencies: ["DudaoCore", "DudaoSchedules", "DudaoImport", "DudaoTestSupport",
                                                               .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "DudaoMessagesTests", dependencies: ["DudaoCore", "DudaoMessages", "DudaoTestSupport"]),
-        .testTarget(name: "DudaoStoreTests", dependencies: ["DudaoCore", "DudaoStore", "DudaoStorePostgres", "DudaoTestSupport"]),
+        .testTarget(name: "DudaoStoreTests", dependencies: ["DudaoCore", "DudaoSchedules", "DudaoStore", "DudaoStorePostgres", "DudaoTestSupport"]),
         .testTarget(name: "DudaoServiceTests", dependencies: ["DudaoService", "DudaoTestSupport"]),
         .testTarget(name: "DudaoWebTests", dependencies: ["DudaoCore", "DudaoSchedules", "DudaoMessages", "DudaoStore", "DudaoStorePostgres", "DudaoWeb", "DudaoTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "DudaoDeliveryTests", dependencies: ["DudaoCore", "DudaoSecrets", "DudaoMessages", "DudaoDelivery", "DudaoTestSupport"]),

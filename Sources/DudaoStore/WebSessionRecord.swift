@@ -57,7 +57,10 @@ extension StateStore {
     /// The account of a session that has ended by time (idle or lifetime) and is still on
     /// record; the record goes, so its end is reported once. Nil for a live or unknown token.
     public func endExpiredSession(tokenHash: String, now: Date, lifetime: TimeInterval) throws -> String? {
-        try backend.write { t in
+        // A cookie of no session (a stale tab, a guess) is looked up, not written for: a flood
+        // of them costs reads, never the one writer's lock.
+        guard try backend.read({ t in try t.row("SELECT token_hash FROM web_session WHERE token_hash = ?", [tokenHash]) }) != nil else { return nil }
+        return try backend.write { t in
             guard let row = try t.row("SELECT * FROM web_session WHERE token_hash = ?", [tokenHash]) else { return nil }
             let expires = Self.date(row["expires"]) ?? now, created = Self.date(row["created"]) ?? now
             guard expires <= now || now.timeIntervalSince(created) >= lifetime else { return nil }

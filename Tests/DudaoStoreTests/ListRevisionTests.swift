@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import DudaoCore
 @testable import DudaoStore
+import DudaoSchedules
 
 /// The lists the office publishes: every revision kept (the table refuses UPDATE and
 /// DELETE), the newest in force, a draft published once however many click at once and on
@@ -109,5 +110,32 @@ struct ListRevisionTests {
         #expect(throws: ListPublishError.nothingToRollBack) {
             try store.rollBackList("L2", current: 2, at: Self.t0, actor: "李四", audit: Self.audit(.listRollback))
         }
+    }
+
+    /// What the store holds comes back as Schedules read it, beside a folder's files, with
+    /// the one-place rule: here on each engine.
+    @Test(arguments: Engine.allCases) func theStoresListsAndAgenciesArePlannedWithTheFiles(_ engine: Engine) throws {
+        let store = try engine.store()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dudao-union-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try Data("agencies:\n  - {name: 市卫健委, contacts: [{email: wjw@example.org}]}\n".utf8).write(to: URL(fileURLWithPath: dir + "/agencies.yaml"))
+        try Data("title: 文件清单\nitems:\n  - {id: \"1\", title: 托育, lead: [市卫健委], due_text: 2025年12月}\n".utf8)
+            .write(to: URL(fileURLWithPath: dir + "/file.yaml"))
+        try store.saveDraft(ListDraft(id: "d", base: 0, revision: ListRevision(
+            key: "L1", at: Self.t0, actor: "张三", file: "x.xlsx", sha256: "", title: "库清单", items: 1,
+            yaml: "title: 库清单\nitems:\n- {id: \"L1-1\", title: 数据, lead: [市大数据局], due_text: 2025年12月}\n")))
+        _ = try store.publishDraft("d", at: Self.t0, actor: "张三", audit: Self.audit())
+        _ = try store.saveAgency("市数据局", yaml: "name: 市数据局\naliases: [市大数据局]\ncontacts:\n  - email: sjj@example.org\n", base: 0,
+                                 at: Self.t0, actor: "张三", audit: Self.audit(.agencySave))
+        let set = ScheduleSet.load(dir, owned: try store.officeOwned())
+        #expect(!set.check(now: Self.t0).hasErrors, "\(set.check(now: Self.t0).errors)")
+        #expect(set.items.map(\.id) == ["1", "L1-1"] && set.items[1].lead == ["市数据局"], "the store's list, its lead resolved by the store's alias")
+
+        // The same agency name in the file too: an error naming both places.
+        _ = try store.saveAgency("市卫健委", yaml: "name: 市卫健委\ncontacts:\n  - email: other@example.org\n", base: 0,
+                                 at: Self.t0, actor: "张三", audit: Self.audit(.agencySave))
+        let clash = ScheduleSet.load(dir, owned: try store.officeOwned())
+        let error = try #require(clash.diagnostics.errors.first)
+        #expect(error.problem.file == "store:通讯录/市卫健委@1" && error.description.contains(dir + "/agencies.yaml:2"), "\(error)")
     }
 }
