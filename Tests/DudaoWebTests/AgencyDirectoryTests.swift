@@ -86,6 +86,18 @@ import DudaoTestSupport
         #expect(!audit.contains("13812341234") && !audit.contains("13900001111"), "no mobile in the trail")
         let check = try f.dudao(["check", "--now", "2026-01-05T09:00:00+08:00"])
         #expect(check.status == 0 && check.out.contains("库 L1 第1版"), "\(check.out)\(check.err)")
+        #expect(check.out.contains("1 个 kept by the office in the store"), "\(check.out)")
+
+        // Exported, the office's agencies are an agencies.yaml that check reads as the operator's.
+        let out = f.base.appendingPathComponent("export")
+        #expect(try f.dudao(["export", "--agencies", "-o", out.path]).status == 0)
+        let exported = try String(contentsOf: out.appendingPathComponent("agencies.yaml"), encoding: .utf8)
+        #expect(exported.contains("  - name: 市数据局") && exported.contains("13900001111") && !FileManager.default.fileExists(atPath: out.appendingPathComponent("L1.yaml").path))
+        let folder = f.base.appendingPathComponent("moved")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: out.appendingPathComponent("agencies.yaml"), to: folder.appendingPathComponent("agencies.yaml"))
+        let moved = try TestSupport.run(TestSupport.dudao, ["check", "--schedules", folder.path, "--state-dir", f.base.appendingPathComponent("none").path])
+        #expect(moved.status == 0 && moved.out.contains("通讯录 directory: 1 个单位"), "\(moved.out)\(moved.err)")
     }
 
     /// An agency a list names but the directory lacks is added, or made an alias, from the
