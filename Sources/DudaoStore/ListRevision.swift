@@ -197,22 +197,7 @@ extension StateStore {
     public func rollBackList(_ key: String, current: Int, at: Date, actor: String, audit: AuditEntry) throws -> ListRevision {
         try backend.write { t in
             if let lock = backend.dialect.lock("lists") { try t.execute(lock) }
-            let latest: Int = try t.value("SELECT MAX(revision) FROM list_revision WHERE list = ?", [key]) ?? 0
-            guard latest > 0 else { throw ListPublishError.nothingToRollBack }
-            guard latest == current else { throw ListPublishError.stale(current: latest) }
-            // The revision that was in force before `latest` came: skip back over rollbacks to what they restored.
-            guard let now = try t.row("SELECT * FROM list_revision WHERE list = ? AND revision = ?", [key, latest]) else { throw ListPublishError.nothingToRollBack }
-            let nowRevision = Self.listRevision(now)
-            guard !nowRevision.withdraws else { throw ListPublishError.nothingToRollBack }
-            let earlier = try t.rows("SELECT * FROM list_revision WHERE list = ? AND revision < ? ORDER BY revision DESC", [key, latest])
-                .map(Self.listRevision)
-            // The newest earlier revision whose list differs from the one in force.
-            let target = earlier.first { $0.yaml != nowRevision.yaml }
-            var r = target ?? ListRevision(key: key, at: at, actor: actor, file: "", sha256: "", title: nowRevision.title, items: 0, yaml: "")
-            r.revision = latest + 1
-            r.at = at
-            r.actor = actor
-            r.note = target.map { "回退至第\($0.revision)版" } ?? "撤回清单"
+            let r = try Self.rollback(key, current: current, at: at, actor: actor, in: t)
             try Self.insert(r, in: t)
             var entry = audit
             entry.object = "\(key)@\(r.revision)"
@@ -221,6 +206,30 @@ extension StateStore {
             try Self.announceOwnedChange(dialect: backend.dialect, in: t)
             return r
         }
+    }
+
+    /// The revision `rollBackList` would write now, not written: what the console checks first.
+    public func rollbackPreview(_ key: String, current: Int, at: Date, actor: String) throws -> ListRevision {
+        try backend.read { t in try Self.rollback(key, current: current, at: at, actor: actor, in: t) }
+    }
+
+    /// The next revision of `key` carrying the newest earlier list that differs from the one
+    /// in force (so rolling back a rollback undoes it), or withdrawing the list when there is none.
+    private static func rollback(_ key: String, current: Int, at: Date, actor: String, in t: any StoreTransaction) throws -> ListRevision {
+        let latest: Int = try t.value("SELECT MAX(revision) FROM list_revision WHERE list = ?", [key]) ?? 0
+        guard latest > 0 else { throw ListPublishError.nothingToRollBack }
+        guard latest == current else { throw ListPublishError.stale(current: latest) }
+        guard let row = try t.row("SELECT * FROM list_revision WHERE list = ? AND revision = ?", [key, latest]) else { throw ListPublishError.nothingToRollBack }
+        let inForce = listRevision(row)
+        guard !inForce.withdraws else { throw ListPublishError.nothingToRollBack }
+        let earlier = try t.rows("SELECT * FROM list_revision WHERE list = ? AND revision < ? ORDER BY revision DESC", [key, latest]).map(listRevision)
+        let target = earlier.first { $0.yaml != inForce.yaml }
+        var r = target ?? ListRevision(key: key, at: at, actor: actor, file: "", sha256: "", title: inForce.title, items: 0, yaml: "")
+        r.revision = latest + 1
+        r.at = at
+        r.actor = actor
+        r.note = target.map { "回退至第\($0.revision)版" } ?? "撤回清单"
+        return r
     }
 
     /// The keys of every list in the store, withdrawn ones too: a new list never reuses one.

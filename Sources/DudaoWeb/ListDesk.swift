@@ -162,6 +162,20 @@ struct ListDesk: Sendable {
                        diff: ListDiff(from: old, to: items), unknownAgencies: unknown)
     }
 
+    /// What rolling `key` back would break (the findings of the check with the older list in
+    /// place); empty when it may be done. A rollback that withdraws the list breaks nothing.
+    func problems(rollingBack key: String, current: Int, actor: String, now: Date) throws -> [String] {
+        let r = try store.rollbackPreview(key, current: current, at: now, actor: actor)
+        var owned = try store.officeOwned()
+        guard !r.withdraws else { return [] }
+        let candidate = PublishedList(key: key, revision: r.revision, yaml: r.yaml)
+        owned.lists.removeAll { $0.key == key }
+        let set = ScheduleSet.load(schedules().directory, publishing: candidate, owned: owned)
+        return set.check(now: now).errors.map { d in
+            (d.problem.file == candidate.place ? (d.problem.item.map { "事项 \($0)" } ?? "该清单") : PublishedList.label(place: d.problem.file)) + "：" + d.problem.message
+        }
+    }
+
     func previewPage(_ p: Preview, viewer: Viewer, error: String? = nil) -> String {
         let r = p.draft.revision
         let place = PublishedList.place(key: r.key, revision: p.draft.base + 1)

@@ -515,8 +515,15 @@ struct OfficeRoutes: Sendable {
                 return WebServer.page(.unprocessableContent, try self.lists.page(viewer: viewer, now: now, error: "请勾选“确认回退”。"))
             }
             let entry = AuditEntry(at: now, actor: viewer.user, client: WebServer.client(request, context, trusting: self.trustedProxies), action: .listRollback, object: key)
+            let current = form.current.flatMap { Int($0) } ?? 0
             do {
-                let r = try self.desk.store.rollBackList(key, current: form.current.flatMap { Int($0) } ?? 0, at: now, actor: viewer.user, audit: entry)
+                // Checked as a publish is: the older list must still fit the files and the other lists.
+                let problems = try self.lists.problems(rollingBack: key, current: current, actor: viewer.user, now: now)
+                guard problems.isEmpty else {
+                    context.audit.record(.listRollback, key, .refused, detail: problems.prefix(3).joined(separator: "；"))
+                    return WebServer.page(.unprocessableContent, try self.lists.page(viewer: viewer, now: now, error: "不能回退：" + problems.joined(separator: "；")))
+                }
+                let r = try self.desk.store.rollBackList(key, current: current, at: now, actor: viewer.user, audit: entry)
                 await self.reload()
                 return Self.redirect("/lists?rolled=\(r.key)@\(r.revision)")
             } catch let error as ListPublishError {

@@ -130,4 +130,25 @@ import DudaoTestSupport
         let opened = try f.browse(F.login("张三") + [F.get("/agencies/" + encoded)]).last!
         #expect(opened.body.contains("市大数据中心"))
     }
+
+    /// A rollback is checked as a publish is: the older list may name an agency removed since.
+    @Test func aRollbackThatWouldLeaveAnItemWithoutItsLeadIsRefused() throws {
+        let f = try WebFixture()
+        _ = try f.addUser("张三", role: "clerk")
+        let server = try f.startServer()
+        defer { f.stop(server) }
+        let v1 = try ListPublishTests.workbook(f, "v1.xlsx", [["1", "数据共享", "", "", "市数据局", "", "2026年6月"]])
+        let v2 = try ListPublishTests.workbook(f, "v2.xlsx", [["1", "数据共享", "", "", "市卫健委", "", "2026年6月"]])
+        let pages = try f.browse(F.login("张三") + [
+            F.get("/agencies/new"), Self.save(["base": "0", "name": "市数据局", "c0_email": "sjj@zhengzhou.example"]),
+            F.get("/lists"), ListPublishTests.upload(v1), F.post("@location/publish", ["csrf": "@csrf"]),
+            F.get("/lists"), ListPublishTests.upload(v2, key: "", target: "L1"), F.post("@location/publish", ["csrf": "@csrf"]),
+            F.get(Self.bureau), F.post(Self.bureau + "/remove", ["csrf": "@csrf", "base": "1", "confirm": "yes"]),
+            F.get("/lists/L1"), F.post("/lists/L1/rollback", ["csrf": "@csrf", "current": "2", "confirm": "yes"]),
+        ])
+        #expect(pages[6].location == "/lists?published=L1@1" && pages[9].location == "/lists?published=L1@2", "\(pages[6].status) \(pages[9].status)")
+        #expect(pages[11].status == 200 && pages[11].body.contains("已删除"), "\(pages[11].status)")
+        #expect(pages[13].status == 422 && pages[13].body.contains("不能回退") && pages[13].body.contains("市数据局"), "\(pages[13].status) \(pages[13].body)")
+        #expect(try f.stateCommand(["audit", "list", "--action", "list.rollback", "--format", "csv"]).out.contains("refused"))
+    }
 }
