@@ -267,13 +267,16 @@ extension StateStore {
     }
 
     /// Puts a dead (or pending) entry back in line now, attempts reset. False when no such entry.
-    public func retry(id: Int64, at now: Date) throws -> Bool {
+    /// With `audit`, its row commits with the change.
+    public func retry(id: Int64, at now: Date, audit: AuditEntry? = nil) throws -> Bool {
         try backend.write { t in
-            try t.execute("""
+            let done = try t.execute("""
                 UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, lease_owner = NULL, lease_until = NULL
                 WHERE id = ? AND state != 'sent'
                 """,
                           [Self.iso(now), id]) > 0
+            if done, let audit { try Self.audit(audit, dialect: backend.dialect, in: t) }
+            return done
         }
     }
 

@@ -60,15 +60,22 @@ public final class StateStore: Sendable {
 
     /// Records a report (never overwrites: the history is the audit trail), with the files
     /// attached to it; returns its row id.
+    /// With `audit`, its row (given the report's id) is written in the same transaction:
+    /// a report is never kept without its line in the trail, nor the line without the report.
     @discardableResult
-    public func record(_ r: ProgressReport, attachments: [Attachment] = []) throws -> Int64 {
-        try backend.write { t in try Self.insert(r, attachments: attachments, in: t) }
+    public func record(_ r: ProgressReport, attachments: [Attachment] = [], audit: (@Sendable (Int64) -> AuditEntry)? = nil) throws -> Int64 {
+        try backend.write { t in
+            let id = try Self.insert(r, attachments: attachments, in: t)
+            if let audit { try Self.audit(audit(id), dialect: backend.dialect, in: t) }
+            return id
+        }
     }
 
     /// Records a report posted with a reply form's one-time id, once: a second post of the
     /// same id — a double tap, a refresh, two at once from two machines — records nothing
     /// and answers the first one's row, so the agency sees its first receipt again.
-    public func record(_ r: ProgressReport, attachments: [Attachment] = [], submission: String) throws -> (id: Int64, isNew: Bool) {
+    public func record(_ r: ProgressReport, attachments: [Attachment] = [], submission: String,
+                       audit: (@Sendable (Int64) -> AuditEntry)? = nil) throws -> (id: Int64, isNew: Bool) {
         try backend.write { t in
             // The key's conflict waits for a concurrent insert of the same id to commit.
             let claimed = try t.execute("INSERT INTO submission (id, agency, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
@@ -79,6 +86,7 @@ public final class StateStore: Sendable {
             }
             let id = try Self.insert(r, attachments: attachments, in: t)
             try t.execute("UPDATE submission SET progress = ? WHERE id = ?", [id, submission])
+            if let audit { try Self.audit(audit(id), dialect: backend.dialect, in: t) }
             return (id, true)
         }
     }
@@ -105,12 +113,14 @@ public final class StateStore: Sendable {
     /// stays in the history and no longer counts. Whether it may be withdrawn is the
     /// caller's rule (`DecisionWithdrawal`); a decision is withdrawn once.
     /// Returns false when the row is not a decision or was already withdrawn.
-    public func withdraw(decision id: Int64, by: String, at: Date) throws -> Bool {
+    public func withdraw(decision id: Int64, by: String, at: Date, audit: AuditEntry? = nil) throws -> Bool {
         try backend.write { t in
             guard let row = try t.row("SELECT status FROM progress WHERE id = ?", [id]),
                   let status = ItemStatus(name: row["status"], extendedTo: CivilDate(year: 2000, month: 1, day: 1)), status.isDecision else { return false }
-            return try t.execute("INSERT INTO withdrawal (progress, \"by\", at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                                 [id, by, Self.iso(at)]) == 1
+            let done = try t.execute("INSERT INTO withdrawal (progress, \"by\", at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                                     [id, by, Self.iso(at)]) == 1
+            if done, let audit { try Self.audit(audit, dialect: backend.dialect, in: t) }
+            return done
         }
     }
 

@@ -180,9 +180,10 @@ public struct OfficeDesk: Sendable {
     /// The review queue and its decisions.
     public var review: ReviewDesk { ReviewDesk(store: store, schedules: schedules, templates: templates) }
 
-    /// Retries dead letter `id` now; the line to show.
-    public func retry(_ id: Int64, now: Date) -> String {
-        ((try? store.retry(id: id, at: now)) ?? false) ? "已重新排队：第\(id)条。" : "第\(id)条不是失败消息，未处理。"
+    /// Retries dead letter `id` now, `audit` committed with it; the line to show.
+    public func retry(_ id: Int64, now: Date, audit: AuditEntry? = nil) -> (message: String, done: Bool) {
+        let done = (try? store.retry(id: id, at: now, audit: audit.map { var e = $0; e.detail = "已重新排队"; return e })) ?? false
+        return (done ? "已重新排队：第\(id)条。" : "第\(id)条不是失败消息，未处理。", done)
     }
 
     // MARK: Words

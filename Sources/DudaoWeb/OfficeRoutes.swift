@@ -249,9 +249,14 @@ struct OfficeRoutes: Sendable {
                 return WebServer.page(.ok, try review.page(viewer: viewer, now: now, problem: (proposal, nil)))
             case "confirm":
                 do {
-                    let id = try review.decide(proposal, user: viewer.user, now: now)
-                    context.audit.record(.decision, "事项\(proposal.item)·\(proposal.agency)",
-                                         detail: "报送\(proposal.report)：\(proposal.decision?.rawValue ?? "")\(proposal.date.isEmpty ? "" : " " + proposal.date)；记录\(id)；\(proposal.comment)")
+                    // The trail's row commits with the decision.
+                    let client = WebServer.client(request, context, trusting: self.trustedProxies)
+                    let object = "事项\(proposal.item)·\(proposal.agency)"
+                    let words = "报送\(proposal.report)：\(proposal.decision?.rawValue ?? "")\(proposal.date.isEmpty ? "" : " " + proposal.date)"
+                    let comment = proposal.comment, user = viewer.user
+                    let id = try review.decide(proposal, user: viewer.user, now: now, audit: { id in
+                        AuditEntry(at: now, actor: user, client: client, action: .decision, object: object, detail: "\(words)；记录\(id)；\(comment)")
+                    })
                     self.replan()
                     return Self.redirect("/review?decided=\(id)")
                 } catch let error as DecisionError {
@@ -276,8 +281,8 @@ struct OfficeRoutes: Sendable {
                 switch form.step {
                 case "back": return Self.redirect("/review")
                 case "confirm":
-                    _ = try review.withdraw(id: id, user: viewer.user, now: now)
-                    context.audit.record(.withdrawal, "记录\(id)")
+                    _ = try review.withdraw(id: id, user: viewer.user, now: now, audit: AuditEntry(
+                        at: now, actor: viewer.user, client: WebServer.client(request, context, trusting: self.trustedProxies), action: .withdrawal, object: "记录\(id)"))
                     self.replan()
                     return Self.redirect("/review?withdrawn=\(id)")
                 default:
@@ -294,11 +299,16 @@ struct OfficeRoutes: Sendable {
             WebServer.page(.ok, try self.desk.outbox(viewer: try context.who(), now: Date()))
         }
         group.post("/outbox/:id/retry") { request, context in
+            let viewer = try context.who()
             let id = context.parameters.get("id").flatMap { Int64($0) }
-            let message = id.map { self.desk.retry($0, now: Date()) } ?? "编号无效。"
-            context.audit.record(.retry, "发件箱第\(id.map(String.init) ?? "?")条", detail: message)
+            let object = "发件箱第\(id.map(String.init) ?? "?")条"
+            let entry = AuditEntry(at: Date(), actor: viewer.user, client: WebServer.client(request, context, trusting: self.trustedProxies),
+                                   action: .retry, object: object)
+            let result = id.map { self.desk.retry($0, now: Date(), audit: entry) } ?? (message: "编号无效。", done: false)
+            // Done, its row committed with it; not done, the refusal is recorded here.
+            if !result.done { context.audit.record(.retry, object, .refused, detail: result.message) }
             self.replan()
-            return WebServer.page(.ok, try self.desk.outbox(viewer: try context.who(), now: Date(), message: message))
+            return WebServer.page(.ok, try self.desk.outbox(viewer: viewer, now: Date(), message: result.message))
         }
     }
 

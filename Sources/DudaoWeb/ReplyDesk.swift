@@ -138,12 +138,11 @@ public struct ReplyDesk: Sendable {
                                     note: note, by: "\(reply.agency)（在线报送，\(client)）")
         do {
             let (report, _) = try request.report(in: set, at: now)
-            let (row, isNew) = try store.record(report, attachments: saved, submission: submitted.submissionID!)
-            if isNew {
-                try? store.audit(AuditEntry(at: now, actor: reply.agency, client: client, action: .reply, object: "事项\(item.id)",
-                                            detail: "\(Labels.event(report.status))，记录\(row)"))
-                onReport()
-            }
+            let agency = reply.agency, itemID = item.id, event = Labels.event(report.status)
+            let (row, isNew) = try store.record(report, attachments: saved, submission: submitted.submissionID!, audit: { row in
+                AuditEntry(at: now, actor: agency, client: client, action: .reply, object: "事项\(itemID)", detail: "\(event)，记录\(row)")
+            })
+            if isNew { onReport() }
             guard let recorded = try store.report(id: row) else { return again(["无法读取已记录的报送，请刷新页面查看。"]) }
             let files = (try? store.attachments(item: recorded.key.item)[row]) ?? []
             return .receipt(receipt(recorded, item: item, files: files, repeated: !isNew, set: set, token: token))

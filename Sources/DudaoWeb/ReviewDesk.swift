@@ -124,13 +124,14 @@ public struct ReviewDesk: Sendable {
     }
 
     /// Records a confirmed proposal by `user`; returns the decision's row id.
-    public func decide(_ p: Proposal, user: String, now: Date) throws(DecisionError) -> Int64 {
+    /// With `audit`, the trail's row (given the decision's id) commits with it.
+    public func decide(_ p: Proposal, user: String, now: Date, audit: (@Sendable (Int64) -> AuditEntry)? = nil) throws(DecisionError) -> Int64 {
         let set = schedules()
         let checked = try check(p, set: set, now: now)
         let office = set.policy.supervisor ?? "督查室"
         let report = ProgressReport(key: ProgressKey(item: checked.item.id, milestone: checked.entry.report.key.milestone, agency: checked.entry.agency),
                                     status: checked.status, note: checked.comment, by: "\(office)·\(user)", at: now)
-        do { return try store.record(report) } catch { throw DecisionError("无法记录：\(error)") }
+        do { return try store.record(report, audit: audit) } catch { throw DecisionError("无法记录：\(error)") }
     }
 
     /// The line after decision `id` was recorded or withdrawn.
@@ -158,12 +159,12 @@ public struct ReviewDesk: Sendable {
     }
 
     /// Withdraws decision `id` by `user`; returns the line to show.
-    public func withdraw(id: Int64, user: String, now: Date) throws(DecisionError) -> String {
+    public func withdraw(id: Int64, user: String, now: Date, audit: AuditEntry? = nil) throws(DecisionError) -> String {
         let set = schedules()
         let (decision, item) = try withdrawable(id, set: set, now: now)
         let office = set.policy.supervisor ?? "督查室"
         let done: Bool
-        do { done = try store.withdraw(decision: id, by: "\(office)·\(user)", at: now) } catch { throw DecisionError("无法记录：\(error)") }
+        do { done = try store.withdraw(decision: id, by: "\(office)·\(user)", at: now, audit: audit) } catch { throw DecisionError("无法记录：\(error)") }
         guard done else { throw DecisionError("该决定已撤回或不能撤回。") }
         return recorded(id: id) ?? "已撤回：事项\(item.id)（\(decision.key.agency ?? "全部牵头单位")）。"
     }

@@ -63,10 +63,11 @@ struct AckCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let store = try state.open(schedules: schedulesOption.schedules)
-        let row = try store.record(report)
-        try store.audit(AuditEntry(at: Date(), actor: UserCommand.operatorName, client: "local", action: .record,
-                                   object: "事项\(item)" + (milestone.map { "·第\($0)项" } ?? "") + (agency.map { "·\($0)" } ?? ""),
-                                   detail: "\(Labels.event(report.status))，记录\(row)，署名\(who)\(note.isEmpty ? "" : "：" + note)"))
+        let object = "事项\(item)" + (milestone.map { "·第\($0)项" } ?? "") + (agency.map { "·\($0)" } ?? "")
+        let detail = "\(Labels.event(report.status))，署名\(who)\(note.isEmpty ? "" : "：" + note)"
+        let row = try store.record(report, audit: { row in
+            AuditEntry(at: Date(), actor: UserCommand.operatorName, client: "local", action: .record, object: object, detail: "记录\(row)，" + detail)
+        })
         ReminderService.poke(stateDirectory: state.directory)
         var what = milestone.map { "事项\(item) 第\($0)个里程碑" } ?? "事项\(item)"
         what += "（\(target.title)）"

@@ -150,4 +150,27 @@ struct AuditTrailTests {
         let seen = try other.countLogins([stale], now: Self.t0 + 1000, forgetAfter: 900) { $0[stale] }
         #expect(seen == nil)
     }
+
+    /// A decision and its line in the trail commit together: when the row cannot be written,
+    /// the decision is not kept either (and a withdrawal, and a retry).
+    @Test(arguments: Engine.allCases) func anActionIsNeverKeptWithoutItsRow(_ engine: Engine) throws {
+        let store = try engine.store()
+        let confirm = ProgressReport(key: ProgressKey(item: "8", agency: "市财政局"), status: .done, note: "", by: "督查室·张三", at: Self.t0)
+        let kept = try store.record(confirm, audit: { id in Self.entry(Int(id)) })
+        #expect(try store.auditRows().first?.object == "事项\(kept)")
+        try store.backend.write { t in
+            switch engine {
+            case .sqlite:
+                try t.execute("CREATE TRIGGER audit_no_insert BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'trail unavailable'); END")
+            case .postgres:
+                try t.execute("CREATE FUNCTION audit_refuse() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RAISE EXCEPTION ''trail unavailable''; END'")
+                try t.execute("CREATE TRIGGER audit_no_insert BEFORE INSERT ON audit FOR EACH ROW EXECUTE FUNCTION audit_refuse()")
+            }
+        }
+        #expect(throws: (any Error).self) { try store.record(confirm, audit: { id in Self.entry(Int(id)) }) }
+        #expect(throws: (any Error).self) { try store.withdraw(decision: kept, by: "督查室·张三", at: Self.t0, audit: Self.entry(2)) }
+        #expect(try store.history().count == 1, "the second decision went with its row")
+        #expect(try store.report(id: kept)?.withdrawn == nil, "the withdrawal went with its row")
+        #expect(try store.record(confirm) > kept, "without a row to write, the store records as before")
+    }
 }
