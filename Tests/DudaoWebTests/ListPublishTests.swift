@@ -112,6 +112,28 @@ import DudaoTestSupport
         #expect(exported.contains("id: \"L1-3\"") && !exported.contains("L1-4"))
     }
 
+    /// `dudao import --publish` does from the shell what the upload does, with the same check.
+    @Test func theCommandLinePublishesAsTheConsoleDoes() throws {
+        let f = try WebFixture()
+        let good = try Self.workbook(f, "good.xlsx", Self.v1)
+        let first = try f.dudao(["import", good, "--publish"])
+        #expect(first.status == 0 && first.out.contains("已发布 published L1 第1版"), "\(first.out)\(first.err)")
+        var v2 = Self.v1
+        v2[0][1] = "托育服务扩容提质"
+        let second = try f.dudao(["import", try Self.workbook(f, "v2.xlsx", v2), "--publish", "--list", "L1"])
+        #expect(second.status == 0 && second.out.contains("L1 第2版"), "\(second.out)\(second.err)")
+        #expect(try Self.planned(f) == ["1", "2", "3", "L1-1", "L1-2", "L1-3"])
+        var unknown = Self.v1
+        unknown[0][4] = "市不存在局"
+        let refused = try f.dudao(["import", try Self.workbook(f, "u.xlsx", title: "另一清单", unknown), "--publish", "--list", "L2"])
+        #expect(refused.status == 1 && refused.err.contains("store:L2@1") && refused.err.contains("市不存在局") && refused.err.contains("未发布"), "\(refused.err)")
+        let bad = try f.dudao(["import", good, "--publish", "--list", "2x"])
+        #expect(bad.status == 1 && bad.err.contains("--list"))
+        #expect(try f.dudao(["import", good, "--publish", "-o", f.base.appendingPathComponent("x.yaml").path]).status == 1)
+        let audit = try f.stateCommand(["audit", "list", "--action", "list.publish", "--format", "csv"]).out
+        #expect(audit.contains("命令行:") && audit.contains("L1@2"), "\(audit)")
+    }
+
     @Test func whatCannotBePublishedIsNot() throws {
         let f = try WebFixture()
         _ = try f.addUser("张三", role: "clerk")
