@@ -4,7 +4,7 @@ import DudaoTestSupport
 
 /// Every office route, walked without a login and as each role: the role guard lets
 /// through exactly the roles the route is for, refusals are audited, and the table below
-/// covers every route `OfficeRoutes` registers (a new route without a row fails here).
+/// covers every route `OfficeRoutes` and its extensions register (a new route without a row fails here).
 /// The first admin comes from the one-time setup link; an expired password leads to
 /// `/password`; the audit chain verifies after the walk and fails after tampering.
 @Suite(.serialized)
@@ -61,7 +61,11 @@ struct RoleRouteTests {
     static let rank = ["leader": 0, "clerk": 1, "admin": 2]
 
     @Test func theTableCoversEveryRoute() throws {
-        let source = try String(contentsOf: TestSupport.root.appendingPathComponent("Sources/DudaoWeb/OfficeRoutes.swift"), encoding: .utf8)
+        // OfficeRoutes.swift and its extensions (ListRoutes.swift, AgencyRoutes.swift, …).
+        let folder = TestSupport.root.appendingPathComponent("Sources/DudaoWeb")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix("Routes.swift") }
+        #expect(files.contains("OfficeRoutes.swift") && files.count >= 3, "\(files)")
+        let source = try files.map { try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8) }.joined(separator: "\n")
         let pattern = try NSRegularExpression(pattern: #"\.(get|post)\("(/[^"]*)""#)
         var registered = Set<String>()
         for m in pattern.matches(in: source, range: NSRange(source.startIndex..., in: source)) {
