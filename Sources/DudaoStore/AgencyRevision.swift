@@ -74,10 +74,7 @@ extension StateStore {
             let r = AgencyRevision(name: name, revision: current + 1, at: at, actor: actor, yaml: yaml)
             try t.execute("INSERT INTO agency_revision (name, revision, at, actor, yaml) VALUES (?, ?, ?, ?, ?)",
                           [r.name, r.revision, Self.iso(at), actor, yaml])
-            var entry = audit
-            entry.object = "\(name)@\(r.revision)"
-            try Self.audit(entry, dialect: backend.dialect, in: t)
-            try Self.announceOwnedChange(dialect: backend.dialect, in: t)
+            try Self.ownedChanged(audit, object: "\(name)@\(r.revision)", dialect: backend.dialect, in: t)
             return r
         }
     }
@@ -92,10 +89,7 @@ extension StateStore {
             guard base == current else { throw AgencyEditError.stale(current: current) }
             let r = AgencyRevision(name: name, revision: current + 1, at: at, actor: actor, yaml: "")
             try t.execute("INSERT INTO agency_revision (name, revision, at, actor, yaml) VALUES (?, ?, ?, ?, '')", [name, r.revision, Self.iso(at), actor])
-            var entry = audit
-            entry.object = "\(name)@\(r.revision)"
-            try Self.audit(entry, dialect: backend.dialect, in: t)
-            try Self.announceOwnedChange(dialect: backend.dialect, in: t)
+            try Self.ownedChanged(audit, object: "\(name)@\(r.revision)", dialect: backend.dialect, in: t)
             return r
         }
     }
@@ -109,8 +103,13 @@ extension StateStore {
     /// The channel a change of what the office owns is announced on (PostgreSQL's NOTIFY).
     public static let ownedChannel = "dudao_owned"
 
-    /// Announces, with `t`'s commit, that what the office owns changed.
-    static func announceOwnedChange(dialect: SQLDialect, in t: any StoreTransaction) throws {
+    /// Ends a change of what the office owns, inside its transaction `t`: the audit row (naming
+    /// the revision written) and, with the commit, the announcement to the other machine.
+    static func ownedChanged(_ audit: AuditEntry, object: String, detail: String? = nil, dialect: SQLDialect, in t: any StoreTransaction) throws {
+        var entry = audit
+        entry.object = object
+        if let detail { entry.detail = detail }
+        try Self.audit(entry, dialect: dialect, in: t)
         if let notify = dialect.notify(ownedChannel) { try t.execute(notify) }
     }
 

@@ -167,10 +167,7 @@ extension StateStore {
             revision.actor = actor
             revision.revision = try Self.nextRevision(of: revision.key, base: base, in: t)
             try Self.insert(revision, in: t)
-            var entry = audit
-            entry.object = "\(revision.key)@\(revision.revision)"
-            try Self.audit(entry, dialect: backend.dialect, in: t)
-            try Self.announceOwnedChange(dialect: backend.dialect, in: t)
+            try Self.ownedChanged(audit, object: "\(revision.key)@\(revision.revision)", dialect: backend.dialect, in: t)
             return revision
         }
     }
@@ -183,10 +180,7 @@ extension StateStore {
             var r = revision
             r.revision = try Self.nextRevision(of: r.key, base: base, in: t)
             try Self.insert(r, in: t)
-            var entry = audit
-            entry.object = "\(r.key)@\(r.revision)"
-            try Self.audit(entry, dialect: backend.dialect, in: t)
-            try Self.announceOwnedChange(dialect: backend.dialect, in: t)
+            try Self.ownedChanged(audit, object: "\(r.key)@\(r.revision)", dialect: backend.dialect, in: t)
             return r
         }
     }
@@ -199,11 +193,7 @@ extension StateStore {
             if let lock = backend.dialect.lock("lists") { try t.execute(lock) }
             let r = try Self.rollback(key, current: current, at: at, actor: actor, in: t)
             try Self.insert(r, in: t)
-            var entry = audit
-            entry.object = "\(key)@\(r.revision)"
-            entry.detail = r.note
-            try Self.audit(entry, dialect: backend.dialect, in: t)
-            try Self.announceOwnedChange(dialect: backend.dialect, in: t)
+            try Self.ownedChanged(audit, object: "\(key)@\(r.revision)", detail: r.note, dialect: backend.dialect, in: t)
             return r
         }
     }
