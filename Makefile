@@ -26,6 +26,8 @@ deps:
 	@# The console's browser test: headless Chromium, its driver, a CJK font for the screenshots, Selenium.
 	@{ command -v chromium && command -v chromedriver && dpkg -s fonts-wqy-zenhei; } >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver fonts-wqy-zenhei; }
 	@python3 -c 'import selenium' 2>/dev/null || { $(call PIP_INSTALL,selenium,python3-selenium); }
+	@# The lists' tests write the workbooks a clerk uploads with openpyxl.
+	@python3 -c 'import openpyxl' 2>/dev/null || { $(call PIP_INSTALL,openpyxl,python3-openpyxl); }
 	@command -v pkg-config >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq pkg-config; }
 	@dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libcurl4-openssl-dev; }
 	@dpkg -s libyaml-dev >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libyaml-dev; }
