@@ -25,6 +25,13 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case listDiscard = "list.discard"
     case agencySave = "agency.save"
     case agencyRemove = "agency.remove"
+    /// The office's own actions on an item (the item page's 办理).
+    case itemDeadline = "item.deadline"
+    case itemExtend = "item.extend"
+    case itemCancel = "item.cancel"
+    case itemReopen = "item.reopen"
+    /// 代录: an answer given on paper or by phone, recorded by the office.
+    case itemProxy = "item.proxy"
     /// An agency's page opened: its contacts' mobiles shown in full.
     case agencyView = "agency.view"
 }

@@ -35,6 +35,13 @@ public enum Labels {
         }
     }
 
+    /// Where the work stands, in the words of how its last decision came: a deadline moved
+    /// by order is 完成时限已调整为…, not 已延期至….
+    public static func state(_ status: ItemStatus, origin: ReportOrigin) -> String {
+        if origin == .deadlineChange, case .extended(let to) = status { return "完成时限已调整为\(to.chinese)" }
+        return state(status)
+    }
+
     /// A state word (`ItemStatus.names`) as a filter offers it, without any date:
     /// 申请延期，待审核; 已延期.
     public static func stateKind(_ name: String) -> String {
@@ -71,6 +78,22 @@ public enum Labels {
         }
     }
 
+    /// The decision as told for how it came (`ReportOrigin`): a deadline moved by order is
+    /// 调整完成时限, not 同意延期; a reopening the office chose is 恢复办理, not 退回.
+    public static func decision(_ report: ProgressReport) -> String? {
+        switch (report.origin, report.status) {
+        case (.deadlineChange, .extended(let to)): "完成时限调整为\(to.chinese)"
+        case (.office, .open): "恢复办理"
+        default: decision(report.status)
+        }
+    }
+
+    /// What the office's words are headed in a message: 审核结果 for a review of the
+    /// agency's report, 督查室决定 for what it decided on its own.
+    public static func decisionHeading(_ origin: ReportOrigin) -> String {
+        origin.isOfficeInitiative ? "调整决定" : "审核结果"
+    }
+
     /// The decision's short name, for buttons and counts: 审核销号, 退回, 同意延期, 不同意延期, 撤销.
     public static func decisionName(_ status: ItemStatus) -> String? {
         switch status {
@@ -92,7 +115,7 @@ public enum Labels {
         guard let due else { return written }
         if let original, original != due {
             let compact = written.filter { !$0.isWhitespace }
-            return "原定\(compact.isEmpty ? original.chinese : compact)，已延期至\(due.chinese)"
+            return "原定\(compact.isEmpty ? original.chinese : compact)，已\(due > original ? "延期" : "提前")至\(due.chinese)"
         }
         return written.isEmpty ? due.chinese : "\(written)（\(due.chinese)）"
     }
@@ -186,6 +209,11 @@ public enum Labels {
         case .agencyView: "查看单位"
         case .reply: "单位报送"
         case .record: "登记进展"
+        case .itemDeadline: "调整完成时限"
+        case .itemExtend: "同意延期"
+        case .itemCancel: "撤销事项"
+        case .itemReopen: "恢复办理"
+        case .itemProxy: "代录报送"
         case .denied: "越权访问"
         }
     }

@@ -42,10 +42,12 @@ public struct ProgressReport: Hashable, Sendable {
     /// Set when the office withdrew this decision (撤回决定): it no longer counts, and stays
     /// in the history.
     public var withdrawn: Withdrawal?
+    /// How it came to be recorded (the agency's answer or a review by default).
+    public var origin: ReportOrigin
 
     /// A report.
     public init(key: ProgressKey, status: ItemStatus, note: String = "", by: String, at: Date, nextReport: CivilDate? = nil,
-                id: Int64? = nil, files: Int = 0, withdrawn: Withdrawal? = nil) {
+                id: Int64? = nil, files: Int = 0, withdrawn: Withdrawal? = nil, origin: ReportOrigin = .reply) {
         self.key = key
         self.status = status
         self.note = note
@@ -55,6 +57,7 @@ public struct ProgressReport: Hashable, Sendable {
         self.id = id
         self.files = files
         self.withdrawn = withdrawn
+        self.origin = origin
     }
 
     /// True when `other`'s key covers this one's work: the same or the whole item, the same

@@ -59,7 +59,16 @@ public struct Standings: Sendable {
         // request, a progress report).
         if let m = milestone, let granted = applying.last(where: { if case .extended = $0.status { true } else { false } }),
            let to = granted.status.extendedTo {
-            due = granted.key.milestone == nil ? max(item.milestones[m].due, to) : to
+            let own = item.milestones[m].due
+            if granted.key.milestone != nil {
+                due = to
+            } else if granted.origin == .deadlineChange {
+                // 调整完成时限 of the whole item moves its final deadline, earlier or later,
+                // and brings forward the milestones that would fall after it.
+                due = m == item.milestones.count - 1 ? to : min(own, to)
+            } else {
+                due = max(own, to)
+            }
         }
         return Standing(status: winner.status, report: winner, lastAnswer: lastAnswer, due: due)
     }

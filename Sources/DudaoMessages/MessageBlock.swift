@@ -44,13 +44,16 @@ struct MessageBlock {
         if let d = decision {
             let milestone = d.milestone >= 0 ? Int(d.milestone) : nil
             let standing = plan.supervision.standings.standing(item, milestone: milestone, agency: agency)
-            if let report = standing.report, let word = Labels.decision(report.status) {
-                let told = "\(office)\(Labels.date(d.occurrence))审核意见：\(word)" + (report.note.isEmpty ? "" : "；\(report.note)")
+            if let report = standing.report, let word = Labels.decision(report) {
+                let said = report.origin.isOfficeInitiative ? "决定" : "审核意见"
+                let told = "\(office)\(Labels.date(d.occurrence))\(said)：\(word)" + (report.note.isEmpty ? "" : "；\(report.note)")
                 values["status_line"] = reminders.isEmpty ? told : "\(told)。\(values["status_line"] as? String ?? "")"
                 values["is_decision"] = true
                 values["decision"] = word
                 values["decision_note"] = report.note
                 values["decided_on"] = Labels.date(d.occurrence)
+                values["decision_heading"] = Labels.decisionHeading(report.origin)
+                values["is_review"] = !report.origin.isOfficeInitiative
             }
         }
         if values["is_decision"] == nil { values["is_decision"] = false }
@@ -119,7 +122,7 @@ struct MessageBlock {
             "days_left": max(0, daysLeft),
             "days_overdue": max(0, -daysLeft),
             "status_line": status,
-            "state": Labels.state(standing.status),
+            "state": Labels.state(standing.status, origin: standing.report?.origin ?? .reply),
             "light": light.chinese,
             "light_colour": light.colour,
             "is_advance": n.rule.isAdvance,

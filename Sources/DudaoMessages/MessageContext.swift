@@ -81,6 +81,8 @@ public struct MessageContext: Sendable {
             "has_progress": any("is_progress"),
             "has_reminders": any("is_advance") || any("is_due"),
             "has_decisions": any("is_decision"),
+            // 已审核贵单位报送的… only when every decision told answers the agency's report.
+            "all_reviews": !blocks.contains { $0["is_decision"] as? Bool == true && $0["is_review"] as? Bool == false },
             // Only monthly report requests: no deadline to meet, no extension to ask for.
             "only_progress": blocks.allSatisfy { $0["is_report_period"] as? Bool == true },
             "has_reply_by": false,

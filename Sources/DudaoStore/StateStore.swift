@@ -93,10 +93,10 @@ public final class StateStore: Sendable {
 
     private static func insert(_ r: ProgressReport, attachments: [Attachment], in t: any StoreTransaction) throws -> Int64 {
         let id: Int64 = try t.value("""
-            INSERT INTO progress (item, milestone, agency, status, extended_to, next_report, note, "by", at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            INSERT INTO progress (item, milestone, agency, status, extended_to, next_report, note, "by", at, origin)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
             """, [r.key.item, r.key.milestone, r.key.agency, r.status.name, r.status.extendedTo?.iso,
-                  r.nextReport?.iso, r.note, r.by, iso(r.at)]) ?? 0
+                  r.nextReport?.iso, r.note, r.by, iso(r.at), r.origin == .reply ? nil : r.origin.rawValue]) ?? 0
         for a in attachments {
             try t.execute("INSERT INTO attachment (progress, filename, type, size, sha256) VALUES (?, ?, ?, ?, ?)",
                           [id, a.filename, a.type, a.size, a.sha256])
@@ -220,7 +220,8 @@ public final class StateStore: Sendable {
         return ProgressReport(key: ProgressKey(item: row["item"], milestone: row["milestone"], agency: row["agency"]), status: status,
                               note: row["note"], by: row["by"], at: at,
                               nextReport: (row["next_report"] as String?).flatMap(CivilDate.init(iso:)),
-                              id: row["id"], files: (row["files"] as Int?) ?? 0, withdrawn: withdrawn)
+                              id: row["id"], files: (row["files"] as Int?) ?? 0, withdrawn: withdrawn,
+                              origin: (row["origin"] as String?).flatMap(ReportOrigin.init(rawValue:)) ?? .reply)
     }
 
     /// Instants are stored as ISO 8601 in UTC (`2024-12-24T01:00:00+00:00`): readable in

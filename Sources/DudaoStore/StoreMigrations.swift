@@ -141,5 +141,10 @@ enum StoreMigrations {
               actor \(d.text) NOT NULL, yaml \(d.text) NOT NULL, PRIMARY KEY (name, revision))
             """,
         ] + d.appendOnly("agency_revision") },
+        // What the office does on an item by itself (调整完成时限, 撤销, 代录) is told to the
+        // agency in other words than a review of its report: each row says how it came.
+        StoreMigration(name: "v16: how each report or decision came to be recorded") { d in [
+            "ALTER TABLE progress ADD COLUMN origin \(d.text)",
+        ] },
     ]
 }

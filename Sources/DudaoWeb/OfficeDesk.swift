@@ -88,9 +88,11 @@ public struct OfficeDesk: Sendable {
         return templates.renderPage("dashboard", viewer, values) ?? ""
     }
 
-    /// One item's file: milestones, each lead's standing, everything sent and reported.
-    /// `nil` when no item has that id.
-    public func item(_ id: String, viewer: Viewer, now: Date) throws -> String? {
+    /// One item's file: milestones, each lead's standing, everything sent and reported, and
+    /// for a clerk the 办理 panel (`notice` the line after an action, `problem` an action
+    /// to correct). `nil` when no item has that id.
+    public func item(_ id: String, viewer: Viewer, now: Date, notice: String? = nil,
+                     problem: (action: ItemAction, error: String?)? = nil) throws -> String? {
         let set = schedules()
         guard let item = set.items.first(where: { $0.id == id }) else { return nil }
         let clock = LocalClock(timeZone: set.policy.timeZone)
@@ -106,7 +108,8 @@ public struct OfficeDesk: Sendable {
         }
         let files = try store.attachments(item: id)
         let reports: [[String: Any]] = try store.reports(item: id).reversed().map { (rowID, r) in
-            var e: [String: Any] = ["at": Labels.minute(r.at, clock: clock), "by": r.by, "state": Labels.event(r.status),
+            var e: [String: Any] = ["at": Labels.minute(r.at, clock: clock), "by": r.by,
+                                    "state": r.origin.isOfficeInitiative ? Labels.decision(r) ?? Labels.event(r.status) : Labels.event(r.status),
                                     "agency": r.key.agency ?? "全部牵头单位", "milestone": r.key.milestone.map { "第\($0)项" } ?? "",
                                     "note": r.note, "agency_report": r.status.isAgencyReport]
             if let next = r.nextReport { e["next_report"] = Labels.date(next) }
@@ -125,13 +128,17 @@ public struct OfficeDesk: Sendable {
             ["at": Labels.minute(e.enqueuedAt, clock: clock), "agency": e.agency, "channel": Self.channelName(e.channel.rawValue),
              "state": e.state == .dead ? "投递失败" : "待发送", "attempts": e.attempts, "error": e.lastError ?? ""]
         }
-        let values: [String: Any] = [
+        var values: [String: Any] = [
+            "message": notice ?? "", "has_message": notice != nil,
             "page_title": "事项\(item.id)", "id": item.id, "title": item.title, "content": item.content,
             "lead": item.lead.joined(separator: "、"), "partners": item.partners.joined(separator: "、"), "has_partners": !item.partners.isEmpty,
             "due_text": item.dueText, "milestones": milestones, "has_milestones": !milestones.isEmpty, "rows": rows,
             "reports": reports, "has_reports": !reports.isEmpty, "sent": sent, "has_sent": !sent.isEmpty,
             "failing": failing, "has_failing": !failing.isEmpty,
         ]
+        if viewer.role >= .clerk {
+            values.merge(actions.panel(item, today: clock.day(of: now), problem: problem)) { _, panel in panel }
+        }
         return templates.renderPage("item", viewer, values)
     }
 
@@ -176,6 +183,9 @@ public struct OfficeDesk: Sendable {
         return templates.renderPage("login", ["page_title": "登录", "office": set.policy.supervisor ?? "督查室", "csrf": csrf,
                                               "error": error ?? "", "has_error": error != nil]) ?? ""
     }
+
+    /// The item page's 办理 panel and what it records.
+    public var actions: ItemActionDesk { ItemActionDesk(store: store, schedules: schedules, templates: templates) }
 
     /// The review queue and its decisions.
     public var review: ReviewDesk { ReviewDesk(store: store, schedules: schedules, templates: templates) }

@@ -144,7 +144,8 @@ struct OfficeRoutes: Sendable {
             return WebServer.page(.ok, try self.desk.dashboard(filter, viewer: try context.who(), now: Date()))
         }
         group.get("/items/:id") { request, context in
-            guard let html = try self.desk.item(context.parameters.get("id") ?? "", viewer: try context.who(), now: Date()) else {
+            let notice = request.uri.queryParameters.get("done").flatMap { Int64($0) }.flatMap { self.desk.actions.recorded(id: $0) }
+            guard let html = try self.desk.item(context.parameters.get("id") ?? "", viewer: try context.who(), now: Date(), notice: notice) else {
                 return WebServer.page(.notFound, "没有此事项 no such item\n", type: "text/plain; charset=utf-8")
             }
             return WebServer.page(.ok, html)
@@ -293,6 +294,7 @@ struct OfficeRoutes: Sendable {
                 return WebServer.page(.unprocessableContent, try review.page(viewer: viewer, now: now, alert: error.description))
             }
         }
+        registerItemActions(on: group)
         registerLists(on: group)
         registerAgencies(on: group)
         group.get("/outbox") { request, context in
@@ -412,6 +414,7 @@ struct OfficeRoutes: Sendable {
     struct AccountForm: Decodable { var csrf, name, role, password, confirm: String? }
     struct TokenForm: Decodable { var csrf: String? }
     struct DecisionForm: Decodable { var csrf, item, agency, report, decision, date, comment, step: String? }
+    struct ItemActionForm: Decodable { var csrf, action, milestone, agency, date, state, source, reason, step: String? }
     struct WithdrawForm: Decodable { var csrf, id, step: String? }
     struct RollbackForm: Decodable { var csrf, current, confirm: String? }
 }

@@ -65,7 +65,7 @@ struct AckCommand: ParsableCommand {
         let store = try state.open(schedules: schedulesOption.schedules)
         let object = "事项\(item)" + (milestone.map { "·第\($0)项" } ?? "") + (agency.map { "·\($0)" } ?? "")
         let detail = "\(Labels.event(report.status))，署名\(who)\(note.isEmpty ? "" : "：" + note)"
-        let row = try store.record(report, audit: { row in
+        _ = try store.record(report, audit: { row in
             AuditEntry(at: Date(), actor: UserCommand.operatorName, client: "local", action: .record, object: object, detail: "记录\(row)，" + detail)
         })
         ReminderService.poke(stateDirectory: state.directory)

@@ -30,6 +30,7 @@ struct RoleRouteTests {
         Route(method: "GET", path: "/api/items/2", fields: [:], role: "leader"),
         Route(method: "GET", path: "/password", fields: [:], role: "leader"),
         Route(method: "POST", path: "/password", fields: ["current": "wrong", "password": "x", "repeat": "x"], role: "leader"),
+        Route(method: "POST", path: "/items/2/act", fields: ["step": "back", "action": "cancel"], role: "clerk"),
         Route(method: "GET", path: "/review", fields: [:], role: "clerk"),
         Route(method: "POST", path: "/review", fields: ["step": "stay", "item": "2", "agency": "市卫健委"], role: "clerk"),
         Route(method: "POST", path: "/review/withdraw", fields: ["step": "back", "id": "1"], role: "clerk"),

@@ -1,0 +1,119 @@
+import Foundation
+import DudaoCore
+import DudaoMessages
+import DudaoSchedules
+import DudaoStore
+
+/// The item page's 办理 panel: what the office does on an item by itself (`ItemAction`), in
+/// two steps like a review — the form, then a page saying exactly what will be recorded and
+/// who will be told — recorded with its audit row in one transaction, replanned at once.
+public struct ItemActionDesk: Sendable {
+    let store: StateStore
+    let schedules: @Sendable () -> ScheduleSet
+    let templates: TemplateSet
+
+    /// The panel's values for `item`: its leads and milestones to choose from, and what the
+    /// office typed when it comes back to correct it (with the error, if any).
+    func panel(_ item: Item, today: CivilDate, problem: (action: ItemAction, error: String?)?) -> [String: Any] {
+        let typed = problem?.action
+        func mine(_ kind: ItemAction.Kind) -> Bool { typed?.kind == kind }
+        let forms: [[String: Any]] = ItemAction.Kind.allCases.map { kind in
+            let own = mine(kind) ? typed : nil
+            var form: [String: Any] = [
+                "kind": kind.rawValue, "name": kind.name, "open": own != nil,
+                "agencies": [["value": "", "label": "全部牵头单位", "selected": own?.agency == nil]]
+                    + item.lead.map { ["value": $0, "label": $0, "selected": own?.agency == $0] },
+                "has_milestones": item.milestones.count > 1,
+                "milestones": [["value": "", "label": "全部节点", "selected": own?.milestone == nil]]
+                    + item.milestones.indices.map { m in
+                        ["value": String(m + 1), "label": "第\(m + 1)个：\(item.milestones[m].text)", "selected": own?.milestone == m + 1]
+                    },
+                "date": own?.date ?? (kind == .proxy ? today.iso : ""), "reason": own?.reason ?? "",
+                "dated": kind == .deadline || kind == .extend || kind == .proxy, "is_proxy": kind == .proxy,
+                "date_label": kind == .proxy ? "收到日期" : "新的完成时限",
+                "reason_label": kind == .proxy ? "报送内容" : "事由（如领导批示、会议决定）",
+                "warn": kind == .cancel,
+                "states": ItemAction.proxyStates.map { ["value": $0.name, "label": Labels.state($0), "selected": own?.state == $0.name] },
+                "sources": ItemAction.sources.map { ["value": $0, "label": $0, "selected": own?.source == $0] },
+            ]
+            if let own, let error = problem?.error, own.kind == kind { form["error"] = error }
+            return form
+        }
+        return ["may_act": true, "act_forms": forms, "act_item": Self.path(item.id)]
+    }
+
+    /// The page that says what `action` will record, with 确认 and 返回修改.
+    public func confirmation(_ action: ItemAction, viewer: Viewer, now: Date) throws(ItemActionError) -> String {
+        let set = schedules()
+        let (report, item) = try check(action, set: set, now: now, user: viewer.user)
+        let clock = LocalClock(timeZone: set.policy.timeZone)
+        let standings = (try? store.supervision(clock: clock).standings) ?? .none
+        var lines = ["事项\(item.id)“\(Labels.insideQuotes(item.title))”",
+                     "牵头单位：\(report.key.agency ?? item.lead.joined(separator: "、"))"]
+        if let m = report.key.milestone { lines.append("节点：第\(m)个（\(item.milestones[m - 1].text)）") }
+        switch action.kind! {
+        case .deadline, .extend:
+            let m = report.key.milestone.map { $0 - 1 } ?? item.milestones.count - 1
+            let now = standings.standing(item, milestone: m, agency: report.key.agency ?? item.lead[0]).due
+            lines.append("现行完成时限：\(now.map(\.chinese) ?? item.dueText)")
+            lines.append("\(action.kind == .deadline ? "调整为" : "延期至")：\(report.status.extendedTo!.chinese)")
+            lines.append("事由：\(report.note)")
+        case .cancel, .reopen:
+            lines.append("办理：\(action.kind!.name)")
+            lines.append("事由：\(report.note)")
+        case .proxy:
+            lines.append("报送：\(Labels.event(report.status))")
+            lines.append("内容：\(report.note)")
+        }
+        let fields: [[String: Any]] = [("action", action.kind!.rawValue), ("milestone", action.milestone.map(String.init) ?? ""),
+                                       ("agency", action.agency ?? ""), ("date", action.date), ("state", action.state),
+                                       ("source", action.source), ("reason", action.reason)].map { ["name": $0.0, "value": $0.1] }
+        let after = switch action.kind! {
+        case .proxy: "记录后立即重新计划：催办按这份报送暂停，与单位在线报送相同。"
+        case .cancel: "记录后立即重新计划，不再提醒；该单位将在下一个发送时间收到撤销告知。"
+        default: "记录后立即重新计划；该单位将在下一个发送时间收到告知，写明事由。"
+        }
+        return templates.renderPage("confirm", viewer, [
+            "page_title": "请确认", "heading": "请确认：\(action.kind!.name)", "lines": lines,
+            "action": "/items/\(Self.path(item.id))/act", "fields": fields, "button": action.kind!.name,
+            "warn": action.kind == .cancel, "after": after,
+        ]) ?? ""
+    }
+
+    /// Records `action` by `user` from `client`, its audit row (who, when, why) in the same
+    /// transaction; returns the report's row id.
+    public func record(_ action: ItemAction, user: String, client: String, now: Date) throws(ItemActionError) -> Int64 {
+        let (report, _) = try check(action, set: schedules(), now: now, user: user)
+        let object = "事项\(action.item)" + (report.key.milestone.map { "·第\($0)个节点" } ?? "") + "·\(report.key.agency ?? "全部牵头单位")"
+        var words = [action.kind!.name]
+        if let to = report.status.extendedTo { words.append(to.iso) }
+        if action.kind == .proxy { words += [action.state, action.source, action.date] }
+        let audit = action.kind!.audit, reason = action.reason, said = words.joined(separator: " ")
+        do {
+            return try store.record(report, audit: { row in
+                AuditEntry(at: now, actor: user, client: client, action: audit, object: object,
+                           detail: "记录\(row)；\(said)；事由：\(reason)")
+            })
+        } catch {
+            throw ItemActionError("无法记录：\(error)")
+        }
+    }
+
+    /// The line after row `id` was recorded.
+    public func recorded(id: Int64) -> String? {
+        guard let r = try? store.report(id: id), r.origin != .reply || r.status.isDecision else { return nil }
+        let word = r.origin == .proxy ? "代录\(Labels.event(r.status))" : Labels.decision(r) ?? Labels.event(r.status)
+        return "已记录：\(r.key.agency ?? "全部牵头单位")\(r.key.milestone.map { "第\($0)个节点" } ?? "")\(word)。计划已更新。"
+    }
+
+    func check(_ action: ItemAction, set: ScheduleSet, now: Date, user: String) throws(ItemActionError) -> (ProgressReport, Item) {
+        let standings: Standings
+        do { standings = try store.supervision(clock: LocalClock(timeZone: set.policy.timeZone)).standings } catch {
+            throw ItemActionError("无法读取记录：\(error)")
+        }
+        return try action.report(in: set, standings: standings, now: now, user: user, office: set.policy.supervisor ?? "督查室")
+    }
+
+    /// An item id as a path segment.
+    static func path(_ id: String) -> String { id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? id }
+}

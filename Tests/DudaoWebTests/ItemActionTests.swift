@@ -1,0 +1,161 @@
+import Foundation
+import Testing
+import DudaoCore
+import DudaoMessages
+import DudaoSchedules
+import DudaoStore
+import DudaoStorePostgres
+import DudaoTestSupport
+@testable import DudaoWeb
+
+/// What the office does on an item by itself — 调整完成时限, 同意延期, 撤销, 恢复办理, 代录 —
+/// is recorded with who, when and why on either engine, changes the plan as it says, is
+/// refused in words when it cannot hold, and is told to the agency in its own words.
+struct ItemActionTests {
+    let f: WebFixture
+    init() throws { f = try WebFixture() }
+
+    static let clock = LocalClock(timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+    static func at(_ text: String) -> Date { clock.parse(text)! }
+
+    func store(_ engine: String) throws -> StateStore {
+        guard engine == "postgres" else { return try StateStore(directory: f.state) }
+        let server = try #require(PostgresServer.shared, "PostgreSQL 15 for the tests: \(PostgresServer.unavailableReason)")
+        return try StateStore(backend: PostgresBackend(url: PostgresURL(server.database(), environment: [:])))
+    }
+
+    func desk(_ store: StateStore) throws -> (ItemActionDesk, ScheduleSet) {
+        let set = ScheduleSet.load(f.schedules.path)
+        let templates = try TemplateSet(directory: f.base.appendingPathComponent("Templates").path)
+        return (OfficeDesk(store: store, schedules: { set }, templates: templates).actions, set)
+    }
+
+    func standing(_ store: StateStore, _ set: ScheduleSet, _ item: String, _ agency: String) throws -> Standing {
+        let standings = try store.supervision(clock: Self.clock).standings
+        let target = try #require(set.items.first { $0.id == item })
+        return standings.standing(target, milestone: target.milestones.isEmpty ? nil : target.milestones.count - 1, agency: agency)
+    }
+
+    /// The reminders planned for `item` over the next 60 days.
+    func planned(_ store: StateStore, _ set: ScheduleSet, _ item: String, from: Date) throws -> Int {
+        let plan = Plan(items: set.items, policy: set.policy, calendar: set.calendar, from: from, until: from.addingTimeInterval(60 * 86400),
+                        supervision: try store.supervision(clock: Self.clock))
+        return plan.messages.filter { m in m.kind != .decision && plan.itemIndexes(m).contains { plan.items[Int($0)].id == item } }.count
+    }
+
+    @Test(arguments: ["sqlite", "postgres"]) func everyActionIsRecordedWithWhoWhenAndWhy(_ engine: String) throws {
+        let store = try store(engine)
+        let (desk, set) = try desk(store)
+        let now = Self.at("2026-12-02T10:00")
+        func act(_ kind: ItemAction.Kind, _ item: String, agency: String? = nil, date: String = "", state: String = "", source: String = "",
+                 reason: String, at: Date = now) throws -> Int64 {
+            try desk.record(ItemAction(kind: kind, item: item, agency: agency, date: date, state: state, source: source, reason: reason),
+                            user: "张三", client: "10.0.0.7", now: at)
+        }
+
+        // 调整完成时限 by order: the plan counts the new date; the row says how it came.
+        #expect(try planned(store, set, "2", from: now) > 0, "overdue item 2 is chased before")
+        let moved = try act(.deadline, "2", date: "2027-03-31", reason: "市政府领导批示：延至一季度末")
+        var s = try standing(store, set, "2", "市卫健委")
+        #expect(s.due == CivilDate(iso: "2027-03-31") && s.report?.origin == .deadlineChange && s.report?.id == moved)
+        #expect(try planned(store, set, "2", from: now) == 0, "nothing is due before 2027-02-01 any more")
+        // Brought forward again by a later order: earlier dates hold for a deadline change.
+        _ = try act(.deadline, "2", date: "2027-01-15", reason: "领导要求提前", at: now.addingTimeInterval(60))
+        #expect(try standing(store, set, "2", "市卫健委").due == CivilDate(iso: "2027-01-15"))
+
+        // 同意延期 nobody asked for, later than the deadline in force only.
+        #expect(throws: ItemActionError.self) { try act(.extend, "2", date: "2027-01-10", reason: "x") }
+        _ = try act(.extend, "3", agency: "市财政局", date: "2027-02-28", reason: "年底集中支付")
+        #expect(try standing(store, set, "3", "市财政局").status == .extended(to: CivilDate(iso: "2027-02-28")!))
+
+        // 撤销: no more reminders; twice is refused; 恢复办理 brings the chasing back.
+        #expect(try planned(store, set, "1", from: now) > 0)
+        _ = try act(.cancel, "1", reason: "市政府常务会议决定不再实施")
+        #expect(try standing(store, set, "1", "市卫健委").status == .cancelled)
+        #expect(try planned(store, set, "1", from: now) == 0, "a cancelled item is not reminded")
+        #expect(throws: ItemActionError.self) { try act(.cancel, "1", reason: "again") }
+        _ = try act(.reopen, "1", reason: "会议决定恢复实施", at: now.addingTimeInterval(120))
+        #expect(try standing(store, set, "1", "市卫健委").status == .open)
+        #expect(try planned(store, set, "1", from: now.addingTimeInterval(120)) > 0, "reopened work is chased again")
+        #expect(throws: ItemActionError.self) { try act(.reopen, "1", reason: "twice") }
+
+        // 代录: an answer on paper counts as the agency's own, with its source and date.
+        _ = try act(.proxy, "1", agency: "市卫健委", date: "2026-12-01", state: "reported", source: "纸质来函", reason: "已完成场地选址", at: now.addingTimeInterval(180))
+        s = try standing(store, set, "1", "市卫健委")
+        #expect(s.lastAnswer?.origin == .proxy && s.status == .reported)
+        #expect(s.lastAnswer?.note == "已完成场地选址（纸质来函，2026年12月1日收到）", "\(s.lastAnswer?.note ?? "")")
+        #expect(s.lastAnswer?.by == "市卫健委（督查室·张三代录）")
+        #expect(s.pause(policy: set.policy, calendar: set.calendar, clock: Self.clock) != nil, "chasing pauses for the office's review")
+
+        // Refusals, in words, nothing recorded.
+        let before = try store.history().count
+        for (a, why) in [(ItemAction(kind: .deadline, item: "2", date: "2027-03-31", reason: " "), "请填写事由"),
+                         (ItemAction(kind: .deadline, item: "2", date: "2026-11-01", reason: "x"), "不能早于今天"),
+                         (ItemAction(kind: .deadline, item: "2", date: "2027-02-30", reason: "x"), "十年内的日期"),
+                         (ItemAction(kind: .cancel, item: "3", agency: "市卫健委", reason: "x"), "不是事项3的牵头单位"),
+                         (ItemAction(kind: .proxy, item: "3", date: "2026-12-03", state: "reported", source: "电话", reason: "x"), "不晚于今天"),
+                         (ItemAction(kind: .proxy, item: "3", date: "2026-12-01", state: "done", source: "电话", reason: "x"), "请选择报送的状态"),
+                         (ItemAction(kind: nil, item: "3", reason: "x"), "请选择办理事项"),
+                         (ItemAction(kind: .cancel, item: "99", reason: "x"), "没有序号为99的事项")] {
+            do {
+                _ = try desk.record(a, user: "张三", client: "10.0.0.7", now: now)
+                Issue.record("\(a) was recorded")
+            } catch {
+                #expect(error.description.contains(why), "\(error.description)")
+            }
+        }
+        #expect(try store.history().count == before)
+
+        // Each one is in the audit trail with who, from where, what and why.
+        let rows = try store.auditRows(limit: 50).reversed().filter { $0.action.rawValue.hasPrefix("item.") }
+        #expect(rows.map(\.action) == [.itemDeadline, .itemDeadline, .itemExtend, .itemCancel, .itemReopen, .itemProxy])
+        #expect(rows.allSatisfy { $0.actor == "张三" && $0.client == "10.0.0.7" && $0.outcome == .ok })
+        #expect(rows[0].object == "事项2·全部牵头单位" && rows[0].detail.contains("2027-03-31") && rows[0].detail.contains("事由：市政府领导批示"))
+        #expect(rows[2].object == "事项3·市财政局" && rows[5].detail.contains("纸质来函") && rows[5].detail.contains("2026-12-01"))
+        #expect(try store.verifyAudit().rows >= 6)
+    }
+
+    /// A 销号 of one lead's part is not undone by reopening the whole item's: the office is
+    /// told to reopen that lead's part.
+    @Test func aPartClosedOnItsOwnIsNamed() throws {
+        let store = try store("sqlite")
+        let (desk, _) = try desk(store)
+        let now = Self.at("2026-12-02T10:00")
+        _ = try store.record(ProgressReport(key: ProgressKey(item: "2", agency: "市卫健委"), status: .done, by: "督查室·李四", at: now))
+        #expect(throws: ItemActionError.self) {
+            try desk.record(ItemAction(kind: .deadline, item: "2", date: "2027-03-31", reason: "x"), user: "张三", client: "-", now: now)
+        }
+        let id = try desk.record(ItemAction(kind: .reopen, item: "2", agency: "市卫健委", reason: "核查未完成"), user: "张三", client: "-", now: now)
+        #expect(try store.report(id: id)?.status == .open)
+    }
+
+    /// The agency hears of a deadline moved by order and of a cancellation the next morning,
+    /// in the words of what happened — not as a review of a report it never made.
+    @Test func theAgencyIsToldInTheWordsOfWhatHappened() throws {
+        #expect(try f.dudao(["run", "--once", "--now", "2026-11-30T10:00:00+08:00", "--public-url", f.url]).status == 0)
+        let store = try StateStore(directory: f.state)
+        let (desk, _) = try desk(store)
+        let decided = Self.at("2026-12-02T15:00")
+        _ = try desk.record(ItemAction(kind: .deadline, item: "2", date: "2027-03-31", reason: "市政府领导批示"), user: "张三", client: "-", now: decided)
+        _ = try desk.record(ItemAction(kind: .cancel, item: "3", reason: "市政府常务会议决定不再实施"), user: "张三", client: "-", now: decided)
+        #expect(try f.dudao(["run", "--once", "--now", "2026-12-03T09:30:00+08:00", "--public-url", f.url]).status == 0)
+        func mail(_ agency: String) throws -> [String: Any] {
+            let folder = f.base.appendingPathComponent("outbox/2026-12-03")
+            let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(agency) && $0.hasSuffix(".eml") }.sorted()
+            #expect(names.count == 1, "\(names)")
+            return try TestSupport.python(["Tests/Python/email_check.py", folder.appendingPathComponent(try #require(names.first)).path])
+        }
+        let health = try mail("市卫健委"), finance = try mail("市财政局")
+        let text = health["text"] as? String ?? "", subject = health["subject"] as? String ?? ""
+        #expect(subject.hasPrefix("【事项调整】"), "\(subject)")
+        #expect(text.contains("调整决定：完成时限调整为2027年3月31日（2026年12月2日）") && text.contains("事由：市政府领导批示"), "\(text)")
+        #expect(!text.contains("已审核贵单位报送"), "the agency reported nothing")
+        #expect(text.contains("完成时限已调整为2027年3月31日"), "the state in force: \(text)")
+        let ftext = finance["text"] as? String ?? ""
+        #expect(ftext.contains("调整决定：撤销") && ftext.contains("事由：市政府常务会议决定不再实施"), "\(ftext)")
+        // Told once, and the cancelled item is not chased on Monday.
+        #expect(try f.dudao(["run", "--once", "--now", "2026-12-07T09:30:00+08:00", "--public-url", f.url]).status == 0)
+        let monday = (try? FileManager.default.contentsOfDirectory(atPath: f.base.appendingPathComponent("outbox/2026-12-07").path)) ?? []
+        #expect(!monday.contains { $0.hasPrefix("市财政局") }, "\(monday)")
+    }
+}
