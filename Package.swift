@@ -47,10 +47,12 @@ let package = Package(
         .systemLibrary(name: "CMalloc"),
         // libyaml's event parser: Schedules are read event by event (see YAMLDocument).
         .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
-        // Messages: Mustache templates, MIME email (RFC 5322/2047/2045), chat payloads, .ics.
+        // Messages: Mustache templates, MIME email (RFC 5322/2047/2045), chat payloads, .ics, and the office's .xlsx.
         .target(
             name: "DudaoMessages",
-            dependencies: ["DudaoCore", .product(name: "Mustache", package: "swift-mustache")]
+            dependencies: ["DudaoCore", .product(name: "Mustache", package: "swift-mustache"),
+                           // The office's documents as Office Open XML (the 台账 as .xlsx).
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         // libcurl, with typed shims for its variadic setopt/getinfo.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),

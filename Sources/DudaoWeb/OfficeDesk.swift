@@ -88,6 +88,14 @@ public struct OfficeDesk: Sendable {
         return templates.renderPage("dashboard", viewer, values) ?? ""
     }
 
+    /// The 台账 workbook as of `now` (`LedgerWorkbook`) and the file name to offer.
+    public func ledgerWorkbook(now: Date) throws -> (data: Data, name: String) {
+        let set = schedules()
+        let clock = LocalClock(timeZone: set.policy.timeZone)
+        let board = try StatusBoard(set: set, store: store, now: now)
+        return (try LedgerWorkbook.spreadsheet(set: set, board: board, clock: clock).data(), "督办台账-\(clock.day(of: now).iso).xlsx")
+    }
+
     /// One item's file: milestones, each lead's standing, everything sent and reported, and
     /// for a clerk the 办理 panel (`notice` the line after an action, `problem` an action
     /// to correct). `nil` when no item has that id.

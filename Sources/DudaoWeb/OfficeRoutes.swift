@@ -167,6 +167,16 @@ struct OfficeRoutes: Sendable {
             response.headers[.contentDisposition] = "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)"
             return response
         }
+        group.get("/ledger.xlsx") { request, context in
+            let now = Date()
+            let (data, name) = try self.desk.ledgerWorkbook(now: now)
+            context.audit.record(.export, "/ledger.xlsx", detail: "台账 Excel")
+            var response = WebServer.page(.ok, "", type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            response.body = .init(byteBuffer: ByteBuffer(bytes: data))
+            let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            response.headers[.contentDisposition] = "attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''\(encoded)"
+            return response
+        }
         group.get("/api/items") { request, context in
             context.audit.record(.export, "/api/items", detail: "台账 JSON")
             return WebServer.page(.ok, try self.desk.itemsJSON(now: Date()), type: "application/json; charset=utf-8")

@@ -27,6 +27,7 @@ struct RoleRouteTests {
         Route(method: "GET", path: "/plan", fields: [:], role: "leader"),
         Route(method: "GET", path: "/files/\(zeros)", fields: [:], role: "leader"),
         Route(method: "GET", path: "/api/items", fields: [:], role: "leader"),
+        Route(method: "GET", path: "/ledger.xlsx", fields: [:], role: "leader"),
         Route(method: "GET", path: "/api/items/2", fields: [:], role: "leader"),
         Route(method: "GET", path: "/password", fields: [:], role: "leader"),
         Route(method: "POST", path: "/password", fields: ["current": "wrong", "password": "x", "repeat": "x"], role: "leader"),
