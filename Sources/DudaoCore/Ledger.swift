@@ -21,6 +21,8 @@ public struct LedgerRow: Sendable {
     public var lastReport: ProgressReport?
     /// The earliest date still open (after extensions); `nil` for purely ongoing or finished work.
     public var due: CivilDate?
+    /// How the report that set `status` came (a deadline moved by order reads differently).
+    public var origin: ReportOrigin = .reply
 }
 
 /// The 台账: every item and lead agency with its standing, light and ladder step on a
@@ -46,10 +48,12 @@ public struct Ledger: Sendable {
                 let answered = lastAnswer.map { clock.day(of: $0.at) }
                 let open = standings.first { $0.standing.status.wantsReminders }
                 let status = (open ?? standings.last)?.standing.status ?? item.status
+                let origin = (open ?? standings.last)?.standing.report?.origin ?? .reply
                 let light = standings.map { policy.lights.light($0.standing, ongoing: $0.ongoing, today: today, lastReport: answered) }.min()
                     ?? .green
                 var row = LedgerRow(item: index, agency: agency, status: status, light: light, step: nil, remindersSent: 0,
-                                    lastReport: lastAnswer, due: standings.filter { $0.standing.status.wantsReminders }.compactMap(\.standing.due).min())
+                                    lastReport: lastAnswer, due: standings.filter { $0.standing.status.wantsReminders }.compactMap(\.standing.due).min(),
+                                    origin: origin)
                 if !supervision.history.isEmpty(item: item.id) {
                     var sent = 0
                     var first: CivilDate? = nil, last: CivilDate? = nil

@@ -63,11 +63,15 @@ public struct OfficeReport: Sendable {
         public var refused = 0
         /// 撤销.
         public var cancelled = 0
+        /// 调整完成时限: deadlines the office moved by order (not counted as 同意延期).
+        public var deadlinesChanged = 0
+        /// 恢复办理: closed or cancelled work the office reopened (not counted as 退回).
+        public var reopened = 0
         /// Decisions withdrawn.
         public var withdrawn = 0
 
         /// Decisions of every kind.
-        public var decisions: Int { closed + returned + extended + refused + cancelled }
+        public var decisions: Int { closed + returned + extended + refused + cancelled + deadlinesChanged + reopened }
     }
 
     /// The day it is about.
@@ -146,7 +150,9 @@ public struct OfficeReport: Sendable {
                 events.append(Event(kind: .decision, item: item, agency: r.key.agency, report: r, at: r.at))
                 switch r.status {
                 case .done: counts.closed += 1
+                case .open where r.origin == .office: counts.reopened += 1
                 case .open: counts.returned += 1
+                case .extended where r.origin == .deadlineChange: counts.deadlinesChanged += 1
                 case .extended: counts.extended += 1
                 case .refused: counts.refused += 1
                 case .cancelled: counts.cancelled += 1

@@ -37,7 +37,7 @@ struct OfficeReportValues {
         func row(_ r: LedgerRow) -> [String: Any] {
             let item = plan.items[r.item]
             var out: [String: Any] = ["id": item.id, "title": item.title, "title_in_quotes": Labels.insideQuotes(item.title), "agency": r.agency,
-                                      "state": Labels.state(r.status), "light": r.light.chinese, "light_colour": r.light.colour,
+                                      "state": Labels.state(r.status, origin: r.origin), "light": r.light.chinese, "light_colour": r.light.colour,
                                       "reminders_sent": r.remindersSent]
             if let due = r.due {
                 out["due_date"] = Labels.date(due)
@@ -51,7 +51,8 @@ struct OfficeReportValues {
         func event(_ e: OfficeReport.Event) -> [String: Any] {
             let item = plan.items[e.item]
             let r = e.report
-            var what = Labels.event(r.status)
+            var what = r.origin.isOfficeInitiative ? Labels.decision(r) ?? Labels.event(r.status) : Labels.event(r.status)
+            if r.origin == .proxy { what += "（督查室代录）" }
             if e.kind == .withdrawal { what = "撤回决定（" + (Labels.decisionName(r.status) ?? what) + "）" }
             var out: [String: Any] = ["id": item.id, "title": item.title, "title_in_quotes": Labels.insideQuotes(item.title),
                                       "agency": e.agency ?? item.lead.joined(separator: "、"), "what": what,
@@ -83,6 +84,7 @@ struct OfficeReportValues {
             "received_count": c.received, "done_reported_count": c.doneReported, "extensions_count": c.extensionsAsked,
             "closed_count": c.closed, "returned_count": c.returned, "extended_count": c.extended, "refused_count": c.refused,
             "cancelled_count": c.cancelled, "withdrawn_count": c.withdrawn, "decisions_count": c.decisions,
+            "deadlines_changed_count": c.deadlinesChanged, "reopened_count": c.reopened,
         ]
         var values: [String: Any] = [
             "office": office,
@@ -113,6 +115,7 @@ struct OfficeReportValues {
         values.merge(counts) { $1 }
         values["has_decisions"] = c.decisions + c.withdrawn > 0
         values["has_withdrawn"] = c.withdrawn > 0
+        values["has_office_actions"] = c.deadlinesChanged + c.reopened > 0
         return values
     }
 }

@@ -292,11 +292,11 @@ extension StateStore {
     // MARK: Encoding
 
     /// Entries with their bodies (none once pruned).
-    private static let selectEntries = """
+    static let selectEntries = """
         SELECT outbox.*, COALESCE(outbox_payload.payload, '') AS payload FROM outbox LEFT JOIN outbox_payload ON outbox_payload.id = outbox.id
         """
 
-    private static func entry(_ row: StoreRow) -> OutboxEntry {
+    static func entry(_ row: StoreRow) -> OutboxEntry {
         OutboxEntry(id: row["id"], message: row["message"], agency: row["agency"], channel: ChannelID(rawValue: row["channel"]),
                     notices: decode(row["notices"]), payload: row["payload"],
                     state: OutboxEntry.State(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],

@@ -143,8 +143,10 @@ enum StoreMigrations {
         ] + d.appendOnly("agency_revision") },
         // What the office does on an item by itself (调整完成时限, 撤销, 代录) is told to the
         // agency in other words than a review of its report: each row says how it came.
-        StoreMigration(name: "v16: how each report or decision came to be recorded") { d in [
+        // The 已发送 page looks messages up by agency, newest first.
+        StoreMigration(name: "v16: how each report or decision came to be recorded; messages by agency") { d in [
             "ALTER TABLE progress ADD COLUMN origin \(d.text)",
+            "CREATE INDEX outbox_agency ON outbox(agency, id)",
         ] },
     ]
 }

@@ -103,7 +103,7 @@ public struct ItemActionDesk: Sendable {
     public func recorded(id: Int64) -> String? {
         guard let r = try? store.report(id: id), r.origin != .reply || r.status.isDecision else { return nil }
         let word = r.origin == .proxy ? "代录\(Labels.event(r.status))" : Labels.decision(r) ?? Labels.event(r.status)
-        return "已记录：\(r.key.agency ?? "全部牵头单位")\(r.key.milestone.map { "第\($0)个节点" } ?? "")\(word)。计划已更新。"
+        return "已记录：事项\(r.key.item)（\(r.key.agency ?? "全部牵头单位")\(r.key.milestone.map { "，第\($0)个节点" } ?? "")）\(word)。计划已更新。"
     }
 
     func check(_ action: ItemAction, set: ScheduleSet, now: Date, user: String) throws(ItemActionError) -> (ProgressReport, Item) {

@@ -49,7 +49,7 @@ public enum LedgerWorkbook {
         } ?? .empty
         return [.text(item.id), .text(item.title), .text(item.content), .text(measures), .text(item.lead.joined(separator: "、")),
                 .text(partners), .text(item.dueText),
-                each { Labels.state($0.row.status) }, each { $0.light.chinese }, each { $0.levelName ?? "—" },
+                each { $0.stateText }, each { $0.light.chinese }, each { $0.levelName ?? "—" },
                 reminders, lastReport, next]
     }
 }

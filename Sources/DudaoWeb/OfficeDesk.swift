@@ -56,7 +56,7 @@ public struct OfficeDesk: Sendable {
         let page = min(filter.page, pages)
         let rows: [[String: Any]] = shown.dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize).map { r in
             ["id": r.id, "title": r.title, "agency": r.agency, "light": r.light.chinese, "light_class": r.light.rawValue,
-             "state": Labels.state(r.row.status), "deadline": r.deadline, "days": r.daysText, "overdue": (r.days ?? 0) < 0,
+             "state": r.stateText, "deadline": r.deadline, "days": r.daysText, "overdue": (r.days ?? 0) < 0,
              "level": r.levelName ?? "", "last_report": r.lastReportText ?? "", "reminders": r.row.remindersSent,
              "failures": r.failures, "has_failures": r.failures > 0]
         }
@@ -106,13 +106,15 @@ public struct OfficeDesk: Sendable {
         let clock = LocalClock(timeZone: set.policy.timeZone)
         let board = try StatusBoard(set: set, store: store, now: now, horizonDays: 400)
         let rows = board.rows.filter { $0.id == id }.map { r -> [String: Any] in
-            ["agency": r.agency, "light": r.light.chinese, "light_class": r.light.rawValue, "state": Labels.state(r.row.status),
+            ["agency": r.agency, "light": r.light.chinese, "light_class": r.light.rawValue, "state": r.stateText,
              "deadline": r.deadline, "days": r.daysText, "level": r.levelName ?? "", "reminders": r.row.remindersSent,
              "next": r.next.map { String($0.prefix(16)).replacingOccurrences(of: "T", with: " ") } ?? ""]
         }
+        // The date in force after extensions and orders, the same for every lead or each lead's.
         let milestones: [[String: Any]] = item.milestones.indices.map { m in
-            ["number": m + 1, "text": item.milestones[m].text, "due": Labels.date(item.milestones[m].due),
-             "effective": Labels.date(item.effectiveDue(ofMilestone: m))]
+            let dues = item.lead.map { (lead: $0, due: board.supervision.standings.standing(item, milestone: m, agency: $0).due ?? item.milestones[m].due) }
+            let effective = Set(dues.map(\.due)).count == 1 ? Labels.date(dues[0].due) : dues.map { "\($0.lead) \(Labels.date($0.due))" }.joined(separator: "；")
+            return ["number": m + 1, "text": item.milestones[m].text, "due": Labels.date(item.milestones[m].due), "effective": effective]
         }
         let files = try store.attachments(item: id)
         let reports: [[String: Any]] = try store.reports(item: id).reversed().map { (rowID, r) in
@@ -194,6 +196,12 @@ public struct OfficeDesk: Sendable {
 
     /// The item page's 办理 panel and what it records.
     public var actions: ItemActionDesk { ItemActionDesk(store: store, schedules: schedules, templates: templates) }
+
+    /// 已发送: every message, as sent.
+    public var sent: SentDesk { SentDesk(store: store, schedules: schedules, templates: templates) }
+
+    /// The weekly and monthly report as pages.
+    public var report: ReportDesk { ReportDesk(store: store, schedules: schedules, templates: templates) }
 
     /// The review queue and its decisions.
     public var review: ReviewDesk { ReviewDesk(store: store, schedules: schedules, templates: templates) }

@@ -150,6 +150,25 @@ struct OfficeRoutes: Sendable {
             }
             return WebServer.page(.ok, html)
         }
+        group.get("/report") { request, context in
+            let q = Self.query(request)
+            guard let html = try self.desk.report.page(monthly: q["period"] == "month", day: q["day"], sent: q["sent"].flatMap { Int64($0) },
+                                                       viewer: try context.who(), now: Date()) else {
+                return WebServer.page(.notFound, "没有此报告 no such report\n", type: "text/plain; charset=utf-8")
+            }
+            return WebServer.page(.ok, html)
+        }
+        group.get("/sent") { request, context in
+            let q = Self.query(request)
+            let query = SentDesk.Query(agency: q["agency"], item: q["item"], from: q["from"], to: q["to"], before: q["before"].flatMap { Int64($0) })
+            return WebServer.page(.ok, try self.desk.sent.page(query, viewer: try context.who()))
+        }
+        group.get("/sent/:id") { request, context in
+            guard let id = context.parameters.get("id").flatMap({ Int64($0) }), let html = try self.desk.sent.message(id, viewer: try context.who()) else {
+                return WebServer.page(.notFound, "没有此消息 no such message\n", type: "text/plain; charset=utf-8")
+            }
+            return WebServer.page(.ok, html)
+        }
         group.get("/plan") { request, context in
             WebServer.page(.ok, try self.desk.plan(viewer: try context.who(), now: Date()))
         }

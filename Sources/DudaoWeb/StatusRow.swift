@@ -31,6 +31,8 @@ public struct StatusRow: Sendable {
         self.skipped = skipped
     }
 
+    /// Where it stands in words, as its last decision came (完成时限已调整为… for an order).
+    public var stateText: String { Labels.state(row.status, origin: row.origin) }
     public var shortTitle: String { title.count > 16 ? String(title.prefix(15)) + "…" : title }
     public var deadline: String { row.due.map { "\(dueText)（\($0.iso)）" } ?? dueText }
     public var daysText: String {
@@ -57,7 +59,7 @@ public struct StatusRow: Sendable {
                                        "等级名称", "已提醒次数", "首次提醒", "最近提醒", "最近报送", "报送时间", "下次提醒", "投递失败", "未发送"]
 
     public var chineseFields: [String] {
-        [id, title, agency, lead, dueText, row.due?.iso ?? "", days.map(String.init) ?? "", light.chinese, Labels.state(row.status),
+        [id, title, agency, lead, dueText, row.due?.iso ?? "", days.map(String.init) ?? "", light.chinese, stateText,
          row.step.map { String($0.number) } ?? "", levelName ?? "", String(row.remindersSent), row.firstSent?.iso ?? "",
          row.lastSent?.iso ?? "", row.lastReport.map { Labels.event($0.status) } ?? "", lastReportAt ?? "", next ?? "", String(failures), String(skipped)]
     }

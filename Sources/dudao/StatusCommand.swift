@@ -53,7 +53,7 @@ struct StatusCommand: ParsableCommand {
         case .table:
             var t = TextTable(header: ["序号", "事项", "牵头单位", "完成时限", "剩余/逾期", "灯", "状态", "等级", "已提醒", "最近报送", "下次提醒", "失败"])
             for r in rows {
-                t.rows.append([r.id, r.shortTitle, r.agency, r.deadline, r.daysText, r.light.chinese, Labels.state(r.row.status),
+                t.rows.append([r.id, r.shortTitle, r.agency, r.deadline, r.daysText, r.light.chinese, r.stateText,
                                r.levelName ?? "-", r.row.remindersSent > 0 ? "\(r.row.remindersSent)" : "-",
                                r.lastReportText ?? "-", r.next.map { String($0.prefix(16)).replacingOccurrences(of: "T", with: " ") } ?? "-",
                                r.failures > 0 ? "\(r.failures)" : "-"])

@@ -115,6 +115,22 @@ struct ItemActionTests {
         #expect(try store.verifyAudit().rows >= 6)
     }
 
+    /// The 办理 panel is a clerk's: a leader reads the item without it; a clerk's page keeps
+    /// what was typed beside the error.
+    @Test func thePanelIsForClerks() throws {
+        let store = try store("sqlite")
+        let set = ScheduleSet.load(f.schedules.path)
+        let desk = OfficeDesk(store: store, schedules: { set }, templates: try TemplateSet(directory: f.base.appendingPathComponent("Templates").path))
+        let now = Self.at("2026-12-02T10:00")
+        let leader = try #require(try desk.item("2", viewer: Viewer(user: "王五", csrf: "t", role: .leader), now: now))
+        #expect(!leader.contains("/items/2/act") && !leader.contains("id=\"act\""))
+        let typed = ItemAction(kind: .deadline, item: "2", date: "2026-01-01", reason: "<b>领导批示</b>")
+        let clerk = try #require(try desk.item("2", viewer: Viewer(user: "张三", csrf: "t", role: .clerk), now: now, problem: (typed, "新的完成时限不能早于今天。")))
+        #expect(clerk.contains("action=\"/items/2/act\"") && clerk.contains("新的完成时限不能早于今天。"))
+        #expect(clerk.contains("&lt;b&gt;领导批示&lt;/b&gt;") && !clerk.contains("<b>领导批示"), "what was typed comes back escaped")
+        #expect(clerk.contains("id=\"act-deadline\" open"), "the form with the error is open")
+    }
+
     /// A 销号 of one lead's part is not undone by reopening the whole item's: the office is
     /// told to reopen that lead's part.
     @Test func aPartClosedOnItsOwnIsNamed() throws {

@@ -56,7 +56,8 @@ struct ReplyReceiptTests {
         let desk = OfficeDesk(store: store, schedules: { set }, templates: try TemplateSet(directory: f.base.appendingPathComponent("Templates").path))
         let review = try desk.review.page(viewer: Viewer(user: "张三", csrf: "x", role: .clerk), now: Date())
         #expect(review.contains("<p class=\"flag\">未附佐证材料</p>"))
-        let report = try f.dudao(["report", "--format", "text"]).out
+        // Tomorrow's report covers everything until its send time, whatever the hour now.
+        let report = try f.dudao(["report", "--format", "text", "--now", WebFixture.later(1).iso]).out
         #expect(report.contains("报告已完成——已完成（未附佐证材料）〔待审核〕") && report.contains("，未附佐证材料"), "\(report)")
 
         // Reopened, the link lists what the agency reported, with the office's decision.

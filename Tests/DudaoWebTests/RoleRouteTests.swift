@@ -25,6 +25,9 @@ struct RoleRouteTests {
         Route(method: "GET", path: "/", fields: [:], role: "leader"),
         Route(method: "GET", path: "/items/2", fields: [:], role: "leader"),
         Route(method: "GET", path: "/plan", fields: [:], role: "leader"),
+        Route(method: "GET", path: "/report", fields: [:], role: "leader"),
+        Route(method: "GET", path: "/sent", fields: [:], role: "leader"),
+        Route(method: "GET", path: "/sent/1", fields: [:], role: "leader"),
         Route(method: "GET", path: "/files/\(zeros)", fields: [:], role: "leader"),
         Route(method: "GET", path: "/api/items", fields: [:], role: "leader"),
         Route(method: "GET", path: "/ledger.xlsx", fields: [:], role: "leader"),
@@ -83,7 +86,7 @@ struct RoleRouteTests {
             r.method + " " + r.path.replacingOccurrences(of: "/items/2", with: "/items/:id").replacingOccurrences(of: "/files/\(Self.zeros)", with: "/files/:sha")
                 .replacingOccurrences(of: "/outbox/999/retry", with: "/outbox/:id/retry")
                 .replacingOccurrences(of: "/lists/drafts/none", with: "/lists/drafts/:id").replacingOccurrences(of: "/lists/L9", with: "/lists/:key")
-                .replacingOccurrences(of: "/agencies/none", with: "/agencies/:name")
+                .replacingOccurrences(of: "/agencies/none", with: "/agencies/:name").replacingOccurrences(of: "/sent/1", with: "/sent/:id")
         }).union(Self.open)
         #expect(registered == tabled, "registered but not walked: \(registered.subtracting(tabled)); walked but gone: \(tabled.subtracting(registered))")
     }
