@@ -20,12 +20,15 @@ public struct OfficeDesk: Sendable {
         self.templates = templates
     }
 
-    /// What the dashboard is narrowed to (query parameters `agency`, `light`, `state`, `list`, `page`).
+    /// What the dashboard is narrowed to (query parameters `agency`, `light`, `state`, `list`,
+    /// `mine` — only what waits for the office — and `page`).
     public struct Filter: Sendable {
         public var agency, light, state, list: String?
+        public var mine = false
         public var page = 1
 
-        public init(agency: String? = nil, light: String? = nil, state: String? = nil, list: String? = nil, page: Int = 1) {
+        public init(agency: String? = nil, light: String? = nil, state: String? = nil, list: String? = nil, mine: Bool = false, page: Int = 1) {
+            self.mine = mine
             func clean(_ s: String?) -> String? { s.flatMap { $0.isEmpty ? nil : String($0.prefix(200)) } }
             self.agency = clean(agency)
             self.light = clean(light)
@@ -47,8 +50,18 @@ public struct OfficeDesk: Sendable {
             set.items.indices.map { (set.items[$0].id, set.place(ofItemAt: $0).flatMap { listOf[$0.file] } ?? "") },
             uniquingKeysWith: { first, _ in first })
         func list(_ id: String) -> String { listOfItem[id] ?? "" }
+        let top = set.policy.ladder.levels.last?.level ?? Int.max
+        // 待我处理: a report to review, a message that could not be delivered, or work at the
+        // ladder's top (to be circulated).
+        func waitsForOffice(_ r: StatusRow) -> Bool {
+            switch r.row.status {
+            case .doneReported, .extensionRequested: true
+            default: r.failures > 0 || (r.row.step?.number ?? -1) >= top
+            }
+        }
+        let waiting = board.rows.reduce(0) { $0 + (waitsForOffice($1) ? 1 : 0) }
         let shown = board.rows.filter { r in
-            (filter.agency == nil || r.agency == filter.agency) && (filter.light == nil || r.light.rawValue == filter.light)
+            (!filter.mine || waitsForOffice(r)) && (filter.agency == nil || r.agency == filter.agency) && (filter.light == nil || r.light.rawValue == filter.light)
                 && (filter.state == nil || r.row.status.name == filter.state) && (filter.list == nil || list(r.id) == filter.list)
         }
         let counts = board.lightCounts
@@ -70,6 +83,7 @@ public struct OfficeDesk: Sendable {
             for (k, v) in [("agency", filter.agency), ("light", filter.light), ("state", filter.state), ("list", filter.list)] {
                 if let v { parts.append(k + "=" + (v.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")) }
             }
+            if filter.mine { parts.append("mine=1") }
             parts.append("page=\(p)")
             return "?" + parts.joined(separator: "&")
         }
@@ -77,7 +91,7 @@ public struct OfficeDesk: Sendable {
             "page_title": "督办台账", "nav_dashboard": true,
             "office": set.policy.supervisor ?? "督查室", "today": Labels.date(board.today),
             "counts": Light.allCases.map { ["light": $0.chinese, "light_class": $0.rawValue, "count": counts[$0] ?? 0, "color": $0.colour] },
-            "total": board.rows.count, "shown": shown.count, "rows": rows, "has_rows": !rows.isEmpty,
+            "total": board.rows.count, "shown": shown.count, "waiting": waiting, "mine": filter.mine, "rows": rows, "has_rows": !rows.isEmpty,
             "agencies": options(agencies, selected: filter.agency),
             "lights": options(Light.allCases.map(\.rawValue), selected: filter.light) { Light(rawValue: $0)?.chinese ?? $0 },
             "states": states.map { ["value": $0.0, "label": $0.1, "selected": $0.0 == filter.state] },

@@ -140,7 +140,7 @@ struct OfficeRoutes: Sendable {
         group.get("/") { request, context in
             let q = request.uri.queryParameters
             let filter = OfficeDesk.Filter(agency: q.get("agency"), light: q.get("light"), state: q.get("state"), list: q.get("list"),
-                                           page: q.get("page").flatMap { Int($0) } ?? 1)
+                                           mine: q.get("mine") == "1", page: q.get("page").flatMap { Int($0) } ?? 1)
             return WebServer.page(.ok, try self.desk.dashboard(filter, viewer: try context.who(), now: Date()))
         }
         group.get("/items/:id") { request, context in

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import DudaoCore
 import DudaoMessages
 import DudaoSchedules
 import DudaoStore
@@ -31,5 +32,26 @@ struct DashboardListFilterTests {
         #expect(!second.contains(first.title), "an item of the other list")
         let all = try desk.dashboard(.init(), viewer: Viewer(user: "张三", csrf: "c", role: .clerk), now: now)
         #expect(all.contains("第二批唯一事项") && all.contains(first.title))
+    }
+
+    /// 待我处理: only what waits for the office — a report to review, a message that could
+    /// not be delivered — and its count at the top.
+    @Test func onlyWhatWaitsForTheOffice() throws {
+        let dir = TestSupport.root.appendingPathComponent("Schedules")
+        let set = ScheduleSet.load(dir.path)
+        let store = try StateStore()
+        let now = Date(timeIntervalSince1970: 1_796_000_000)
+        try store.record(ProgressReport(key: ProgressKey(item: "5", agency: "市市场监管局"), status: .doneReported, by: "市市场监管局", at: now))
+        try store.record(ProgressReport(key: ProgressKey(item: "8"), status: .extensionRequested(to: CivilDate(iso: "2027-06-30")!), by: "x", at: now))
+        try store.record(ProgressReport(key: ProgressKey(item: "9"), status: .inProgress, by: "x", at: now))
+        let desk = OfficeDesk(store: store, schedules: { set },
+                              templates: try TemplateSet(directory: TestSupport.root.appendingPathComponent("Templates").path))
+        let viewer = Viewer(user: "张三", csrf: "c", role: .clerk)
+        let mine = try desk.dashboard(.init(mine: true), viewer: viewer, now: now)
+        let ids = try NSRegularExpression(pattern: #"href="/items/([^"]+)""#).matches(in: mine, range: NSRange(mine.startIndex..., in: mine))
+            .map { String(mine[Range($0.range(at: 1), in: mine)!]) }
+        let leadsOf8 = try #require(set.items.first { $0.id == "8" }).lead.count
+        #expect(Set(ids) == ["5", "8"] && ids.count == 1 + leadsOf8, "\(ids)")
+        #expect(mine.contains("待我处理 \(1 + leadsOf8)") && mine.contains("name=\"mine\" value=\"1\" checked"))
     }
 }
