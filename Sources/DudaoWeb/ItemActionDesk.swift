@@ -39,11 +39,12 @@ public struct ItemActionDesk: Sendable {
             if let own, let error = problem?.error, own.kind == kind { form["error"] = error }
             return form
         }
-        return ["may_act": true, "act_forms": forms, "act_item": Self.path(item.id)]
+        return ["may_act": true, "act_forms": forms, "act_item": Self.path(item.id),
+                "max_files": AttachmentStore.maxFiles, "max_mb": AttachmentStore.maxFileBytes >> 20]
     }
 
     /// The page that says what `action` will record, with 确认 and 返回修改.
-    public func confirmation(_ action: ItemAction, viewer: Viewer, now: Date) throws(ItemActionError) -> String {
+    public func confirmation(_ action: ItemAction, attachments: [Attachment] = [], viewer: Viewer, now: Date) throws(ItemActionError) -> String {
         let set = schedules()
         let (report, item) = try check(action, set: set, now: now, user: viewer.user)
         let clock = LocalClock(timeZone: set.policy.timeZone)
@@ -64,10 +65,12 @@ public struct ItemActionDesk: Sendable {
         case .proxy:
             lines.append("报送：\(Labels.event(report.status))")
             lines.append("内容：\(report.note)")
+            lines.append(attachments.isEmpty ? "附件：无" : "附件：" + attachments.map { "\($0.filename)（\(OfficeDesk.size($0.size))）" }.joined(separator: "、"))
         }
         let fields: [[String: Any]] = [("action", action.kind!.rawValue), ("milestone", action.milestone.map(String.init) ?? ""),
                                        ("agency", action.agency ?? ""), ("date", action.date), ("state", action.state),
-                                       ("source", action.source), ("reason", action.reason)].map { ["name": $0.0, "value": $0.1] }
+                                       ("source", action.source), ("reason", action.reason),
+                                       ("files", Self.filesField(attachments))].map { ["name": $0.0, "value": $0.1] }
         let after = switch action.kind! {
         case .proxy: "记录后立即重新计划：催办按这份报送暂停，与单位在线报送相同。"
         case .cancel: "记录后立即重新计划，不再提醒；该单位将在下一个发送时间收到撤销告知。"
@@ -82,15 +85,16 @@ public struct ItemActionDesk: Sendable {
 
     /// Records `action` by `user` from `client`, its audit row (who, when, why) in the same
     /// transaction; returns the report's row id.
-    public func record(_ action: ItemAction, user: String, client: String, now: Date) throws(ItemActionError) -> Int64 {
+    public func record(_ action: ItemAction, attachments: [Attachment] = [], user: String, client: String, now: Date) throws(ItemActionError) -> Int64 {
+        guard attachments.isEmpty || action.kind == .proxy else { throw ItemActionError("只有代录报送可以附文件。") }
         let (report, _) = try check(action, set: schedules(), now: now, user: user)
         let object = "事项\(action.item)" + (report.key.milestone.map { "·第\($0)个节点" } ?? "") + "·\(report.key.agency ?? "全部牵头单位")"
         var words = [action.kind!.name]
         if let to = report.status.extendedTo { words.append(to.iso) }
-        if action.kind == .proxy { words += [action.state, action.source, action.date] }
+        if action.kind == .proxy { words += [action.state, action.source, action.date] + attachments.map { "附件\($0.filename) SHA-256 \($0.sha256)" } }
         let audit = action.kind!.audit, reason = action.reason, said = words.joined(separator: " ")
         do {
-            return try store.record(report, audit: { row in
+            return try store.record(report, attachments: attachments, audit: { row in
                 AuditEntry(at: now, actor: user, client: client, action: audit, object: object,
                            detail: "记录\(row)；\(said)；事由：\(reason)")
             })
@@ -112,6 +116,22 @@ public struct ItemActionDesk: Sendable {
             throw ItemActionError("无法读取记录：\(error)")
         }
         return try action.report(in: set, standings: standings, now: now, user: user, office: set.policy.supervisor ?? "督查室")
+    }
+
+    /// The kept files as the confirmation carries them back: a JSON list of [SHA-256, name].
+    static func filesField(_ attachments: [Attachment]) -> String {
+        JSONValue.array(attachments.map { .array([.string($0.sha256), .string($0.filename)]) }).text
+    }
+
+    /// The files a confirmation names (untrusted): each must be one the attachments hold,
+    /// and is checked again as on upload; anything else is left out.
+    static func files(_ field: String, in attachments: AttachmentStore) -> [Attachment] {
+        guard field.utf8.count <= 8192, let pairs = try? JSONSerialization.jsonObject(with: Data(field.utf8)) as? [[String]] else { return [] }
+        return pairs.prefix(AttachmentStore.maxFiles).compactMap { pair in
+            guard pair.count == 2, pair[0].count == 64, pair[0].allSatisfy(\.isHexDigit), let data = attachments.contents(pair[0].lowercased()),
+                  let checked = try? attachments.check(filename: pair[1], data: data), checked.attachment.sha256 == pair[0].lowercased() else { return nil }
+            return checked.attachment
+        }
     }
 
     /// An item id as a path segment.

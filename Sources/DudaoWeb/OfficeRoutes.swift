@@ -443,7 +443,7 @@ struct OfficeRoutes: Sendable {
     struct AccountForm: Decodable { var csrf, name, role, password, confirm: String? }
     struct TokenForm: Decodable { var csrf: String? }
     struct DecisionForm: Decodable { var csrf, item, agency, report, decision, date, comment, step: String? }
-    struct ItemActionForm: Decodable { var csrf, action, milestone, agency, date, state, source, reason, step: String? }
+    struct ItemActionForm: Decodable { var csrf, action, milestone, agency, date, state, source, reason, files, step: String? }
     struct WithdrawForm: Decodable { var csrf, id, step: String? }
     struct RollbackForm: Decodable { var csrf, current, confirm: String? }
 }

@@ -20,7 +20,9 @@ import DudaoTestSupport
         let out = TestSupport.root.appendingPathComponent(".build/screenshots").path
         // A deadline the office may set whatever today is: the item pages check "not before today".
         let deadline = WebFixture.later(120)
-        let seen = try TestSupport.python(["Tests/Python/clerk_week.py", f.url, "张三", WebFixture.password, deadline.iso, "2026-11-30", out])
+        let scan = f.base.appendingPathComponent("来函扫描件.pdf")
+        try (Data("%PDF-1.4\n".utf8) + Data((0..<2048).map { UInt8($0 % 251) }) + Data("\n%%EOF\n".utf8)).write(to: scan)
+        let seen = try TestSupport.python(["Tests/Python/clerk_week.py", f.url, "张三", WebFixture.password, deadline.iso, "2026-11-30", scan.path, out])
 
         // 调整完成时限: confirmed with what changes, then in force on the item's page.
         let confirm = seen["deadline_confirm"] as? String ?? ""
@@ -30,7 +32,9 @@ import DudaoTestSupport
                 "\(seen["deadline_standing"] ?? "")")
         // 撤销: nothing more planned for it.
         #expect((seen["cancel_message"] as? String)?.contains("撤销") == true && (seen["cancel_standing"] as? String)?.contains("已撤销") == true)
-        // 代录: the paper reply counts as the agency's answer, with its source.
+        // 代录: the paper reply counts as the agency's answer, with its source and its scan.
+        #expect((seen["proxy_confirm"] as? String)?.contains("附件：来函扫描件.pdf") == true, "\(seen["proxy_confirm"] ?? "")")
+        #expect(seen["proxy_files"] as? [String] == ["来函扫描件.pdf"], "\(seen["proxy_files"] ?? "")")
         #expect((seen["proxy_reports"] as? String)?.contains("纸质来函") == true && (seen["proxy_standing"] as? String)?.contains("已报送进展") == true,
                 "\(seen["proxy_reports"] ?? "")")
 

@@ -131,6 +131,29 @@ struct ItemActionTests {
         #expect(clerk.contains("id=\"act-deadline\" open"), "the form with the error is open")
     }
 
+    /// The files a confirmation carries back are only ones the attachments hold, checked
+    /// again: a forged SHA-256, a name that does not match the bytes, a file of another
+    /// type are left out.
+    @Test func aConfirmationNamesOnlyKeptFiles() throws {
+        let files = AttachmentStore(stateDirectory: f.state)
+        let pdf = Data("%PDF-1.4\n".utf8) + Data((0..<512).map { UInt8($0 % 251) }) + Data("\n%%EOF\n".utf8)
+        let kept = try files.save(filename: "扫描件.pdf", data: pdf)
+        let field = ItemActionDesk.filesField([kept])
+        #expect(ItemActionDesk.files(field, in: files) == [kept])
+        let forged = #"[["\#(String(repeating: "a", count: 64))","x.pdf"],["\#(kept.sha256)","扫描件.png"],["../../etc/passwd","p"]]"#
+        #expect(ItemActionDesk.files(forged, in: files).isEmpty)
+        #expect(ItemActionDesk.files(String(repeating: "[", count: 100_000), in: files).isEmpty)
+        // Files go with 代录 only.
+        let store = try store("sqlite")
+        let (desk, _) = try desk(store)
+        #expect(throws: ItemActionError.self) {
+            try desk.record(ItemAction(kind: .cancel, item: "1", reason: "x"), attachments: [kept], user: "张三", client: "-", now: Self.at("2026-12-02T10:00"))
+        }
+        let row = try desk.record(ItemAction(kind: .proxy, item: "1", date: "2026-12-01", state: "reported", source: "纸质来函", reason: "见扫描件"),
+                                  attachments: [kept], user: "张三", client: "-", now: Self.at("2026-12-02T10:00"))
+        #expect(try store.attachments(item: "1")[row] == [kept])
+    }
+
     /// A 销号 of one lead's part is not undone by reopening the whole item's: the office is
     /// told to reopen that lead's part.
     @Test func aPartClosedOnItsOwnIsNamed() throws {

@@ -4,7 +4,7 @@ weekly report and print it to PDF (Chromium's own print), find a message sent to
 on a day. Every text ≥ 4.5:1; the pages fit a 390 px phone. Screenshots and the download
 in OUT_DIR. Prints what it saw as JSON.
 
-clerk_week.py BASE_URL NAME PASSWORD NEW_DEADLINE SENT_DAY OUT_DIR
+clerk_week.py BASE_URL NAME PASSWORD NEW_DEADLINE SENT_DAY SCAN_PDF OUT_DIR
 """
 import base64
 import glob
@@ -21,7 +21,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
 def main():
-    base, name, password, deadline, sent_day, out = sys.argv[1:7]
+    base, name, password, deadline, sent_day, scan, out = sys.argv[1:8]
     os.makedirs(out, exist_ok=True)
     downloads = os.path.join(out, "downloads")
     os.makedirs(downloads, exist_ok=True)
@@ -55,6 +55,8 @@ def main():
             element = panel.find_element(By.NAME, field)
             if element.tag_name == "select":
                 Select(element).select_by_value(value)
+            elif element.get_attribute("type") == "file":
+                element.send_keys(value)
             elif element.get_attribute("type") == "date":
                 driver.execute_script("arguments[0].value = arguments[1]", element, value)
             else:
@@ -87,9 +89,10 @@ def main():
         seen["cancel_message"] = text("#message")
         seen["cancel_standing"] = text("#standing")
 
-        seen["proxy_confirm"] = act("1", "proxy", {"state": "reported", "source": "纸质来函", "reason": "已完成场地选址，附纸质材料"}, "week-3-paper-reply")
+        seen["proxy_confirm"] = act("1", "proxy", {"state": "reported", "source": "纸质来函", "reason": "已完成场地选址，附纸质材料", "files": scan}, "week-3-paper-reply")
         seen["proxy_message"] = text("#message")
         seen["proxy_reports"] = text("#reports")
+        seen["proxy_files"] = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "#reports a[href^='/files/']")]
         seen["proxy_standing"] = text("#standing")
 
         driver.get(base + "/")
