@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import DudaoCore
 
 /// Everything in a Schedules directory, loaded: every task-list file, agencies, policy and
@@ -17,6 +18,11 @@ public struct ScheduleSet: Sendable {
 
     /// The folder read.
     public var directory: String
+    /// Which load this is (a number no other load in the process has): what the console's
+    /// cached 台账 compares to know the schedules were reloaded.
+    public private(set) var generation = ScheduleSet.nextGeneration()
+    private static let generations = Atomic<UInt64>(0)
+    private static func nextGeneration() -> UInt64 { generations.add(1, ordering: .relaxed).newValue }
     /// Every item of every list, leads and partners resolved to canonical agency names.
     public var items: [Item] = []
     /// Where each item of `items` is defined, by index: its list (in `listTitles`) and line.

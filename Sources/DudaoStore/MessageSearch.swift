@@ -50,3 +50,20 @@ extension StateStore {
         try backend.read { t in try t.rows("\(Self.selectEntries) WHERE outbox.id = ?", [id]).first.map(Self.entry) }
     }
 }
+
+extension StateStore {
+    /// A value that changes whenever anything the 台账 is built from changes — a report or
+    /// decision, a withdrawal, a message enqueued, sent or given up — on this machine or
+    /// another: a handful of index lookups, cheap enough to ask on every page.
+    public func changeStamp() throws -> String {
+        try backend.read { t in
+            guard let row = try t.row("""
+                SELECT (SELECT MAX(id) FROM progress) AS reports, (SELECT COUNT(*) FROM withdrawal) AS withdrawals,
+                  (SELECT MAX(id) FROM outbox) AS messages, (SELECT COUNT(*) FROM outbox WHERE state = 'pending') AS pending,
+                  (SELECT COUNT(*) FROM outbox WHERE state = 'dead') AS dead
+                """, []) else { return "" }
+            let parts: [Int64?] = [row["reports"], row["withdrawals"], row["messages"], row["pending"], row["dead"]]
+            return parts.map { $0.map(String.init) ?? "-" }.joined(separator: ":")
+        }
+    }
+}

@@ -10,6 +10,10 @@ public struct OfficeDesk: Sendable {
     let store: StateStore
     let schedules: @Sendable () -> ScheduleSet
     let templates: TemplateSet
+    /// The whole 台账 and a day's plan as last built, while nothing they depend on changed.
+    let boards: RecordsCache<StatusBoard>
+    let plans: RecordsCache<Plan>
+    let reports: RecordsCache<String>
     /// Rows a dashboard page shows; the counts at the top cover every row.
     static let pageSize = 500
 
@@ -18,6 +22,9 @@ public struct OfficeDesk: Sendable {
         self.store = store
         self.schedules = schedules
         self.templates = templates
+        boards = RecordsCache()
+        plans = RecordsCache()
+        reports = RecordsCache()
     }
 
     /// What the dashboard is narrowed to (query parameters `agency`, `light`, `state`, `list`,
@@ -43,7 +50,7 @@ public struct OfficeDesk: Sendable {
     /// The 台账.
     public func dashboard(_ filter: Filter, viewer: Viewer, now: Date) throws -> String {
         let set = schedules()
-        let board = try StatusBoard(set: set, store: store, now: now, horizonDays: 60)
+        let board = try boards.value(set: set, store: store, now: now) { try StatusBoard(set: set, store: store, now: now, horizonDays: 60) }
         let listOf = Dictionary(set.listTitles.map { ($0.file, $0.title) }, uniquingKeysWith: { a, _ in a })
         // Which list each item is in, worked out only when the office filters by list.
         lazy var listOfItem: [String: String] = Dictionary(
@@ -118,8 +125,8 @@ public struct OfficeDesk: Sendable {
         let set = schedules()
         guard let item = set.items.first(where: { $0.id == id }) else { return nil }
         let clock = LocalClock(timeZone: set.policy.timeZone)
-        let board = try StatusBoard(set: set, store: store, now: now, horizonDays: 400)
-        let rows = board.rows.filter { $0.id == id }.map { r -> [String: Any] in
+        let board = try StatusBoard(set: set, items: [item], store: store, now: now, horizonDays: 400)
+        let rows = board.rows.map { r -> [String: Any] in
             ["agency": r.agency, "light": r.light.chinese, "light_class": r.light.rawValue, "state": r.stateText,
              "deadline": r.deadline, "days": r.daysText, "level": r.levelName ?? "", "reminders": r.row.remindersSent,
              "next": r.next.map { String($0.prefix(16)).replacingOccurrences(of: "T", with: " ") } ?? ""]
@@ -166,21 +173,50 @@ public struct OfficeDesk: Sendable {
         return templates.renderPage("item", viewer, values)
     }
 
-    /// What will be sent in the next `days` days.
-    public func plan(viewer: Viewer, now: Date, days: Int = 30) throws -> String {
+    /// Rows the plan page shows at most; the count covers the whole day.
+    static let planRows = 500
+
+    /// What will be sent on one day (`day`, ISO; default the next send day), to one agency
+    /// or all: a day at a time, so the page stays small at any scale.
+    public func plan(viewer: Viewer, now: Date, day text: String? = nil, agency: String? = nil) throws -> String {
         let set = schedules()
         let clock = LocalClock(timeZone: set.policy.timeZone)
-        let supervision = try store.supervision(clock: clock)
-        let plan = Plan(items: set.items, policy: set.policy, calendar: set.calendar, from: now, until: now.addingTimeInterval(Double(days) * 86400),
-                        supervision: supervision)
-        let messages: [[String: Any]] = plan.messages.prefix(2000).map { m in
-            let items: [[String: Any]] = plan.itemIndexes(m).map { ["id": plan.items[Int($0)].id, "title": plan.items[Int($0)].title] }
-            return ["at": Labels.minute(m.sendAt, clock: clock), "agency": m.to.agency, "kind": Labels.kind(m.kind, level: m.level, ladder: set.policy.ladder),
-                    "items": items, "cc": m.cc.map(MessageContext.cc).joined(separator: "、")]
+        let today = clock.day(of: now)
+        let first = now < clock.instant(today, at: set.policy.sendTime.seconds) ? today : today.adding(days: 1)
+        var day = first
+        var problem: String? = nil
+        if let text, !text.isEmpty {
+            if let d = CivilDate(iso: String(text.prefix(40))), d >= today, d <= today.adding(days: 400) { day = d } else {
+                problem = "日期应为今天起400天内的日期（如\(first.iso)）。"
+            }
         }
-        let values: [String: Any] = ["page_title": "发送计划", "nav_plan": true, "days": days,
-                                     "messages": messages, "has_messages": !messages.isEmpty, "count": plan.messages.count,
-                                     "truncated": plan.messages.count > 2000]
+        // Planned from now, as `dudao plan` does (each message assumed sent, so the ladder
+        // climbs), then the day's messages taken.
+        let from = clock.instant(day, at: 0), until = clock.instant(day.adding(days: 1), at: 0)
+        let plan = try plans.value(set: set, store: store, now: now, detail: day.iso) {
+            Plan(items: set.items, policy: set.policy, calendar: set.calendar, from: now, until: until,
+                 supervision: try store.supervision(clock: clock))
+        }
+        let agency = agency.flatMap { $0.isEmpty ? nil : String($0.prefix(200)) }
+        let onDay = plan.messages.filter { $0.sendAt >= from }
+        let chosen = onDay.filter { agency == nil || $0.to.agency == agency }
+        let messages: [[String: Any]] = chosen.prefix(Self.planRows).map { m in
+            let indexes = plan.itemIndexes(m)
+            let items: [[String: Any]] = indexes.prefix(20).map { ["id": plan.items[Int($0)].id, "title": plan.items[Int($0)].title] }
+            return ["at": Labels.minute(m.sendAt, clock: clock), "agency": m.to.agency, "kind": Labels.kind(m.kind, level: m.level, ladder: set.policy.ladder),
+                    "items": items, "more": indexes.count > 20 ? "等共\(indexes.count)项" : "", "cc": m.cc.map(MessageContext.cc).joined(separator: "、")]
+        }
+        func link(_ d: CivilDate) -> String {
+            "/plan?day=\(d.iso)" + (agency.map { "&agency=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? "")
+        }
+        let agencies = Array(Set(onDay.map(\.to.agency))).sorted()
+        let values: [String: Any] = ["page_title": "发送计划", "nav_plan": true, "day": day.iso, "day_text": day.chinese,
+                                     "is_workday": set.calendar.isWorkday(day),
+                                     "messages": messages, "has_messages": !messages.isEmpty, "count": chosen.count,
+                                     "truncated": chosen.count > Self.planRows, "rows": Self.planRows,
+                                     "agencies": agencies.map { ["value": $0, "selected": $0 == agency] },
+                                     "prev": day > today ? link(day.adding(days: -1)) : "", "has_prev": day > today,
+                                     "next": link(day.adding(days: 1)), "problem": problem ?? "", "has_problem": problem != nil]
         return templates.renderPage("plan", viewer, values) ?? ""
     }
 
@@ -215,7 +251,7 @@ public struct OfficeDesk: Sendable {
     public var sent: SentDesk { SentDesk(store: store, schedules: schedules, templates: templates) }
 
     /// The weekly and monthly report as pages.
-    public var report: ReportDesk { ReportDesk(store: store, schedules: schedules, templates: templates) }
+    public var report: ReportDesk { ReportDesk(store: store, schedules: schedules, templates: templates, rendered: reports) }
 
     /// The review queue and its decisions.
     public var review: ReviewDesk { ReviewDesk(store: store, schedules: schedules, templates: templates) }

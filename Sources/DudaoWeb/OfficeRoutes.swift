@@ -170,7 +170,8 @@ struct OfficeRoutes: Sendable {
             return WebServer.page(.ok, html)
         }
         group.get("/plan") { request, context in
-            WebServer.page(.ok, try self.desk.plan(viewer: try context.who(), now: Date()))
+            let q = Self.query(request)
+            return WebServer.page(.ok, try self.desk.plan(viewer: try context.who(), now: Date(), day: q["day"], agency: q["agency"]))
         }
         group.get("/files/:sha") { request, context in
             let sha = context.parameters.get("sha") ?? ""
@@ -197,8 +198,16 @@ struct OfficeRoutes: Sendable {
             return response
         }
         group.get("/api/items") { request, context in
-            context.audit.record(.export, "/api/items", detail: "台账 JSON")
-            return WebServer.page(.ok, try self.desk.itemsJSON(now: Date()), type: "application/json; charset=utf-8")
+            let q = Self.query(request)
+            let (json, next) = try self.desk.itemsJSON(now: Date(), limit: q["limit"].flatMap { Int($0) }, after: q["after"])
+            if q["after"] == nil { context.audit.record(.export, "/api/items", detail: "台账 JSON") }
+            var response = WebServer.page(.ok, json, type: "application/json; charset=utf-8")
+            // The next page, as RFC 8288 links it.
+            if let next {
+                let cursor = next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+                response.headers[HTTPField.Name("Link")!] = "</api/items?after=\(cursor)\(q["limit"].flatMap { Int($0) }.map { "&limit=\($0)" } ?? "")>; rel=\"next\""
+            }
+            return response
         }
         group.get("/api/items/:id") { request, context in
             guard let json = try self.desk.itemJSON(context.parameters.get("id") ?? "", now: Date()) else {

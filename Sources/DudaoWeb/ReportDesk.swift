@@ -11,6 +11,8 @@ public struct ReportDesk: Sendable {
     let store: StateStore
     let schedules: @Sendable () -> ScheduleSet
     let templates: TemplateSet
+    /// The report's HTML as last rendered for a period and day, while the records are unchanged.
+    let rendered: RecordsCache<String>
 
     /// The report of `period` as of `day` (today when nil), or the copy sent as outbox row
     /// `sent`; nil when `sent` is not a report the outbox holds.
@@ -36,19 +38,24 @@ public struct ReportDesk: Sendable {
                     problem = "日期应为明天或以前的日期（如\(today.iso)），已显示下一期报告。"
                 }
             }
-            let supervision = try store.supervision(clock: clock)
-            guard let plan = MessagePreview.officeReport(items: set.items, policy: set.policy, calendar: set.calendar, supervision: supervision,
-                                                         day: day, monthly: monthly), let message = plan.messages.first else {
+            guard set.policy.supervisor != nil else {
                 values["body"] = ""
                 values["has_body"] = false
                 values["heading"] = "policy.yaml 未设置 supervisor（督查室），没有报告。"
                 return templates.renderPage("report", viewer, values)
             }
-            let renderer = MessageRenderer(templates: templates,
-                                           context: MessageContext(office: set.policy.supervisor, reportTo: set.messages.reportTo, contact: set.officeContact))
-            values["body"] = Self.body(of: renderer.render(message, in: plan).html)
-            values["has_body"] = true
-            values["heading"] = "\(Labels.minute(message.sendAt, clock: clock))\(message.sendAt > now ? "将发送" : "")，按现有记录生成"
+            let body = try rendered.value(set: set, store: store, now: now, detail: "\(monthly ? "month" : "week") \(day.iso)") {
+                let supervision = try store.supervision(clock: clock)
+                guard let plan = MessagePreview.officeReport(items: set.items, policy: set.policy, calendar: set.calendar, supervision: supervision,
+                                                             day: day, monthly: monthly), let message = plan.messages.first else { return "" }
+                let renderer = MessageRenderer(templates: templates,
+                                               context: MessageContext(office: set.policy.supervisor, reportTo: set.messages.reportTo, contact: set.officeContact))
+                return Self.body(of: renderer.render(message, in: plan).html)
+            }
+            let sendAt = clock.instant(day, at: set.policy.sendTime.seconds)
+            values["body"] = body
+            values["has_body"] = !body.isEmpty
+            values["heading"] = "\(Labels.minute(sendAt, clock: clock))\(sendAt > now ? "将发送" : "")，按现有记录生成"
             values["day"] = day.iso
         }
         let past = try store.messages(MessageSearch(reportsOnly: true), limit: 30).map { e in

@@ -17,11 +17,16 @@ public struct StatusBoard: Sendable {
     /// The board of `set` under `store`'s records (none when nil) at `now`; the next
     /// planned message is looked for `horizonDays` ahead.
     public init(set: ScheduleSet, store: StateStore?, now: Date, horizonDays: Int = 400) throws {
+        try self.init(set: set, items: set.items, store: store, now: now, horizonDays: horizonDays)
+    }
+
+    /// The rows of `items` only (an item's page: one item's plan, not the whole list's).
+    public init(set: ScheduleSet, items: [Item], store: StateStore?, now: Date, horizonDays: Int = 400) throws {
         let clock = LocalClock(timeZone: set.policy.timeZone)
         let supervision = try store?.supervision(clock: clock) ?? .none
         let dead = try store?.deadLetters() ?? [:]
         let skipped = try store?.skippedCounts() ?? [:]
-        let plan = Plan(items: set.items, policy: set.policy, calendar: set.calendar, from: now,
+        let plan = Plan(items: items, policy: set.policy, calendar: set.calendar, from: now,
                         until: now.addingTimeInterval(Double(horizonDays) * 86400), supervision: supervision)
         var next: [String: Date] = [:]
         for m in plan.messages where m.kind != .report {
@@ -31,10 +36,10 @@ public struct StatusBoard: Sendable {
             }
         }
         today = clock.day(of: now)
-        let ledger = Ledger(items: set.items, supervision: supervision, policy: set.policy, today: today)
+        let ledger = Ledger(items: items, supervision: supervision, policy: set.policy, today: today)
         let today = self.today
         rows = ledger.rows.map { row in
-            let item = set.items[row.item]
+            let item = items[row.item]
             return StatusRow(row: row, item: item, policy: set.policy, today: today, next: next[item.id + "|" + row.agency],
                              failures: dead[item.id] ?? 0, skipped: skipped[item.id] ?? 0, clock: clock)
         }

@@ -113,7 +113,10 @@ struct OfficeWordingTests {
         #expect(board.contains("申请延期至2031年3月31日，待审核"))
         let review = try desk.review.page(viewer: Viewer(user: "张三", csrf: "x", role: .clerk), now: now)
         #expect(review.components(separatedBy: "2031年3月31日").count == 2, "the date once on the card: \(review)")
-        let plan = try desk.plan(viewer: Viewer(user: "张三", csrf: "x", role: .clerk), now: now)
+        // The plan a day at a time, over the month ahead.
+        let start = CivilDate(iso: "2026-12-05")!
+        let plan = try (0..<30).map { try desk.plan(viewer: Viewer(user: "张三", csrf: "x", role: .clerk), now: now, day: start.adding(days: $0).iso) }
+            .joined()
         #expect(plan.contains("市卫健委分管领导") && !plan.contains("<td>市卫健委</td></tr>"), "who is copied")
         #expect(plan.contains("事项3</a> 财政事项"), "what each message is about")
     }

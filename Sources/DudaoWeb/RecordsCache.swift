@@ -1,0 +1,53 @@
+import Foundation
+import Synchronization
+import DudaoCore
+import DudaoSchedules
+import DudaoStore
+
+/// What the console builds from the whole of the schedules and the records — the 台账's
+/// board, a day's plan — kept while nothing it depends on changed: at 100,000 items a board
+/// takes most of a second to build, and a page asks for it again and again. A value is
+/// kept while the schedules (their `generation`), the records (`StateStore.changeStamp`),
+/// the day and the question (`detail`, e.g. which day's plan) are the same, and for at most
+/// `maxAge` (the next planned message moves with the clock). One request builds it; the
+/// others asking meanwhile wait for that one instead of building their own.
+final class RecordsCache<Value: Sendable>: Sendable {
+    struct Key: Equatable {
+        let generation: UInt64
+        let stamp: String
+        let day: CivilDate
+        let detail: String
+    }
+
+    private struct Entry {
+        var value: Value?
+        var key: Key?
+        var at = Date.distantPast
+    }
+
+    private let entry = Mutex(Entry())
+    private let building = NSLock()
+    let maxAge: TimeInterval
+
+    init(maxAge: TimeInterval = 60) { self.maxAge = maxAge }
+
+    /// The value for `set` under `store` at `now` asking `detail`: the kept one, or `build()`'s.
+    func value(set: ScheduleSet, store: StateStore, now: Date, detail: String = "", build: () throws -> Value) throws -> Value {
+        let key = Key(generation: set.generation, stamp: try store.changeStamp(),
+                      day: LocalClock(timeZone: set.policy.timeZone).day(of: now), detail: detail)
+        if let value = kept(key, now: now) { return value }
+        building.lock()
+        defer { building.unlock() }
+        if let value = kept(key, now: now) { return value }
+        let value = try build()
+        entry.withLock { $0 = Entry(value: value, key: key, at: now) }
+        return value
+    }
+
+    private func kept(_ key: Key, now: Date) -> Value? {
+        entry.withLock { e in
+            guard e.key == key, abs(now.timeIntervalSince(e.at)) < maxAge else { return nil }
+            return e.value
+        }
+    }
+}
