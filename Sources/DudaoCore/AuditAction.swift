@@ -32,6 +32,9 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case itemReopen = "item.reopen"
     /// 代录: an answer given on paper or by phone, recorded by the office.
     case itemProxy = "item.proxy"
+    /// 增加/减少牵头单位.
+    case itemLeadAdd = "item.lead.add"
+    case itemLeadRemove = "item.lead.remove"
     /// An agency's page opened: its contacts' mobiles shown in full.
     case agencyView = "agency.view"
 }

@@ -214,6 +214,8 @@ public enum Labels {
         case .itemCancel: "撤销事项"
         case .itemReopen: "恢复办理"
         case .itemProxy: "代录报送"
+        case .itemLeadAdd: "增加牵头单位"
+        case .itemLeadRemove: "减少牵头单位"
         case .denied: "越权访问"
         }
     }

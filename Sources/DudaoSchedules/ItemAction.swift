@@ -11,7 +11,10 @@ import DudaoCore
 /// standings and says what is wrong in words for the office.
 public struct ItemAction: Sendable {
     public enum Kind: String, Sendable, CaseIterable {
-        case deadline, extend, cancel, reopen, proxy
+        case deadline, extend, cancel, reopen, proxy, addLead = "add_lead", removeLead = "remove_lead"
+
+        /// Changes who leads the item (a `LeadChange`), not where its work stands.
+        public var changesLeads: Bool { self == .addLead || self == .removeLead }
 
         /// The button's words.
         public var name: String {
@@ -21,6 +24,8 @@ public struct ItemAction: Sendable {
             case .cancel: "撤销事项"
             case .reopen: "恢复办理"
             case .proxy: "代录报送"
+            case .addLead: "增加牵头单位"
+            case .removeLead: "减少牵头单位"
             }
         }
 
@@ -32,6 +37,8 @@ public struct ItemAction: Sendable {
             case .cancel: .itemCancel
             case .reopen: .itemReopen
             case .proxy: .itemProxy
+            case .addLead: .itemLeadAdd
+            case .removeLead: .itemLeadRemove
             }
         }
     }
@@ -72,7 +79,7 @@ public struct ItemAction: Sendable {
 
     /// The report this action records by `user` of `office` at `now`, and the item; or why not.
     public func report(in set: ScheduleSet, standings: Standings, now: Date, user: String, office: String) throws(ItemActionError) -> (ProgressReport, Item) {
-        guard let kind else { throw ItemActionError("请选择办理事项。") }
+        guard let kind, !kind.changesLeads else { throw ItemActionError("请选择办理事项。") }
         guard let item = set.items.first(where: { $0.id == self.item }) else { throw ItemActionError("没有序号为\(self.item)的事项。") }
         if let m = milestone, !(1...max(1, item.milestones.count)).contains(m) || item.milestones.isEmpty {
             throw ItemActionError("事项\(item.id)没有第\(m)个节点。")
@@ -132,6 +139,8 @@ public struct ItemAction: Sendable {
             }
             report = ProgressReport(key: key, status: status, note: "\(reason)（\(source)，\(received.chinese)收到）",
                                     by: "\(lead ?? item.lead.joined(separator: "、"))（\(office)代录）", at: now, origin: .proxy)
+        case .addLead, .removeLead:
+            throw ItemActionError("请选择办理事项。")
         }
         // The new report must change what it is meant to for every part it names: a part
         // closed on its own (one agency's 销号) is not reopened by a report on the whole item.
@@ -144,6 +153,24 @@ public struct ItemAction: Sendable {
             }
         }
         return (report, item)
+    }
+
+    /// The lead change this action records (增加/减少牵头单位), by `user` of `office` at `now`.
+    public func leadChange(in set: ScheduleSet, now: Date, user: String, office: String) throws(ItemActionError) -> (LeadChange, Item) {
+        guard let kind, kind.changesLeads else { throw ItemActionError("请选择办理事项。") }
+        guard let item = set.items.first(where: { $0.id == self.item }) else { throw ItemActionError("没有序号为\(self.item)的事项。") }
+        guard let typed = agency else { throw ItemActionError("请选择单位。") }
+        guard let known = set.agencies.agency(named: typed), !known.isGroup else {
+            throw ItemActionError("通讯录中没有单位“\(typed)”；请先在通讯录中添加。")
+        }
+        guard !reason.isEmpty else { throw ItemActionError("请填写事由（如领导批示、会议决定）。") }
+        guard reason.count <= Self.maxReason else { throw ItemActionError("事由不能超过\(Self.maxReason)字。") }
+        if kind == .addLead, item.lead.contains(known.name) { throw ItemActionError("“\(known.name)”已是事项\(item.id)的牵头单位。") }
+        if kind == .removeLead {
+            guard item.lead.contains(known.name) else { throw ItemActionError("“\(known.name)”不是事项\(item.id)的牵头单位。") }
+            guard item.lead.count > 1 else { throw ItemActionError("事项\(item.id)只有这一个牵头单位，不能减少；如不再实施请撤销事项。") }
+        }
+        return (LeadChange(item: item.id, agency: known.name, added: kind == .addLead, reason: reason, by: "\(office)·\(user)", at: now), item)
     }
 
     /// One lead's work on one milestone (0-based; nil for ongoing work).

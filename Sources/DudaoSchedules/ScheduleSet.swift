@@ -152,6 +152,14 @@ public struct ScheduleSet: Sendable {
             }
         }
         cache?.keepOnly(lists)
+        if !owned.leads.isEmpty {
+            let changed = Dictionary(grouping: owned.leads, by: \.item)
+            for i in set.items.indices {
+                guard let changes = changed[set.items[i].id] else { continue }
+                set.items[i].lead = LeadChange.apply(changes.map { var c = $0; c.agency = set.agencies.canonical(c.agency); return c },
+                                                     to: set.items[i].lead, item: set.items[i].id)
+            }
+        }
         set.items.packTitles()
         set.diagnostics = diag
         return set

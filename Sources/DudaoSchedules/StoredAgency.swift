@@ -67,9 +67,12 @@ public struct StoredAgency: Hashable, Sendable {
 public struct OfficeOwned: Sendable {
     public var lists: [PublishedList]
     public var agencies: [StoredAgency]
+    /// Leads the office added or removed, oldest first.
+    public var leads: [LeadChange]
 
-    public init(lists: [PublishedList] = [], agencies: [StoredAgency] = []) {
+    public init(lists: [PublishedList] = [], agencies: [StoredAgency] = [], leads: [LeadChange] = []) {
         self.lists = lists
         self.agencies = agencies
+        self.leads = leads
     }
 }

@@ -97,7 +97,8 @@ extension StateStore {
     /// What the office owns, as Schedules read it beside the folder's files.
     public func officeOwned() throws -> OfficeOwned {
         OfficeOwned(lists: try listsInForce().map { PublishedList(key: $0.key, revision: $0.revision, yaml: $0.yaml) },
-                    agencies: try agenciesInForce().map { StoredAgency(name: $0.name, revision: $0.revision, yaml: $0.yaml) })
+                    agencies: try agenciesInForce().map { StoredAgency(name: $0.name, revision: $0.revision, yaml: $0.yaml) },
+                    leads: try leadChanges())
     }
 
     /// The channel a change of what the office owns is announced on (PostgreSQL's NOTIFY).
@@ -113,13 +114,14 @@ extension StateStore {
         if let notify = dialect.notify(ownedChannel) { try t.execute(notify) }
     }
 
-    /// Changes with every publish, rollback and directory edit (both tables are append-only):
+    /// Changes with every publish, rollback, directory edit and lead change (the tables are append-only):
     /// the service compares it with the one its schedules were read at.
     public func ownedRevisionCount() throws -> Int {
         try backend.read { t in
             let lists: Int = try t.value("SELECT COUNT(*) FROM list_revision") ?? 0
             let agencies: Int = try t.value("SELECT COUNT(*) FROM agency_revision") ?? 0
-            return lists + agencies
+            let leads: Int = try t.value("SELECT COUNT(*) FROM lead_change") ?? 0
+            return lists + agencies + leads
         }
     }
 

@@ -143,10 +143,15 @@ enum StoreMigrations {
         ] + d.appendOnly("agency_revision") },
         // What the office does on an item by itself (调整完成时限, 撤销, 代录) is told to the
         // agency in other words than a review of its report: each row says how it came.
-        // The 已发送 page looks messages up by agency, newest first.
-        StoreMigration(name: "v16: how each report or decision came to be recorded; messages by agency") { d in [
+        // The 已发送 page looks messages up by agency, newest first. Leads the office adds or
+        // removes are kept in order, never edited, and applied when the schedules are loaded.
+        StoreMigration(name: "v16: how each report or decision came to be recorded; messages by agency; lead changes") { d in [
             "ALTER TABLE progress ADD COLUMN origin \(d.text)",
             "CREATE INDEX outbox_agency ON outbox(agency, id)",
-        ] },
+            """
+            CREATE TABLE lead_change (id \(d.idColumn), item \(d.text) NOT NULL, agency \(d.text) NOT NULL, added INTEGER NOT NULL,
+              reason \(d.text) NOT NULL, actor \(d.text) NOT NULL, at \(d.text) NOT NULL)
+            """,
+        ] + d.appendOnly("lead_change") },
     ]
 }

@@ -14,16 +14,28 @@ public struct ItemActionDesk: Sendable {
 
     /// The panel's values for `item`: its leads and milestones to choose from, and what the
     /// office typed when it comes back to correct it (with the error, if any).
-    func panel(_ item: Item, today: CivilDate, problem: (action: ItemAction, error: String?)?) -> [String: Any] {
+    func panel(_ item: Item, today: CivilDate, directory: AgencyDirectory, problem: (action: ItemAction, error: String?)?) -> [String: Any] {
         let typed = problem?.action
         func mine(_ kind: ItemAction.Kind) -> Bool { typed?.kind == kind }
-        let forms: [[String: Any]] = ItemAction.Kind.allCases.map { kind in
+        // Leads are added from the directory and removed while another remains.
+        let kinds = ItemAction.Kind.allCases.filter { $0 != .removeLead || item.lead.count > 1 }
+        let forms: [[String: Any]] = kinds.map { kind in
             let own = mine(kind) ? typed : nil
+            let choices: [[String: Any]] = switch kind {
+            case .addLead:
+                [["value": "", "label": "请选择", "selected": own?.agency == nil]]
+                    + directory.agencies.filter { !$0.isGroup && !item.lead.contains($0.name) }.map { ["value": $0.name, "label": $0.name, "selected": own?.agency == $0.name] }
+            case .removeLead:
+                [["value": "", "label": "请选择", "selected": own?.agency == nil]]
+                    + item.lead.map { ["value": $0, "label": $0, "selected": own?.agency == $0] }
+            default:
+                [["value": "", "label": "全部牵头单位", "selected": own?.agency == nil]]
+                    + item.lead.map { ["value": $0, "label": $0, "selected": own?.agency == $0] }
+            }
             var form: [String: Any] = [
                 "kind": kind.rawValue, "name": kind.name, "open": own != nil,
-                "agencies": [["value": "", "label": "全部牵头单位", "selected": own?.agency == nil]]
-                    + item.lead.map { ["value": $0, "label": $0, "selected": own?.agency == $0] },
-                "has_milestones": item.milestones.count > 1,
+                "agency_label": kind.changesLeads ? "单位" : "牵头单位", "agencies": choices,
+                "has_milestones": item.milestones.count > 1 && !kind.changesLeads,
                 "milestones": [["value": "", "label": "全部节点", "selected": own?.milestone == nil]]
                     + item.milestones.indices.map { m in
                         ["value": String(m + 1), "label": "第\(m + 1)个：\(item.milestones[m].text)", "selected": own?.milestone == m + 1]
@@ -32,7 +44,7 @@ public struct ItemActionDesk: Sendable {
                 "dated": kind == .deadline || kind == .extend || kind == .proxy, "is_proxy": kind == .proxy,
                 "date_label": kind == .proxy ? "收到日期" : "新的完成时限",
                 "reason_label": kind == .proxy ? "报送内容" : "事由（如领导批示、会议决定）",
-                "warn": kind == .cancel,
+                "warn": kind == .cancel || kind == .removeLead,
                 "states": ItemAction.proxyStates.map { ["value": $0.name, "label": Labels.state($0), "selected": own?.state == $0.name] },
                 "sources": ItemAction.sources.map { ["value": $0, "label": $0, "selected": own?.source == $0] },
             ]
@@ -46,6 +58,7 @@ public struct ItemActionDesk: Sendable {
     /// The page that says what `action` will record, with 确认 and 返回修改.
     public func confirmation(_ action: ItemAction, attachments: [Attachment] = [], viewer: Viewer, now: Date) throws(ItemActionError) -> String {
         let set = schedules()
+        if action.kind?.changesLeads == true { return try leadConfirmation(action, set: set, viewer: viewer, now: now) }
         let (report, item) = try check(action, set: set, now: now, user: viewer.user)
         let clock = LocalClock(timeZone: set.policy.timeZone)
         let standings = (try? store.supervision(clock: clock).standings) ?? .none
@@ -62,6 +75,8 @@ public struct ItemActionDesk: Sendable {
         case .cancel, .reopen:
             lines.append("办理：\(action.kind!.name)")
             lines.append("事由：\(report.note)")
+        case .addLead, .removeLead:
+            break
         case .proxy:
             lines.append("报送：\(Labels.event(report.status))")
             lines.append("内容：\(report.note)")
@@ -72,6 +87,7 @@ public struct ItemActionDesk: Sendable {
                                        ("source", action.source), ("reason", action.reason),
                                        ("files", Self.filesField(attachments))].map { ["name": $0.0, "value": $0.1] }
         let after = switch action.kind! {
+        case .addLead, .removeLead: ""
         case .proxy: "记录后立即重新计划：催办按这份报送暂停，与单位在线报送相同。"
         case .cancel: "记录后立即重新计划，不再提醒；该单位将在下一个发送时间收到撤销告知。"
         default: "记录后立即重新计划；该单位将在下一个发送时间收到告知，写明事由。"
@@ -83,10 +99,35 @@ public struct ItemActionDesk: Sendable {
         ]) ?? ""
     }
 
+    /// The confirmation of adding or removing a lead: the leads before and after.
+    private func leadConfirmation(_ action: ItemAction, set: ScheduleSet, viewer: Viewer, now: Date) throws(ItemActionError) -> String {
+        let (change, item) = try action.leadChange(in: set, now: now, user: viewer.user, office: set.policy.supervisor ?? "督查室")
+        let after = LeadChange.apply([change], to: item.lead, item: item.id)
+        let lines = ["事项\(item.id)“\(Labels.insideQuotes(item.title))”", "现有牵头单位：\(item.lead.joined(separator: "、"))",
+                     "\(change.added ? "增加" : "减少")：\(change.agency)", "调整后牵头单位：\(after.joined(separator: "、"))", "事由：\(change.reason)"]
+        let fields: [[String: Any]] = [("action", action.kind!.rawValue), ("agency", change.agency), ("reason", action.reason)].map { ["name": $0.0, "value": $0.1] }
+        return templates.renderPage("confirm", viewer, [
+            "page_title": "请确认", "heading": "请确认：\(action.kind!.name)", "lines": lines,
+            "action": "/items/\(Self.path(item.id))/act", "fields": fields, "button": action.kind!.name, "warn": !change.added,
+            "after": change.added ? "记录后重新读取清单并重新计划：\(change.agency)从下一个发送时间起收到该事项的提醒，可通过链接报送。"
+                : "记录后重新读取清单并重新计划：\(change.agency)不再收到该事项的提醒，其已有报送留在记录中。",
+        ]) ?? ""
+    }
+
     /// Records `action` by `user` from `client`, its audit row (who, when, why) in the same
-    /// transaction; returns the report's row id.
+    /// transaction; returns the report's row id (or the lead change's, for `changesLeads`).
     public func record(_ action: ItemAction, attachments: [Attachment] = [], user: String, client: String, now: Date) throws(ItemActionError) -> Int64 {
         guard attachments.isEmpty || action.kind == .proxy else { throw ItemActionError("只有代录报送可以附文件。") }
+        if let kind = action.kind, kind.changesLeads {
+            let set = schedules()
+            let (change, _) = try action.leadChange(in: set, now: now, user: user, office: set.policy.supervisor ?? "督查室")
+            do {
+                return try store.record(change, audit: AuditEntry(at: now, actor: user, client: client, action: kind.audit,
+                                                                  detail: "\(kind.name) \(change.agency)；事由：\(change.reason)"))
+            } catch {
+                throw ItemActionError("无法记录：\(error)")
+            }
+        }
         let (report, _) = try check(action, set: schedules(), now: now, user: user)
         let object = "事项\(action.item)" + (report.key.milestone.map { "·第\($0)个节点" } ?? "") + "·\(report.key.agency ?? "全部牵头单位")"
         var words = [action.kind!.name]

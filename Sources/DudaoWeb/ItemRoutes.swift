@@ -67,6 +67,11 @@ extension OfficeRoutes {
                 do {
                     let row = try desk.record(action, attachments: kept, user: viewer.user,
                                               client: WebServer.client(request, context, trusting: self.trustedProxies), now: now)
+                    // A lead change is a change of the schedules: read again, then shown.
+                    if action.kind?.changesLeads == true {
+                        await self.reload()
+                        return Self.redirect("/items/\(ItemActionDesk.path(id))?leads=\(row)")
+                    }
                     self.replan()
                     return Self.redirect("/items/\(ItemActionDesk.path(id))?done=\(row)")
                 } catch let error as ItemActionError {

@@ -168,7 +168,7 @@ public struct OfficeDesk: Sendable {
             "failing": failing, "has_failing": !failing.isEmpty,
         ]
         if viewer.role >= .clerk {
-            values.merge(actions.panel(item, today: clock.day(of: now), problem: problem)) { _, panel in panel }
+            values.merge(actions.panel(item, today: clock.day(of: now), directory: set.agencies, problem: problem)) { _, panel in panel }
         }
         return templates.renderPage("item", viewer, values)
     }

@@ -144,7 +144,9 @@ struct OfficeRoutes: Sendable {
             return WebServer.page(.ok, try self.desk.dashboard(filter, viewer: try context.who(), now: Date()))
         }
         group.get("/items/:id") { request, context in
-            let notice = request.uri.queryParameters.get("done").flatMap { Int64($0) }.flatMap { self.desk.actions.recorded(id: $0) }
+            let q = request.uri.queryParameters
+            let notice = q.get("done").flatMap { Int64($0) }.flatMap { self.desk.actions.recorded(id: $0) }
+                ?? q.get("leads").flatMap { Int64($0) }.map { _ in "已记录：牵头单位已调整，计划已更新。" }
             guard let html = try self.desk.item(context.parameters.get("id") ?? "", viewer: try context.who(), now: Date(), notice: notice) else {
                 return WebServer.page(.notFound, "没有此事项 no such item\n", type: "text/plain; charset=utf-8")
             }

@@ -11,6 +11,17 @@ import DudaoTestSupport
 /// What the office does on an item by itself — 调整完成时限, 同意延期, 撤销, 恢复办理, 代录 —
 /// is recorded with who, when and why on either engine, changes the plan as it says, is
 /// refused in words when it cannot hold, and is told to the agency in its own words.
+/// A schedules value the test swaps as the service's reload would.
+final class LockedSet: @unchecked Sendable {
+    private let lock = NSLock()
+    private var set: ScheduleSet
+    init(_ set: ScheduleSet) { self.set = set }
+    var value: ScheduleSet {
+        get { lock.withLock { set } }
+        set { lock.withLock { self.set = newValue } }
+    }
+}
+
 struct ItemActionTests {
     let f: WebFixture
     init() throws { f = try WebFixture() }
@@ -113,6 +124,42 @@ struct ItemActionTests {
         #expect(rows[0].object == "事项2·全部牵头单位" && rows[0].detail.contains("2027-03-31") && rows[0].detail.contains("事由：市政府领导批示"))
         #expect(rows[2].object == "事项3·市财政局" && rows[5].detail.contains("纸质来函") && rows[5].detail.contains("2026-12-01"))
         #expect(try store.verifyAudit().rows >= 6)
+    }
+
+    /// 增加/减少牵头单位: kept in the store in order, applied when the schedules are read (the
+    /// item comes from a file), planned for the new lead; the last lead cannot be removed.
+    @Test(arguments: ["sqlite", "postgres"]) func leadsAreAddedAndRemovedByDecision(_ engine: String) throws {
+        let store = try store(engine)
+        let current = LockedSet(ScheduleSet.load(f.schedules.path, owned: try store.officeOwned()))
+        let desk = OfficeDesk(store: store, schedules: { current.value }, templates: try TemplateSet(directory: f.base.appendingPathComponent("Templates").path)).actions
+        let now = Self.at("2026-12-02T10:00")
+        func act(_ kind: ItemAction.Kind, _ agency: String, reason: String = "市政府常务会议决定") throws {
+            _ = try desk.record(ItemAction(kind: kind, item: "2", agency: agency, reason: reason), user: "张三", client: "10.0.0.7", now: now)
+            current.value = ScheduleSet.load(f.schedules.path, owned: try store.officeOwned())
+        }
+        let before = try store.ownedRevisionCount()
+        try act(.addLead, "市财政局")
+        #expect(current.value.items.first { $0.id == "2" }?.lead == ["市卫健委", "市财政局"])
+        #expect(try store.ownedRevisionCount() == before + 1, "the service reads the schedules again")
+        let plan = Plan(items: current.value.items, policy: current.value.policy, calendar: current.value.calendar, from: now,
+                        until: now.addingTimeInterval(30 * 86400), supervision: try store.supervision(clock: Self.clock))
+        #expect(plan.messages.contains { m in m.to.agency == "市财政局" && plan.itemIndexes(m).contains { plan.items[Int($0)].id == "2" } },
+                "the new lead is reminded")
+        try act(.removeLead, "市卫健委")
+        #expect(current.value.items.first { $0.id == "2" }?.lead == ["市财政局"])
+        for (kind, agency, why) in [(ItemAction.Kind.removeLead, "市财政局", "只有这一个牵头单位"), (.addLead, "市财政局", "已是事项2的牵头单位"),
+                                    (.addLead, "市不存在局", "通讯录中没有单位"), (.removeLead, "市卫健委", "不是事项2的牵头单位")] {
+            do {
+                try act(kind, agency)
+                Issue.record("\(kind) \(agency) was recorded")
+            } catch {
+                #expect("\(error)".contains(why), "\(error)")
+            }
+        }
+        #expect(throws: ItemActionError.self) { try act(.addLead, "市卫健委", reason: "") }
+        let rows = try store.auditRows(limit: 20).reversed().filter { $0.action.rawValue.hasPrefix("item.lead") }
+        #expect(rows.map(\.action) == [.itemLeadAdd, .itemLeadRemove] && rows.allSatisfy { $0.actor == "张三" && $0.detail.contains("事由：市政府常务会议决定") })
+        #expect(rows.first?.object == "事项2·市财政局")
     }
 
     /// The 办理 panel is a clerk's: a leader reads the item without it; a clerk's page keeps
