@@ -53,16 +53,16 @@ extension StateStore {
 
 extension StateStore {
     /// A value that changes whenever anything the 台账 is built from changes — a report or
-    /// decision, a withdrawal, a message enqueued, sent or given up — on this machine or
+    /// decision, a withdrawal, a message enqueued, sent or given up, a notice logged — on this machine or
     /// another: a handful of index lookups, cheap enough to ask on every page.
     public func changeStamp() throws -> String {
         try backend.read { t in
             guard let row = try t.row("""
                 SELECT (SELECT MAX(id) FROM progress) AS reports, (SELECT COUNT(*) FROM withdrawal) AS withdrawals,
                   (SELECT MAX(id) FROM outbox) AS messages, (SELECT COUNT(*) FROM outbox WHERE state = 'pending') AS pending,
-                  (SELECT COUNT(*) FROM outbox WHERE state = 'dead') AS dead
+                  (SELECT COUNT(*) FROM outbox WHERE state = 'dead') AS dead, (SELECT MAX(rowid) FROM sent) AS sent
                 """, []) else { return "" }
-            let parts: [Int64?] = [row["reports"], row["withdrawals"], row["messages"], row["pending"], row["dead"]]
+            let parts: [Int64?] = [row["reports"], row["withdrawals"], row["messages"], row["pending"], row["dead"], row["sent"]]
             return parts.map { $0.map(String.init) ?? "-" }.joined(separator: ":")
         }
     }

@@ -152,6 +152,9 @@ enum StoreMigrations {
             CREATE TABLE lead_change (id \(d.idColumn), item \(d.text) NOT NULL, agency \(d.text) NOT NULL, added INTEGER NOT NULL,
               reason \(d.text) NOT NULL, actor \(d.text) NOT NULL, at \(d.text) NOT NULL)
             """,
-        ] + d.appendOnly("lead_change") },
+        ] + d.appendOnly("lead_change")
+          // PostgreSQL's sent rows carry an explicit rowid (SQLite's is the table's key): the
+          // sent log's cursor and the console's change stamp look it up.
+          + (d.rowidColumn != nil ? ["CREATE INDEX sent_rowid ON sent(rowid)"] : []) },
     ]
 }

@@ -23,6 +23,8 @@ final class RecordsCache<Value: Sendable>: Sendable {
         var value: Value?
         var key: Key?
         var at = Date.distantPast
+        /// When it was stored (by the real clock): which entry an expiry is for.
+        var stored = Date.distantPast
     }
 
     private let entry = Mutex(Entry())
@@ -40,7 +42,13 @@ final class RecordsCache<Value: Sendable>: Sendable {
         defer { building.unlock() }
         if let value = kept(key, now: now) { return value }
         let value = try build()
-        entry.withLock { $0 = Entry(value: value, key: key, at: now) }
+        let stored = Date()
+        entry.withLock { $0 = Entry(value: value, key: key, at: now, stored: stored) }
+        // Not kept past its age: at 100,000 items a board is tens of megabytes the idle
+        // service should not hold. One check when it would be stale, not a poll.
+        DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + maxAge) { [weak self] in
+            self?.entry.withLock { if $0.stored == stored { $0 = Entry() } }
+        }
         return value
     }
 

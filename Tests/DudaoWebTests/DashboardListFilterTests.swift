@@ -34,6 +34,28 @@ struct DashboardListFilterTests {
         #expect(all.contains("第二批唯一事项") && all.contains(first.title))
     }
 
+    /// The board is built once and kept, but never shown stale: a report recorded (here or
+    /// by another machine) or schedules read again make the next page build it anew.
+    @Test func theKeptBoardFollowsTheRecords() throws {
+        let dir = TestSupport.root.appendingPathComponent("Schedules")
+        let first = ScheduleSet.load(dir.path)
+        let current = LockedSet(first)
+        let store = try StateStore()
+        let desk = OfficeDesk(store: store, schedules: { current.value },
+                              templates: try TemplateSet(directory: TestSupport.root.appendingPathComponent("Templates").path))
+        let viewer = Viewer(user: "张三", csrf: "c", role: .clerk)
+        let now = Date(timeIntervalSince1970: 1_796_000_000)
+        let mine = { try desk.dashboard(.init(mine: true), viewer: viewer, now: now) }
+        #expect(try mine().contains("待我处理 0"))
+        #expect(try mine().contains("待我处理 0"), "kept")
+        try store.record(ProgressReport(key: ProgressKey(item: "5", agency: "市市场监管局"), status: .doneReported, by: "x", at: now))
+        #expect(try mine().contains("待我处理 1"), "a new report is seen at once")
+        var reread = ScheduleSet.load(dir.path)
+        reread.items.removeAll { $0.id == "5" }
+        current.value = reread
+        #expect(try mine().contains("待我处理 0"), "schedules read again are seen at once")
+    }
+
     /// 待我处理: only what waits for the office — a report to review, a message that could
     /// not be delivered — and its count at the top.
     @Test func onlyWhatWaitsForTheOffice() throws {
