@@ -14,7 +14,7 @@ public struct ItemActionDesk: Sendable {
 
     /// The panel's values for `item`: its leads and milestones to choose from, and what the
     /// office typed when it comes back to correct it (with the error, if any).
-    func panel(_ item: Item, today: CivilDate, directory: AgencyDirectory, problem: (action: ItemAction, error: String?)?) -> [String: Any] {
+    func panel(_ item: Item, today: CivilDate, problem: (action: ItemAction, error: String?)?) -> [String: Any] {
         let typed = problem?.action
         func mine(_ kind: ItemAction.Kind) -> Bool { typed?.kind == kind }
         // Leads are added from the directory and removed while another remains.
@@ -23,8 +23,8 @@ public struct ItemActionDesk: Sendable {
             let own = mine(kind) ? typed : nil
             let choices: [[String: Any]] = switch kind {
             case .addLead:
-                [["value": "", "label": "请选择", "selected": own?.agency == nil]]
-                    + directory.agencies.filter { !$0.isGroup && !item.lead.contains($0.name) }.map { ["value": $0.name, "label": $0.name, "selected": own?.agency == $0.name] }
+                // Typed, not chosen: a province's directory is thousands of names.
+                []
             case .removeLead:
                 [["value": "", "label": "请选择", "selected": own?.agency == nil]]
                     + item.lead.map { ["value": $0, "label": $0, "selected": own?.agency == $0] }
@@ -35,6 +35,7 @@ public struct ItemActionDesk: Sendable {
             var form: [String: Any] = [
                 "kind": kind.rawValue, "name": kind.name, "open": own != nil,
                 "agency_label": kind.changesLeads ? "单位" : "牵头单位", "agencies": choices,
+                "typed_agency": kind == .addLead, "agency": own?.agency ?? "",
                 "has_milestones": item.milestones.count > 1 && !kind.changesLeads,
                 "milestones": [["value": "", "label": "全部节点", "selected": own?.milestone == nil]]
                     + item.milestones.indices.map { m in

@@ -15,7 +15,9 @@ public struct OfficeDesk: Sendable {
     let plans: RecordsCache<Plan>
     let reports: RecordsCache<String>
     /// Rows a dashboard page shows; the counts at the top cover every row.
-    static let pageSize = 500
+    static let pageSize = 200
+    /// Up to this many agencies a filter lists them; beyond, the name is typed.
+    static let listedAgencies = 300
 
     /// A desk over the state, the schedules in force and the templates.
     public init(store: StateStore, schedules: @escaping @Sendable () -> ScheduleSet, templates: TemplateSet) {
@@ -67,8 +69,9 @@ public struct OfficeDesk: Sendable {
             }
         }
         let waiting = board.rows.reduce(0) { $0 + (waitsForOffice($1) ? 1 : 0) }
+        let agency = filter.agency.map(set.agencies.canonical)
         let shown = board.rows.filter { r in
-            (!filter.mine || waitsForOffice(r)) && (filter.agency == nil || r.agency == filter.agency) && (filter.light == nil || r.light.rawValue == filter.light)
+            (!filter.mine || waitsForOffice(r)) && (agency == nil || r.agency == agency) && (filter.light == nil || r.light.rawValue == filter.light)
                 && (filter.state == nil || r.row.status.name == filter.state) && (filter.list == nil || list(r.id) == filter.list)
         }
         let counts = board.lightCounts
@@ -99,7 +102,9 @@ public struct OfficeDesk: Sendable {
             "office": set.policy.supervisor ?? "督查室", "today": Labels.date(board.today),
             "counts": Light.allCases.map { ["light": $0.chinese, "light_class": $0.rawValue, "count": counts[$0] ?? 0, "color": $0.colour] },
             "total": board.rows.count, "shown": shown.count, "waiting": waiting, "mine": filter.mine, "rows": rows, "has_rows": !rows.isEmpty,
-            "agencies": options(agencies, selected: filter.agency),
+            // A province's thousands of agencies are typed, not listed in every page.
+            "agencies": agencies.count <= Self.listedAgencies ? options(agencies, selected: filter.agency) : [],
+            "agency_typed": agencies.count > Self.listedAgencies, "agency": filter.agency ?? "",
             "lights": options(Light.allCases.map(\.rawValue), selected: filter.light) { Light(rawValue: $0)?.chinese ?? $0 },
             "states": states.map { ["value": $0.0, "label": $0.1, "selected": $0.0 == filter.state] },
             "lists": options(set.listTitles.map(\.title), selected: filter.list),
@@ -168,13 +173,13 @@ public struct OfficeDesk: Sendable {
             "failing": failing, "has_failing": !failing.isEmpty,
         ]
         if viewer.role >= .clerk {
-            values.merge(actions.panel(item, today: clock.day(of: now), directory: set.agencies, problem: problem)) { _, panel in panel }
+            values.merge(actions.panel(item, today: clock.day(of: now), problem: problem)) { _, panel in panel }
         }
         return templates.renderPage("item", viewer, values)
     }
 
     /// Rows the plan page shows at most; the count covers the whole day.
-    static let planRows = 500
+    static let planRows = 200
 
     /// What will be sent on one day (`day`, ISO; default the next send day), to one agency
     /// or all: a day at a time, so the page stays small at any scale.
@@ -202,9 +207,9 @@ public struct OfficeDesk: Sendable {
         let chosen = onDay.filter { agency == nil || $0.to.agency == agency }
         let messages: [[String: Any]] = chosen.prefix(Self.planRows).map { m in
             let indexes = plan.itemIndexes(m)
-            let items: [[String: Any]] = indexes.prefix(20).map { ["id": plan.items[Int($0)].id, "title": plan.items[Int($0)].title] }
+            let items: [[String: Any]] = indexes.prefix(10).map { ["id": plan.items[Int($0)].id, "title": plan.items[Int($0)].title] }
             return ["at": Labels.minute(m.sendAt, clock: clock), "agency": m.to.agency, "kind": Labels.kind(m.kind, level: m.level, ladder: set.policy.ladder),
-                    "items": items, "more": indexes.count > 20 ? "等共\(indexes.count)项" : "", "cc": m.cc.map(MessageContext.cc).joined(separator: "、")]
+                    "items": items, "more": indexes.count > 10 ? "等共\(indexes.count)项" : "", "cc": m.cc.map(MessageContext.cc).joined(separator: "、")]
         }
         func link(_ d: CivilDate) -> String {
             "/plan?day=\(d.iso)" + (agency.map { "&agency=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? "")

@@ -38,7 +38,7 @@ public struct SentDesk: Sendable {
             return d
         }
         let from = day(query.from, "起始日期"), to = day(query.to, "截止日期")
-        let search = MessageSearch(agency: query.agency, item: query.item, from: from.map { clock.instant($0, at: 0) },
+        let search = MessageSearch(agency: query.agency.map(set.agencies.canonical), item: query.item, from: from.map { clock.instant($0, at: 0) },
                                    until: to.map { clock.instant($0.adding(days: 1), at: 0) }, before: query.before)
         let found = try store.messages(search, limit: Self.pageSize + 1)
         let rows = found.prefix(Self.pageSize).map { Self.row($0, clock: clock) }
@@ -55,7 +55,8 @@ public struct SentDesk: Sendable {
         return templates.renderPage("sent", viewer, [
             "page_title": "已发送", "nav_sent": true, "rows": rows, "has_rows": !rows.isEmpty, "next": next, "has_next": !next.isEmpty,
             "first_page": query.before == nil,
-            "agencies": agencies.map { ["value": $0, "selected": $0 == query.agency] },
+            "agencies": agencies.count <= OfficeDesk.listedAgencies ? agencies.map { ["value": $0, "selected": $0 == query.agency] } : [],
+            "agency_typed": agencies.count > OfficeDesk.listedAgencies, "agency": query.agency ?? "",
             "item": query.item ?? "", "from": query.from ?? "", "to": query.to ?? "",
             "problems": problems, "has_problems": !problems.isEmpty,
         ]) ?? ""
