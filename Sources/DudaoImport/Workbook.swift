@@ -43,16 +43,6 @@ struct Workbook {
             self.column = column
         }
 
-        /// `B`, `AA`: Excel's letters for a 0-based column.
-        static func letters(_ column: Int) -> String {
-            var n = column + 1, s = ""
-            while n > 0 {
-                let r = (n - 1) % 26
-                s = String(UnicodeScalar(UInt8(65 + r))) + s
-                n = (n - 1) / 26
-            }
-            return s
-        }
     }
 
     /// Rows and columns beyond these are refused: a list is thousands of rows, not millions.

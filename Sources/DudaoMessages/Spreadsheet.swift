@@ -170,16 +170,7 @@ public struct Spreadsheet: Sendable {
         "$A$1:$\(column(max(0, sheet.header.count - 1)))$\(sheet.rows.count + 1)"
     }
 
-    /// Column letters: 0 → A, 25 → Z, 26 → AA.
-    static func column(_ index: Int) -> String {
-        var n = index + 1, s = ""
-        while n > 0 {
-            let r = (n - 1) % 26
-            s = String(UnicodeScalar(UInt8(65 + r))) + s
-            n = (n - 1) / 26
-        }
-        return s
-    }
+    static func column(_ index: Int) -> String { SheetColumn.letters(index) }
 
     /// Days since Excel's day 0 (1899-12-30, in the 1900 date system): 2000-01-01 is 36526.
     static func serial(_ day: CivilDate) -> Int { 36526 + y2k.days(until: day) }

@@ -64,7 +64,7 @@ struct WorkbookImportTests {
         for (r, row) in rows.enumerated() {
             xml += "<row r=\"\(r + 1)\">"
             for (c, text) in row.enumerated() where !text.isEmpty {
-                xml += "<c r=\"\(Workbook.CellAddress.letters(c))\(r + 1)\" t=\"inlineStr\"><is><t>\(text)</t></is></c>"
+                xml += "<c r=\"\(SheetColumn.letters(c))\(r + 1)\" t=\"inlineStr\"><is><t>\(text)</t></is></c>"
             }
             if r == rows.count - 1 { xml += lastRowExtra }
             xml += "</row>"

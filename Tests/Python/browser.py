@@ -1,8 +1,11 @@
 """What the browser tests share: headless Chromium from Debian through its chromedriver, and
 the wait for a clicked button's page to be replaced."""
+import os
+
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.support.ui import WebDriverWait
 
 
 def chromium(*extra):
@@ -31,3 +34,51 @@ def detached(element):
                 return True
             raise
     return predicate
+
+
+# Every visible text's contrast against the background it is drawn on (WCAG's formula):
+# [tag.class, the text's start, ratio] for each element with text of its own.
+CONTRAST = """
+function lum(c) {
+  const v = c.match(/[\\d.]+/g).slice(0, 3).map(Number).map(x => x / 255)
+    .map(x => x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4));
+  return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+}
+function bg(e) {
+  for (; e; e = e.parentElement) {
+    const c = getComputedStyle(e).backgroundColor;
+    const a = c.match(/[\\d.]+/g);
+    if (a && (a.length < 4 || Number(a[3]) > 0.5)) return c;
+  }
+  return 'rgb(255, 255, 255)';
+}
+const out = [];
+for (const e of document.body.querySelectorAll('*')) {
+  const own = Array.from(e.childNodes).some(n => n.nodeType === 3 && n.textContent.trim());
+  if (!own || e.offsetParent === null && getComputedStyle(e).position !== 'fixed') continue;
+  const a = lum(getComputedStyle(e).color), b = lum(bg(e));
+  const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  out.push([e.tagName + '.' + e.className, e.textContent.trim().slice(0, 20), Math.round(ratio * 100) / 100]);
+}
+return out;
+"""
+
+
+class Walk:
+    """One walk through the console: screenshots into `out`, a click that waits for the
+    next page, and every text under 4.5:1 recorded in seen["low_contrast"]."""
+
+    def __init__(self, driver, out, seen):
+        self.driver, self.out, self.seen = driver, out, seen
+
+    def shot(self, file):
+        self.driver.save_screenshot(os.path.join(self.out, file + ".png"))
+
+    def submit(self, element):
+        element.click()
+        WebDriverWait(self.driver, 60).until(detached(element))
+
+    def contrast(self, page):
+        for tag, text, ratio in self.driver.execute_script(CONTRAST):
+            if ratio < 4.5:
+                self.seen["low_contrast"].append([page, tag, text, ratio])

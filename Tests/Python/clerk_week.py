@@ -13,11 +13,10 @@ import os
 import sys
 import time
 
-from browser import chromium, detached
+from browser import Walk, chromium
 from openpyxl import load_workbook
-from review_browser import CONTRAST
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 
 def main():
@@ -31,17 +30,8 @@ def main():
     driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
     seen = {"low_contrast": [], "overflow": {}}
 
-    def shot(file):
-        driver.save_screenshot(os.path.join(out, file + ".png"))
-
-    def submit(element):
-        element.click()
-        WebDriverWait(driver, 60).until(detached(element))
-
-    def contrast(page):
-        for tag, text, ratio in driver.execute_script(CONTRAST):
-            if ratio < 4.5:
-                seen["low_contrast"].append([page, tag, text, ratio])
+    walk = Walk(driver, out, seen)
+    shot, submit, contrast = walk.shot, walk.submit, walk.contrast
 
     def text(selector):
         return driver.find_element(By.CSS_SELECTOR, selector).text

@@ -10,10 +10,9 @@ import json
 import os
 import sys
 
-from browser import chromium, detached
-from review_browser import CONTRAST
+from browser import Walk, chromium
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 
 def main():
@@ -22,17 +21,8 @@ def main():
     driver = chromium("--window-size=1280,800")
     seen = {"low_contrast": [], "overflow": {}}
 
-    def shot(file):
-        driver.save_screenshot(os.path.join(out, file + ".png"))
-
-    def submit(element):
-        element.click()
-        WebDriverWait(driver, 60).until(detached(element))
-
-    def contrast(page):
-        for tag, text, ratio in driver.execute_script(CONTRAST):
-            if ratio < 4.5:
-                seen["low_contrast"].append([page, tag, text, ratio])
+    walk = Walk(driver, out, seen)
+    shot, submit, contrast = walk.shot, walk.submit, walk.contrast
 
     def upload(path, key="", target=""):
         driver.get(base + "/lists")

@@ -10,39 +10,13 @@ import json
 import os
 import sys
 
-from browser import chromium, detached
+from browser import CONTRAST, chromium, detached
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 # Every element with its own text: its colour against the first opaque background up
 # the tree (WCAG 2 relative luminance). Badges, buttons and boxes included.
-CONTRAST = """
-function lum(c) {
-  const v = c.match(/[\\d.]+/g).slice(0, 3).map(Number).map(x => x / 255)
-    .map(x => x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4));
-  return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
-}
-function bg(e) {
-  for (; e; e = e.parentElement) {
-    const c = getComputedStyle(e).backgroundColor;
-    const a = c.match(/[\\d.]+/g);
-    if (a && (a.length < 4 || Number(a[3]) > 0.5)) return c;
-  }
-  return 'rgb(255, 255, 255)';
-}
-const out = [];
-for (const e of document.body.querySelectorAll('*')) {
-  const own = Array.from(e.childNodes).some(n => n.nodeType === 3 && n.textContent.trim());
-  if (!own || e.offsetParent === null && getComputedStyle(e).position !== 'fixed') continue;
-  const a = lum(getComputedStyle(e).color), b = lum(bg(e));
-  const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-  out.push([e.tagName + '.' + e.className, e.textContent.trim().slice(0, 20), Math.round(ratio * 100) / 100]);
-}
-return out;
-"""
-
-
 def main():
     base, link, name, password, digest, out, next_report = sys.argv[1:8]
     os.makedirs(out, exist_ok=True)
