@@ -82,3 +82,14 @@ class Walk:
         for tag, text, ratio in self.driver.execute_script(CONTRAST):
             if ratio < 4.5:
                 self.seen["low_contrast"].append([page, tag, text, ratio])
+
+    def overflow(self, base, paths):
+        """How far each page scrolls sideways at the window's width, in seen["overflow"]."""
+        for path in paths:
+            self.driver.get(base + path)
+            self.seen["overflow"][path] = self.driver.execute_script(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+    def console_errors(self):
+        """The browser's errors, but for the 422 answers a refused form is meant to get."""
+        return [e["message"] for e in self.driver.get_log("browser") if e["level"] == "SEVERE" and "status of 422" not in e["message"]]

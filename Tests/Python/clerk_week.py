@@ -133,13 +133,10 @@ def main():
             shot("week-7-sent-message")
 
         driver.set_window_size(390, 844)
-        for path in ("/items/2", "/sent", "/report", "/"):
-            driver.get(base + path)
-            seen["overflow"][path] = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        walk.overflow(base, ("/items/2", "/sent", "/report", "/"))
         driver.get(base + "/items/2")
         shot("week-item-390")
-        seen["console_errors"] = [e["message"] for e in driver.get_log("browser")
-                                  if e["level"] == "SEVERE" and "status of 422" not in e["message"]]
+        seen["console_errors"] = walk.console_errors()
     except Exception:
         sys.stderr.write(driver.current_url + "\n" + driver.page_source[:3000] + "\n")
         raise

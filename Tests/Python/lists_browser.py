@@ -95,12 +95,9 @@ def main():
         shot("lists-6-rolled-back")
 
         driver.set_window_size(390, 844)
-        for path in ("/lists", "/lists/L1", "/agencies", "/agencies/new"):
-            driver.get(base + path)
-            seen["overflow"][path] = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        walk.overflow(base, ("/lists", "/lists/L1", "/agencies", "/agencies/new"))
         shot("agencies-new-390")
-        seen["console_errors"] = [e["message"] for e in driver.get_log("browser")
-                                  if e["level"] == "SEVERE" and "status of 422" not in e["message"]]
+        seen["console_errors"] = walk.console_errors()
     except Exception:
         sys.stderr.write(driver.current_url + "\n" + driver.page_source[:3000] + "\n")
         raise
