@@ -73,6 +73,8 @@ public final class ReminderService: @unchecked Sendable {
     private var nextPing: Date? = nil
     private var lastPrune: Date? = nil
     private var failedWakes = 0
+    /// What runs after each wake that planned (`ServiceHandle.onWake`); touched on `queue` only.
+    private var wakeObservers: [@Sendable () -> Void] = []
     /// The schedules in force, for the console's threads (swapped on reload).
     private let currentSchedules: LockedValue<ScheduleSet>
     /// The next wake, for `/metrics`.
@@ -268,6 +270,10 @@ public final class ReminderService: @unchecked Sendable {
                              reload: { [weak self] done in
                                  guard let self else { return done() }
                                  self.queue.async { self.reloadOwned(then: done) }
+                             },
+                             onWake: { [weak self] work in
+                                 guard let self else { return }
+                                 self.queue.async { self.wakeObservers.append(work) }
                              })
     }
 
@@ -360,6 +366,7 @@ public final class ReminderService: @unchecked Sendable {
         } else {
             failedWakes = 0
             prune(now: now)
+            for work in wakeObservers { DispatchQueue.global(qos: .utility).async(execute: work) }
         }
         notifier.notify("STATUS=\(status())")
         // Off the clock's queue: trimming a large heap takes a while.

@@ -20,4 +20,7 @@ public struct ServiceHandle: Sendable {
     /// Reads the schedules again, with what the office keeps in the store, and replans (after
     /// it published a list or changed an agency); calls back once the new schedules are in force.
     public let reload: @Sendable (_ done: @escaping @Sendable () -> Void) -> Void
+    /// Registers work to run, off the clock's queue, after each wake that planned (the
+    /// console rebuilds its 台账 then, instead of on the next page asked for).
+    public let onWake: @Sendable (_ work: @escaping @Sendable () -> Void) -> Void
 }

@@ -114,6 +114,13 @@ public struct OfficeDesk: Sendable {
         return templates.renderPage("dashboard", viewer, values) ?? ""
     }
 
+    /// Builds the 台账's board ahead (after the service's wake), when the office looked at it
+    /// in the last half hour: its next page is then served from what is kept.
+    public func prepare(now: Date) {
+        let set = schedules()
+        boards.prepare(set: set, store: store, now: now, recently: 1800) { try StatusBoard(set: set, store: store, now: now, horizonDays: 60) }
+    }
+
     /// The 台账 workbook as of `now` (`LedgerWorkbook`) and the file name to offer.
     public func ledgerWorkbook(now: Date) throws -> (data: Data, name: String) {
         let set = schedules()

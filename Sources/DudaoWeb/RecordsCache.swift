@@ -28,20 +28,42 @@ final class RecordsCache<Value: Sendable>: Sendable {
     }
 
     private let entry = Mutex(Entry())
+    /// When a page last asked (by the real clock), and how many values were built: whether
+    /// building ahead is worth it, and what the tests count.
+    private let asked = Mutex(Date.distantPast)
+    private let built = Atomic<Int>(0)
     private let building = NSLock()
     let maxAge: TimeInterval
 
-    init(maxAge: TimeInterval = 60) { self.maxAge = maxAge }
+    init(maxAge: TimeInterval = 300) { self.maxAge = maxAge }
 
     /// The value for `set` under `store` at `now` asking `detail`: the kept one, or `build()`'s.
     func value(set: ScheduleSet, store: StateStore, now: Date, detail: String = "", build: () throws -> Value) throws -> Value {
-        let key = Key(generation: set.generation, stamp: try store.changeStamp(),
-                      day: LocalClock(timeZone: set.policy.timeZone).day(of: now), detail: detail)
+        asked.withLock { $0 = Date() }
+        return try value(key(set: set, store: store, now: now, detail: detail), now: now, build: build)
+    }
+
+    /// Builds the value ahead, as `value` would, when a page asked within `recently` seconds:
+    /// after a wake the office's next page finds it ready.
+    func prepare(set: ScheduleSet, store: StateStore, now: Date, detail: String = "", recently: TimeInterval, build: () throws -> Value) {
+        guard Date().timeIntervalSince(asked.withLock { $0 }) < recently else { return }
+        _ = try? value(key(set: set, store: store, now: now, detail: detail), now: now, build: build)
+    }
+
+    /// Values built so far.
+    var builds: Int { built.load(ordering: .relaxed) }
+
+    private func key(set: ScheduleSet, store: StateStore, now: Date, detail: String) throws -> Key {
+        Key(generation: set.generation, stamp: try store.changeStamp(), day: LocalClock(timeZone: set.policy.timeZone).day(of: now), detail: detail)
+    }
+
+    private func value(_ key: Key, now: Date, build: () throws -> Value) throws -> Value {
         if let value = kept(key, now: now) { return value }
         building.lock()
         defer { building.unlock() }
         if let value = kept(key, now: now) { return value }
         let value = try build()
+        built.add(1, ordering: .relaxed)
         let stored = Date()
         entry.withLock { $0 = Entry(value: value, key: key, at: now, stored: stored) }
         // Not kept past its age: at 100,000 items a board is tens of megabytes the idle

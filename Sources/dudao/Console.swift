@@ -15,7 +15,9 @@ enum Console {
         let attachments = AttachmentStore(stateDirectory: stateDirectory, store: service.store)
         let desk = ReplyDesk(store: service.store, keys: links.keys, schedules: service.schedules, templates: service.templates,
                              attachments: attachments, onReport: service.replan)
-        let office = WebServer.OfficeSettings(desk: OfficeDesk(store: service.store, schedules: service.schedules, templates: service.templates),
+        let officeDesk = OfficeDesk(store: service.store, schedules: service.schedules, templates: service.templates)
+        service.onWake { officeDesk.prepare(now: Date()) }
+        let office = WebServer.OfficeSettings(desk: officeDesk,
                                               attachments: attachments, trustedUserHeader: trustedUserHeader,
                                               secureCookies: links.publicURL.lowercased().hasPrefix("https:"),
                                               passwordDays: passwordDays, setup: setupLink(service, publicURL: links.publicURL, stateDirectory: stateDirectory, logger: logger))

@@ -54,6 +54,15 @@ struct DashboardListFilterTests {
         reread.items.removeAll { $0.id == "5" }
         current.value = reread
         #expect(try mine().contains("待我处理 0"), "schedules read again are seen at once")
+
+        // After a wake the board is built ahead for an office that is looking: the next
+        // page is served from it.
+        let builds = desk.boards.builds
+        try store.record(ProgressReport(key: ProgressKey(item: "6"), status: .doneReported, by: "x", at: now))
+        desk.prepare(now: now)
+        #expect(desk.boards.builds == builds + 1)
+        _ = try mine()
+        #expect(desk.boards.builds == builds + 1, "served from what was built ahead")
     }
 
     /// 待我处理: only what waits for the office — a report to review, a message that could
