@@ -156,6 +156,10 @@ def pages(url, opener, runs=10):
         print(f"  {path:<58} first {times[0] * 1000:6.0f} ms, then median {median:5.0f} ms, worst {worst:5.0f} ms, {size / 1024:7.0f} KB"
               f" {'ok' if ok else 'MISSED'}")
     print(f"every page and API answer over {ITEMS:,} items once built: {'< 200 ms ok' if not missed else 'MISSED: ' + ', '.join(missed)}")
+    t = time.perf_counter()
+    with opener.open(url + "/ledger.xlsx", timeout=120) as r:
+        size = len(r.read())
+    print(f"  the 台账 download (the whole workbook from the kept board): {(time.perf_counter() - t) * 1000:.0f} ms, {size >> 10} KB")
 
 
 def big_uploads(url, pid, key, posts=10, files=4, size=9 << 20):

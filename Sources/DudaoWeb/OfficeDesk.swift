@@ -121,11 +121,12 @@ public struct OfficeDesk: Sendable {
         boards.prepare(set: set, store: store, now: now, recently: 1800) { try StatusBoard(set: set, store: store, now: now, horizonDays: 60) }
     }
 
-    /// The 台账 workbook as of `now` (`LedgerWorkbook`) and the file name to offer.
+    /// The 台账 workbook as of `now` (`LedgerWorkbook`) and the file name to offer: the
+    /// rows the dashboard shows (its kept board, next reminders 60 days ahead).
     public func ledgerWorkbook(now: Date) throws -> (data: Data, name: String) {
         let set = schedules()
         let clock = LocalClock(timeZone: set.policy.timeZone)
-        let board = try StatusBoard(set: set, store: store, now: now)
+        let board = try boards.value(set: set, store: store, now: now) { try StatusBoard(set: set, store: store, now: now, horizonDays: 60) }
         return (try LedgerWorkbook.spreadsheet(set: set, board: board, clock: clock).data(), "督办台账-\(clock.day(of: now).iso).xlsx")
     }
 
