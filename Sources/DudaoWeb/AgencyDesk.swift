@@ -17,14 +17,25 @@ struct AgencyDesk: Sendable {
     /// Contact rows a form offers: liaisons, then leaders.
     static let contactRows = 3, leaderRows = 2
 
-    func page(viewer: Viewer, message: String? = nil) throws -> String {
+    /// Agencies a page of the directory lists.
+    static let pageSize = 200
+
+    func page(viewer: Viewer, message: String? = nil, name: String? = nil, page: Int = 1) throws -> String {
         let set = schedules()
+        // A name typed narrows the list to agencies whose name or alias holds it.
+        let wanted = name.map { String($0.prefix(100)).trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        let matching = set.agencies.agencies.filter { a in wanted.map { w in a.name.contains(w) || a.aliases.contains { $0.contains(w) } } ?? true }
+        let pages = max(1, (matching.count + Self.pageSize - 1) / Self.pageSize)
+        let page = max(1, min(page, pages))
+        func link(_ p: Int) -> String {
+            "/agencies?page=\(p)" + (wanted.map { "&name=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? "")
+        }
         var leads: [String: Int] = [:], supports: [String: Int] = [:]
         for item in set.items {
             for name in item.lead { leads[name, default: 0] += 1 }
             for name in item.partners { supports[name, default: 0] += 1 }
         }
-        let rows: [[String: Any]] = set.agencies.agencies.map { a in
+        let rows: [[String: Any]] = matching.dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize).map { a in
             let origin = set.agencies.origin(of: a.name, default: set.agenciesPath)
             return ["name": a.name, "path": Self.path(a.name), "aliases": a.aliases.joined(separator: "、"), "group": a.isGroup,
                     "source": Self.source(origin), "stored": StoredAgency.isStored(origin.file),
@@ -34,7 +45,8 @@ struct AgencyDesk: Sendable {
                     "leads": leads[a.name] ?? 0, "supports": supports[a.name] ?? 0]
         }
         return templates.renderPage("agencies", viewer, [
-            "page_title": "通讯录", "nav_agencies": true, "agencies": rows, "count": rows.count,
+            "page_title": "通讯录", "nav_agencies": true, "agencies": rows, "count": matching.count, "name": wanted ?? "",
+            "page": page, "pages": pages, "has_pages": pages > 1, "prev": Self.orFalse(page > 1 ? link(page - 1) : nil), "next": Self.orFalse(page < pages ? link(page + 1) : nil),
             "message": message ?? "", "has_message": message != nil,
         ]) ?? ""
     }

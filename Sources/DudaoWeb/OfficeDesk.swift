@@ -109,7 +109,7 @@ public struct OfficeDesk: Sendable {
             "states": states.map { ["value": $0.0, "label": $0.1, "selected": $0.0 == filter.state] },
             "lists": options(set.listTitles.map(\.title), selected: filter.list),
             "page": page, "pages": pages, "has_pages": pages > 1,
-            "prev": page > 1 ? query(page - 1) : "", "next": page < pages ? query(page + 1) : "",
+            "prev": AgencyDesk.orFalse(page > 1 ? query(page - 1) : nil), "next": AgencyDesk.orFalse(page < pages ? query(page + 1) : nil),
         ]
         return templates.renderPage("dashboard", viewer, values) ?? ""
     }

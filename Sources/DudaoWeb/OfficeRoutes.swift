@@ -229,7 +229,8 @@ struct OfficeRoutes: Sendable {
             return WebServer.page(.ok, html)
         }
         group.get("/agencies") { request, context in
-            WebServer.page(.ok, try self.agencies.page(viewer: try context.who()))
+            let q = Self.query(request)
+            return WebServer.page(.ok, try self.agencies.page(viewer: try context.who(), name: q["name"], page: q["page"].flatMap { Int($0) } ?? 1))
         }
         group.get("/agencies/:name") { request, context in
             let name = Self.pathName(context)
