@@ -60,9 +60,7 @@ public struct ItemActionDesk: Sendable {
     public func confirmation(_ action: ItemAction, attachments: [Attachment] = [], viewer: Viewer, now: Date) throws(ItemActionError) -> String {
         let set = schedules()
         if action.kind?.changesLeads == true { return try leadConfirmation(action, set: set, viewer: viewer, now: now) }
-        let (report, item) = try check(action, set: set, now: now, user: viewer.user)
-        let clock = LocalClock(timeZone: set.policy.timeZone)
-        let standings = (try? store.supervision(clock: clock).standings) ?? .none
+        let (report, item, standings) = try checked(action, set: set, now: now, user: viewer.user)
         var lines = ["事项\(item.id)“\(Labels.insideQuotes(item.title))”",
                      "牵头单位：\(report.key.agency ?? item.lead.joined(separator: "、"))"]
         if let m = report.key.milestone { lines.append("节点：第\(m)个（\(item.milestones[m - 1].text)）") }
@@ -153,11 +151,18 @@ public struct ItemActionDesk: Sendable {
     }
 
     func check(_ action: ItemAction, set: ScheduleSet, now: Date, user: String) throws(ItemActionError) -> (ProgressReport, Item) {
+        let (report, item, _) = try checked(action, set: set, now: now, user: user)
+        return (report, item)
+    }
+
+    /// `check`, with the standings it was checked against (the confirmation reads them too).
+    private func checked(_ action: ItemAction, set: ScheduleSet, now: Date, user: String) throws(ItemActionError) -> (ProgressReport, Item, Standings) {
         let standings: Standings
         do { standings = try store.supervision(clock: LocalClock(timeZone: set.policy.timeZone)).standings } catch {
             throw ItemActionError("无法读取记录：\(error)")
         }
-        return try action.report(in: set, standings: standings, now: now, user: user, office: set.policy.supervisor ?? "督查室")
+        let (report, item) = try action.report(in: set, standings: standings, now: now, user: user, office: set.policy.supervisor ?? "督查室")
+        return (report, item, standings)
     }
 
     /// The kept files as the confirmation carries them back: a JSON list of [SHA-256, name].

@@ -1,6 +1,9 @@
 """What the browser tests share: headless Chromium from Debian through its chromedriver, and
 the wait for a clicked button's page to be replaced."""
+import contextlib
+import json
 import os
+import sys
 
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
@@ -93,3 +96,17 @@ class Walk:
     def console_errors(self):
         """The browser's errors, but for the 422 answers a refused form is meant to get."""
         return [e["message"] for e in self.driver.get_log("browser") if e["level"] == "SEVERE" and "status of 422" not in e["message"]]
+
+
+@contextlib.contextmanager
+def walking(driver, seen):
+    """Runs a walk: on a failure the page it stopped at goes to stderr; the browser is closed
+    whatever happened; at the end what was seen is printed as JSON for the Swift test."""
+    try:
+        yield
+    except Exception:
+        sys.stderr.write(driver.current_url + "\n" + driver.page_source[:3000] + "\n")
+        raise
+    finally:
+        driver.quit()
+    print(json.dumps(seen, ensure_ascii=False))

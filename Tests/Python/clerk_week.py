@@ -8,12 +8,11 @@ clerk_week.py BASE_URL NAME PASSWORD NEW_DEADLINE SENT_DAY SCAN_PDF OUT_DIR
 """
 import base64
 import glob
-import json
 import os
 import sys
 import time
 
-from browser import Walk, chromium
+from browser import Walk, chromium, walking
 from openpyxl import load_workbook
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
@@ -63,7 +62,7 @@ def main():
         submit(driver.find_element(By.ID, "confirm-button"))
         return confirmation
 
-    try:
+    with walking(driver, seen):
         driver.get(base + "/login")
         driver.find_element(By.ID, "name").send_keys(name)
         driver.find_element(By.ID, "password").send_keys(password)
@@ -137,12 +136,6 @@ def main():
         driver.get(base + "/items/2")
         shot("week-item-390")
         seen["console_errors"] = walk.console_errors()
-    except Exception:
-        sys.stderr.write(driver.current_url + "\n" + driver.page_source[:3000] + "\n")
-        raise
-    finally:
-        driver.quit()
-    print(json.dumps(seen, ensure_ascii=False))
 
 
 main()

@@ -6,11 +6,10 @@ Screenshots in OUT_DIR. Prints what it saw as JSON.
 
 lists_browser.py BASE_URL NAME PASSWORD BAD_XLSX GOOD_XLSX V2_XLSX OUT_DIR
 """
-import json
 import os
 import sys
 
-from browser import Walk, chromium
+from browser import Walk, chromium, walking
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -37,7 +36,7 @@ def main():
     def body():
         return driver.find_element(By.TAG_NAME, "body").text
 
-    try:
+    with walking(driver, seen):
         driver.get(base + "/login")
         driver.find_element(By.ID, "name").send_keys(name)
         driver.find_element(By.ID, "password").send_keys(password)
@@ -98,12 +97,6 @@ def main():
         walk.overflow(base, ("/lists", "/lists/L1", "/agencies", "/agencies/new"))
         shot("agencies-new-390")
         seen["console_errors"] = walk.console_errors()
-    except Exception:
-        sys.stderr.write(driver.current_url + "\n" + driver.page_source[:3000] + "\n")
-        raise
-    finally:
-        driver.quit()
-    print(json.dumps(seen, ensure_ascii=False))
 
 
 main()

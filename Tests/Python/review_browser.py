@@ -6,11 +6,10 @@ liaison's pages read at 390 px. Screenshots in OUT_DIR. Prints what it saw as JS
 
 review_browser.py BASE_URL LINK NAME PASSWORD DIGEST_HTML OUT_DIR NEXT_REPORT
 """
-import json
 import os
 import sys
 
-from browser import CONTRAST, chromium, detached
+from browser import CONTRAST, chromium, detached, walking
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -38,7 +37,7 @@ def main():
             if ratio < 4.5:
                 seen["low_contrast"].append([page, tag, text, ratio])
 
-    try:
+    with walking(driver, seen):
         driver.get(base + "/login")
         contrast("login")
         driver.find_element(By.ID, "name").send_keys(name)
@@ -135,12 +134,6 @@ def main():
         seen["console_errors"] = [e["message"] for e in driver.get_log("browser")
                                   if e["level"] == "SEVERE" and not e["message"].startswith("file://")
                                   and "status of 422" not in e["message"]]   # the card refused on purpose
-    except Exception:
-        sys.stderr.write(driver.current_url + "\n" + driver.page_source[:3000] + "\n")
-        raise
-    finally:
-        driver.quit()
-    print(json.dumps(seen, ensure_ascii=False))
 
 
 if __name__ == "__main__":
