@@ -37,6 +37,8 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case itemLeadRemove = "item.lead.remove"
     /// An agency's page opened: its contacts' mobiles shown in full.
     case agencyView = "agency.view"
+    /// A 文号 given to a document (督查通报, 督办通知单).
+    case documentNumber = "document.number"
 }
 
 /// How the action ended.

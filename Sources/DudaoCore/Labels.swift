@@ -216,6 +216,7 @@ public enum Labels {
         case .itemProxy: "代录报送"
         case .itemLeadAdd: "增加牵头单位"
         case .itemLeadRemove: "减少牵头单位"
+        case .documentNumber: "编发文号"
         case .denied: "越权访问"
         }
     }

@@ -91,11 +91,25 @@ public struct OfficeReportSchedule: Hashable, Sendable {
     public var weekday: Int?
     /// A monthly report to the office's leadership as well.
     public var monthly: Bool
+    /// 文号 of the 督查通报, from a yearly sequence: `{year}` and `{n}` are filled in.
+    public var number = "督通〔{year}〕{n}号"
+    /// 文号 of each 督办通知单, from its own yearly sequence.
+    public var noticeNumber = "督办〔{year}〕第{n}号"
+    /// 主送机关 of the 通报.
+    public var addressee = "各有关单位"
+    /// How many items the short list of the longest overdue names, and how many agencies
+    /// each end of the ranking (红榜, 黑榜).
+    public var lengths = Assessment.Lengths()
 
     /// Weekly on Monday; no monthly one.
     public init(weekday: Int? = 1, monthly: Bool = false) {
         self.weekday = weekday
         self.monthly = monthly
+    }
+
+    /// `pattern` with the year and number filled in: 督通〔2026〕3号.
+    public static func number(_ pattern: String, year: Int, n: Int) -> String {
+        pattern.replacingOccurrences(of: "{year}", with: String(year)).replacingOccurrences(of: "{n}", with: String(n))
     }
 }
 

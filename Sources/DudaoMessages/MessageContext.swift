@@ -15,13 +15,16 @@ public struct MessageContext: Sendable {
     public var replyLinks: (any ReplyLinking)?
     /// Whom an agency calls at the office: the supervisor's `contact:` in agencies.yaml.
     public var contact: Contact?
+    /// The list each item belongs to (`ScheduleSet.listTitle(ofItemAt:)`), for the figures per list.
+    public var itemLists: [String] = []
 
     /// A context builder.
-    public init(office: String?, reportTo: String? = nil, replyLinks: (any ReplyLinking)? = nil, contact: Contact? = nil) {
+    public init(office: String?, reportTo: String? = nil, replyLinks: (any ReplyLinking)? = nil, contact: Contact? = nil, itemLists: [String] = []) {
         self.office = office ?? "督查室"
         self.reportTo = reportTo
         self.replyLinks = replyLinks
         self.contact = contact
+        self.itemLists = itemLists
     }
 
     /// The highest level with its own template folder (`overdue-3`); higher levels use it.
@@ -47,7 +50,7 @@ public struct MessageContext: Sendable {
     public func values(for message: PlannedMessage, in plan: Plan) -> [String: Any] {
         let notices = Array(plan.notices(in: message))
         if message.kind == .report, let n = notices.first {
-            return OfficeReportValues(office: office, plan: plan).values(for: message, notice: n)
+            return OfficeReportValues(office: office, plan: plan, lists: itemLists).values(for: message, notice: n)
         }
         let blocks = MessageBlock.blocks(notices, in: message, plan: plan).map { $0.values(office: office, day: message.sendDay, plan: plan) }
         let level = plan.policy.ladder.level(message.level)

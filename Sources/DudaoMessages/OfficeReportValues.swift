@@ -6,22 +6,23 @@ import DudaoCore
 struct OfficeReportValues {
     let office: String
     let plan: Plan
+    /// The list of each item (the figures per list).
+    let lists: [String]
 
     /// Widest bar, in pixels (HTML) or characters (text).
     static let barPixels = 240
     static let barCharacters = 20
 
     func values(for message: PlannedMessage, notice: Notice) -> [String: Any] {
+        let figures = ReportFigures(plan: plan, message: message, monthly: notice.rule == .report(monthly: true), lists: lists)
+        return values(for: message, figures: figures)
+    }
+
+    func values(for message: PlannedMessage, figures: ReportFigures) -> [String: Any] {
         let day = message.sendDay
-        let monthly = notice.rule == .report(monthly: true)
-        let previous = plan.supervision.history.track(agency: message.to.agency, item: "", milestone: -1)?
-            .delivered.filter { $0 < day }.max()
-        let since = previous ?? day.adding(days: monthly ? -31 : -7)
-        let ledger = Ledger(items: plan.items, supervision: plan.supervision, policy: plan.policy, today: day)
-        // Reports go out at the send time: the period runs from the last one's to this one's.
-        let after = plan.clock.instant(since, at: plan.policy.sendTime.seconds)
-        let report = OfficeReport(ledger: ledger, items: plan.items, standings: plan.supervision.standings,
-                                  policy: plan.policy, day: day, since: since, period: (after, message.sendAt))
+        let monthly = figures.monthly
+        let report = figures.report
+        let since = report.since
         let total = report.lights.values.reduce(0, +)
         let widest = max(1, report.lights.values.max() ?? 1)
         let lights: [[String: Any]] = Light.allCases.map { light in
@@ -29,10 +30,6 @@ struct OfficeReportValues {
             return ["name": light.rawValue, "chinese": light.chinese, "count": n, "colour": light.colour, "has_bar": n > 0,
                     "width": max(n > 0 ? 2 : 0, n * Self.barPixels / widest),
                     "bar": String(repeating: "█", count: n > 0 ? max(1, n * Self.barCharacters / widest) : 0)]
-        }
-        let agencies: [[String: Any]] = report.agencies.filter { $0.overdue > 0 }.enumerated().map { rank, line in
-            ["rank": rank + 1, "agency": line.agency, "overdue": line.overdue, "overdue_days": line.overdueDays,
-             "max_overdue_days": line.maxOverdueDays, "items": line.items, "top_count": line.atTop, "has_top": line.atTop > 0]
         }
         func row(_ r: LedgerRow) -> [String: Any] {
             let item = plan.items[r.item]
@@ -101,8 +98,6 @@ struct OfficeReportValues {
             "yellow": report.lights[.yellow] ?? 0,
             "green": report.lights[.green] ?? 0,
             "blue": report.lights[.blue] ?? 0,
-            "agencies": agencies,
-            "has_agencies": !agencies.isEmpty,
             "top_level_name": plan.policy.ladder.levels.last?.name ?? "通报",
             "has_cc": !message.cc.isEmpty,
             "cc": message.cc.map(MessageContext.cc).joined(separator: "、"),
@@ -116,6 +111,7 @@ struct OfficeReportValues {
         values["has_decisions"] = c.decisions + c.withdrawn > 0
         values["has_withdrawn"] = c.withdrawn > 0
         values["has_office_actions"] = c.deadlinesChanged + c.reopened > 0
+        values.merge(AssessmentValues.values(figures, items: plan.items)) { $1 }
         return values
     }
 }

@@ -1,9 +1,5 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import DudaoCore
-import ZIPFoundation
 
 /// An Excel workbook (.xlsx, Office Open XML) as the office opens it: one sheet per table,
 /// a bold header row frozen at the top with a filter, set column widths, long text wrapped,
@@ -41,26 +37,10 @@ public struct Spreadsheet: Sendable {
     public init(sheets: [Sheet]) { self.sheets = sheets }
 
     /// Writes the workbook to `url` in one step: a reader never sees half a file.
-    public func write(to url: URL) throws {
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        defer { try? FileManager.default.removeItem(at: temporary) }
-        let archive = try Archive(url: temporary, accessMode: .create)
-        for (path, text) in parts() {
-            let data = Data(text.utf8)
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
-                data.subdata(in: Int(position)..<Int(position) + size)
-            }
-        }
-        guard rename(temporary.path, url.path) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path]) }
-    }
+    public func write(to url: URL) throws { try OfficePackage(parts: parts()).write(to: url) }
 
     /// The workbook's bytes (for a download).
-    public func data() throws -> Data {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dudao-\(UUID().uuidString).xlsx")
-        defer { try? FileManager.default.removeItem(at: url) }
-        try write(to: url)
-        return try Data(contentsOf: url)
-    }
+    public func data() throws -> Data { try OfficePackage(parts: parts()).data() }
 
     // MARK: Parts
 
@@ -176,24 +156,7 @@ public struct Spreadsheet: Sendable {
     static func serial(_ day: CivilDate) -> Int { 36526 + y2k.days(until: day) }
     static let y2k = CivilDate(year: 2000, month: 1, day: 1)!
 
-    /// Text as XML character data: escaped, and without the control characters XML forbids.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { OfficePackage.escape(text) }
 }
 
 /// Numbers as a sheet stores them: integers without a decimal point, others in full.

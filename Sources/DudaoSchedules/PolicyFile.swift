@@ -66,13 +66,27 @@ public enum PolicyFile {
             if let d = lights.int("quiet_days", in: 1...366, into: &diag) { policy.lights.quietDays = d }
         }
         if let report = top.map("report", into: &diag) {
-            report.checkKeys(["weekly", "monthly"], into: &diag)
+            report.checkKeys(["weekly", "monthly", "number", "notice_number", "to", "worst_items", "ranking"], into: &diag)
             if let w = report.string("weekly", into: &diag) {
                 if w == "off" { policy.officeReport.weekday = nil }
                 else if let day = LadderSection.weekday(w) { policy.officeReport.weekday = day }
                 else { diag.error(path, line: report.line("weekly"), "report.weekly 应为星期几或 off must be a weekday or off, not “\(w)”") }
             }
             if let m = report.bool("monthly", into: &diag) { policy.officeReport.monthly = m }
+            for key in ["number", "notice_number"] {
+                guard let text = report.string(key, into: &diag) else { continue }
+                guard text.contains("{n}"), text.count <= 40, !text.contains(where: \.isNewline) else {
+                    diag.error(path, line: report.line(key), "report.\(key) 应含 {n}（序号），可含 {year}，不超过 40 字 must hold {n} (and may hold {year}), up to 40 characters, like 督通〔{year}〕{n}号; not “\(text)”")
+                    continue
+                }
+                if key == "number" { policy.officeReport.number = text } else { policy.officeReport.noticeNumber = text }
+            }
+            if let to = report.string("to", into: &diag) {
+                if to.isEmpty || to.count > 200 { diag.error(path, line: report.line("to"), "report.to（主送机关）应为 1–200 字 must be 1 to 200 characters") }
+                else { policy.officeReport.addressee = to }
+            }
+            if let n = report.int("worst_items", in: 1...100, into: &diag) { policy.officeReport.lengths.worstItems = n }
+            if let n = report.int("ranking", in: 1...50, into: &diag) { policy.officeReport.lengths.ranking = n }
         }
         if let c = top.string("catch_up", into: &diag) {
             if let s = duration(c) { policy.catchUpSeconds = s }

@@ -51,6 +51,9 @@ public struct ScheduleSet: Sendable {
         return Place(file: listTitles[Int(origin.list)].file, line: origin.line > 0 ? Int(origin.line) : nil)
     }
 
+    /// The title of each item's list, in item order (the figures per list).
+    public var itemLists: [String] { origins.map { listTitles[Int($0.list)].title } }
+
     /// Path of agencies.yaml in the folder.
     public var agenciesPath: String { (directory as NSString).appendingPathComponent("agencies.yaml") }
     /// Path of channels.yaml in the folder (read by DudaoDelivery's `ChannelsFile`).

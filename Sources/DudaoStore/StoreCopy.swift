@@ -19,7 +19,7 @@ extension StateStore {
         ("outbox_payload", "id", nil), ("meta", "key", nil), ("circuit", "channel", nil), ("account", "name", nil),
         ("track_summary", "agency, item, milestone", nil), ("withdrawal", "progress", nil), ("submission", "id", nil),
         ("audit", "seq", nil), ("login_throttle", "key", nil), ("list_revision", "list, revision", nil), ("list_draft", "id", nil),
-        ("agency_revision", "name, revision", nil),
+        ("agency_revision", "name, revision", nil), ("lead_change", "id", "id"), ("document_number", "kind, year, n", nil),
     ]
 
     /// Copies everything this store holds into `target`, which must be empty: an office moves

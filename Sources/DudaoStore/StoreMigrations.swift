@@ -156,5 +156,14 @@ enum StoreMigrations {
           // PostgreSQL's sent rows carry an explicit rowid (SQLite's is the table's key): the
           // sent log's cursor and the console's change stamp look it up.
           + (d.rowidColumn != nil ? ["CREATE INDEX sent_rowid ON sent(rowid)"] : []) },
+        // 文号: the documents the office circulates are numbered from yearly sequences kept
+        // here, so both machines and every restart continue the same one; a number once
+        // given is never given again nor taken back.
+        StoreMigration(name: "v17: document numbers (督查通报, 督办通知单)") { d in [
+            """
+            CREATE TABLE document_number (kind \(d.text) NOT NULL, year INTEGER NOT NULL, n INTEGER NOT NULL, key \(d.text) NOT NULL,
+              at \(d.text) NOT NULL, actor \(d.text) NOT NULL, PRIMARY KEY (kind, year, n), UNIQUE (kind, key))
+            """,
+        ] + d.appendOnly("document_number") },
     ]
 }

@@ -14,6 +14,7 @@ public struct OfficeDesk: Sendable {
     let boards: RecordsCache<StatusBoard>
     let plans: RecordsCache<Plan>
     let reports: RecordsCache<String>
+    let figures: RecordsCache<ReportFigures>
     /// Rows a dashboard page shows; the counts at the top cover every row.
     static let pageSize = 200
     /// Up to this many agencies a filter lists them; beyond, the name is typed.
@@ -27,6 +28,7 @@ public struct OfficeDesk: Sendable {
         boards = RecordsCache()
         plans = RecordsCache()
         reports = RecordsCache()
+        figures = RecordsCache()
     }
 
     /// What the dashboard is narrowed to (query parameters `agency`, `light`, `state`, `list`,
@@ -264,7 +266,7 @@ public struct OfficeDesk: Sendable {
     public var sent: SentDesk { SentDesk(store: store, schedules: schedules, templates: templates) }
 
     /// The weekly and monthly report as pages.
-    public var report: ReportDesk { ReportDesk(store: store, schedules: schedules, templates: templates, rendered: reports) }
+    public var report: ReportDesk { ReportDesk(store: store, schedules: schedules, templates: templates, rendered: reports, figures: figures) }
 
     /// The review queue and its decisions.
     public var review: ReviewDesk { ReviewDesk(store: store, schedules: schedules, templates: templates) }

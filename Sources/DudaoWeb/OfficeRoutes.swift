@@ -160,6 +160,31 @@ struct OfficeRoutes: Sendable {
             }
             return WebServer.page(.ok, html)
         }
+        group.get("/report/download") { request, context in
+            let q = Self.query(request)
+            // The 督查通报 takes a 文号: issued by a clerk's POST (/report/circular), never by a link.
+            guard let format = q["format"].flatMap(ReportDesk.Format.init(rawValue:)), format != .docx else {
+                return WebServer.page(.badRequest, "format 应为 xlsx、csv、html、text 或 markdown must be xlsx, csv, html, text or markdown\n", type: "text/plain; charset=utf-8")
+            }
+            let client = WebServer.client(request, context, trusting: self.trustedProxies)
+            guard let file = try self.desk.report.download(monthly: q["period"] == "month", day: q["day"], format: format,
+                                                           viewer: try context.who(), client: client, now: Date()) else {
+                return WebServer.page(.notFound, "policy.yaml 未设置 supervisor，没有报告 no supervising office, no report\n", type: "text/plain; charset=utf-8")
+            }
+            context.audit.record(.export, "/report/download", detail: "\(file.name)\(file.number.map { "（\($0)）" } ?? "")")
+            var response = WebServer.page(.ok, "", type: file.type)
+            response.body = .init(byteBuffer: ByteBuffer(bytes: file.data))
+            let encoded = file.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            response.headers[.contentDisposition] = "attachment; filename=\"report.\(format.rawValue)\"; filename*=UTF-8''\(encoded)"
+            return response
+        }
+        group.get("/figures") { request, context in
+            let q = Self.query(request)
+            return WebServer.page(.ok, try self.desk.report.figuresPage(monthly: q["period"] == "month", day: q["day"], viewer: try context.who(), now: Date()))
+        }
+        group.get("/screen") { _, context in
+            WebServer.page(.ok, try self.desk.report.screen(viewer: try context.who(), now: Date()))
+        }
         group.get("/sent") { request, context in
             let q = Self.query(request)
             let query = SentDesk.Query(agency: q["agency"], item: q["item"], from: q["from"], to: q["to"], before: q["before"].flatMap { Int64($0) })
@@ -269,6 +294,22 @@ struct OfficeRoutes: Sendable {
     // MARK: Clerk and up (the office's daily work)
 
     private func registerClerk(on group: RouterGroup<WebContext>) {
+        // 编发督查通报: the report as a Word document with the next 文号 of the year (the
+        // same one for the same report asked again).
+        group.post("/report/circular") { request, context in
+            let form = try await Self.form(CircularForm.self, request, context)
+            let client = WebServer.client(request, context, trusting: self.trustedProxies)
+            guard let file = try self.desk.report.download(monthly: form.period == "month", day: form.day, format: .docx,
+                                                           viewer: try context.who(), client: client, now: Date()) else {
+                return WebServer.page(.notFound, "policy.yaml 未设置 supervisor，没有报告 no supervising office, no report\n", type: "text/plain; charset=utf-8")
+            }
+            context.audit.record(.export, "/report/circular", detail: "\(file.name)")
+            var response = WebServer.page(.ok, "", type: file.type)
+            response.body = .init(byteBuffer: ByteBuffer(bytes: file.data))
+            let encoded = file.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            response.headers[.contentDisposition] = "attachment; filename=\"circular.docx\"; filename*=UTF-8''\(encoded)"
+            return response
+        }
         group.get("/review") { request, context in
             let q = request.uri.queryParameters
             let review = self.desk.review
@@ -454,6 +495,7 @@ struct OfficeRoutes: Sendable {
     struct PasswordForm: Decodable { var csrf, current, password, `repeat`: String? }
     struct AccountForm: Decodable { var csrf, name, role, password, confirm: String? }
     struct TokenForm: Decodable { var csrf: String? }
+    struct CircularForm: Decodable { var csrf, period, day: String? }
     struct DecisionForm: Decodable { var csrf, item, agency, report, decision, date, comment, step: String? }
     struct ItemActionForm: Decodable { var csrf, action, milestone, agency, date, state, source, reason, files, step: String? }
     struct WithdrawForm: Decodable { var csrf, id, step: String? }

@@ -13,6 +13,8 @@ public struct ReportDesk: Sendable {
     let templates: TemplateSet
     /// The report's HTML as last rendered for a period and day, while the records are unchanged.
     let rendered: RecordsCache<String>
+    /// The figures of a period and day, while the records are unchanged.
+    let figures: RecordsCache<ReportFigures>
 
     /// The report of `period` as of `day` (today when nil), or the copy sent as outbox row
     /// `sent`; nil when `sent` is not a report the outbox holds.
@@ -30,14 +32,8 @@ public struct ReportDesk: Sendable {
             values["heading"] = "\(entry.message.hasSuffix("month") ? "月报" : "周报")（\(Labels.minute(entry.sentAt ?? entry.enqueuedAt, clock: clock))发送至\(entry.agency)）"
             values["as_sent"] = true
         } else {
-            // Without a day, the next report as it would go out: today's until the send
-            // time, then tomorrow's, so what the office did this morning is in it.
-            var day = now < clock.instant(today, at: set.policy.sendTime.seconds) ? today : today.adding(days: 1)
-            if let text, !text.isEmpty {
-                if let d = CivilDate(iso: String(text.prefix(40))), d <= today.adding(days: 1), d >= today.adding(days: -3660) { day = d } else {
-                    problem = "日期应为明天或以前的日期（如\(today.iso)），已显示下一期报告。"
-                }
-            }
+            let (day, wrong) = Self.day(text, set: set, now: now)
+            if wrong { problem = "日期应为明天或以前的日期（如\(today.iso)），已显示下一期报告。" }
             guard set.policy.supervisor != nil else {
                 values["body"] = ""
                 values["has_body"] = false
@@ -49,7 +45,7 @@ public struct ReportDesk: Sendable {
                 guard let plan = MessagePreview.officeReport(items: set.items, policy: set.policy, calendar: set.calendar, supervision: supervision,
                                                              day: day, monthly: monthly), let message = plan.messages.first else { return "" }
                 let renderer = MessageRenderer(templates: templates,
-                                               context: MessageContext(office: set.policy.supervisor, reportTo: set.messages.reportTo, contact: set.officeContact))
+                                               context: MessageContext(office: set.policy.supervisor, reportTo: set.messages.reportTo, contact: set.officeContact, itemLists: set.itemLists))
                 return Self.body(of: renderer.render(message, in: plan).html)
             }
             let sendAt = clock.instant(day, at: set.policy.sendTime.seconds)
@@ -57,6 +53,7 @@ public struct ReportDesk: Sendable {
             values["has_body"] = !body.isEmpty
             values["heading"] = "\(Labels.minute(sendAt, clock: clock))\(sendAt > now ? "将发送" : "")，按现有记录生成"
             values["day"] = day.iso
+            values["downloads"] = "period=\(monthly ? "month" : "week")&day=\(day.iso)"
         }
         let past = try store.messages(MessageSearch(reportsOnly: true), limit: 30).map { e in
             ["id": e.id, "at": Labels.minute(e.sentAt ?? e.enqueuedAt, clock: clock), "agency": e.agency,
@@ -76,5 +73,115 @@ public struct ReportDesk: Sendable {
         guard let open = html.range(of: "<body"), let start = html[open.upperBound...].firstIndex(of: ">") else { return html }
         let rest = html[html.index(after: start)...]
         return String(rest.range(of: "</body>").map { rest[..<$0.lowerBound] } ?? rest)
+    }
+
+    /// The report's day: `text` when it is a day up to tomorrow (and not ten years back),
+    /// else the next report as it would go out — today's until the send time, then
+    /// tomorrow's, so what the office did this morning is in it. `wrong`: `text` was refused.
+    static func day(_ text: String?, set: ScheduleSet, now: Date) -> (day: CivilDate, wrong: Bool) {
+        let clock = LocalClock(timeZone: set.policy.timeZone)
+        let today = clock.day(of: now)
+        let next = now < clock.instant(today, at: set.policy.sendTime.seconds) ? today : today.adding(days: 1)
+        guard let text, !text.isEmpty else { return (next, false) }
+        if let d = CivilDate(iso: String(text.prefix(40))), d <= today.adding(days: 1), d >= today.adding(days: -3660) { return (d, false) }
+        return (next, true)
+    }
+
+    /// The report's plan and message on `day`; nil without a supervising office.
+    static func plan(set: ScheduleSet, supervision: Supervision, day: CivilDate, monthly: Bool) -> (Plan, PlannedMessage)? {
+        guard let plan = MessagePreview.officeReport(items: set.items, policy: set.policy, calendar: set.calendar, supervision: supervision,
+                                                     day: day, monthly: monthly), let message = plan.messages.first else { return nil }
+        return (plan, message)
+    }
+
+    /// The figures of `period` on `day`, kept while the records are unchanged; nil without a
+    /// supervising office.
+    func figures(monthly: Bool, day: CivilDate, set: ScheduleSet, now: Date) throws -> (figures: ReportFigures, plan: Plan)? {
+        let clock = LocalClock(timeZone: set.policy.timeZone)
+        guard set.policy.supervisor != nil else { return nil }
+        let supervision = try store.supervision(clock: clock)
+        guard let (plan, message) = Self.plan(set: set, supervision: supervision, day: day, monthly: monthly) else { return nil }
+        let built = try figures.value(set: set, store: store, now: now, detail: "\(monthly ? "month" : "week") \(day.iso)") {
+            ReportFigures(plan: plan, message: message, monthly: monthly, lists: set.itemLists)
+        }
+        return (built, plan)
+    }
+
+    /// A download of the report: the 督查通报 (docx, given its 文号 on first issue, the same
+    /// one after), the figures (xlsx, csv), or the email's html, text or markdown.
+    public struct Download: Sendable {
+        public var data: Data
+        public var type: String
+        public var name: String
+        /// The 文号 the download was given, if a 通报.
+        public var number: String?
+    }
+
+    public enum Format: String, Sendable, CaseIterable { case docx, xlsx, csv, html, text, markdown }
+
+    /// The report of `period` on `day` as `format`; nil without a supervising office.
+    public func download(monthly: Bool, day text: String?, format: Format, viewer: Viewer, client: String, now: Date) throws -> Download? {
+        let set = schedules()
+        let (day, _) = Self.day(text, set: set, now: now)
+        guard let (figures, plan) = try figures(monthly: monthly, day: day, set: set, now: now) else { return nil }
+        let word = monthly ? "月报" : "周报"
+        let office = set.policy.supervisor ?? "督查室"
+        switch format {
+        case .docx:
+            let given = try store.documentNumber(kind: "report", year: day.year, key: "\(monthly ? "month" : "week")-\(day.iso)",
+                                                 audit: AuditEntry(at: now, actor: viewer.user, client: client, action: .documentNumber,
+                                                                   detail: "督查通报 \(day.iso)"))
+            let number = OfficeReportSchedule.number(set.policy.officeReport.number, year: given.year, n: given.n)
+            let data = try CirculatedReport.document(figures, plan: plan, office: office, number: number).data()
+            return Download(data: data, type: OfficialDocument.mediaType, name: "督查通报-\(number).docx", number: number)
+        case .xlsx:
+            return Download(data: try FiguresWorkbook.spreadsheet(figures, items: plan.items).data(),
+                            type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name: "督办\(word)指标-\(day.iso).xlsx")
+        case .csv:
+            return Download(data: Data(FiguresWorkbook.csv(figures).utf8), type: "text/csv; charset=utf-8", name: "督办\(word)指标-\(day.iso).csv")
+        case .html, .text, .markdown:
+            guard let message = plan.messages.first else { return nil }
+            let renderer = MessageRenderer(templates: templates, context: MessageContext(office: set.policy.supervisor, reportTo: set.messages.reportTo,
+                                                                                        contact: set.officeContact, itemLists: set.itemLists))
+            let r = renderer.render(message, in: plan)
+            let (body, type, ext) = format == .html ? (r.html, "text/html; charset=utf-8", "html")
+                : format == .text ? ("Subject: \(r.subject)\n\n\(r.text)", "text/plain; charset=utf-8", "txt") : (r.markdown, "text/markdown; charset=utf-8", "md")
+            return Download(data: Data(body.utf8), type: type, name: "督办\(word)-\(day.iso).\(ext)")
+        }
+    }
+
+    /// 考核指标: the figures of a period with a chart per agency (SVG drawn here, no scripts).
+    public func figuresPage(monthly: Bool, day text: String?, viewer: Viewer, now: Date) throws -> String {
+        let set = schedules()
+        let (day, wrong) = Self.day(text, set: set, now: now)
+        var values: [String: Any] = ["page_title": "考核指标", "nav_figures": true, "monthly": monthly, "day": day.iso,
+                                     "period": monthly ? "月" : "周", "has_problem": wrong,
+                                     "problem": wrong ? "日期应为明天或以前的日期，已显示下一期。" : "",
+                                     "downloads": "period=\(monthly ? "month" : "week")&day=\(day.iso)"]
+        if let (figures, plan) = try figures(monthly: monthly, day: day, set: set, now: now) {
+            values.merge(AssessmentValues.values(figures, items: plan.items)) { $1 }
+            values["since_date"] = Labels.date(figures.assessment.since)
+            values["send_date"] = Labels.date(day)
+            values["chart"] = FiguresChart.svg(figures.assessment)
+            values["top_level_name"] = set.policy.ladder.levels.last?.name ?? "通报"
+        } else {
+            values["has_figures"] = false
+        }
+        return templates.renderPage("figures", viewer, values) ?? ""
+    }
+
+    /// The big screen: the week's key figures in large type, the worst agencies and items;
+    /// reloads itself every five minutes.
+    public func screen(viewer: Viewer, now: Date) throws -> String {
+        let set = schedules()
+        let (day, _) = Self.day(nil, set: set, now: now)
+        var values: [String: Any] = ["office": set.policy.supervisor ?? "督查室", "at": Labels.minute(now, clock: LocalClock(timeZone: set.policy.timeZone))]
+        if let (figures, plan) = try figures(monthly: false, day: day, set: set, now: now) {
+            values.merge(AssessmentValues.values(figures, items: plan.items)) { $1 }
+            values["worst_items"] = Array((values["worst_items"] as? [[String: Any]] ?? []).prefix(5))
+        } else {
+            values["has_figures"] = false
+        }
+        return templates.renderPage("screen", viewer, values) ?? ""
     }
 }

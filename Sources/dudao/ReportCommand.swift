@@ -3,16 +3,18 @@ import Foundation
 import DudaoCore
 import DudaoMessages
 import DudaoSchedules
+import DudaoStore
 
 /// `dudao report`: previews the office's weekly or monthly report as it would be sent.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "督办周报 Preview the office's report: counts by light, agencies ranked by overdue work, changes, work at the top of the ladder."
+        abstract: "督办周报 The office's report: the figures, the agencies doing worst and best, the longest overdue, changes, work at 通报; or as the 督查通报 (Word) or the figures (Excel).",
+        discussion: "--format docx writes the 督查通报 and gives it the next 文号 of the year (the same one if this report already has one; --draft: none)."
     )
 
     enum Period: String, ExpressibleByArgument, CaseIterable { case week, month }
-    enum Format: String, ExpressibleByArgument, CaseIterable { case html, text, markdown, csv }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case html, text, markdown, csv, xlsx, docx }
 
     @OptionGroup var schedulesOption: SchedulesOption
     @OptionGroup var state: StateOption
@@ -23,8 +25,21 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "week or month: what \"changes since the last report\" covers when none was sent.")
     var period: Period = .week
 
-    @Option(help: "html (as emailed), text, markdown (as sent to robots) or csv (the agencies' table).")
+    @Option(help: "html (as emailed), text, markdown (as sent to robots), csv (each agency's figures), xlsx (the figures workbook; -o) or docx (the 督查通报; -o).")
     var format: Format = .text
+
+    @Option(name: [.short, .customLong("output")], help: "With --format xlsx or docx: the file to write.")
+    var output: String?
+
+    @Flag(help: "With --format docx: a draft, 〔待编号〕, taking no number.")
+    var draft = false
+
+    func validate() throws {
+        let binary = format == .xlsx || format == .docx
+        if binary, output == nil { throw ValidationError("--format \(format.rawValue) 需要 -o 文件 needs -o FILE") }
+        if !binary, output != nil { throw ValidationError("-o 只用于 --format xlsx 或 docx is only for xlsx and docx") }
+        if draft, format != .docx { throw ValidationError("--draft 只用于 --format docx is only for docx") }
+    }
 
     @Option(help: "Template folder; default: templates_dir in policy.yaml, else Templates.")
     var templates: String?
@@ -39,25 +54,43 @@ struct ReportCommand: ParsableCommand {
             Output.error("错误 error: policy.yaml 未设置 supervisor no supervising office is set: the report goes to it")
             throw ExitCode(1)
         }
-        if format == .csv {
-            let ledger = Ledger(items: set.items, supervision: supervision, policy: set.policy, today: day)
-            let since = day.adding(days: period == .month ? -31 : -7)
-            let report = OfficeReport(ledger: ledger, items: set.items, standings: supervision.standings, policy: set.policy,
-                                      day: day, since: since, period: (clock.instant(since, at: set.policy.sendTime.seconds), message.sendAt))
-            var out = "\u{FEFF}rank,agency,overdue,overdue_days,max_overdue_days,items,at_top_level\r\n"
-            for (i, a) in report.agencies.enumerated() {
-                out += CSVLine.of(["\(i + 1)", a.agency, "\(a.overdue)", "\(a.overdueDays)", "\(a.maxOverdueDays)", "\(a.items)", "\(a.atTop)"])
+        let office = set.policy.supervisor ?? "督查室"
+        if [.csv, .xlsx, .docx].contains(format) {
+            let figures = ReportFigures(plan: plan, message: message, monthly: period == .month, lists: set.itemLists)
+            switch format {
+            case .csv: FileHandle.standardOutput.write(Data(FiguresWorkbook.csv(figures).utf8))
+            case .xlsx:
+                try write { try FiguresWorkbook.spreadsheet(figures, items: set.items).write(to: $0) }
+                print("已写入 wrote \(output!)：\(figures.assessment.agencies.count) 个单位 agencies")
+            default:
+                var number: String? = nil
+                if !draft {
+                    let store = try state.open(schedules: schedulesOption.schedules)
+                    let given = try store.documentNumber(kind: "report", year: day.year, key: "\(period.rawValue)-\(day.iso)",
+                                                         audit: UserCommand.entry(.documentNumber, "", detail: "督查通报 \(day.iso)"))
+                    number = OfficeReportSchedule.number(set.policy.officeReport.number, year: given.year, n: given.n)
+                }
+                let document = CirculatedReport.document(figures, plan: plan, office: office, number: number)
+                try write { try document.write(to: $0) }
+                print("已写入 wrote \(output!)：\(number ?? "草稿 draft")")
             }
-            FileHandle.standardOutput.write(Data(out.utf8))
             return
         }
         let renderer = MessageRenderer(templates: try TemplateLoading.load(templates ?? set.templatesPath),
-                                       context: MessageContext(office: set.policy.supervisor, reportTo: set.messages.reportTo, contact: set.officeContact))
+                                       context: MessageContext(office: set.policy.supervisor, reportTo: set.messages.reportTo, contact: set.officeContact, itemLists: set.itemLists))
         let rendered = renderer.render(message, in: plan)
         switch format {
         case .html: print(rendered.html, terminator: "")
         case .markdown: print(rendered.markdown, terminator: "")
         default: print("Subject: \(rendered.subject)\n\n\(rendered.text)", terminator: "")
+        }
+    }
+
+    /// Writes the file, or exits 1 naming it.
+    private func write(_ body: (URL) throws -> Void) throws {
+        do { try body(URL(fileURLWithPath: output!)) } catch {
+            Output.error("错误 error: \(output!): 无法写入 cannot write: \(error)")
+            throw ExitCode(1)
         }
     }
 }

@@ -26,6 +26,10 @@ struct RoleRouteTests {
         Route(method: "GET", path: "/items/2", fields: [:], role: "leader"),
         Route(method: "GET", path: "/plan", fields: [:], role: "leader"),
         Route(method: "GET", path: "/report", fields: [:], role: "leader"),
+        Route(method: "GET", path: "/report/download?format=csv", fields: [:], role: "leader"),
+        Route(method: "GET", path: "/figures", fields: [:], role: "leader"),
+        Route(method: "GET", path: "/screen", fields: [:], role: "leader"),
+        Route(method: "POST", path: "/report/circular", fields: ["period": "week"], role: "clerk"),
         Route(method: "GET", path: "/sent", fields: [:], role: "leader"),
         Route(method: "GET", path: "/sent/1", fields: [:], role: "leader"),
         Route(method: "GET", path: "/files/\(zeros)", fields: [:], role: "leader"),
@@ -87,6 +91,7 @@ struct RoleRouteTests {
                 .replacingOccurrences(of: "/outbox/999/retry", with: "/outbox/:id/retry")
                 .replacingOccurrences(of: "/lists/drafts/none", with: "/lists/drafts/:id").replacingOccurrences(of: "/lists/L9", with: "/lists/:key")
                 .replacingOccurrences(of: "/agencies/none", with: "/agencies/:name").replacingOccurrences(of: "/sent/1", with: "/sent/:id")
+                .replacingOccurrences(of: "?format=csv", with: "")
         }).union(Self.open)
         #expect(registered == tabled, "registered but not walked: \(registered.subtracting(tabled)); walked but gone: \(tabled.subtracting(registered))")
     }
