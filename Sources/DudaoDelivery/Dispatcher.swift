@@ -40,11 +40,17 @@ public struct Dispatcher: Sendable {
 
     /// One prepared delivery per message and channel, payloads rendered.
     public func prepare(_ messages: [(PlannedMessage, RenderedMessage)], in plan: Plan) -> [PreparedDelivery] {
+        prepare(messages.map { ($0.0, $0.1, []) }, in: plan)
+    }
+
+    /// The same, each email with its files attached (chat robots carry text only: the
+    /// document's number is in it).
+    public func prepare(_ messages: [(PlannedMessage, RenderedMessage, [EmailMessage.Attachment])], in plan: Plan) -> [PreparedDelivery] {
         var out: [PreparedDelivery] = []
-        for (message, rendered) in messages {
+        for (message, rendered, attachments) in messages {
             let key = plan.messageKey(message)
             let notices = Array(plan.notices(in: message).map { NoticeRef(key: plan.dedupKey($0), item: plan.item($0)?.id ?? "") })
-            let email = composer.email(for: message, rendered: rendered, in: plan)
+            let email = composer.email(for: message, rendered: rendered, in: plan, attachments: attachments)
             var eml: String? = nil
             var emailFailure: String? = nil
             if let email {

@@ -57,9 +57,9 @@ public enum CirculatedReport {
         }
         if !a.worstItems.isEmpty {
             blocks.append(.heading1("三、逾期时间较长的事项"))
-            blocks.append(.table(header: ["序号", "事项", "牵头单位", "完成时限", "逾期"], shares: [2, 10, 5, 8, 4],
-                                 rows: a.worstItems.enumerated().map { k, o in
-                                     ["\(k + 1)", "\(plan.items[o.item].id). \(plan.items[o.item].title)", o.agency, Labels.date(o.due), "\(o.days)天"]
+            blocks.append(.table(header: ["序号", "事项", "牵头单位", "完成时限", "逾期"], shares: [2, 10, 5, 7, 3],
+                                 rows: a.worstItems.map { o in
+                                     [plan.items[o.item].id, plan.items[o.item].title, o.agency, Labels.date(o.due), "\(o.days)天"]
                                  }))
         }
         let c = report.counts

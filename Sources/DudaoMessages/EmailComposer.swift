@@ -25,7 +25,8 @@ public struct EmailComposer: Sendable {
     }
 
     /// The email for `message`; `nil` when its addressee has no email contact.
-    public func email(for message: PlannedMessage, rendered: RenderedMessage, in plan: Plan) -> EmailMessage? {
+    public func email(for message: PlannedMessage, rendered: RenderedMessage, in plan: Plan,
+                      attachments: [EmailMessage.Attachment] = []) -> EmailMessage? {
         let to = mailboxes(for: message.to)
         guard !to.isEmpty else { return nil }
         var seen = Set(to.map(\.address))
@@ -36,8 +37,10 @@ public struct EmailComposer: Sendable {
                                           description: "牵头单位：\(item.lead.joined(separator: "、"))\n完成时限：\(item.dueText)",
                                           due: first.due, stamp: message.sendAt)
         }
-        return EmailMessage(from: from, to: to, cc: cc, subject: rendered.subject, text: rendered.text, html: rendered.html,
-                            date: message.sendAt, utcOffsetSeconds: plan.clock.offset(at: message.sendAt),
-                            key: plan.messageKey(message), calendar: calendar)
+        var email = EmailMessage(from: from, to: to, cc: cc, subject: rendered.subject, text: rendered.text, html: rendered.html,
+                                 date: message.sendAt, utcOffsetSeconds: plan.clock.offset(at: message.sendAt),
+                                 key: plan.messageKey(message), calendar: calendar)
+        email.attachments = attachments
+        return email
     }
 }

@@ -28,6 +28,25 @@ public struct EmailMessage: Sendable {
     public var key: String
     /// Optional `.ics` attachment (see `ICalendar`).
     public var calendar: String?
+    /// Files attached (a 督办通知单, a 督查通报), after the calendar.
+    public var attachments: [Attachment] = []
+
+    /// A file attached to an email.
+    public struct Attachment: Sendable {
+        /// Shown to the reader (any text; sent RFC 2231-encoded beside an ASCII fallback).
+        public var filename: String
+        /// The same name in ASCII for mail clients without RFC 2231.
+        public var asciiName: String
+        public var mediaType: String
+        public var data: Data
+
+        public init(filename: String, asciiName: String, mediaType: String, data: Data) {
+            self.filename = filename
+            self.asciiName = asciiName
+            self.mediaType = mediaType
+            self.data = data
+        }
+    }
 
     /// An email from its parts.
     public init(from: Mailbox, to: [Mailbox], cc: [Mailbox] = [], subject: String, text: String, html: String,
@@ -102,16 +121,31 @@ public struct EmailMessage: Sendable {
             "Content-Transfer-Encoding: base64",
             "",
         ] + Base64Lines.encode(html) + ["--\(boundary)--"]
+        var parts: [[String]] = []
         if let calendar {
-            let mixed = "=_dudao_mix_\(Self.fnv1a(key))"
-            lines.append("Content-Type: multipart/mixed; boundary=\"\(mixed)\"")
-            body = ["", "--\(mixed)"] + alternative + [
-                "--\(mixed)",
+            parts.append([
                 "Content-Type: text/calendar; charset=UTF-8; method=PUBLISH",
                 "Content-Disposition: attachment; filename=\"deadline.ics\"",
                 "Content-Transfer-Encoding: base64",
                 "",
-            ] + Base64Lines.encode(calendar) + ["--\(mixed)--"]
+            ] + Base64Lines.encode(calendar))
+        }
+        for a in attachments {
+            let ascii = a.asciiName.filter { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
+            let encoded = a.filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: ".-_"))) ?? ascii
+            parts.append([
+                "Content-Type: \(a.mediaType); name=\"\(ascii)\"",
+                // RFC 2231's name first: readers that know it take the first filename.
+                "Content-Disposition: attachment; filename*=UTF-8''\(encoded);",
+                " filename=\"\(ascii)\"",
+                "Content-Transfer-Encoding: base64",
+                "",
+            ] + Base64Lines.encode(a.data))
+        }
+        if !parts.isEmpty {
+            let mixed = "=_dudao_mix_\(Self.fnv1a(key))"
+            lines.append("Content-Type: multipart/mixed; boundary=\"\(mixed)\"")
+            body = ["", "--\(mixed)"] + alternative + parts.flatMap { ["--\(mixed)"] + $0 } + ["--\(mixed)--"]
         } else {
             lines.append(alternative[0])
             body = Array(alternative.dropFirst())
@@ -133,8 +167,10 @@ public struct EmailMessage: Sendable {
 
 /// Base64 in lines of 76 characters (RFC 2045).
 enum Base64Lines {
-    static func encode(_ text: String) -> [String] {
-        let b64 = Array(Data(text.utf8).base64EncodedData())
+    static func encode(_ text: String) -> [String] { encode(Data(text.utf8)) }
+
+    static func encode(_ data: Data) -> [String] {
+        let b64 = Array(data.base64EncodedData())
         return stride(from: 0, to: b64.count, by: 76).map { String(decoding: b64[$0..<min($0 + 76, b64.count)], as: UTF8.self) }
     }
 }

@@ -20,9 +20,9 @@ public enum NoticeSheet {
             .title("督办通知单"),
             .addressee("\(agency)："),
             .paragraph("你单位牵头的以下\(items.count)项事项已超过完成时限，经\(office)提醒后仍未办结或未书面回复，现予\(levelName)。"),
-            .table(header: ["序号", "事项", "完成时限", "逾期天数", "已提醒"], shares: [3, 13, 6, 4, 4], rows: items.enumerated().map { k, item in
+            .table(header: ["序号", "事项", "完成时限", "逾期", "已提醒"], shares: [2, 11, 7, 3, 3], rows: items.map { item in
                 let reminders = (item["reminders_sent"] as? [String: Any])?["count"] as? Int ?? 0
-                return ["\(k + 1)", "\(item["id"] as? String ?? ""). \(item["title"] as? String ?? "")", item["due_date"] as? String ?? "—",
+                return [item["id"] as? String ?? "", item["title"] as? String ?? "", item["due_date"] as? String ?? "—",
                         (item["days_overdue"] as? Int).map { "\($0)天" } ?? "—", "\(reminders)次"]
             }),
             .heading1("办理要求"),

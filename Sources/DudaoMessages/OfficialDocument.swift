@@ -239,7 +239,7 @@ public struct OfficialDocument: Sendable {
                 let lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { j, line in
                     (j > 0 ? "<w:r><w:br/></w:r>" : "") + "<w:r>\(head ? "<w:rPr>\(Self.fontXML("黑体"))</w:rPr>" : "")<w:t xml:space=\"preserve\">\(esc(String(line)))</w:t></w:r>"
                 }.joined()
-                return "<w:tc><w:tcPr><w:tcW w:w=\"\(width)\" w:type=\"dxa\"/><w:vAlign w:val=\"center\"/></w:tcPr>"
+                return "<w:tc><w:tcPr><w:tcW w:w=\"\(width)\" w:type=\"dxa\"/></w:tcPr>"
                     + "<w:p><w:pPr><w:pStyle w:val=\"TableText\"/>\(head ? "<w:jc w:val=\"center\"/>" : "")</w:pPr>\(lines)</w:p></w:tc>"
             }.joined() + "</w:tr>"
         }

@@ -121,10 +121,15 @@ public struct ServiceCycle: Sendable {
             batchStart = batch.endIndex
             batchSize = min(batchSize * 2, Self.largestBatch)
             let last = batchStart == kept.messages.count
+            let messages = Array(batch), renderer = renderer, dispatcher = dispatcher, logger = logger
+            let numbers = try documentNumbers(messages, in: kept, now: now)
             // Messages render independently: on all cores, while delivery waits for them.
-            let messages = Array(batch), renderer = renderer, dispatcher = dispatcher
             let ready = OrderedRuns.map(messages.count, cores: messages.count < 50 ? 1 : ProcessInfo.processInfo.activeProcessorCount) { range in
-                dispatcher.prepare(messages[range].map { ($0, renderer.render($0, in: kept, markdown: dispatcher.needsMarkdown($0))) }, in: kept)
+                dispatcher.prepare(messages[range].map { m in
+                    let number = numbers[kept.messageKey(m)]
+                    let rendered = renderer.render(m, in: kept, markdown: dispatcher.needsMarkdown(m), number: number)
+                    return (m, rendered, number.map { Self.attachment(m, number: $0, in: kept, renderer: renderer, logger: logger) } ?? [])
+                }, in: kept)
             }
             summary.enqueued += try store.enqueue(
                 ready.map { NewOutboxEntry(message: $0.message, agency: $0.agency, channel: $0.channel, notices: $0.notices,
@@ -145,6 +150,35 @@ public struct ServiceCycle: Sendable {
                           metadata: ["agency": "\(s.agency)"])
         }
         return summary
+    }
+
+    /// The 文号 of the documents `messages` carry (督办通知单, 督查通报), by message key: given
+    /// in one transaction before they render; planned again after a crash, a message gets
+    /// the number it was given, so numbers are neither repeated nor skipped.
+    func documentNumbers(_ messages: [PlannedMessage], in plan: Plan, now: Date) throws -> [String: String] {
+        let wanted = messages.compactMap { m -> (DocumentKind, DocumentRequest)? in
+            guard let kind = DocumentKind.of(m) else { return nil }
+            return (kind, DocumentRequest(kind: kind.rawValue, year: m.sendDay.year, key: plan.messageKey(m), detail: "\(kind.name) 致\(m.to.agency)"))
+        }
+        guard !wanted.isEmpty else { return [:] }
+        let given = try store.documentNumbers(wanted.map(\.1), audit: AuditEntry(at: now, actor: "督办系统", client: "local", action: .documentNumber))
+        var out: [String: String] = [:]
+        for ((kind, request), number) in zip(wanted, given) { out[request.key] = kind.number(set.policy, year: number.year, n: number.n) }
+        return out
+    }
+
+    /// The Word file of the document numbered `number` that `message` carries; none (and a
+    /// warning) when it cannot be written — the message still goes, its text naming the number.
+    static func attachment(_ message: PlannedMessage, number: String, in plan: Plan, renderer: MessageRenderer,
+                           logger: Logger) -> [EmailMessage.Attachment] {
+        guard let (document, name) = renderer.document(for: message, in: plan, number: number) else { return [] }
+        do {
+            return [EmailMessage.Attachment(filename: name, asciiName: DocumentKind.of(message) == .report ? "circular.docx" : "notice.docx",
+                                            mediaType: OfficialDocument.mediaType, data: try document.data())]
+        } catch {
+            logger.warning("\(number) 无法生成 cannot write the document; the message goes without it: \(error)")
+            return []
+        }
     }
 
     /// Messages rendered and committed together: the first batch small, so delivery starts

@@ -128,7 +128,10 @@ public struct ReportDesk: Sendable {
         let office = set.policy.supervisor ?? "督查室"
         switch format {
         case .docx:
-            let given = try store.documentNumber(kind: "report", year: day.year, key: "\(monthly ? "month" : "week")-\(day.iso)",
+            guard let message = plan.messages.first else { return nil }
+            // The report's message key: the one the emailed report was numbered by, so the
+            // report sent and the one downloaded carry the same 文号.
+            let given = try store.documentNumber(kind: "report", year: day.year, key: plan.messageKey(message),
                                                  audit: AuditEntry(at: now, actor: viewer.user, client: client, action: .documentNumber,
                                                                    detail: "督查通报 \(day.iso)"))
             let number = OfficeReportSchedule.number(set.policy.officeReport.number, year: given.year, n: given.n)

@@ -66,7 +66,7 @@ struct ReportCommand: ParsableCommand {
                 var number: String? = nil
                 if !draft {
                     let store = try state.open(schedules: schedulesOption.schedules)
-                    let given = try store.documentNumber(kind: "report", year: day.year, key: "\(period.rawValue)-\(day.iso)",
+                    let given = try store.documentNumber(kind: "report", year: day.year, key: plan.messageKey(message),
                                                          audit: UserCommand.entry(.documentNumber, "", detail: "督查通报 \(day.iso)"))
                     number = OfficeReportSchedule.number(set.policy.officeReport.number, year: given.year, n: given.n)
                 }
