@@ -28,6 +28,10 @@ deps:
 	@python3 -c 'import selenium' 2>/dev/null || { $(call PIP_INSTALL,selenium,python3-selenium); }
 	@# The lists' tests write the workbooks a clerk uploads with openpyxl.
 	@python3 -c 'import openpyxl' 2>/dev/null || { $(call PIP_INSTALL,openpyxl,python3-openpyxl); }
+	@# The documents' tests: python-docx reads the Word files back, LibreOffice (headless) turns
+	@# them into PDF, poppler's pdfinfo/pdftotext/pdftoppm measure and picture the pages.
+	@python3 -c 'import docx' 2>/dev/null || { $(call PIP_INSTALL,python-docx,python3-docx); }
+	@{ command -v soffice && command -v pdfinfo && command -v pdftoppm; } >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui poppler-utils; }
 	@command -v pkg-config >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq pkg-config; }
 	@dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libcurl4-openssl-dev; }
 	@dpkg -s libyaml-dev >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libyaml-dev; }
@@ -102,6 +106,10 @@ bench-deps:
 	@command -v nginx >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx-light; }
 	@python3 -c 'import requests' 2>/dev/null || { $(call PIP_INSTALL,requests,python3-requests); }
 	@python3 -c 'import openpyxl' 2>/dev/null || { $(call PIP_INSTALL,openpyxl,python3-openpyxl); }
+	@# The documents' tests: python-docx reads the Word files back, LibreOffice (headless) turns
+	@# them into PDF, poppler's pdfinfo/pdftotext/pdftoppm measure and picture the pages.
+	@python3 -c 'import docx' 2>/dev/null || { $(call PIP_INSTALL,python-docx,python3-docx); }
+	@{ command -v soffice && command -v pdfinfo && command -v pdftoppm; } >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui poppler-utils; }
 
 ## install: the release binary, the systemd unit and (only when absent) /etc/dudao with
 ## the Schedules and Templates; DESTDIR and PREFIX as usual.

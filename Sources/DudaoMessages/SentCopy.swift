@@ -10,6 +10,15 @@ public struct SentCopy: Sendable, Equatable {
     public var recipients: [String] = []
     public var text = ""
     public var html = ""
+    /// Files the email carried (a 督办通知单, a 督查通报, a calendar entry), in order.
+    public var attachments: [Attachment] = []
+
+    /// One attached file as sent.
+    public struct Attachment: Sendable, Equatable {
+        public var filename: String
+        public var mediaType: String
+        public var data: Data
+    }
 
     /// The copy stored as `payload`; nil when it was pruned (retention) or unreadable.
     public init?(payload: String) {
@@ -52,6 +61,46 @@ public struct SentCopy: Sendable, Equatable {
             .map { $0.trimmingCharacters(in: .whitespaces) }
         text = Self.part("text/plain", in: lines) ?? ""
         html = Self.part("text/html", in: lines) ?? ""
+        if let type = header("content-type"), type.lowercased().hasPrefix("multipart/mixed"),
+           let b = type.range(of: "boundary=\"") , let end = type[b.upperBound...].firstIndex(of: "\"") {
+            attachments = Self.attachments(boundary: String(type[b.upperBound..<end]), in: lines[i...])
+        }
+    }
+
+    /// The attachments among the parts between `--boundary` lines: each part's headers
+    /// (unfolded), its file name (RFC 2231's `filename*` first, else `filename`), its type
+    /// and its base64 body.
+    static func attachments(boundary: String, in lines: ArraySlice<String>) -> [Attachment] {
+        var out: [Attachment] = []
+        var k = lines.startIndex
+        while k < lines.endIndex {
+            guard lines[k] == "--" + boundary else { k += 1; continue }
+            k += 1
+            var headers: [(String, String)] = []
+            while k < lines.endIndex, !lines[k].isEmpty {
+                let line = lines[k]
+                if line.first == " " || line.first == "\t", !headers.isEmpty {
+                    headers[headers.count - 1].1 += " " + line.trimmingCharacters(in: .whitespaces)
+                } else if let colon = line.firstIndex(of: ":") {
+                    headers.append((line[..<colon].lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+                }
+                k += 1
+            }
+            let start = k + 1
+            while k < lines.endIndex, !lines[k].hasPrefix("--" + boundary) { k += 1 }
+            guard let disposition = headers.first(where: { $0.0 == "content-disposition" })?.1, disposition.lowercased().hasPrefix("attachment"),
+                  start <= k, let data = Data(base64Encoded: lines[start..<k].joined()) else { continue }
+            var name = "attachment"
+            if let r = disposition.range(of: "filename*=UTF-8''") {
+                let raw = disposition[r.upperBound...].prefix { $0 != ";" && $0 != " " }
+                name = String(raw).removingPercentEncoding ?? name
+            } else if let r = disposition.range(of: "filename=\""), let close = disposition[r.upperBound...].firstIndex(of: "\"") {
+                name = String(disposition[r.upperBound..<close])
+            }
+            let type = headers.first { $0.0 == "content-type" }?.1.split(separator: ";").first.map(String.init) ?? "application/octet-stream"
+            out.append(Attachment(filename: name, mediaType: type, data: data))
+        }
+        return out
     }
 
     /// The base64 body after `Content-Type: TYPE`, decoded, up to the next boundary line.

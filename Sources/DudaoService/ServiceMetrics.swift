@@ -73,6 +73,24 @@ public enum ServiceMetrics {
             for light in Light.allCases {
                 Gauge(label: "dudao_items", dimensions: [("light", light.rawValue)]).record(worst.values.filter { $0 == light }.count)
             }
+            // The figures (Assessment) over the last seven days, as counts: a dashboard
+            // divides them into 办结率 and 按期完成率 where there is something to measure.
+            let today = clock.day(of: now), since = today.adding(days: -7)
+            let a = Assessment(items: set.items, lists: set.itemLists, ledger: ledger, supervision: supervision, policy: set.policy,
+                               calendar: set.calendar, day: today, since: since,
+                               period: (clock.instant(since, at: set.policy.sendTime.seconds), now), lengths: .init(worstItems: 0, ranking: 0))
+            Gauge(label: "dudao_work_units", dimensions: [("state", "all")]).record(a.total.units)
+            Gauge(label: "dudao_work_units", dimensions: [("state", "done")]).record(a.total.done)
+            Gauge(label: "dudao_work_due_last_week", dimensions: [("state", "due")]).record(a.total.dueInPeriod)
+            Gauge(label: "dudao_work_due_last_week", dimensions: [("state", "done_on_time")]).record(a.total.doneOnTime)
+            Gauge(label: "dudao_work_overdue").record(a.total.overdue)
+            Gauge(label: "dudao_work_longest_overdue_days").record(a.total.longestOverdue)
+            Gauge(label: "dudao_work_returned_last_week").record(a.total.returned)
+            for f in a.agencies {
+                Gauge(label: "dudao_agency_overdue", dimensions: [("agency", f.name)]).record(f.overdue)
+                Gauge(label: "dudao_agency_units", dimensions: [("agency", f.name), ("state", "all")]).record(f.units)
+                Gauge(label: "dudao_agency_units", dimensions: [("agency", f.name), ("state", "done")]).record(f.done)
+            }
             var reports: [String: Int] = [:]
             for r in supervision.standings.all { reports[r.status.name, default: 0] += 1 }
             for name in ItemStatus.names {

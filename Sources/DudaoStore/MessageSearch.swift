@@ -46,6 +46,22 @@ extension StateStore {
     }
 
     /// The message stored as outbox row `id`, with its copy.
+    /// The outbox row of each message key in `keys` that has one (the first, when a message
+    /// went by several channels).
+    public func messageIDs(keys: [String]) throws -> [String: Int64] {
+        guard !keys.isEmpty else { return [:] }
+        return try backend.read { t in
+            var out: [String: Int64] = [:]
+            for chunk in stride(from: 0, to: keys.count, by: 200).map({ Array(keys[$0..<min($0 + 200, keys.count)]) }) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+                for row in try t.rows("SELECT message, MIN(id) AS id FROM outbox WHERE message IN (\(marks)) GROUP BY message", chunk) {
+                    out[row["message"]] = row["id"]
+                }
+            }
+            return out
+        }
+    }
+
     public func message(id: Int64) throws -> OutboxEntry? {
         try backend.read { t in try t.rows("\(Self.selectEntries) WHERE outbox.id = ?", [id]).first.map(Self.entry) }
     }

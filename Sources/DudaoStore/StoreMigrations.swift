@@ -164,6 +164,8 @@ enum StoreMigrations {
             CREATE TABLE document_number (kind \(d.text) NOT NULL, year INTEGER NOT NULL, n INTEGER NOT NULL, key \(d.text) NOT NULL,
               at \(d.text) NOT NULL, actor \(d.text) NOT NULL, PRIMARY KEY (kind, year, n), UNIQUE (kind, key))
             """,
+            // The register links each number to the message that carried it.
+            "CREATE INDEX outbox_message ON outbox(message)",
         ] + d.appendOnly("document_number") },
     ]
 }

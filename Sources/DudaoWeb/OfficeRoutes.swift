@@ -3,6 +3,7 @@ import Hummingbird
 import HTTPTypes
 import NIOCore
 import DudaoCore
+import DudaoMessages
 import DudaoSchedules
 import DudaoStore
 
@@ -195,6 +196,23 @@ struct OfficeRoutes: Sendable {
                 return WebServer.page(.notFound, "没有此消息 no such message\n", type: "text/plain; charset=utf-8")
             }
             return WebServer.page(.ok, html)
+        }
+        group.get("/sent/:id/files/:index") { request, context in
+            guard let id = context.parameters.get("id").flatMap({ Int64($0) }), let index = context.parameters.get("index").flatMap({ Int($0) }),
+                  let file = try self.desk.sent.attachment(id, index: index) else {
+                return WebServer.page(.notFound, "没有此附件 no such attachment\n", type: "text/plain; charset=utf-8")
+            }
+            context.audit.record(.download, "/sent/\(id)/files/\(index)", detail: file.filename)
+            // Only the types Dudao attaches are served as themselves; nothing is shown inline.
+            let known = [OfficialDocument.mediaType, "text/calendar"]
+            var response = WebServer.page(.ok, "", type: known.contains(file.mediaType) ? file.mediaType : "application/octet-stream")
+            response.body = .init(byteBuffer: ByteBuffer(bytes: file.data))
+            let encoded = file.filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            response.headers[.contentDisposition] = "attachment; filename=\"attachment\"; filename*=UTF-8''\(encoded)"
+            return response
+        }
+        group.get("/documents") { request, context in
+            WebServer.page(.ok, try self.desk.report.documentsPage(viewer: try context.who()))
         }
         group.get("/plan") { request, context in
             let q = Self.query(request)

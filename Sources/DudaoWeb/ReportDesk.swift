@@ -173,6 +173,29 @@ public struct ReportDesk: Sendable {
         return templates.renderPage("figures", viewer, values) ?? ""
     }
 
+    /// 文号登记: every 督查通报 and 督办通知单 number given, newest first (200 of each), with
+    /// what it was given to, when, by whom, and the message that carried it.
+    public func documentsPage(viewer: Viewer) throws -> String {
+        let set = schedules()
+        let clock = LocalClock(timeZone: set.policy.timeZone)
+        var values: [String: Any] = ["page_title": "文号登记", "nav_documents": true]
+        for kind in DocumentKind.allCases {
+            let numbers = try store.documentNumbers(kind: kind.rawValue)
+            let sent = try store.messageIDs(keys: numbers.map(\.key))
+            let rows: [[String: Any]] = numbers.map { n in
+                // Message keys read AGENCY@TIME[#report-week]; the console's own keys are shown as they are.
+                let agency = n.key.split(separator: "@").first.map(String.init) ?? n.key
+                var row: [String: Any] = ["number": kind.number(set.policy, year: n.year, n: n.n), "to": agency,
+                                          "at": Labels.minute(n.at, clock: clock), "by": n.actor]
+                if let id = sent[n.key] { row["sent"] = id }
+                return row
+            }
+            values[kind.rawValue] = rows
+            values["has_\(kind.rawValue)"] = !rows.isEmpty
+        }
+        return templates.renderPage("documents", viewer, values) ?? ""
+    }
+
     /// The big screen: the week's key figures in large type, the worst agencies and items;
     /// reloads itself every five minutes.
     public func screen(viewer: Viewer, now: Date) throws -> String {

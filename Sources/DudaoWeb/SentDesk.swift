@@ -77,7 +77,20 @@ public struct SentDesk: Sendable {
         values["enqueued"] = Labels.minute(entry.enqueuedAt, clock: clock)
         values["attempts"] = entry.attempts
         values["is_report"] = entry.message.contains("#report-")
+        let files: [[String: Any]] = (copy?.attachments ?? []).enumerated().map { k, a in
+            ["index": k, "name": a.filename, "size": "\(max(1, a.data.count / 1024)) KB"]
+        }
+        values["attachments"] = files
+        values["has_attachments"] = !files.isEmpty
         return templates.renderPage("sent_message", viewer, values)
+    }
+
+    /// Attachment `index` of message `id` as sent (a 督办通知单, a 督查通报); nil when there
+    /// is no such message or file.
+    public func attachment(_ id: Int64, index: Int) throws -> SentCopy.Attachment? {
+        guard let entry = try store.message(id: id), let copy = SentCopy(payload: entry.payload),
+              copy.attachments.indices.contains(index) else { return nil }
+        return copy.attachments[index]
     }
 
     /// A message as a row of the list.

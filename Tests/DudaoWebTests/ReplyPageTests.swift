@@ -99,6 +99,8 @@ struct ReplyPageTests {
         #expect(value("dudao_reports_total", ["action": "done_reported"]) == 1)
         #expect(value("dudao_reports_total", ["action": "extension_requested"]) == 1)
         #expect(value("dudao_items", ["light": "red"]) == 3, "all three items are overdue")
+        #expect(value("dudao_work_units", ["state": "all"]) == 3 && value("dudao_work_units", ["state": "done"]) == 0, "the figures, as counts")
+        #expect(value("dudao_agency_overdue", ["agency": "市财政局"]) == 1 && value("dudao_agency_units", ["agency": "市卫健委", "state": "all"]) == 2)
         #expect(value("dudao_outbox_pending") == 0 && value("dudao_dead_letters") == 0)
         #expect((value("dudao_next_wake_timestamp_seconds") ?? 0) > Date().timeIntervalSince1970 - 86400)
         #expect(value("dudao_build_info") == 1)

@@ -28,6 +28,8 @@ struct RoleRouteTests {
         Route(method: "GET", path: "/report", fields: [:], role: "leader"),
         Route(method: "GET", path: "/report/download?format=csv", fields: [:], role: "leader"),
         Route(method: "GET", path: "/figures", fields: [:], role: "leader"),
+        Route(method: "GET", path: "/documents", fields: [:], role: "leader"),
+        Route(method: "GET", path: "/sent/1/files/0", fields: [:], role: "leader"),
         Route(method: "GET", path: "/screen", fields: [:], role: "leader"),
         Route(method: "POST", path: "/report/circular", fields: ["period": "week"], role: "clerk"),
         Route(method: "GET", path: "/sent", fields: [:], role: "leader"),
@@ -90,7 +92,7 @@ struct RoleRouteTests {
             r.method + " " + r.path.replacingOccurrences(of: "/items/2", with: "/items/:id").replacingOccurrences(of: "/files/\(Self.zeros)", with: "/files/:sha")
                 .replacingOccurrences(of: "/outbox/999/retry", with: "/outbox/:id/retry")
                 .replacingOccurrences(of: "/lists/drafts/none", with: "/lists/drafts/:id").replacingOccurrences(of: "/lists/L9", with: "/lists/:key")
-                .replacingOccurrences(of: "/agencies/none", with: "/agencies/:name").replacingOccurrences(of: "/sent/1", with: "/sent/:id")
+                .replacingOccurrences(of: "/agencies/none", with: "/agencies/:name").replacingOccurrences(of: "/sent/1/files/0", with: "/sent/:id/files/:index").replacingOccurrences(of: "/sent/1", with: "/sent/:id")
                 .replacingOccurrences(of: "?format=csv", with: "")
         }).union(Self.open)
         #expect(registered == tabled, "registered but not walked: \(registered.subtracting(tabled)); walked but gone: \(tabled.subtracting(registered))")

@@ -8,6 +8,7 @@ office_client.py BASE_URL STEPS_JSON
   report id of the review card of item ITEM on the last page; "@hidden:NAME" the last page's
   hidden field NAME (a confirmation page's values). A path starting "@location" starts with the
   last Location an answer gave; "@csrf" inside a path is replaced by the form token (a file upload's query).
+  "save": PATH writes the answer's bytes there (a download).
 """
 import html
 import http.cookiejar
@@ -81,6 +82,9 @@ def main():
             status, hdrs, body = e.code, e.headers, e.read()
         except (ConnectionError, urllib.error.URLError):
             status, hdrs, body = 0, {}, b""
+        if step.get("save"):
+            with open(step["save"], "wb") as f:
+                f.write(body)
         if hdrs and hdrs.get("Location"):
             location = hdrs.get("Location")
         text = body.decode("utf-8", "replace")
