@@ -189,10 +189,11 @@ public struct Assessment: Sendable {
         return String(format: "%.1f%%", rate * 100)
     }
 
-    /// A change of a rate in percentage points: +3.2, −1.0, 0.0, or — .
+    /// A change of a rate in percentage points, between the rates as shown (87.5% and
+    /// 86.2% differ by +1.3个百分点; two rates shown alike are 持平), or — .
     public static func points(_ now: Double?, _ before: Double?) -> String {
         guard let now, let before else { return "—" }
-        let d = (now - before) * 100
-        return abs(d) < 0.05 ? "持平" : String(format: "%@%.1f个百分点", d > 0 ? "+" : "−", abs(d))
+        let tenths = Int((now * 1000).rounded()) - Int((before * 1000).rounded())
+        return tenths == 0 ? "持平" : "\(tenths > 0 ? "+" : "−")\(abs(tenths) / 10).\(abs(tenths) % 10)个百分点"
     }
 }

@@ -94,8 +94,7 @@ struct CirculatedReportTests {
         #expect(try dudao(["report", "--now", now, "--format", "docx", "-o", docx]).contains("督通〔2026〕8号"))
         #expect(try dudao(["report", "--now", now, "--format", "docx", "-o", docx]).contains("督通〔2026〕8号"), "the same report keeps its number")
         #expect(try dudao(["report", "--now", now, "--format", "docx", "-o", dir.appendingPathComponent("draft.docx").path, "--draft"]).contains("草稿"))
-        let png = TestSupport.root.appendingPathComponent("docs/documents/circular.png").path
-        try FileManager.default.createDirectory(atPath: (png as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let png = dir.appendingPathComponent("circular.png").path
         let read = try TestSupport.python(["Tests/Python/read_document.py", docx, "督通〔2026〕8号", png])
         #expect(read["pdf_size"] as? String == "595.304 x 841.89 pts (A4)", "\(read)")
         #expect((read["body_lines"] as? [Int])?.allSatisfy { $0 <= 22 } == true, "\(read)")

@@ -26,6 +26,9 @@ struct StoreCopyTests {
         try store.audit(AuditEntry(at: t, actor: "张三", client: "127.0.0.1", action: .login, object: "张三"))
         try store.audit(AuditEntry(at: t + 5, actor: "张三", client: "127.0.0.1", action: .decision, object: "事项8", detail: "同意销号"))
         try store.saveFile(sha256: String(repeating: "b", count: 64), bytes: Data([0x25, 0x50, 0x44, 0x46, 0x00, 0xFF]))
+        _ = try store.record(LeadChange(item: "8", agency: "市税务局", added: true, reason: "领导批示", by: "张三", at: t + 6),
+                             audit: AuditEntry(at: t + 6, actor: "张三", client: "127.0.0.1", action: .itemLeadAdd))
+        _ = try store.documentNumber(kind: "notice", year: 2026, key: "m0", audit: AuditEntry(at: t + 7, actor: "督办系统", client: "local", action: .documentNumber))
     }
 
     /// Everything a store's readers see, to compare two stores.
@@ -33,6 +36,7 @@ struct StoreCopyTests {
         let clock = LocalClock(timeZone: TimeZone(identifier: "Asia/Shanghai")!)
         return """
             \(try s.history())
+            \(try s.leadChanges().map { "\($0.item) \($0.agency) \($0.added) \($0.at)" }) \(try s.documentNumbers(kind: "notice").map { "\($0.year)-\($0.n) \($0.key)" })
             \(try s.entries())
             \(try s.sentKeys().sorted()) \(try s.skippedCounts()) \(try s.plannedUntil() as Any)
             \(try s.circuits()) \(try s.accounts()) \(try s.attachments(item: "9"))
@@ -48,7 +52,7 @@ struct StoreCopyTests {
         try filled(source)
         let target = try to.store()
         let summary = try source.copy(to: target)
-        #expect(summary.description == "progress 2, attachment 1, attachment_file 1, sent 2, outbox 3, outbox_payload 3, meta 1, circuit 1, account 1, track_summary 0, withdrawal 0, submission 0, audit 2, login_throttle 0, list_revision 0, list_draft 0, agency_revision 0")
+        #expect(summary.description == "progress 2, attachment 1, attachment_file 1, sent 2, outbox 3, outbox_payload 3, meta 1, circuit 1, account 1, track_summary 0, withdrawal 0, submission 0, audit 4, login_throttle 0, list_revision 0, list_draft 0, agency_revision 0, lead_change 1, document_number 1")
         let (a, b) = (try view(source), try view(target))
         #expect(a == b, "\(zip(a.split(separator: "\n"), b.split(separator: "\n")).filter { $0 != $1 })")
         #expect(try target.verifyAudit().head == (try source.verifyAudit()).head, "the audit chain arrives whole and still verifies")

@@ -1,15 +1,22 @@
 """Recomputes the report's figures from the store's own records, independently of Dudao:
-python3 recompute_figures.py STORE.sqlite LIST.yaml CALENDAR.yaml FIGURES.xlsx
+python3 recompute_figures.py STORE.sqlite LIST.yaml CALENDAR.yaml FIGURES.xlsx [AGENCIES.yaml]
 
 Reads the period from the workbook's 合计 sheet and Dudao's figures from its 各单位 sheet
 (numbers, not text), recomputes each agency's from the progress and sent tables, the
 list and the calendar, and prints JSON: {"period": [...], "dudao": {...}, "ours": {...}}.
-The scripted records keep to whole-item reports, one milestone per item (what the test
-writes), so the rules below are the documented ones without their corner cases."""
+The scripted records keep to reports on the whole item, one milestone per item or none
+(持续推进), what the tests write; the rules below are the documented ones (README, "The
+figures leaders judge by") without their corner cases."""
 import datetime as dt, json, re, sqlite3, sys
 import openpyxl, yaml
 
 store, list_path, calendar_path, workbook = sys.argv[1:5]
+# The list may name an agency by an alias (市消防支队); the records use the directory's name.
+canonical = {}
+if len(sys.argv) > 5:
+    for a in yaml.safe_load(open(sys.argv[5], encoding="utf-8"))["agencies"]:
+        for alias in a.get("aliases") or []:
+            canonical[alias] = a["name"]
 TZ = dt.timezone(dt.timedelta(hours=8))
 wb = openpyxl.load_workbook(workbook)
 m = re.search(r"(\d{4}-\d\d-\d\d)至(\d{4}-\d\d-\d\d)", wb["合计"]["A2"].value)
@@ -53,15 +60,17 @@ AGENCY_REPORTS = {"in_progress", "reported", "done_reported", "extension_request
 
 ours = {}
 for item in items:
-    file_due = dt.date.fromisoformat(str(item["milestones"][0]["due"]))
-    for lead in item["lead"]:
+    # Purely ongoing work (持续推进) has no deadline: no unit, never overdue by date.
+    milestones = item.get("milestones") or []
+    file_due = dt.date.fromisoformat(str(milestones[0]["due"])) if milestones else None
+    for lead in dict.fromkeys(canonical.get(l, l) for l in item["lead"]):
         f = ours.setdefault(lead, {"items": 0, "units": 0, "done": 0, "due": 0, "on_time": 0, "overdue": 0, "longest": 0, "responses": 0, "returned": 0})
         f["items"] += 1
         applying = [p for p in progress if p["item"] == str(item["id"]) and p["agency"] in (None, lead)]
         status = applying[-1]["status"] if applying else "open"
         extended = [p for p in applying if p["status"] == "extended"]
         due = dt.date.fromisoformat(extended[-1]["extended_to"]) if extended else file_due
-        if status != "cancelled":
+        if status != "cancelled" and due is not None:
             f["units"] += 1
             if status == "done": f["done"] += 1
             if since <= due < day:
