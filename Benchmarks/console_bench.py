@@ -2,7 +2,8 @@
 
 Writes Schedules with 100,000 items for 2,000 agencies (a province), starts `dudao run
 --listen`, logs in, and times every page and API answer (the 台账 and its filters, an item,
-a day's plan, /api/items a page at a time, the report, 已发送, review, outbox, lists,
+a day's plan, /api/items a page at a time, the report, the figures, the big screen, the
+文号 register, 已发送, review, outbox, lists,
 directory) — aim: each < 200 ms once built (the first build after a change is shown
 apart); then submits
 500 reply forms at once through signed links (50 threads) and counts the reports recorded
@@ -136,7 +137,7 @@ def pages(url, opener, runs=10):
     paths = ["/", "/?page=100", f"/?agency={urllib.parse.quote('测试局7')}", "/?mine=1", "/?light=red&page=3",
              "/items/77", "/plan", f"/plan?day={tomorrow}", f"/plan?day={tomorrow}&agency={urllib.parse.quote('测试局7')}",
              "/api/items?limit=1000", f"/api/items?limit=1000&after={after}", "/api/items/77",
-             "/report", "/sent", f"/sent?agency={urllib.parse.quote('测试局7')}", "/review", "/outbox", "/lists", "/agencies",
+             "/report", "/figures", "/screen", "/documents", "/report/download?format=csv", "/sent", f"/sent?agency={urllib.parse.quote('测试局7')}", "/review", "/outbox", "/lists", "/agencies",
              f"/agencies/{urllib.parse.quote('测试局7')}"]
     missed = []
     for path in paths:
@@ -160,6 +161,10 @@ def pages(url, opener, runs=10):
     with opener.open(url + "/ledger.xlsx", timeout=120) as r:
         size = len(r.read())
     print(f"  the 台账 download (the whole workbook from the kept board): {(time.perf_counter() - t) * 1000:.0f} ms, {size >> 10} KB")
+    t = time.perf_counter()
+    with opener.open(url + "/report/download?format=xlsx", timeout=120) as r:
+        size = len(r.read())
+    print(f"  the figures workbook (every agency, from the kept figures): {(time.perf_counter() - t) * 1000:.0f} ms, {size >> 10} KB")
 
 
 def big_uploads(url, pid, key, posts=10, files=4, size=9 << 20):

@@ -13,21 +13,25 @@ struct OfficePackage {
     func write(to url: URL) throws {
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         defer { try? FileManager.default.removeItem(at: temporary) }
-        let archive = try Archive(url: temporary, accessMode: .create)
+        try add(to: try Archive(url: temporary, accessMode: .create))
+        guard rename(temporary.path, url.path) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path]) }
+    }
+
+    /// The package's bytes, zipped in memory (an attachment, a download): no temporary file.
+    func data() throws -> Data {
+        let archive = try Archive(data: Data(), accessMode: .create)
+        try add(to: archive)
+        guard let data = archive.data else { throw CocoaError(.fileWriteUnknown) }
+        return data
+    }
+
+    private func add(to archive: Archive) throws {
         for (path, text) in parts {
             let data = Data(text.utf8)
             try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
                 data.subdata(in: Int(position)..<Int(position) + size)
             }
         }
-        guard rename(temporary.path, url.path) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path]) }
-    }
-
-    func data() throws -> Data {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dudao-\(UUID().uuidString).zip")
-        defer { try? FileManager.default.removeItem(at: url) }
-        try write(to: url)
-        return try Data(contentsOf: url)
     }
 
     /// Text as XML character data: escaped, and without the control characters XML forbids.
