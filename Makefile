@@ -106,10 +106,6 @@ bench-deps:
 	@command -v nginx >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx-light; }
 	@python3 -c 'import requests' 2>/dev/null || { $(call PIP_INSTALL,requests,python3-requests); }
 	@python3 -c 'import openpyxl' 2>/dev/null || { $(call PIP_INSTALL,openpyxl,python3-openpyxl); }
-	@# The documents' tests: python-docx reads the Word files back, LibreOffice (headless) turns
-	@# them into PDF, poppler's pdfinfo/pdftotext/pdftoppm measure and picture the pages.
-	@python3 -c 'import docx' 2>/dev/null || { $(call PIP_INSTALL,python-docx,python3-docx); }
-	@{ command -v soffice && command -v pdfinfo && command -v pdftoppm; } >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui poppler-utils; }
 
 ## install: the release binary, the systemd unit and (only when absent) /etc/dudao with
 ## the Schedules and Templates; DESTDIR and PREFIX as usual.
