@@ -44,17 +44,7 @@ public struct SentCopy: Sendable, Equatable {
     /// words and the To/Cc addresses decoded, the base64 text/plain and text/html bodies.
     init(eml: String) {
         let lines = eml.components(separatedBy: "\r\n")
-        var headers: [(String, String)] = []
-        var i = 0
-        while i < lines.count, !lines[i].isEmpty {
-            let line = lines[i]
-            if line.first == " " || line.first == "\t", !headers.isEmpty {
-                headers[headers.count - 1].1 += " " + line.trimmingCharacters(in: .whitespaces)
-            } else if let colon = line.firstIndex(of: ":") {
-                headers.append((line[..<colon].lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
-            }
-            i += 1
-        }
+        let (headers, i) = Self.headers(lines[...])
         func header(_ name: String) -> String? { headers.first { $0.0 == name }?.1 }
         subject = header("subject").map(Self.decodeWords) ?? ""
         recipients = ["to", "cc"].compactMap(header).flatMap { Self.decodeWords($0).split(separator: ",") }
@@ -75,17 +65,8 @@ public struct SentCopy: Sendable, Equatable {
         var k = lines.startIndex
         while k < lines.endIndex {
             guard lines[k] == "--" + boundary else { k += 1; continue }
-            k += 1
-            var headers: [(String, String)] = []
-            while k < lines.endIndex, !lines[k].isEmpty {
-                let line = lines[k]
-                if line.first == " " || line.first == "\t", !headers.isEmpty {
-                    headers[headers.count - 1].1 += " " + line.trimmingCharacters(in: .whitespaces)
-                } else if let colon = line.firstIndex(of: ":") {
-                    headers.append((line[..<colon].lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
-                }
-                k += 1
-            }
+            let (headers, end) = Self.headers(lines[(k + 1)...])
+            k = end
             let start = k + 1
             while k < lines.endIndex, !lines[k].hasPrefix("--" + boundary) { k += 1 }
             guard let disposition = headers.first(where: { $0.0 == "content-disposition" })?.1, disposition.lowercased().hasPrefix("attachment"),
@@ -101,6 +82,23 @@ public struct SentCopy: Sendable, Equatable {
             out.append(Attachment(filename: name, mediaType: type, data: data))
         }
         return out
+    }
+
+    /// The header block at the start of `lines`, names lowercased and folded lines joined,
+    /// and the index of the blank line that ends it.
+    static func headers(_ lines: ArraySlice<String>) -> (headers: [(String, String)], end: Int) {
+        var headers: [(String, String)] = []
+        var i = lines.startIndex
+        while i < lines.endIndex, !lines[i].isEmpty {
+            let line = lines[i]
+            if line.first == " " || line.first == "\t", !headers.isEmpty {
+                headers[headers.count - 1].1 += " " + line.trimmingCharacters(in: .whitespaces)
+            } else if let colon = line.firstIndex(of: ":") {
+                headers.append((line[..<colon].lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+            }
+            i += 1
+        }
+        return (headers, i)
     }
 
     /// The base64 body after `Content-Type: TYPE`, decoded, up to the next boundary line.

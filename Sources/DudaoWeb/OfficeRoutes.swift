@@ -173,11 +173,7 @@ struct OfficeRoutes: Sendable {
                 return WebServer.page(.notFound, "policy.yaml 未设置 supervisor，没有报告 no supervising office, no report\n", type: "text/plain; charset=utf-8")
             }
             context.audit.record(.export, "/report/download", detail: "\(file.name)\(file.number.map { "（\($0)）" } ?? "")")
-            var response = WebServer.page(.ok, "", type: file.type)
-            response.body = .init(byteBuffer: ByteBuffer(bytes: file.data))
-            let encoded = file.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-            response.headers[.contentDisposition] = "attachment; filename=\"report.\(format.rawValue)\"; filename*=UTF-8''\(encoded)"
-            return response
+            return WebServer.download(file.data, type: file.type, name: file.name, fallback: "report.\(format.rawValue)")
         }
         group.get("/figures") { request, context in
             let q = Self.query(request)
@@ -205,11 +201,8 @@ struct OfficeRoutes: Sendable {
             context.audit.record(.download, "/sent/\(id)/files/\(index)", detail: file.filename)
             // Only the types Dudao attaches are served as themselves; nothing is shown inline.
             let known = [OfficialDocument.mediaType, "text/calendar"]
-            var response = WebServer.page(.ok, "", type: known.contains(file.mediaType) ? file.mediaType : "application/octet-stream")
-            response.body = .init(byteBuffer: ByteBuffer(bytes: file.data))
-            let encoded = file.filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-            response.headers[.contentDisposition] = "attachment; filename=\"attachment\"; filename*=UTF-8''\(encoded)"
-            return response
+            return WebServer.download(file.data, type: known.contains(file.mediaType) ? file.mediaType : "application/octet-stream",
+                                      name: file.filename, fallback: "attachment")
         }
         group.get("/documents") { request, context in
             WebServer.page(.ok, try self.desk.report.documentsPage(viewer: try context.who()))
@@ -225,22 +218,14 @@ struct OfficeRoutes: Sendable {
                 return WebServer.page(.notFound, "没有此文件 no such file\n", type: "text/plain; charset=utf-8")
             }
             context.audit.record(.download, file.filename, detail: "SHA-256 \(sha)")
-            var response = WebServer.page(.ok, "", type: AttachmentStore.mediaType(file.type))
-            response.body = .init(byteBuffer: ByteBuffer(bytes: data))
             let ascii = file.filename.unicodeScalars.allSatisfy { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 32 } ? file.filename : "attachment." + file.type
-            let encoded = file.filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-            response.headers[.contentDisposition] = "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)"
-            return response
+            return WebServer.download(data, type: AttachmentStore.mediaType(file.type), name: file.filename, fallback: ascii)
         }
         group.get("/ledger.xlsx") { request, context in
             let now = Date()
             let (data, name) = try self.desk.ledgerWorkbook(now: now)
             context.audit.record(.export, "/ledger.xlsx", detail: "台账 Excel")
-            var response = WebServer.page(.ok, "", type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-            response.body = .init(byteBuffer: ByteBuffer(bytes: data))
-            let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-            response.headers[.contentDisposition] = "attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''\(encoded)"
-            return response
+            return WebServer.download(data, type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name: name, fallback: "ledger.xlsx")
         }
         group.get("/api/items") { request, context in
             let q = Self.query(request)
@@ -322,11 +307,7 @@ struct OfficeRoutes: Sendable {
                 return WebServer.page(.notFound, "policy.yaml 未设置 supervisor，没有报告 no supervising office, no report\n", type: "text/plain; charset=utf-8")
             }
             context.audit.record(.export, "/report/circular", detail: "\(file.name)")
-            var response = WebServer.page(.ok, "", type: file.type)
-            response.body = .init(byteBuffer: ByteBuffer(bytes: file.data))
-            let encoded = file.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-            response.headers[.contentDisposition] = "attachment; filename=\"circular.docx\"; filename*=UTF-8''\(encoded)"
-            return response
+            return WebServer.download(file.data, type: file.type, name: file.name, fallback: "circular.docx")
         }
         group.get("/review") { request, context in
             let q = request.uri.queryParameters

@@ -185,4 +185,14 @@ public struct WebServer: Sendable {
         headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
+
+    /// A file to save, never shown inline: its bytes and type, its name as RFC 6266's
+    /// `filename*` (any text) beside an ASCII `fallback` for older clients.
+    static func download(_ data: Data, type: String, name: String, fallback: String) -> Response {
+        var response = page(.ok, "", type: type)
+        response.body = .init(byteBuffer: ByteBuffer(bytes: data))
+        let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        response.headers[.contentDisposition] = "attachment; filename=\"\(fallback)\"; filename*=UTF-8''\(encoded)"
+        return response
+    }
 }

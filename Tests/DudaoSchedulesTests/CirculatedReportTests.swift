@@ -28,45 +28,37 @@ struct CirculatedReportTests {
         try FileManager.default.removeItem(at: schedules.appendingPathComponent("zhengzhou-2024.yaml"))
         let listPath = Fixtures.write(Self.list, "quarter.yaml", in: schedules)
         let state = dir.appendingPathComponent("state").path
-        func dudao(_ args: [String]) throws -> String {
-            let r = try Fixtures.run(Fixtures.dudao, args + ["--schedules", schedules.path, "--state-dir", state])
-            #expect(r.status == 0, "\(args): \(r.err)")
-            return r.out
-        }
-        func ack(_ item: String, _ agency: String?, _ status: String, _ at: String, due: String? = nil) throws {
-            _ = try dudao(["ack", item, "--status", status, "--now", "\(at)T15:00:00+08:00"] + (agency.map { ["--agency", $0] } ?? [])
-                          + (due.map { ["--due", $0] } ?? []))
-        }
+        let dudao = ScriptedDudao(schedules: schedules.path, state: state)
         // The service's mornings: reminders before the deadlines and chasing after them.
         for day in ["2026-09-01", "2026-09-14", "2026-09-29", "2026-10-12", "2026-10-19", "2026-11-02", "2026-11-09", "2026-11-16",
                     "2026-11-23"] {
-            _ = try dudao(["run", "--once", "--now", "\(day)T09:30:00+08:00"])
+            try dudao(["run", "--once", "--now", "\(day)T09:30:00+08:00"])
             switch day {
             case "2026-09-29":
-                try ack("1", "市市场监管局", "done_reported", "2026-09-29")
-                try ack("1", "市市场监管局", "done", "2026-09-30")
+                try dudao.ack("1", "市市场监管局", "done_reported", "2026-09-29")
+                try dudao.ack("1", "市市场监管局", "done", "2026-09-30")
             case "2026-10-19":
-                try ack("2", "市卫健委", "done_reported", "2026-10-20")
-                try ack("2", "市卫健委", "done", "2026-10-21")
+                try dudao.ack("2", "市卫健委", "done_reported", "2026-10-20")
+                try dudao.ack("2", "市卫健委", "done", "2026-10-21")
             case "2026-11-02":
-                try ack("5", nil, "cancelled", "2026-11-02")
-                try ack("4", "市市场监管局", "extension_requested", "2026-11-05", due: "2026-12-31")
-                try ack("4", "市市场监管局", "extended", "2026-11-06", due: "2026-12-31")
+                try dudao.ack("5", nil, "cancelled", "2026-11-02")
+                try dudao.ack("4", "市市场监管局", "extension_requested", "2026-11-05", due: "2026-12-31")
+                try dudao.ack("4", "市市场监管局", "extended", "2026-11-06", due: "2026-12-31")
             case "2026-11-16":
-                try ack("8", "市财政局", "in_progress", "2026-11-16")
+                try dudao.ack("8", "市财政局", "in_progress", "2026-11-16")
             case "2026-11-23":
-                try ack("3", "市财政局", "done_reported", "2026-11-24")
-                try ack("3", "市财政局", "open", "2026-11-25")
-                try ack("3", "市财政局", "done_reported", "2026-11-26")
-                try ack("3", "市财政局", "done", "2026-11-27")
-                try ack("6", "市财政局", "done_reported", "2026-11-23")
-                try ack("6", "市财政局", "done", "2026-11-24")
+                try dudao.ack("3", "市财政局", "done_reported", "2026-11-24")
+                try dudao.ack("3", "市财政局", "open", "2026-11-25")
+                try dudao.ack("3", "市财政局", "done_reported", "2026-11-26")
+                try dudao.ack("3", "市财政局", "done", "2026-11-27")
+                try dudao.ack("6", "市财政局", "done_reported", "2026-11-23")
+                try dudao.ack("6", "市财政局", "done", "2026-11-24")
             default: break
             }
         }
         let now = "2026-12-07T08:00:00+08:00"
         let workbook = dir.appendingPathComponent("figures.xlsx").path
-        _ = try dudao(["report", "--now", now, "--period", "month", "--format", "xlsx", "-o", workbook])
+        try dudao(["report", "--now", now, "--period", "month", "--format", "xlsx", "-o", workbook])
         let figures = try TestSupport.python(["Tests/Python/recompute_figures.py", state + "/dudao.sqlite", listPath,
                                               schedules.appendingPathComponent("calendar/2026.yaml").path, workbook])
         let ours = figures["ours"] as? [String: [String: Int]] ?? [:]

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import DudaoTestSupport
 
 /// Paths and scratch folders shared by the schedule tests.
@@ -47,5 +48,26 @@ enum Fixtures {
         let r = try TestSupport.run("/usr/bin/iconv", ["-f", "UTF-8", "-t", "GB18030", input])
         precondition(r.status == 0, r.err)
         return r.data
+    }
+}
+
+/// `dudao` on one Schedules folder and one state folder, each command expected to succeed:
+/// the scripted weeks of the documents' tests.
+struct ScriptedDudao {
+    let schedules: String
+    let state: String
+
+    /// Runs `args` and returns what it printed.
+    @discardableResult
+    func callAsFunction(_ args: [String]) throws -> String {
+        let r = try Fixtures.run(Fixtures.dudao, args + ["--schedules", schedules, "--state-dir", state])
+        #expect(r.status == 0, "\(args): \(r.err)")
+        return r.out
+    }
+
+    /// `dudao ack` at 15:00 on `day`.
+    func ack(_ item: String, _ agency: String?, _ status: String, _ day: String, due: String? = nil) throws {
+        try self(["ack", item, "--status", status, "--now", "\(day)T15:00:00+08:00"] + (agency.map { ["--agency", $0] } ?? [])
+                 + (due.map { ["--due", $0] } ?? []))
     }
 }

@@ -17,31 +17,23 @@ struct NoticeSheetTests {
     @Test func levelTwoAndThreeMessagesCarryNumberedNoticesAndTheReportItsCircular() throws {
         let dir = Fixtures.scratch()
         let state = dir.appendingPathComponent("state").path
-        func dudao(_ args: [String]) throws -> String {
-            let r = try Fixtures.run(Fixtures.dudao, args + ["--schedules", Fixtures.schedules, "--state-dir", state])
-            #expect(r.status == 0, "\(args): \(r.err)")
-            return r.out
-        }
-        func ack(_ item: String, _ agency: String?, _ status: String, _ day: String, due: String? = nil) throws {
-            _ = try dudao(["ack", item, "--status", status, "--now", "\(day)T15:00:00+08:00"] + (agency.map { ["--agency", $0] } ?? [])
-                          + (due.map { ["--due", $0] } ?? []))
-        }
+        let dudao = ScriptedDudao(schedules: Fixtures.schedules, state: state)
         // A month of the bundled list: the service's Monday mornings, a few agencies answering.
         for day in ["2026-11-02", "2026-11-09", "2026-11-16", "2026-11-23", "2026-11-30", "2026-12-07"] {
-            _ = try dudao(["run", "--once", "--now", "\(day)T09:30:00+08:00", "--public-url", "http://127.0.0.1:9"])
+            try dudao(["run", "--once", "--now", "\(day)T09:30:00+08:00", "--public-url", "http://127.0.0.1:9"])
             switch day {
-            case "2026-11-09": try ack("1", "市市场监管局", "in_progress", "2026-11-10")
+            case "2026-11-09": try dudao.ack("1", "市市场监管局", "in_progress", "2026-11-10")
             case "2026-11-16":
-                try ack("2", "市资源规划局", "done_reported", "2026-11-17")
-                try ack("2", "市资源规划局", "done", "2026-11-18")
+                try dudao.ack("2", "市资源规划局", "done_reported", "2026-11-17")
+                try dudao.ack("2", "市资源规划局", "done", "2026-11-18")
             case "2026-11-23":
-                try ack("8", "市财政局", "extension_requested", "2026-11-24", due: "2027-06-30")
-                try ack("8", "市财政局", "extended", "2026-11-26", due: "2027-06-30")
+                try dudao.ack("8", "市财政局", "extension_requested", "2026-11-24", due: "2027-06-30")
+                try dudao.ack("8", "市财政局", "extended", "2026-11-26", due: "2027-06-30")
             case "2026-11-30":
-                try ack("17", "市卫健委", "done_reported", "2026-12-01")
-                try ack("17", "市卫健委", "open", "2026-12-02")
-                try ack("22", "市卫健委", "reported", "2026-12-01")
-                try ack("9", nil, "cancelled", "2026-12-02")
+                try dudao.ack("17", "市卫健委", "done_reported", "2026-12-01")
+                try dudao.ack("17", "市卫健委", "open", "2026-12-02")
+                try dudao.ack("22", "市卫健委", "reported", "2026-12-01")
+                try dudao.ack("9", nil, "cancelled", "2026-12-02")
             default: break
             }
         }
@@ -93,7 +85,7 @@ struct NoticeSheetTests {
 
         // The month's figures, recomputed from the store's rows in Python, match Dudao's.
         let workbook = dir.appendingPathComponent("figures.xlsx").path
-        _ = try dudao(["report", "--now", "2026-12-07T08:00:00+08:00", "--period", "month", "--format", "xlsx", "-o", workbook])
+        try dudao(["report", "--now", "2026-12-07T08:00:00+08:00", "--period", "month", "--format", "xlsx", "-o", workbook])
         let figures = try TestSupport.python(["Tests/Python/recompute_figures.py", state + "/dudao.sqlite",
                                               Fixtures.schedules + "/zhengzhou-2024.yaml", Fixtures.schedules + "/calendar/2026.yaml", workbook,
                                               Fixtures.schedules + "/agencies.yaml"])
