@@ -15,11 +15,13 @@ public struct MessageContext: Sendable {
     public var replyLinks: (any ReplyLinking)?
     /// Whom an agency calls at the office: the supervisor's `contact:` in agencies.yaml.
     public var contact: Contact?
-    /// The list each item belongs to (`ScheduleSet.listTitle(ofItemAt:)`), for the figures per list.
-    public var itemLists: [String] = []
+    /// The list each item belongs to (`ScheduleSet.itemLists`), for the figures per list;
+    /// asked for only when a report renders, so an idle service holds no copy per item.
+    public var itemLists: @Sendable () -> [String] = { [] }
 
     /// A context builder.
-    public init(office: String?, reportTo: String? = nil, replyLinks: (any ReplyLinking)? = nil, contact: Contact? = nil, itemLists: [String] = []) {
+    public init(office: String?, reportTo: String? = nil, replyLinks: (any ReplyLinking)? = nil, contact: Contact? = nil,
+                itemLists: @escaping @Sendable () -> [String] = { [] }) {
         self.office = office ?? "督查室"
         self.reportTo = reportTo
         self.replyLinks = replyLinks
@@ -50,7 +52,7 @@ public struct MessageContext: Sendable {
     public func values(for message: PlannedMessage, in plan: Plan) -> [String: Any] {
         let notices = Array(plan.notices(in: message))
         if message.kind == .report, let n = notices.first {
-            return OfficeReportValues(office: office, plan: plan, lists: itemLists).values(for: message, notice: n)
+            return OfficeReportValues(office: office, plan: plan, lists: itemLists()).values(for: message, notice: n)
         }
         let blocks = MessageBlock.blocks(notices, in: message, plan: plan).map { $0.values(office: office, day: message.sendDay, plan: plan) }
         let level = plan.policy.ladder.level(message.level)

@@ -64,7 +64,7 @@ public struct MessageRenderer: Sendable {
             return (NoticeSheet.document(values: values, number: number), "督办通知单-\(number).docx")
         case .report:
             guard let notice = plan.notices(in: message).first else { return nil }
-            let figures = ReportFigures(plan: plan, message: message, monthly: notice.rule == .report(monthly: true), lists: context.itemLists)
+            let figures = ReportFigures(plan: plan, message: message, monthly: notice.rule == .report(monthly: true), lists: context.itemLists())
             return (CirculatedReport.document(figures, plan: plan, office: context.office, number: number), "督查通报-\(number).docx")
         case nil:
             return nil

@@ -138,7 +138,7 @@ public final class ReminderService: @unchecked Sendable {
         guard problems.isEmpty, let templates else { throw ServiceError(problems: problems) }
         let sender = channels.sender(fallback: Self.office(set))
         let composer = EmailComposer(from: sender, agencies: set.agencies.agencies, attachCalendar: set.messages.attachCalendar)
-        let context = MessageContext(office: set.policy.supervisor, reportTo: set.messages.reportTo, replyLinks: options.replyLinks, contact: set.officeContact, itemLists: set.itemLists)
+        let context = MessageContext(office: set.policy.supervisor, reportTo: set.messages.reportTo, replyLinks: options.replyLinks, contact: set.officeContact, itemLists: { set.itemLists })
         return ServiceCycle(set: set, store: store,
                             renderer: MessageRenderer(templates: templates, context: context),
                             dispatcher: Dispatcher(channels: channels, composer: composer, agencies: set.agencies.agencies), logger: logger)

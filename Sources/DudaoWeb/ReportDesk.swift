@@ -45,7 +45,7 @@ public struct ReportDesk: Sendable {
                 guard let plan = MessagePreview.officeReport(items: set.items, policy: set.policy, calendar: set.calendar, supervision: supervision,
                                                              day: day, monthly: monthly), let message = plan.messages.first else { return "" }
                 let renderer = MessageRenderer(templates: templates,
-                                               context: MessageContext(office: set.policy.supervisor, reportTo: set.messages.reportTo, contact: set.officeContact, itemLists: set.itemLists))
+                                               context: MessageContext(office: set.policy.supervisor, reportTo: set.messages.reportTo, contact: set.officeContact, itemLists: { set.itemLists }))
                 return Self.body(of: renderer.render(message, in: plan).html)
             }
             let sendAt = clock.instant(day, at: set.policy.sendTime.seconds)
@@ -145,7 +145,7 @@ public struct ReportDesk: Sendable {
         case .html, .text, .markdown:
             guard let message = plan.messages.first else { return nil }
             let renderer = MessageRenderer(templates: templates, context: MessageContext(office: set.policy.supervisor, reportTo: set.messages.reportTo,
-                                                                                        contact: set.officeContact, itemLists: set.itemLists))
+                                                                                        contact: set.officeContact, itemLists: { set.itemLists }))
             let r = renderer.render(message, in: plan)
             let (body, type, ext) = format == .html ? (r.html, "text/html; charset=utf-8", "html")
                 : format == .text ? ("Subject: \(r.subject)\n\n\(r.text)", "text/plain; charset=utf-8", "txt") : (r.markdown, "text/markdown; charset=utf-8", "md")

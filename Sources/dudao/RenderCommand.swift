@@ -48,7 +48,7 @@ struct RenderCommand: ParsableCommand {
             Output.error("错误 error: \(error)")
             throw ExitCode(1)
         }
-        let renderer = MessageRenderer(templates: templateSet, context: MessageContext(office: set.policy.supervisor, reportTo: set.messages.reportTo, contact: set.officeContact, itemLists: set.itemLists))
+        let renderer = MessageRenderer(templates: templateSet, context: MessageContext(office: set.policy.supervisor, reportTo: set.messages.reportTo, contact: set.officeContact, itemLists: { set.itemLists }))
         let composer = EmailComposer(from: ReminderService.office(set), agencies: set.agencies.agencies, attachCalendar: set.messages.attachCalendar)
         for (i, message) in plan.messages.enumerated() {
             let rendered = renderer.render(message, in: plan)

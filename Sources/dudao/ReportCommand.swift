@@ -77,7 +77,7 @@ struct ReportCommand: ParsableCommand {
             return
         }
         let renderer = MessageRenderer(templates: try TemplateLoading.load(templates ?? set.templatesPath),
-                                       context: MessageContext(office: set.policy.supervisor, reportTo: set.messages.reportTo, contact: set.officeContact, itemLists: set.itemLists))
+                                       context: MessageContext(office: set.policy.supervisor, reportTo: set.messages.reportTo, contact: set.officeContact, itemLists: { set.itemLists }))
         let rendered = renderer.render(message, in: plan)
         switch format {
         case .html: print(rendered.html, terminator: "")
