@@ -4,9 +4,11 @@ import DudaoMessages
 import DudaoSchedules
 import DudaoStore
 
-/// 督办周报 on its own page: this week's (or month's) report as the office's email would
-/// carry it, rendered from the records now, and every report sent before exactly as it was
-/// sent (from the outbox's copy), each ready to print.
+/// 督办周报 and what comes from it: this week's (or month's) report as the office's email
+/// would carry it, rendered from the records now, and every report sent before exactly as
+/// it was sent (from the outbox's copy), each ready to print; its downloads (the 督查通报
+/// with its 文号, the figures as Excel or CSV); the figures on their own page (指标) and on
+/// the big screen (大屏); the register of every 文号 given (文号).
 public struct ReportDesk: Sendable {
     let store: StateStore
     let schedules: @Sendable () -> ScheduleSet

@@ -145,6 +145,23 @@ struct CheckTests {
         #expect(errors.contains { $0.contains("policy.yaml:") && $0.contains("retention.bodies") })
     }
 
+    /// The documents' settings: a 文号 pattern without its number, a 主送 left empty and
+    /// lengths out of range are refused on their lines; the bundled values load.
+    @Test func documentSettingsNameTheirLine() throws {
+        let dir = Fixtures.copyOfSchedules()
+        let policy = try String(contentsOf: dir.appendingPathComponent("policy.yaml"), encoding: .utf8)
+        #expect(findings(dir).errors.isEmpty && ScheduleSet.load(dir.path).policy.officeReport.noticeNumber == "督办〔{year}〕第{n}号")
+        Fixtures.write(policy.replacingOccurrences(of: "  number: \"督通〔{year}〕{n}号\"", with: "  number: \"督通〔{year}〕号\"")
+                             .replacingOccurrences(of: "  to: 各有关单位", with: "  to: \"\"")
+                             .replacingOccurrences(of: "  worst_items: 10", with: "  worst_items: 100000")
+                             .replacingOccurrences(of: "  ranking: 5", with: "  ranking: 0"), "policy.yaml", in: dir)
+        let lines = policy.components(separatedBy: "\n")
+        func line(_ prefix: String) -> Int { 1 + (lines.firstIndex { $0.hasPrefix(prefix) } ?? -1) }
+        let errors = findings(dir).errors.filter { $0.problem.file.hasSuffix("policy.yaml") }
+        #expect(errors.compactMap(\.problem.line).sorted() == [line("  number:"), line("  to:"), line("  worst_items:"), line("  ranking:")].sorted(), "\(errors)")
+        #expect(errors.contains { $0.problem.message.contains("{n}") })
+    }
+
     /// Found by the fuzzer: a duration of 10^38 days overflowed `Int` and stopped the
     /// process. Anything beyond 100 years is refused where it is written.
     @Test func aDurationBeyondAHundredYearsNamesItsLine() throws {
