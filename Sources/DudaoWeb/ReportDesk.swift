@@ -56,6 +56,11 @@ public struct ReportDesk: Sendable {
             values["heading"] = "\(Labels.minute(sendAt, clock: clock))\(sendAt > now ? "将发送" : "")，按现有记录生成"
             values["day"] = day.iso
             values["downloads"] = "period=\(monthly ? "month" : "week")&day=\(day.iso)"
+            // Beside the report as emailed, each agency's figures drawn (the 指标 page's chart).
+            if let (figures, _) = try figures(monthly: monthly, day: day, set: set, now: now) {
+                values["chart"] = FiguresChart.svg(figures.assessment)
+                values["has_chart"] = !figures.assessment.agencies.isEmpty
+            }
         }
         let past = try store.messages(MessageSearch(reportsOnly: true), limit: 30).map { e in
             ["id": e.id, "at": Labels.minute(e.sentAt ?? e.enqueuedAt, clock: clock), "agency": e.agency,

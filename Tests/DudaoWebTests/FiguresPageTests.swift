@@ -51,6 +51,7 @@ import DudaoTestSupport
         #expect(pages[3].status == 200 && pages[3].body.contains("日期应为明天或以前的日期"), "a wrong day is said, not an error page")
         #expect(pages[4].body.contains("<meta http-equiv=\"refresh\" content=\"300\">") && pages[4].body.contains("id=\"on-time\""))
         #expect(pages[5].body.contains("action=\"/report/circular\"") && pages[5].body.contains("format=xlsx"), "a clerk can issue the 通报")
+        #expect(pages[5].body.contains("主要指标") && pages[5].body.contains("id=\"report-chart\"><svg"), "the report page shows the figures and the chart")
         let issued = pages[6].headers["Content-Disposition"] ?? ""
         #expect(pages[6].status == 200 && issued.contains(".docx") && pages[6].headers["Content-Type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                 "\(pages[6].status) \(issued) \(pages[6].body.prefix(200))")
