@@ -21,8 +21,9 @@ public enum DocumentKind: String, Sendable, CaseIterable {
         self == .report ? policy.officeReport.number : policy.officeReport.noticeNumber
     }
 
-    /// Its 文号: the pattern with `year` and `n` filled in.
-    public func number(_ policy: Policy, year: Int, n: Int) -> String {
-        OfficeReportSchedule.number(pattern(policy), year: year, n: n)
+    /// Its 文号: the pattern with `year` and `n` filled in (督通〔2026〕3号); without `n`, a
+    /// draft's 督通〔2026〕（待编号）号.
+    public func number(_ policy: Policy, year: Int, n: Int?) -> String {
+        pattern(policy).replacingOccurrences(of: "{year}", with: String(year)).replacingOccurrences(of: "{n}", with: n.map(String.init) ?? "（待编号）")
     }
 }

@@ -106,11 +106,6 @@ public struct OfficeReportSchedule: Hashable, Sendable {
         self.weekday = weekday
         self.monthly = monthly
     }
-
-    /// `pattern` with the year and number filled in: 督通〔2026〕3号.
-    public static func number(_ pattern: String, year: Int, n: Int) -> String {
-        pattern.replacingOccurrences(of: "{year}", with: String(year)).replacingOccurrences(of: "{n}", with: String(n))
-    }
 }
 
 /// A local wall-clock time, `HH:MM` (or `HH:MM:SS`).

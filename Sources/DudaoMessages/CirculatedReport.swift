@@ -20,13 +20,18 @@ public enum CirculatedReport {
         let title = "关于\(range)重点任务督办落实情况的通报"
         var blocks: [OfficialDocument.Block] = [
             .mast("\(office)文件"),
-            .number(number ?? policy.officeReport.number.replacingOccurrences(of: "{year}", with: String(report.day.year))
-                .replacingOccurrences(of: "{n}", with: "（待编号）")),
+            .number(number ?? DocumentKind.report.number(policy, year: report.day.year, n: nil)),
             .title(title),
             .addressee("\(policy.officeReport.addressee)："),
             .paragraph("现将\(range)重点任务督办落实情况通报如下。"),
-            .heading1("一、总体情况"),
         ]
+        // 一、二、…: a section left out (no overdue items) takes no number.
+        var sections = 0
+        func section(_ title: String) {
+            sections += 1
+            blocks.append(.heading1("\(["一", "二", "三", "四", "五", "六"][sections - 1])、\(title)"))
+        }
+        section("总体情况")
         let lights = Light.allCases.compactMap { l in report.lights[l].map { "\(l.chinese)灯\($0)项" } }.joined(separator: "、")
         blocks.append(.paragraph("纳入督办的事项共\(report.lights.values.reduce(0, +))项（\(lights.isEmpty ? "无" : lights)）。"
             + "本\(word)到期\(t.dueInPeriod)项，按期办结\(t.doneOnTime)项，按期完成率\(Assessment.percent(t.onTimeRate))；"
@@ -43,7 +48,7 @@ public enum CirculatedReport {
             blocks.append(.table(header: ["清单", "按期完成率", "办结率", "逾期"], shares: [12, 5, 5, 4],
                                  rows: a.lists.map { [$0.name, Assessment.percent($0.onTimeRate), Assessment.percent($0.completionRate), "\($0.overdue)项"] }))
         }
-        blocks.append(.heading1("二、各单位办理情况"))
+        section("各单位办理情况")
         if a.worst.isEmpty {
             blocks.append(.paragraph("本\(word)无逾期事项。"))
         } else {
@@ -56,14 +61,14 @@ public enum CirculatedReport {
                 .joined(separator: "、") + "。"))
         }
         if !a.worstItems.isEmpty {
-            blocks.append(.heading1("三、逾期时间较长的事项"))
+            section("逾期时间较长的事项")
             blocks.append(.table(header: ["序号", "事项", "牵头单位", "完成时限", "逾期"], shares: [2, 10, 5, 7, 3],
                                  rows: a.worstItems.map { o in
                                      [plan.items[o.item].id, plan.items[o.item].title, o.agency, Labels.date(o.due), "\(o.days)天"]
                                  }))
         }
         let c = report.counts
-        blocks.append(.heading1("\(a.worstItems.isEmpty ? "三" : "四")、本\(word)办理动态"))
+        section("本\(word)办理动态")
         blocks.append(.paragraph("收到各单位报送\(c.received)件（其中报告完成\(c.doneReported)件、申请延期\(c.extensionsAsked)件）；"
             + "审核决定\(c.decisions)项（销号\(c.closed)、退回\(c.returned)、同意延期\(c.extended)、不同意延期\(c.refused)、撤销\(c.cancelled)"
             + (c.deadlinesChanged + c.reopened > 0 ? "、调整完成时限\(c.deadlinesChanged)、恢复办理\(c.reopened)" : "") + "）"
@@ -76,7 +81,7 @@ public enum CirculatedReport {
             blocks.append(.paragraph("已至\(top)的事项：\(named)\(more)。"))
         }
         let replyBy = plan.calendar.workdays(after: report.day, count: 5)
-        blocks.append(.heading1("\(a.worstItems.isEmpty ? "四" : "五")、有关要求"))
+        section("有关要求")
         blocks.append(.paragraph("请有逾期事项的牵头单位切实履行牵头责任，于\(Labels.date(replyBy))前将办理进展和整改措施报送\(office)。"
             + "\(office)将持续跟踪督办，对仍未按期办结的事项按程序予以通报。"))
         blocks.append(.signature(office: office, date: Labels.date(report.day)))

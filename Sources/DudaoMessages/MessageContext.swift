@@ -48,11 +48,12 @@ public struct MessageContext: Sendable {
         }
     }
 
-    /// The values for `message`, as Mustache reads them (dictionaries, arrays, strings, numbers, booleans).
-    public func values(for message: PlannedMessage, in plan: Plan) -> [String: Any] {
+    /// The values for `message`, as Mustache reads them (dictionaries, arrays, strings,
+    /// numbers, booleans). A report's `figures` are computed here unless given.
+    public func values(for message: PlannedMessage, in plan: Plan, figures: ReportFigures? = nil) -> [String: Any] {
         let notices = Array(plan.notices(in: message))
-        if message.kind == .report, let n = notices.first {
-            return OfficeReportValues(office: office, plan: plan, lists: itemLists()).values(for: message, notice: n)
+        if message.kind == .report, let figures = figures ?? self.figures(for: message, in: plan) {
+            return OfficeReportValues(office: office, plan: plan).values(for: message, figures: figures)
         }
         let blocks = MessageBlock.blocks(notices, in: message, plan: plan).map { $0.values(office: office, day: message.sendDay, plan: plan) }
         let level = plan.policy.ladder.level(message.level)
@@ -108,6 +109,13 @@ public struct MessageContext: Sendable {
         }
         values["reminders_sent"] = blocks.first?["reminders_sent"] ?? Self.reminders(SentHistory.Reminders())
         return values
+    }
+
+    /// The report and figures a report message carries (nil for any other message):
+    /// computed once, then given to its text and to its 督查通报.
+    public func figures(for message: PlannedMessage, in plan: Plan) -> ReportFigures? {
+        guard message.kind == .report, let notice = plan.notices(in: message).first else { return nil }
+        return ReportFigures(plan: plan, message: message, monthly: notice.rule == .report(monthly: true), lists: itemLists())
     }
 
     /// `市卫健委分管领导`, `市政府督查室`: whom a copy goes to, in words.

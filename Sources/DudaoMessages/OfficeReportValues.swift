@@ -6,17 +6,10 @@ import DudaoCore
 struct OfficeReportValues {
     let office: String
     let plan: Plan
-    /// The list of each item (the figures per list).
-    let lists: [String]
 
     /// Widest bar, in pixels (HTML) or characters (text).
     static let barPixels = 240
     static let barCharacters = 20
-
-    func values(for message: PlannedMessage, notice: Notice) -> [String: Any] {
-        let figures = ReportFigures(plan: plan, message: message, monthly: notice.rule == .report(monthly: true), lists: lists)
-        return values(for: message, figures: figures)
-    }
 
     func values(for message: PlannedMessage, figures: ReportFigures) -> [String: Any] {
         let day = message.sendDay

@@ -125,7 +125,7 @@ public struct OfficialDocument: Sendable {
         ]
     }
 
-    func esc(_ text: String) -> String { OfficePackage.escape(text) }
+    func esc(_ text: String) -> String { XMLText.escape(text) }
 
     static func fontXML(_ name: String) -> String {
         "<w:rFonts w:ascii=\"\(name)\" w:hAnsi=\"\(name)\" w:eastAsia=\"\(name)\" w:cs=\"\(name)\"/>"

@@ -40,9 +40,11 @@ public struct MessageRenderer: Sendable {
     /// only), the chat part is left empty: rendering is most of the cost of a message.
     /// `number` is the 文号 of the document it carries (督办通知单, 督查通报), told in
     /// its subject and text.
-    public func render(_ message: PlannedMessage, in plan: Plan, markdown: Bool = true, number: String? = nil) -> RenderedMessage {
+    /// A report's `figures`, when the caller has them, are not computed again.
+    public func render(_ message: PlannedMessage, in plan: Plan, markdown: Bool = true, number: String? = nil,
+                       figures: ReportFigures? = nil) -> RenderedMessage {
         let name = MessageContext.templateName(for: message)
-        var values = context.values(for: message, in: plan)
+        var values = context.values(for: message, in: plan, figures: figures)
         if let number {
             values["doc_number"] = number
             values["has_doc_number"] = true
@@ -56,15 +58,15 @@ public struct MessageRenderer: Sendable {
 
     /// The numbered document `message` carries as a Word file to attach (`DocumentKind.of`):
     /// the 督办通知单 from the message's own values, or the 督查通报 from the report's figures.
-    public func document(for message: PlannedMessage, in plan: Plan, number: String) -> (document: OfficialDocument, filename: String)? {
+    public func document(for message: PlannedMessage, in plan: Plan, number: String,
+                         figures: ReportFigures? = nil) -> (document: OfficialDocument, filename: String)? {
         switch DocumentKind.of(message) {
         case .notice:
             var values = context.values(for: message, in: plan)
             values["level_name"] = plan.policy.ladder.level(message.level)?.name ?? "督办"
             return (NoticeSheet.document(values: values, number: number), "督办通知单-\(number).docx")
         case .report:
-            guard let notice = plan.notices(in: message).first else { return nil }
-            let figures = ReportFigures(plan: plan, message: message, monthly: notice.rule == .report(monthly: true), lists: context.itemLists())
+            guard let figures = figures ?? context.figures(for: message, in: plan) else { return nil }
             return (CirculatedReport.document(figures, plan: plan, office: context.office, number: number), "督查通报-\(number).docx")
         case nil:
             return nil

@@ -80,9 +80,9 @@ public struct Spreadsheet: Sendable {
             """))
         out.append(("xl/workbook.xml", xml + """
             <workbook xmlns="\(main)" xmlns:r="\(rel)"><sheets>\
-            \(names.enumerated().map { "<sheet name=\"\(Self.escape($0.element))\" sheetId=\"\($0.offset + 1)\" r:id=\"rId\($0.offset + 1)\"/>" }.joined())\
+            \(names.enumerated().map { "<sheet name=\"\(XMLText.escape($0.element))\" sheetId=\"\($0.offset + 1)\" r:id=\"rId\($0.offset + 1)\"/>" }.joined())\
             </sheets><definedNames>\
-            \(names.enumerated().map { k, name in "<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"\(k)\" hidden=\"1\">'\(Self.escape(name.replacingOccurrences(of: "'", with: "''")))'!\(Self.filterRange(sheets[k]))</definedName>" }.joined())\
+            \(names.enumerated().map { k, name in "<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"\(k)\" hidden=\"1\">'\(XMLText.escape(name.replacingOccurrences(of: "'", with: "''")))'!\(Self.filterRange(sheets[k]))</definedName>" }.joined())\
             </definedNames></workbook>
             """))
         out.append(("xl/_rels/workbook.xml.rels", xml + """
@@ -121,7 +121,7 @@ public struct Spreadsheet: Sendable {
         s += "<sheetFormatPr defaultRowHeight=\"15\"/><cols>"
         for (i, w) in sheet.widths.enumerated() { s += "<col min=\"\(i + 1)\" max=\"\(i + 1)\" width=\"\(w)\" customWidth=\"1\"/>" }
         s += "</cols><sheetData><row r=\"1\">"
-        for (i, h) in sheet.header.enumerated() { s += "<c r=\"\(column(i))1\" s=\"1\" t=\"inlineStr\"><is><t>\(escape(h))</t></is></c>" }
+        for (i, h) in sheet.header.enumerated() { s += "<c r=\"\(column(i))1\" s=\"1\" t=\"inlineStr\"><is><t>\(XMLText.escape(h))</t></is></c>" }
         s += "</row>"
         for (r, row) in sheet.rows.enumerated() {
             s += "<row r=\"\(r + 2)\">"
@@ -130,7 +130,7 @@ public struct Spreadsheet: Sendable {
                 switch cell {
                 case .text(let t) where !t.isEmpty:
                     let wrap = t.count > 20 || t.contains("\n")
-                    s += "<c r=\"\(ref)\" s=\"\(wrap ? 4 : 0)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">\(escape(t))</t></is></c>"
+                    s += "<c r=\"\(ref)\" s=\"\(wrap ? 4 : 0)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">\(XMLText.escape(t))</t></is></c>"
                 case .number(let n): s += "<c r=\"\(ref)\"><v>\(ExcelNumber.text(n))</v></c>"
                 case .date(let d): s += "<c r=\"\(ref)\" s=\"2\"><v>\(serial(d))</v></c>"
                 case .dateTime(let d, let seconds):
@@ -156,7 +156,6 @@ public struct Spreadsheet: Sendable {
     static func serial(_ day: CivilDate) -> Int { 36526 + y2k.days(until: day) }
     static let y2k = CivilDate(year: 2000, month: 1, day: 1)!
 
-    static func escape(_ text: String) -> String { OfficePackage.escape(text) }
 }
 
 /// Numbers as a sheet stores them: integers without a decimal point, others in full.

@@ -127,8 +127,10 @@ public struct ServiceCycle: Sendable {
             let ready = OrderedRuns.map(messages.count, cores: messages.count < 50 ? 1 : ProcessInfo.processInfo.activeProcessorCount) { range in
                 dispatcher.prepare(messages[range].map { m in
                     let number = numbers[kept.messageKey(m)]
-                    let rendered = renderer.render(m, in: kept, markdown: dispatcher.needsMarkdown(m), number: number)
-                    return (m, rendered, number.map { Self.attachment(m, number: $0, in: kept, renderer: renderer, logger: logger) } ?? [])
+                    // A report's figures, once for its text and its 督查通报.
+                    let figures = renderer.context.figures(for: m, in: kept)
+                    let rendered = renderer.render(m, in: kept, markdown: dispatcher.needsMarkdown(m), number: number, figures: figures)
+                    return (m, rendered, number.map { Self.attachment(m, number: $0, figures: figures, in: kept, renderer: renderer, logger: logger) } ?? [])
                 }, in: kept)
             }
             summary.enqueued += try store.enqueue(
@@ -169,9 +171,9 @@ public struct ServiceCycle: Sendable {
 
     /// The Word file of the document numbered `number` that `message` carries; none (and a
     /// warning) when it cannot be written — the message still goes, its text naming the number.
-    static func attachment(_ message: PlannedMessage, number: String, in plan: Plan, renderer: MessageRenderer,
+    static func attachment(_ message: PlannedMessage, number: String, figures: ReportFigures?, in plan: Plan, renderer: MessageRenderer,
                            logger: Logger) -> [EmailMessage.Attachment] {
-        guard let (document, name) = renderer.document(for: message, in: plan, number: number) else { return [] }
+        guard let (document, name) = renderer.document(for: message, in: plan, number: number, figures: figures) else { return [] }
         do {
             return [EmailMessage.Attachment(filename: name, asciiName: DocumentKind.of(message) == .report ? "circular.docx" : "notice.docx",
                                             mediaType: OfficialDocument.mediaType, data: try document.data())]

@@ -1,5 +1,6 @@
 import Foundation
 import DudaoCore
+import DudaoMessages
 
 /// The figures page's chart, drawn on the server as SVG (no scripts): one row per agency,
 /// most overdue first, with its 办结率 and 按期完成率 as bars out of 100% and its overdue
@@ -23,8 +24,8 @@ enum FiguresChart {
         for (i, f) in shown.enumerated() {
             let y = (i + 1) * rowHeight + 4
             let name = f.name.count > 12 ? String(f.name.prefix(11)) + "…" : f.name
-            s += "<g><title>\(escape(f.name))：办结率\(Assessment.percent(f.completionRate))，按期完成率\(Assessment.percent(f.onTimeRate))，逾期\(f.overdue)项</title>"
-            s += "<text x=\"0\" y=\"\(y + 15)\">\(escape(name))</text>"
+            s += "<g><title>\(XMLText.escape(f.name))：办结率\(Assessment.percent(f.completionRate))，按期完成率\(Assessment.percent(f.onTimeRate))，逾期\(f.overdue)项</title>"
+            s += "<text x=\"0\" y=\"\(y + 15)\">\(XMLText.escape(name))</text>"
             let values: [(Double?, String)] = [(f.completionRate, Assessment.percent(f.completionRate)), (f.onTimeRate, Assessment.percent(f.onTimeRate)),
                                                (Double(f.overdue) / Double(widest), "\(f.overdue)")]
             for (k, (value, text)) in values.enumerated() {
@@ -37,10 +38,5 @@ enum FiguresChart {
             s += "</g>"
         }
         return s + "</svg>"
-    }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

@@ -42,13 +42,11 @@ public struct ReportDesk: Sendable {
                 values["heading"] = "policy.yaml 未设置 supervisor（督查室），没有报告。"
                 return templates.renderPage("report", viewer, values)
             }
+            // One computation of the figures for the report's text and the chart beside it.
+            let kept = try figures(monthly: monthly, day: day, set: set, now: now)
             let body = try rendered.value(set: set, store: store, now: now, detail: "\(monthly ? "month" : "week") \(day.iso)") {
-                let supervision = try store.supervision(clock: clock)
-                guard let plan = MessagePreview.officeReport(items: set.items, policy: set.policy, calendar: set.calendar, supervision: supervision,
-                                                             day: day, monthly: monthly), let message = plan.messages.first else { return "" }
-                let renderer = MessageRenderer(templates: templates,
-                                               context: MessageContext(office: set.policy.supervisor, reportTo: set.messages.reportTo, contact: set.officeContact, itemLists: { set.itemLists }))
-                return Self.body(of: renderer.render(message, in: plan).html)
+                guard let (figures, plan) = kept, let message = plan.messages.first else { return "" }
+                return Self.body(of: renderer(set).render(message, in: plan, figures: figures).html)
             }
             let sendAt = clock.instant(day, at: set.policy.sendTime.seconds)
             values["body"] = body
@@ -57,7 +55,7 @@ public struct ReportDesk: Sendable {
             values["day"] = day.iso
             values["downloads"] = "period=\(monthly ? "month" : "week")&day=\(day.iso)"
             // Beside the report as emailed, each agency's figures drawn (the 指标 page's chart).
-            if let (figures, _) = try figures(monthly: monthly, day: day, set: set, now: now) {
+            if let (figures, _) = kept {
                 values["chart"] = FiguresChart.svg(figures.assessment)
                 values["has_chart"] = !figures.assessment.agencies.isEmpty
             }
@@ -80,6 +78,12 @@ public struct ReportDesk: Sendable {
         guard let open = html.range(of: "<body"), let start = html[open.upperBound...].firstIndex(of: ">") else { return html }
         let rest = html[html.index(after: start)...]
         return String(rest.range(of: "</body>").map { rest[..<$0.lowerBound] } ?? rest)
+    }
+
+    /// The office's report as its email renders it.
+    func renderer(_ set: ScheduleSet) -> MessageRenderer {
+        MessageRenderer(templates: templates, context: MessageContext(office: set.policy.supervisor, reportTo: set.messages.reportTo,
+                                                                      contact: set.officeContact, itemLists: { set.itemLists }))
     }
 
     /// The report's day: `text` when it is a day up to tomorrow (and not ten years back),
@@ -138,10 +142,10 @@ public struct ReportDesk: Sendable {
             guard let message = plan.messages.first else { return nil }
             // The report's message key: the one the emailed report was numbered by, so the
             // report sent and the one downloaded carry the same 文号.
-            let given = try store.documentNumber(kind: "report", year: day.year, key: plan.messageKey(message),
+            let given = try store.documentNumber(kind: DocumentKind.report.rawValue, year: day.year, key: plan.messageKey(message),
                                                  audit: AuditEntry(at: now, actor: viewer.user, client: client, action: .documentNumber,
                                                                    detail: "督查通报 \(day.iso)"))
-            let number = OfficeReportSchedule.number(set.policy.officeReport.number, year: given.year, n: given.n)
+            let number = DocumentKind.report.number(set.policy, year: given.year, n: given.n)
             let data = try CirculatedReport.document(figures, plan: plan, office: office, number: number).data()
             return Download(data: data, type: OfficialDocument.mediaType, name: "督查通报-\(number).docx", number: number)
         case .xlsx:
@@ -151,9 +155,7 @@ public struct ReportDesk: Sendable {
             return Download(data: Data(FiguresWorkbook.csv(figures).utf8), type: "text/csv; charset=utf-8", name: "督办\(word)指标-\(day.iso).csv")
         case .html, .text, .markdown:
             guard let message = plan.messages.first else { return nil }
-            let renderer = MessageRenderer(templates: templates, context: MessageContext(office: set.policy.supervisor, reportTo: set.messages.reportTo,
-                                                                                        contact: set.officeContact, itemLists: { set.itemLists }))
-            let r = renderer.render(message, in: plan)
+            let r = renderer(set).render(message, in: plan, figures: figures)
             let (body, type, ext) = format == .html ? (r.html, "text/html; charset=utf-8", "html")
                 : format == .text ? ("Subject: \(r.subject)\n\n\(r.text)", "text/plain; charset=utf-8", "txt") : (r.markdown, "text/markdown; charset=utf-8", "md")
             return Download(data: Data(body.utf8), type: type, name: "督办\(word)-\(day.iso).\(ext)")

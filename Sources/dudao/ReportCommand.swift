@@ -66,9 +66,9 @@ struct ReportCommand: ParsableCommand {
                 var number: String? = nil
                 if !draft {
                     let store = try state.open(schedules: schedulesOption.schedules)
-                    let given = try store.documentNumber(kind: "report", year: day.year, key: plan.messageKey(message),
+                    let given = try store.documentNumber(kind: DocumentKind.report.rawValue, year: day.year, key: plan.messageKey(message),
                                                          audit: UserCommand.entry(.documentNumber, "", detail: "督查通报 \(day.iso)"))
-                    number = OfficeReportSchedule.number(set.policy.officeReport.number, year: given.year, n: given.n)
+                    number = DocumentKind.report.number(set.policy, year: given.year, n: given.n)
                 }
                 let document = CirculatedReport.document(figures, plan: plan, office: office, number: number)
                 try write { try document.write(to: $0) }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import DudaoCore
 import DudaoTestSupport
@@ -89,11 +90,25 @@ import DudaoTestSupport
         let read = try TestSupport.python(["-c", "import docx,json,sys; print(json.dumps({'n':[p.text for p in docx.Document(sys.argv[1]).paragraphs if '〔' in p.text]}, ensure_ascii=False))", sent])
         #expect((read["n"] as? [String])?.first?.hasPrefix("督办〔2026〕第") == true, "\(read)")
 
+        // Issued twice at once (two clerks' sessions, one report): one number for both.
+        let steps = String(data: try JSONSerialization.data(withJSONObject: WebFixture.login("经办") + [WebFixture.get("/report"),
+            ["method": "POST", "path": "/report/circular", "fields": ["csrf": "@csrf", "period": "week", "day": "2026-12-02"]]]), encoding: .utf8)!
+        let answers = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            let r = try? TestSupport.run("/usr/bin/env", ["python3", TestSupport.root.appendingPathComponent("Tests/Python/office_client.py").path, f.url, steps])
+            let pages = r.flatMap { try? JSONSerialization.jsonObject(with: $0.data) as? [[String: Any]] } ?? []
+            answers.withLock { $0.append((pages.last?["headers"] as? [String: String])?["Content-Disposition"]
+                                          ?? "\(pages.map { "\($0["status"] ?? "")" }) \(r?.err.suffix(300) ?? "")") }
+        }
+        let together = answers.withLock { $0 }
+        #expect(together.count == 2 && together[0] == together[1] && together[0].contains(".docx") && together[0] != issued, "\(together)")
+
         // Issuing is in the audit trail, by whom and from where.
-        let audit = try TestSupport.run("/usr/bin/env", ["python3", "-c", "import sqlite3,sys; print('\\n'.join('|'.join(r) for r in sqlite3.connect(sys.argv[1]).execute(\"SELECT actor, client, object FROM audit WHERE action='document.number'\")))", f.state + "/dudao.sqlite"])
+        let audit = try TestSupport.run("/usr/bin/env", ["python3", "-c", "import sqlite3,sys; print('\\n'.join('|'.join(r) for r in sqlite3.connect(sys.argv[1]).execute(\"SELECT actor, client, object, detail FROM audit WHERE action='document.number'\")))", f.state + "/dudao.sqlite"])
         let rows = String(decoding: audit.data, as: UTF8.self).split(separator: "\n")
         #expect(rows.contains { $0.hasPrefix("经办|127.0.0.1|report 2026-") } && rows.contains { $0.hasPrefix("督办系统|local|notice 2026-1") }, "\(rows.suffix(5))")
-        #expect(rows.filter { $0.hasPrefix("经办|") }.count == 1, "issued twice, numbered once: \(rows.filter { $0.hasPrefix("经办|") })")
+        #expect(rows.filter { $0.hasPrefix("经办|") && $0.contains("2026-12-01") }.count == 1, "issued twice, numbered once: \(rows.filter { $0.hasPrefix("经办|") })")
+        #expect(rows.filter { $0.hasPrefix("经办|") && $0.contains("2026-12-02") }.count == 1, "issued twice at once, numbered once: \(rows.filter { $0.hasPrefix("经办|") })")
 
         // In Chromium: the pages as people see them.
         let out = TestSupport.root.appendingPathComponent("docs/console").path
