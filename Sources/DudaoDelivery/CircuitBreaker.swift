@@ -74,7 +74,7 @@ public struct CircuitBreaker: Hashable, Sendable {
     public mutating func record(_ outcome: DeliveryOutcome, now: Date) -> Bool {
         let before = (state, openUntil)
         switch outcome {
-        case .transient(_, let reason):
+        case .transient(_, let reason), .unknown(let reason):
             failures += 1
             lastError = reason
             if state == .halfOpen {

@@ -34,6 +34,8 @@ final class CurlEasy {
         var message: String
         var body: Data
         var headers: [String: String]
+        /// True once the request was written to the peer (it may then have acted on it).
+        var requestSent = false
     }
 
     /// Runs one transfer: `configure` sets options after a reset (connections survive a
@@ -96,7 +98,9 @@ final class CurlEasy {
         _ = dudao_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &response)
         let message = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         let text = message.isEmpty ? String(cString: curl_easy_strerror(code)) : message
-        return Result(code: code, responseCode: response, message: text, body: sink.body, headers: sink.headers)
+        var requestSize = 0
+        _ = dudao_getinfo_long(handle, CURLINFO_REQUEST_SIZE, &requestSize)
+        return Result(code: code, responseCode: response, message: text, body: sink.body, headers: sink.headers, requestSent: requestSize > 0)
     }
 
     /// Typed option setters; keeps strings and lists alive until the transfer ends.

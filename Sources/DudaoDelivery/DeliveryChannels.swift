@@ -10,6 +10,8 @@ public struct DeliveryChannels: Sendable {
     public let email: EmailChannel?
     /// Chat robots and webhooks by name.
     public let chats: [String: RobotChannel]
+    /// The SMS platform, if configured.
+    public let sms: SMSChannel?
     /// The outbox folder, for messages no channel reaches.
     public let outbox: FileOutboxChannel
     /// Retry and dead-letter settings.
@@ -25,6 +27,7 @@ public struct DeliveryChannels: Sendable {
         var chats: [String: RobotChannel] = [:]
         for s in config.robots { chats[s.name] = try RobotChannel(s, environment: environment) }
         self.chats = chats
+        sms = try config.sms.map { s throws(DeliveryConfigError) in try SMSChannel(s, environment: environment) }
         outbox = FileOutboxChannel(directory: config.outboxDirectory ?? (stateDirectory as NSString).appendingPathComponent("outbox"))
         retry = config.retry
         circuit = config.circuit
@@ -32,15 +35,16 @@ public struct DeliveryChannels: Sendable {
 
     /// The channel called `id`, if configured.
     public func channel(_ id: ChannelID) -> (any Channel)? {
-        switch id {
+        switch id.lane {
         case .email: email
         case .outbox: outbox
+        case .sms: sms
         default: chats[id.rawValue]
         }
     }
 
     /// True when no channel is configured: everything goes to the outbox folder.
-    public var isEmpty: Bool { email == nil && chats.isEmpty }
+    public var isEmpty: Bool { email == nil && chats.isEmpty && sms == nil }
 
     /// The sender for emails: the email channel's `from`, else `fallback`.
     public func sender(fallback: Mailbox) -> Mailbox { email?.transport.configuration.from ?? fallback }

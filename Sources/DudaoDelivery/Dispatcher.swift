@@ -17,6 +17,10 @@ public struct PreparedDelivery: Sendable {
     /// Why it cannot be sent at all (an email that cannot be encoded): stored as a dead
     /// letter with this reason, never silently rerouted.
     public var failure: String?
+    /// Dudao's reference for an SMS, which platforms' reports may echo.
+    public var reference: String? = nil
+    /// The short link an SMS carries, to be kept: its code and the reply token it opens.
+    public var shortLink: ShortLink? = nil
 }
 
 /// Routes rendered messages to channels and sends prepared ones: email to agencies with
@@ -69,6 +73,17 @@ public struct Dispatcher: Sendable {
                                             payload: RobotChannel.stored(RobotPayload(rendered, generic: generic)), failure: nil))
                 reached = true
             }
+            // SMS is a notice beside the message, never its only copy: it does not count as reaching the agency.
+            if let sms = channels.sms, sms.settings.send.contains(rendered.template), !rendered.sms.isEmpty || sms.settings.templates[rendered.template] != nil {
+                let (short, link) = ShortLink.shorten(rendered)
+                for mobile in mobiles(for: [message.to] + message.cc) {
+                    let channel = ChannelID.sms(to: mobile)
+                    let reference = SMSChannel.reference(message: key, channel: channel)
+                    out.append(PreparedDelivery(message: key, agency: message.to.agency, channel: channel, notices: notices,
+                                                payload: SMSChannel.stored(sms.payload(short, mobile: mobile, reference: reference)), failure: nil,
+                                                reference: reference, shortLink: link))
+                }
+            }
             if !reached {
                 out.append(PreparedDelivery(message: key, agency: message.to.agency, channel: .outbox, notices: notices,
                                             payload: FileOutboxChannel.stored(.init(day: message.sendDay.iso, eml: eml, json: generic)),
@@ -83,6 +98,19 @@ public struct Dispatcher: Sendable {
     public func needsMarkdown(_ message: PlannedMessage) -> Bool {
         guard channels.email != nil, !composer.mailboxes(for: message.to).isEmpty else { return true }
         return chatChannels(for: [message.to] + message.cc).contains { channels.chats[$0] != nil }
+    }
+
+    /// Mobiles of the contacts of `recipients`, each number once, in order.
+    func mobiles(for recipients: [Recipient]) -> [String] {
+        var seen = Set<ChannelID>()
+        var out: [String] = []
+        for r in recipients {
+            guard let agency = agencies[r.agency] else { continue }
+            for c in (r.role == .leadership ? agency.leadership : agency.contacts) {
+                if let m = c.mobile, Mobile.isValid(m), seen.insert(ChannelID.sms(to: m)).inserted { out.append(m) }
+            }
+        }
+        return out
     }
 
     /// Chat channels named by the contacts of `recipients`, each once, in order.

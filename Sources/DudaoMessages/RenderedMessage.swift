@@ -12,6 +12,11 @@ public struct RenderedMessage: Hashable, Sendable {
     public var markdown: String
     /// The template folder used (`advance`, `digest`…).
     public var template: String
+    /// The short notice an SMS carries (`NAME/sms.mustache`); empty when the kind has none.
+    public var sms: String = ""
+    /// The few short values an SMS platform's template takes: `agency`, `count`, `level`,
+    /// `reply_by`, `link`.
+    public var smsValues: [String: String] = [:]
 
     /// A rendered message from its parts.
     public init(subject: String, text: String, html: String, markdown: String, template: String) {
@@ -52,8 +57,18 @@ public struct MessageRenderer: Sendable {
         func part(_ p: String) -> String { templates.render(name, p, values) ?? "" }
         let subject = part("subject").split(whereSeparator: { $0.isNewline || $0 == "\t" }).joined(separator: " ")
             .trimming(" ")
-        return RenderedMessage(subject: subject, text: part("text"), html: part("html"), markdown: markdown ? part("markdown") : "",
-                               template: name)
+        var rendered = RenderedMessage(subject: subject, text: part("text"), html: part("html"), markdown: markdown ? part("markdown") : "",
+                                       template: name)
+        // Only kinds with an SMS template are sent by SMS; the rest leave these empty.
+        if let sms = templates.render(name, "sms", values) {
+            rendered.sms = sms.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined()
+            rendered.smsValues = [
+                "agency": message.to.agency, "count": "\(values["count"] as? Int ?? 0)",
+                "level": plan.policy.ladder.level(message.level)?.name ?? "提醒",
+                "reply_by": values["reply_by"] as? String ?? "", "link": values["reply_url"] as? String ?? "",
+            ]
+        }
+        return rendered
     }
 
     /// The numbered document `message` carries as a Word file to attach (`DocumentKind.of`):

@@ -73,6 +73,8 @@ public struct YAMLMap {
     }
 
     public var line: Int? { node.line }
+    /// The keys, in file order.
+    public var keyNames: [String] { keyTexts }
 
     func node(_ key: String) -> YAMLNode? {
         keyTexts.firstIndex(of: key).map { values[$0] }

@@ -102,8 +102,8 @@ final class OutboxDelivery: @unchecked Sendable {
             guard !stop.isDraining else { return }
             var touched = Set<ChannelID>()
             for e in entries where (recordedDuringReads[e.id] ?? 0) <= mark && assigned.insert(e.id).inserted {
-                lanes[e.channel, default: Lane(circuit: CircuitBreaker(settings: cycle.dispatcher.channels.circuit))].queue.append(e)
-                touched.insert(e.channel)
+                lanes[e.channel.lane, default: Lane(circuit: CircuitBreaker(settings: cycle.dispatcher.channels.circuit))].queue.append(e)
+                touched.insert(e.channel.lane)
             }
             for channel in touched.sorted() {
                 if let until = lanes[channel]!.circuit.openUntil, lanes[channel]!.circuit.state == .open, now() < until {
@@ -208,8 +208,13 @@ final class OutboxDelivery: @unchecked Sendable {
                 lock.withLock { _ = assigned.remove(entry.id) }
                 continue
             }
-            let outcome = cycle.dispatcher.deliver(channel: entry.channel, message: entry.message, payload: entry.payload,
-                                                   over: connection, stop: stop)
+            let outcome: DeliveryOutcome
+            if entry.unknownUntil != nil, entry.channel.lane == .sms, cycle.dispatcher.channels.sms?.settings.unknownResend == false {
+                // No report came within the bound, and the office would rather miss one than send twice.
+                outcome = .permanent(reason: "结果不明且未收到状态报告，按配置不重发 outcome unknown and no report came: not sent again (sms.unknown.then: fail)")
+            } else {
+                outcome = cycle.dispatcher.deliver(channel: entry.channel, message: entry.message, payload: entry.payload, over: connection, stop: stop)
+            }
             finish(entry, outcome, cycle: cycle)
         }
     }
@@ -246,7 +251,8 @@ final class OutboxDelivery: @unchecked Sendable {
         var opened: ([OutboxEntry], Date)? = nil
         var changed: CircuitBreaker? = nil
         lock.withLock {
-            guard var lane = lanes[entry.channel] else { return }
+            let channel = entry.channel.lane
+            guard var lane = lanes[channel] else { return }
             if lane.circuit.record(outcome, now: at) {
                 changed = lane.circuit
                 if lane.circuit.state == .open, let until = lane.circuit.openUntil {
@@ -254,17 +260,17 @@ final class OutboxDelivery: @unchecked Sendable {
                     for e in opened!.0 { assigned.remove(e.id) }
                 }
             }
-            lanes[entry.channel] = lane
+            lanes[channel] = lane
             // A probe went through: open up to the channel's connections again.
-            if changed?.state == .closed { startWorkers(entry.channel) }
+            if changed?.state == .closed { startWorkers(channel) }
         }
         if let changed {
             // Only `status` reads this record; the breaker itself lives in memory.
-            try? cycle.store.save(CircuitRecord(channel: entry.channel, state: changed.state.rawValue, failures: changed.failures,
+            try? cycle.store.save(CircuitRecord(channel: entry.channel.lane, state: changed.state.rawValue, failures: changed.failures,
                                                 openUntil: changed.openUntil, lastError: changed.lastError, at: at))
-            onEvent(.circuit(entry.channel, changed))
+            onEvent(.circuit(entry.channel.lane, changed))
         }
-        if let (entries, until) = opened { postpone(entries, of: entry.channel, until: until, announce: false) }
+        if let (entries, until) = opened { postpone(entries, of: entry.channel.lane, until: until, announce: false) }
     }
 
     /// Records one outcome, in a transaction shared with the workers finishing at the same

@@ -77,6 +77,7 @@ public final class ReminderService: @unchecked Sendable {
     private var wakeObservers: [@Sendable () -> Void] = []
     /// The schedules in force, for the console's threads (swapped on reload).
     private let currentSchedules: LockedValue<ScheduleSet>
+    private let currentChannels: LockedValue<DeliveryChannels>
     /// The next wake, for `/metrics`.
     private let nextWakeShown = LockedValue<Date?>(nil)
     private var reloading = false
@@ -111,6 +112,7 @@ public final class ReminderService: @unchecked Sendable {
         Self.releaseClaimsOfEndedProcesses(store, logger: logger)
         Self.returnFreedMemory()
         currentSchedules = LockedValue(cycle.set)
+        currentChannels = LockedValue(cycle.dispatcher.channels)
         timer = DispatchSource.makeTimerSource(queue: queue)
         delivery = OutboxDelivery(cycle: cycle, onEvent: { [weak self] event in
             guard let self else { return }
@@ -260,9 +262,10 @@ public final class ReminderService: @unchecked Sendable {
     /// What runs beside the clock may use: reads are on its own threads, and a recorded
     /// report wakes the clock to replan.
     private var handle: ServiceHandle {
-        let current = currentSchedules
+        let current = currentSchedules, channels = currentChannels
         let wakeAt = nextWakeShown
-        return ServiceHandle(store: store, templates: cycle.renderer.templates, schedules: { current.value }, nextWake: { wakeAt.value },
+        return ServiceHandle(store: store, templates: cycle.renderer.templates, schedules: { current.value }, channels: { channels.value },
+                             nextWake: { wakeAt.value },
                              replan: { [weak self] in
                                  guard let self else { return }
                                  self.queue.async { self.replanSoon() }
@@ -460,6 +463,7 @@ public final class ReminderService: @unchecked Sendable {
                     self.listsStamp = stamp
                     self.cycle = cycle
                     self.currentSchedules.value = cycle.set
+                    self.currentChannels.value = cycle.dispatcher.channels
                     self.delivery.replace(cycle: cycle)
                     self.logger.notice("reloaded")
                     Self.returnFreedMemory()

@@ -133,9 +133,13 @@ public struct ServiceCycle: Sendable {
                     return (m, rendered, number.map { Self.attachment(m, number: $0, figures: figures, in: kept, renderer: renderer, logger: logger) } ?? [])
                 }, in: kept)
             }
+            let smsTimes = try smsTimes(ready, notBefore: max(now, notBefore))
             summary.enqueued += try store.enqueue(
-                ready.map { NewOutboxEntry(message: $0.message, agency: $0.agency, channel: $0.channel, notices: $0.notices,
-                                           payload: $0.payload, failure: $0.failure) },
+                ready.enumerated().map { i, p in
+                    NewOutboxEntry(message: p.message, agency: p.agency, channel: p.channel, notices: p.notices,
+                                   payload: p.payload, failure: p.failure, notBefore: smsTimes[i], reference: p.reference,
+                                   shortLink: p.shortLink.map { ($0.code, $0.token) })
+                },
                 skipped: last ? skipped : [], plannedUntil: last ? now : nil, at: now, notBefore: notBefore)
             prepared += ready
             committed?()
@@ -152,6 +156,35 @@ public struct ServiceCycle: Sendable {
                           metadata: ["agency": "\(s.agency)"])
         }
         return summary
+    }
+
+    /// When each SMS among `prepared` may go (nil for the other channels): in the window
+    /// `sms.quiet` and the calendar leave, and within each number's daily budget
+    /// (`sms.per_day`), counting what is already in the outbox for that day.
+    func smsTimes(_ prepared: [PreparedDelivery], notBefore: Date) throws -> [Date?] {
+        guard let sms = dispatcher.channels.sms else { return prepared.map { _ in nil } }
+        let window = smsWindow(sms)
+        var planned: [String: Int] = [:]
+        return try prepared.map { p in
+            guard p.channel.lane == .sms, p.failure == nil else { return nil }
+            var t = window.next(atOrAfter: notBefore)
+            for _ in 0..<31 {
+                let day = window.clock.day(of: t)
+                let key = "\(p.channel.rawValue)|\(day.iso)"
+                let used = try store.smsCount(channel: p.channel, from: window.clock.instant(day, at: 0),
+                                              until: window.clock.instant(day.adding(days: 1), at: 0)) + planned[key, default: 0]
+                if used < sms.settings.perDay {
+                    planned[key, default: 0] += 1
+                    return t
+                }
+                t = window.next(atOrAfter: window.clock.instant(day.adding(days: 1), at: 0))
+            }
+            return t
+        }
+    }
+
+    func smsWindow(_ sms: SMSChannel) -> SMSWindow {
+        SMSWindow(quiet: sms.settings.quiet, calendar: set.calendar, clock: LocalClock(timeZone: set.policy.timeZone))
     }
 
     /// The 文号 of the documents `messages` carry (督办通知单, 督查通报), by message key: given
@@ -199,8 +232,9 @@ public struct ServiceCycle: Sendable {
         let retry = dispatcher.channels.retry
         let said = "\(entry.agency) via \(entry.channel): \(outcome)"
         switch outcome {
-        case .delivered:
-            return OutcomeVerdict(entry: entry, result: OutboxResult(entry, .delivered(at: now)), retryAt: nil, level: .info, message: said)
+        case .delivered(_, let receipt):
+            return OutcomeVerdict(entry: entry, result: OutboxResult(entry, .delivered(at: now, receipt: receipt)), retryAt: nil, level: .info,
+                                  message: said)
         case .transient(let after, let reason):
             let attempt = entry.attempts + 1
             let tooOld = now.timeIntervalSince(entry.enqueuedAt) >= retry.maxAgeSeconds
@@ -209,12 +243,22 @@ public struct ServiceCycle: Sendable {
                                       message: "\(said) → dead letter after \(attempt) attempts")
             }
             let delay = retry.delay(afterAttempt: attempt, retryAfter: after, random: random())
-            let at = now.addingTimeInterval(delay)
+            var at = now.addingTimeInterval(delay)
+            // An SMS retried waits out quiet hours and days off, as its first attempt did.
+            if entry.channel.lane == .sms, let sms = dispatcher.channels.sms { at = smsWindow(sms).next(atOrAfter: at) }
             return OutcomeVerdict(entry: entry, result: OutboxResult(entry, .retry(at: at, error: reason)), retryAt: at, level: .warning,
                                   message: "\(said) → retry in \(Int(delay.rounded(.up))) s")
         case .permanent(let reason):
             return OutcomeVerdict(entry: entry, result: OutboxResult(entry, .dead(error: reason)), retryAt: nil, level: .error,
                                   message: "\(said) → dead letter")
+        case .unknown(let reason):
+            // Waits for the platform's report; at the bound it is sent again or given up,
+            // as channels.yaml says (`sms.unknown`).
+            let wait = dispatcher.channels.sms?.settings.unknownWait ?? retry.baseSeconds
+            var at = now.addingTimeInterval(wait)
+            if entry.channel.lane == .sms, let sms = dispatcher.channels.sms { at = smsWindow(sms).next(atOrAfter: at) }
+            return OutcomeVerdict(entry: entry, result: OutboxResult(entry, .unknown(until: at, error: reason)), retryAt: at, level: .warning,
+                                  message: "\(said) → 结果不明 waiting up to \(Int(wait)) s for a delivery report")
         case .notAttempted:
             return OutcomeVerdict(entry: entry, result: nil, retryAt: nil, level: nil, message: said)
         }
@@ -264,7 +308,7 @@ final class Tally: @unchecked Sendable {
             case .delivered: counts.delivered += 1
             case .transient: if retryAt != nil { counts.retrying += 1 } else { counts.dead += 1 }
             case .permanent: counts.dead += 1
-            case .notAttempted: counts.retrying += 1
+            case .notAttempted, .unknown: counts.retrying += 1
             }
         }
     }

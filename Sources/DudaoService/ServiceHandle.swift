@@ -1,4 +1,5 @@
 import Foundation
+import DudaoDelivery
 import DudaoMessages
 import DudaoSchedules
 import DudaoStore
@@ -13,6 +14,9 @@ public struct ServiceHandle: Sendable {
     public let templates: TemplateSet
     /// The schedules in force (a reload swaps them).
     public let schedules: @Sendable () -> ScheduleSet
+    /// The channels in force (a reload swaps them): the console takes the SMS platform's
+    /// report hook from them.
+    public let channels: @Sendable () -> DeliveryChannels
     /// When the clock wakes next, if armed.
     public let nextWake: @Sendable () -> Date?
     /// Wakes the clock to replan and deliver (after a report or a decision was recorded).

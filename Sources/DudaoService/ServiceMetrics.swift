@@ -30,10 +30,11 @@ public enum ServiceMetrics {
         case .delivered: name = "delivered"
         case .transient: name = "transient"
         case .permanent: name = "permanent"
+        case .unknown: name = "unknown"
         case .notAttempted: return
         }
         Counter(label: "dudao_notifications_total",
-                dimensions: [("channel", entry.channel.rawValue), ("kind", kind(of: entry)), ("outcome", name)]).increment()
+                dimensions: [("channel", entry.channel.lane.rawValue), ("kind", kind(of: entry)), ("outcome", name)]).increment()
         if case .delivered = outcome {
             CoreMetrics.Timer(label: "dudao_notification_latency_seconds")
                 .recordNanoseconds(Int64(max(0, now.timeIntervalSince(entry.enqueuedAt)) * 1e9))
@@ -97,6 +98,14 @@ public enum ServiceMetrics {
                 let counter = Counter(label: "dudao_reports_total", dimensions: [("action", name)])
                 counter.reset()
                 counter.increment(by: reports[name] ?? 0)
+            }
+        }
+        // What SMS platforms pushed: reports (`delivered`, `failed`) and replies, each once.
+        if let counts = try? store.smsEventCounts() {
+            for c in counts {
+                let counter = Counter(label: "dudao_sms_reports_total", dimensions: [("platform", c.platform), ("result", c.kind)])
+                counter.reset()
+                counter.increment(by: c.count)
             }
         }
         if let circuits = try? store.circuits() {

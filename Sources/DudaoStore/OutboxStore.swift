@@ -31,6 +31,11 @@ public struct OutboxEntry: Hashable, Sendable {
     public var enqueuedAt: Date
     /// When it was delivered.
     public var sentAt: Date?
+    /// Until when its outcome is unknown: sent with no answer, waiting for a report (SMS).
+    public var unknownUntil: Date? = nil
+    /// The platform's id of the send (SMS), and its delivery report once one came.
+    public var receipt: String? = nil
+    public var report: String? = nil
 }
 
 /// What to enqueue: one message for one channel.
@@ -47,9 +52,19 @@ public struct NewOutboxEntry: Sendable {
     public var payload: String
     /// Why it can never be sent: it is stored as a dead letter with this reason.
     public var failure: String?
+    /// The earliest it may go, when later than the batch's (SMS wait out quiet hours).
+    public var notBefore: Date?
+    /// Dudao's reference for the send, echoed by platforms' reports (SMS).
+    public var reference: String?
+    /// A short link the SMS carries (`/s/CODE`) and the reply token it opens.
+    public var shortLink: (code: String, token: String)? = nil
 
     /// An entry to enqueue.
-    public init(message: String, agency: String, channel: ChannelID, notices: [NoticeRef], payload: String, failure: String? = nil) {
+    public init(message: String, agency: String, channel: ChannelID, notices: [NoticeRef], payload: String, failure: String? = nil,
+                notBefore: Date? = nil, reference: String? = nil, shortLink: (code: String, token: String)? = nil) {
+        self.shortLink = shortLink
+        self.notBefore = notBefore
+        self.reference = reference
         self.message = message
         self.agency = agency
         self.channel = channel
@@ -91,11 +106,15 @@ extension StateStore {
             var inserted = 0
             for e in entries {
                 guard let row = try t.row("""
-                    INSERT INTO outbox (message, agency, channel, notices, state, attempts, next_attempt_at, enqueued_at, last_error)
-                    VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id
+                    INSERT INTO outbox (message, agency, channel, notices, state, attempts, next_attempt_at, enqueued_at, last_error, reference)
+                    VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id
                     """, [e.message, e.agency, e.channel.rawValue, Self.encode(e.notices),
-                          e.failure == nil ? "pending" : "dead", first, Self.iso(now), e.failure]) else { continue }
+                          e.failure == nil ? "pending" : "dead", e.notBefore.map { Self.iso(max($0, now)) } ?? first, Self.iso(now), e.failure,
+                          e.reference]) else { continue }
                 inserted += 1
+                if let link = e.shortLink {
+                    try t.execute("INSERT INTO short_link (code, token, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [link.code, link.token, Self.iso(now)])
+                }
                 if !e.payload.isEmpty {
                     try t.execute("INSERT INTO outbox_payload (id, payload) VALUES (?, ?)", [row["id"] as Int64, e.payload])
                 }
@@ -230,20 +249,27 @@ extension StateStore {
             for r in results {
                 let entry = r.entry
                 switch r.kind {
-                case .delivered(let at):
+                case .delivered(let at, let receipt):
                     try t.execute("""
-                        UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL, lease_owner = NULL, lease_until = NULL
+                        UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL, lease_owner = NULL, lease_until = NULL,
+                          receipt = ?, unknown_until = NULL
                         WHERE id = ?
-                        """, [Self.iso(at), entry.id])
+                        """, [Self.iso(at), receipt, entry.id])
                     for n in entry.notices {
                         try t.execute(Self.insertSent, [n.key, entry.agency, entry.message, n.item, entry.channel.rawValue, Self.iso(at)])
                     }
                 case .retry(let retryAt, let error):
                     try t.execute("""
-                        UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?
+                        UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, lease_owner = NULL, lease_until = NULL, unknown_until = NULL
+                        WHERE id = ?
                         """, [error, Self.iso(retryAt), entry.id])
+                case .unknown(let until, let error):
+                    try t.execute("""
+                        UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, unknown_until = ?, lease_owner = NULL, lease_until = NULL
+                        WHERE id = ?
+                        """, [error, Self.iso(until), Self.iso(until), entry.id])
                 case .dead(let error):
-                    try t.execute("UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?",
+                    try t.execute("UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ?, lease_owner = NULL, lease_until = NULL, unknown_until = NULL WHERE id = ?",
                                   [error, entry.id])
                 }
             }
@@ -301,7 +327,8 @@ extension StateStore {
                     notices: decode(row["notices"]), payload: row["payload"],
                     state: OutboxEntry.State(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
                     nextAttemptAt: date(row["next_attempt_at"]) ?? .distantPast, lastError: row["last_error"],
-                    enqueuedAt: date(row["enqueued_at"]) ?? .distantPast, sentAt: date(row["sent_at"]))
+                    enqueuedAt: date(row["enqueued_at"]) ?? .distantPast, sentAt: date(row["sent_at"]),
+                    unknownUntil: date(row["unknown_until"]), receipt: row["receipt"], report: row["report"])
     }
 
     static func encode(_ notices: [NoticeRef]) -> String {

@@ -167,5 +167,23 @@ enum StoreMigrations {
             // The register links each number to the message that carried it.
             "CREATE INDEX outbox_message ON outbox(message)",
         ] + d.appendOnly("document_number") },
+        // SMS: each number's entry keeps the platform's id of the send (its reports name it),
+        // Dudao's own reference (platforms that echo one), and until when an outcome is
+        // unknown (sent, no answer: waiting for a report). Reports and replies are kept once
+        // each, with the number masked.
+        StoreMigration(name: "v18: SMS receipts, unknown outcomes, delivery reports and replies") { d in [
+            "ALTER TABLE outbox ADD COLUMN receipt \(d.text)",
+            "ALTER TABLE outbox ADD COLUMN reference \(d.text)",
+            "ALTER TABLE outbox ADD COLUMN unknown_until \(d.text)",
+            "ALTER TABLE outbox ADD COLUMN report \(d.text)",
+            "CREATE INDEX outbox_receipt ON outbox(receipt)",
+            "CREATE INDEX outbox_reference ON outbox(reference)",
+            """
+            CREATE TABLE sms_event (id \(d.idColumn), platform \(d.text) NOT NULL, identity \(d.text) NOT NULL, kind \(d.text) NOT NULL,
+              mobile \(d.text) NOT NULL, receipt \(d.text), detail \(d.text) NOT NULL, time \(d.text) NOT NULL, entry INTEGER,
+              at \(d.text) NOT NULL, UNIQUE (platform, identity))
+            """,
+            "CREATE TABLE short_link (code \(d.text) NOT NULL PRIMARY KEY, token \(d.text) NOT NULL, at \(d.text) NOT NULL)",
+        ] },
     ]
 }

@@ -1,4 +1,5 @@
 import Foundation
+import DudaoStore
 import Hummingbird
 import HummingbirdCore
 import HTTPTypes
@@ -45,6 +46,8 @@ public struct WebServer: Sendable {
     let office: OfficeSettings?
     let metrics: @Sendable () -> String
     let replan: @Sendable () -> Void
+    /// Where SMS platforms push reports, as channels.yaml configures it now.
+    let smsHook: @Sendable () -> SMSHook?
     let reload: @Sendable () async -> Void
     let logger: Logger
     /// Peers whose `X-Forwarded-For` and SSO header are believed.
@@ -80,7 +83,8 @@ public struct WebServer: Sendable {
     /// schedules again after the office published or rolled back a list.
     public init(host: String, port: Int, desk: ReplyDesk, office: OfficeSettings? = nil, metrics: @escaping @Sendable () -> String = { "" },
                 replan: @escaping @Sendable () -> Void = {}, reload: @escaping @Sendable () async -> Void = {},
-                trustedProxies: [String] = [], limits: Limits = Limits(), logger: Logger) {
+                trustedProxies: [String] = [], limits: Limits = Limits(), smsHook: @escaping @Sendable () -> SMSHook? = { nil }, logger: Logger) {
+        self.smsHook = smsHook
         self.reload = reload
         self.trustedProxies = Set(trustedProxies)
         self.limits = limits
@@ -140,6 +144,27 @@ public struct WebServer: Sendable {
             }
             return Self.response(desk.submit(token: token, form: form, files: files, client: Self.client(request, context, trusting: proxies), now: Date()))
         }
+        // A short link from an SMS opens the reply page it stands for.
+        router.get("/s/:code") { _, context in
+            let code = String((context.parameters.get("code") ?? "").prefix(16))
+            guard let token = try? desk.store.shortLinkToken(code: code) else {
+                return Self.page(.notFound, "链接无效 unknown link\n", type: "text/plain; charset=utf-8")
+            }
+            var response = Self.page(.seeOther, "")
+            response.headers[.location] = "/r/" + token
+            response.headers[.cacheControl] = "no-store"
+            return response
+        }
+        let smsHook = self.smsHook, logger = self.logger, replan = self.replan
+        router.post("/hooks/sms/:platform/:token") { request, context in
+            try await Self.smsReport(request, platform: context.parameters.get("platform") ?? "", token: context.parameters.get("token") ?? "",
+                                     hook: smsHook(), store: desk.store, replan: replan, logger: logger)
+        }
+        router.post("/hooks/sms/:platform") { request, context in
+            try await Self.smsReport(request, platform: context.parameters.get("platform") ?? "",
+                                     token: request.headers[HTTPField.Name("X-Dudao-Token")!] ?? "",
+                                     hook: smsHook(), store: desk.store, replan: replan, logger: logger)
+        }
         if let office {
             OfficeRoutes(desk: office.desk, accounts: OfficeAccounts(store: office.desk.store), settings: office, replan: replan, reload: reload,
                          trustedProxies: proxies).register(on: router)
@@ -154,6 +179,28 @@ public struct WebServer: Sendable {
                               configuration: .init(address: .hostname(host, port: port), serverName: nil),
                               onServerRunning: { _ in onRunning() }, logger: logger)
         try await app.run()
+    }
+
+    /// Records what an SMS platform pushed: refused unless the platform is the configured
+    /// one and the token matches; bounded; each event once (a repeat changes nothing).
+    static func smsReport(_ request: Request, platform: String, token: String, hook: SMSHook?, store: StateStore,
+                          replan: @Sendable () -> Void, logger: Logger) async throws -> Response {
+        let text = "text/plain; charset=utf-8"
+        guard let hook, hook.platform == platform else { return page(.notFound, "not found\n", type: text) }
+        guard hook.accepts(token: token) else {
+            logger.warning("短信回执令牌不符 SMS report with a wrong token refused", metadata: ["platform": "\(platform)"])
+            return page(.forbidden, "forbidden\n", type: text)
+        }
+        let body: ByteBuffer
+        do { body = try await request.body.collect(upTo: SMSHook.maxBytes) } catch {
+            return page(.contentTooLarge, "too large\n", type: text)
+        }
+        guard let events = hook.events(Data(buffer: body)) else { return page(.badRequest, "not a report\n", type: text) }
+        let tally = try store.recordSMSEvents(events, platform: platform, at: Date())
+        logger.info("SMS reports: \(tally.new) new, \(tally.repeated) repeated, \(tally.settled) settled, \(tally.unmatched) unmatched",
+                    metadata: ["platform": "\(platform)"])
+        if tally.new > 0 { replan() }
+        return page(.ok, hook.acknowledgement, type: "application/json; charset=utf-8")
     }
 
     /// The client's address: the peer's, or — when the peer is a trusted reverse proxy —

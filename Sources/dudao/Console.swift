@@ -1,6 +1,8 @@
 import Foundation
 import Logging
+import DudaoDelivery
 import DudaoService
+import DudaoStore
 import DudaoWeb
 #if canImport(Glibc)
 import Glibc
@@ -23,7 +25,8 @@ enum Console {
                                               passwordDays: passwordDays, setup: setupLink(service, publicURL: links.publicURL, stateDirectory: stateDirectory, logger: logger))
         let server = WebServer(host: listen.host, port: listen.port, desk: desk, office: office,
                                metrics: { ServiceMetrics.text(store: service.store, set: service.schedules(), nextWake: service.nextWake()) },
-                               replan: service.replan, reload: { await withCheckedContinuation { done in service.reload { done.resume() } } }, trustedProxies: trustedProxies, limits: limits, logger: logger)
+                               replan: service.replan, reload: { await withCheckedContinuation { done in service.reload { done.resume() } } }, trustedProxies: trustedProxies, limits: limits,
+                               smsHook: { smsHook(service.channels().sms) }, logger: logger)
         Task.detached {
             do {
                 try await server.run(onRunning: { logger.info("console listening on \(listen.host):\(listen.port)") })
@@ -32,6 +35,19 @@ enum Console {
                 exit(1)
             }
         }
+    }
+
+    /// The report hook of the SMS platform in force; none without one, or without a
+    /// `report_token` (then nothing is accepted).
+    static func smsHook(_ sms: SMSChannel?) -> SMSHook? {
+        guard let sms, let token = sms.reportToken?.value else { return nil }
+        let platform = type(of: sms.settings.platform)
+        return SMSHook(platform: platform.type, token: token, events: { body in
+            platform.events(body)?.map {
+                SMSEventRecord(kind: $0.kind.rawValue, mobile: $0.mobile, receipt: $0.receipt, reference: $0.reference, detail: $0.detail,
+                               time: $0.time, identity: $0.identity)
+            }
+        }, acknowledgement: platform.acknowledgement)
     }
 
     /// While no account exists: the one-time link that makes the first admin. It is a

@@ -84,6 +84,7 @@ struct WebhookTransportTests {
         case .permanent: #expect(expected == "permanent")
         case .delivered: Issue.record("\(mode) must not count as delivered")
         case .notAttempted: Issue.record("\(mode) was attempted")
+        case .unknown: Issue.record("robots are retried as before: \(mode) is not unknown")
         }
     }
 

@@ -9,6 +9,8 @@ public struct ChannelsConfiguration: Sendable {
     public var email: EmailChannel.Settings?
     /// Chat robots and webhooks, in file order (agencies.yaml contacts name them in `chat:`).
     public var robots: [RobotChannel.Settings] = []
+    /// The SMS platform, if configured: the messages it lists go to contacts' mobiles too.
+    public var sms: SMSChannel.Settings?
     /// Where messages go when no channel reaches a recipient (`outbox_dir`); `nil` for the
     /// state folder's `outbox/`. Its files hold reply links, which are credentials.
     public var outboxDirectory: String?
@@ -21,7 +23,7 @@ public struct ChannelsConfiguration: Sendable {
     public init() {}
 
     /// True when no channel is configured.
-    public var isEmpty: Bool { email == nil && robots.isEmpty }
+    public var isEmpty: Bool { email == nil && robots.isEmpty && sms == nil }
 }
 
 /// Reads channels.yaml; each integration reads its own section (`EmailChannel.Settings`,
@@ -58,7 +60,7 @@ public enum ChannelsFile {
     }
 
     private static func read(_ top: YAMLMap, into config: inout ChannelsConfiguration, diag: inout Diagnostics) {
-        top.checkKeys(["email", "chat", "outbox_dir", "retry", "circuit"], into: &diag)
+        top.checkKeys(["email", "chat", "sms", "outbox_dir", "retry", "circuit"], into: &diag)
         if let dir = top.string("outbox_dir", into: &diag) { config.outboxDirectory = dir }
         if let r = top.map("retry", into: &diag) {
             r.checkKeys(["base", "max_delay", "max_attempts", "max_age"], into: &diag)
@@ -78,11 +80,16 @@ public enum ChannelsFile {
             }
         }
         if let e = top.map("email", into: &diag) { config.email = EmailChannel.Settings.read(e, into: &diag) }
+        if let m = top.map("sms", into: &diag) { config.sms = SMSChannel.Settings.read(m, into: &diag) }
         var names = Set<String>()
         for c in top.maps("chat", what: "每个聊天渠道 each chat channel", into: &diag) ?? [] {
             guard let name = c.string("name", required: true, into: &diag) else { continue }
             if ChannelID.reserved.contains(name) {
                 diag.error(c.file, line: c.line("name"), "渠道名称 “\(name)” 为保留字 is reserved (\(ChannelID.reserved.sorted().joined(separator: ", "))): choose another name")
+                continue
+            }
+            if name.contains("/") {
+                diag.error(c.file, line: c.line("name"), "渠道名称不能含 “/” a channel name must not contain “/”: “\(name)”")
                 continue
             }
             if !names.insert(name).inserted { diag.error(c.file, line: c.line("name"), "渠道名称重复 duplicate channel name “\(name)”") }
