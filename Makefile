@@ -32,6 +32,8 @@ deps:
 	@# them into PDF, poppler's pdfinfo/pdftotext/pdftoppm measure and picture the pages.
 	@python3 -c 'import docx' 2>/dev/null || { $(call PIP_INSTALL,python-docx,python3-docx); }
 	@{ command -v soffice && command -v pdfinfo && command -v pdftoppm; } >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui poppler-utils; }
+	@# The SMS fakes are proven against the platforms' official SDKs (PyPI only: no Debian package).
+	@python3 -c 'import alibabacloud_dysmsapi20170525, tencentcloud.sms.v20210111' 2>/dev/null || python3 -m pip install -q alibabacloud-dysmsapi20170525==4.6.0 tencentcloud-sdk-python-sms==3.1.153 2>/dev/null || python3 -m pip install -q --break-system-packages alibabacloud-dysmsapi20170525==4.6.0 tencentcloud-sdk-python-sms==3.1.153
 	@command -v pkg-config >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq pkg-config; }
 	@dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libcurl4-openssl-dev; }
 	@dpkg -s libyaml-dev >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libyaml-dev; }

@@ -39,6 +39,8 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case agencyView = "agency.view"
     /// A 文号 given to a document (督查通报, 督办通知单).
     case documentNumber = "document.number"
+    /// Notices signed for (签收): by the agency on its reply page or by SMS, or by the office (代签).
+    case noticeSign = "notice.sign"
 }
 
 /// How the action ended.

@@ -217,6 +217,7 @@ public enum Labels {
         case .itemLeadAdd: "增加牵头单位"
         case .itemLeadRemove: "减少牵头单位"
         case .documentNumber: "编发文号"
+        case .noticeSign: "签收"
         case .denied: "越权访问"
         }
     }

@@ -17,10 +17,13 @@ public struct LadderState: Sendable {
 
     /// A state after `escalations` (the overdue messages since the agency's last answer, in
     /// order). `contacted` when anything was sent before or the agency ever answered.
-    public init(ladder: Ladder, escalations: some Sequence<(step: LadderStep, day: CivilDate)>, contacted: Bool) {
+    /// Messages on a `held` day reached the agency unconfirmed (not signed for, follow-up not
+    /// yet delivered): they set the pace but do not count as unanswered, so the level is
+    /// repeated instead of climbed.
+    public init(ladder: Ladder, escalations: some Sequence<(step: LadderStep, day: CivilDate)>, contacted: Bool, held: Set<CivilDate> = []) {
         self.ladder = ladder
         self.contacted = contacted
-        for e in escalations { sent(e.step, on: e.day) }
+        for e in escalations { sent(e.step, on: e.day, counts: !held.contains(e.day)) }
     }
 
     /// The next message, or `nil` when the ladder has stopped (`max_times` reached at the
@@ -55,12 +58,12 @@ public struct LadderState: Sendable {
         }
     }
 
-    /// Records a message at `step` on `day`.
-    public mutating func sent(_ step: LadderStep, on day: CivilDate) {
+    /// Records a message at `step` on `day`; one that does not `count` keeps the pace only.
+    public mutating func sent(_ step: LadderStep, on day: CivilDate, counts: Bool = true) {
         if step == last {
-            countAtStep += 1
+            if counts { countAtStep += 1 }
         } else {
-            countAtStep = 1
+            countAtStep = counts ? 1 : 0
             firstAtStep = day
         }
         last = step

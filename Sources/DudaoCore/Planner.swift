@@ -71,8 +71,12 @@ public struct Planner: Sendable {
                     let before = out.count
                     collapse(&buffer, work, window: window, into: &out)
                     let remindedAhead = out.count > before
+                    // Overdue messages not yet signed for, whose follow-up has not reached the agency.
+                    let held = supervision.unconfirmed.isEmpty ? [] : Set((track?.escalations ?? []).map(\.day).filter {
+                        supervision.unconfirmed.contains(Signing.key(agency: agency, item: item.id, milestone: Int32(m), day: $0))
+                    })
                     appendOverdue(work, due: due, firstOverdue: due.adding(days: 1), standing: standing,
-                                  contacted: remindedAhead, window: window, into: &out)
+                                  contacted: remindedAhead, held: held, window: window, into: &out)
                 }
                 if item.ongoing, policy.ongoing.enabled {
                     let standing = supervision.standings.standing(item, milestone: nil, agency: agency)
@@ -151,12 +155,12 @@ public struct Planner: Sendable {
 
     /// Climbs the ladder for work overdue since `firstOverdue`, on the agency's weekly day.
     private func appendOverdue(_ w: Work, due: CivilDate, firstOverdue: CivilDate, standing: Standing, contacted: Bool,
-                               window: Window, into out: inout [Notice]) {
+                               held: Set<CivilDate> = [], window: Window, into out: inout [Notice]) {
         guard firstOverdue <= window.lastDay else { return }
         let answered = standing.lastAnswer.map { clock.day(of: $0.at) }
         let since = (w.track?.escalations ?? []).lazy.filter { answered == nil || $0.day > answered! }
         var state = LadderState(ladder: policy.ladder, escalations: since,
-                                contacted: contacted || standing.lastAnswer != nil || (w.track?.contacted ?? false))
+                                contacted: contacted || standing.lastAnswer != nil || (w.track?.contacted ?? false), held: held)
         var earliest = max(firstOverdue, window.ladderFirstDay ?? window.firstDay)
         switch standing.pause(policy: policy, calendar: calendar, clock: clock) {
         case .untilDecided: return

@@ -31,6 +31,9 @@ public struct Policy: Hashable, Sendable {
     public var retention: Retention
     /// How the office reviews reports: evidence required, how long a decision can be withdrawn.
     public var review: ReviewRules
+    /// 签收: how long an agency has to sign for a notice, and what follows if it does not;
+    /// nil when notices are not signed for (every delivered message counts as before).
+    public var sign: SignPolicy? = nil
 
     /// A policy from its parts.
     public init(timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!,

@@ -93,6 +93,23 @@ public struct Dispatcher: Sendable {
         return out
     }
 
+    /// The follow-up SMS of a notice not signed for (`Signing`), one per liaison mobile of
+    /// `agency`, under the message key `key`; none without an SMS platform or a mobile.
+    public func prepareFollowUp(_ rendered: RenderedMessage, key: String, agency: String) -> [PreparedDelivery] {
+        guard let sms = channels.sms else { return [] }
+        let (short, link) = ShortLink.shorten(rendered)
+        return mobiles(for: [Recipient(agency: agency)]).map { mobile in
+            let channel = ChannelID.sms(to: mobile)
+            let reference = SMSChannel.reference(message: key, channel: channel)
+            return PreparedDelivery(message: key, agency: agency, channel: channel, notices: [],
+                                    payload: SMSChannel.stored(sms.payload(short, mobile: mobile, reference: reference)), failure: nil,
+                                    reference: reference, shortLink: link)
+        }
+    }
+
+    /// True when an SMS can reach `agency`'s liaisons: a platform, and a mobile on file.
+    public func canText(_ agency: String) -> Bool { channels.sms != nil && !mobiles(for: [Recipient(agency: agency)]).isEmpty }
+
     /// True when `message` goes to a chat robot or the file outbox, which need the
     /// markdown part; false when it goes by email only.
     public func needsMarkdown(_ message: PlannedMessage) -> Bool {

@@ -133,7 +133,8 @@ struct MessageBlock {
             "is_progress": n.rule == .progress,
             "level_name": levelName,
             "has_level": !levelName.isEmpty,
-            "reminders_sent": MessageContext.reminders(reminders),
+            "reminders_sent": MessageContext.reminders(reminders, signing: plan.policy.sign != nil,
+                                                       lastSigned: plan.supervision.lastSigned[agency].map { plan.clock.day(of: $0) }),
             // Set on every block, so a block without a reply date never shows the message's.
             "has_reply_by": replyBy != nil,
             "reply_by": replyBy.map { Labels.date($0) as Any } ?? false,

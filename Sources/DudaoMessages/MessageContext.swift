@@ -133,8 +133,13 @@ public struct MessageContext: Sendable {
 
     /// `reminders_sent` as templates read it: `count`, `first`, `last`, `dates`, and `any` /
     /// `many` (≥ 2) so wording such as "多次" appears only when the records show it.
-    static func reminders(_ r: SentHistory.Reminders) -> [String: Any] {
+    /// With `signing` (a `sign:` policy), also what the records show was signed for: the
+    /// day the agency last signed (`signed`), or that it never did (`never_signed`).
+    static func reminders(_ r: SentHistory.Reminders, signing: Bool = false, lastSigned: CivilDate? = nil) -> [String: Any] {
         var out: [String: Any] = ["count": r.count, "any": r.count > 0, "many": r.count >= 2, "none": r.count == 0]
+        if signing, r.count > 0 {
+            if let lastSigned { out["signed"] = Labels.date(lastSigned) } else { out["never_signed"] = true }
+        }
         if let first = r.first, let last = r.last {
             out["first"] = Labels.date(first)
             out["last"] = Labels.date(last)

@@ -105,6 +105,10 @@ struct OfficeReportValues {
         values["has_withdrawn"] = c.withdrawn > 0
         values["has_office_actions"] = c.deadlinesChanged + c.reopened > 0
         values.merge(AssessmentValues.values(figures, items: plan.items)) { $1 }
+        // 未签收: agencies that have not signed for overdue notices in time (with a `sign:` policy).
+        let unsigned = plan.supervision.unsigned.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+        values["unsigned"] = unsigned.map { ["agency": $0.key, "count": $0.value] }
+        values["has_unsigned"] = !unsigned.isEmpty
         return values
     }
 }

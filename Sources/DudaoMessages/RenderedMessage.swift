@@ -71,6 +71,19 @@ public struct MessageRenderer: Sendable {
         return rendered
     }
 
+    /// The SMS that follows up a notice not signed for in time (`partials/sms_sign.mustache`,
+    /// template `sign` on platforms that send templates): who, what was sent when, and how
+    /// to sign — the link, or the reply code 1.
+    public func signFollowUp(agency: String, sent: CivilDate, level: String, count: Int, link: String?) -> RenderedMessage {
+        var values: [String: Any] = ["agency": agency, "office": context.office, "sent": Labels.date(sent), "level": level, "count": count]
+        if let link { values["reply_url"] = link }
+        var r = RenderedMessage(subject: "", text: "", html: "", markdown: "", template: "sign")
+        r.sms = (templates.render("partials", "sms_sign", values) ?? "").split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }.joined()
+        r.smsValues = ["agency": agency, "count": "\(count)", "level": level, "reply_by": Labels.date(sent), "link": link ?? "", "code": "1"]
+        return r
+    }
+
     /// The numbered document `message` carries as a Word file to attach (`DocumentKind.of`):
     /// the 督办通知单 from the message's own values, or the 督查通报 from the report's figures.
     public func document(for message: PlannedMessage, in plan: Plan, number: String,

@@ -6,7 +6,7 @@ import DudaoCore
 public enum PolicyFile {
     static let keys = ["timezone", "send_time", "supervisor", "advance_days", "due_day", "overdue", "review_days", "ongoing",
                        "lights", "report", "catch_up", "templates_dir", "attach_calendar", "report_to", "retention",
-                       "review"]
+                       "review", "sign"]
 
     /// How messages look, beside when they are sent.
     public struct MessageSettings: Hashable, Sendable {
@@ -113,6 +113,23 @@ public enum PolicyFile {
                 if let s = duration(text), s <= 30 * 86400 { policy.review.withdrawSeconds = s }
                 else { diag.error(path, line: r.line("withdraw_within"), "review.withdraw_within 应为不超过 30d 的时长 must be a duration up to 30d, like 24h or 0 (off), not “\(text)”") }
             }
+        }
+        if let m = top.map("sign", into: &diag) {
+            m.checkKeys(["within", "follow_up", "hours"], into: &diag)
+            var sign = SignPolicy()
+            if let text = m.string("within", into: &diag) {
+                if let v = duration(text), v >= 60, v <= 30 * 86400 { sign.withinSeconds = v }
+                else { diag.error(path, line: m.line("within"), "sign.within 应为 1m 至 30d 的工作时长 must be working time from 1m to 30d, like 4h, not “\(text)”") }
+            }
+            if let text = m.string("follow_up", into: &diag) {
+                if let f = SignPolicy.FollowUp(rawValue: text) { sign.followUp = f }
+                else { diag.error(path, line: m.line("follow_up"), "sign.follow_up 应为 sms 或 none, not “\(text)”") }
+            }
+            if let text = m.string("hours", into: &diag) {
+                if let h = WorkingHours(text: text) { sign.hours = h }
+                else { diag.error(path, line: m.line("hours"), "sign.hours 应形如 must look like “09:00-12:00,13:30-17:30” (spans in order), not “\(text)”") }
+            }
+            policy.sign = sign
         }
         return (policy, messages)
     }

@@ -107,7 +107,7 @@ public struct ServiceCycle: Sendable {
             logger.warning("the clock went back to \(now); planning resumes when it reaches the last planned time")
             return summary
         }
-        let supervision = try store.supervision(clock: LocalClock(timeZone: set.policy.timeZone))
+        let (supervision, signing) = try supervisionAndSigning(now: now)
         // After downtime the ladder sends at most this week's message, from what was recorded.
         let plan = Plan(items: set.items, policy: set.policy, calendar: set.calendar, from: start, until: now, supervision: supervision,
                         ladderFrom: now.addingTimeInterval(-min(catchUp, Self.ladderCatchUp)))
@@ -144,6 +144,8 @@ public struct ServiceCycle: Sendable {
             prepared += ready
             committed?()
         } while batchStart < kept.messages.count
+        // A follow-up goes when the time to sign ends (in the SMS window), not at the send time.
+        if let signing { summary.enqueued += try enqueueFollowUps(signing, now: now, committed: committed) }
         summary.skipped = skipped.reduce(0) { $0 + $1.notices.count }
         for p in prepared {
             if let failure = p.failure {
@@ -156,6 +158,39 @@ public struct ServiceCycle: Sendable {
                           metadata: ["agency": "\(s.agency)"])
         }
         return summary
+    }
+
+    /// The records planning follows, and — under a `sign:` policy — what was signed for:
+    /// overdue messages not yet confirmed do not count as unanswered.
+    func supervisionAndSigning(now: Date) throws -> (Supervision, Signing?) {
+        let dispatcher = dispatcher
+        return try store.supervision(clock: LocalClock(timeZone: set.policy.timeZone), policy: set.policy, calendar: set.calendar, now: now,
+                                     canFollowUp: { dispatcher.canText($0) })
+    }
+
+    /// Enqueues the follow-up SMS of each notice whose time to sign ended unsigned, in the
+    /// SMS window; the service wakes for the next one (`nextPlanned`).
+    func enqueueFollowUps(_ signing: Signing, now: Date, committed: (() -> Void)?) throws -> Int {
+        guard !signing.followUpsDue.isEmpty else { return 0 }
+        let clock = LocalClock(timeZone: set.policy.timeZone)
+        var prepared: [PreparedDelivery] = []
+        for w in signing.followUpsDue {
+            let sent = clock.day(of: w.sent)
+            let level = w.level == 0 ? "核实" : (set.policy.ladder.level(w.level)?.name ?? "督办")
+            let link = renderer.context.replyLinks?.link(agency: w.agency, items: w.items, sent: clock.day(of: now))
+            let rendered = renderer.signFollowUp(agency: w.agency, sent: sent, level: level, count: w.items.count, link: link)
+            prepared += dispatcher.prepareFollowUp(rendered, key: Signing.followUpKey(w.message), agency: w.agency)
+        }
+        let times = try smsTimes(prepared, notBefore: now)
+        let n = try store.enqueue(prepared.enumerated().map { i, p in
+            NewOutboxEntry(message: p.message, agency: p.agency, channel: p.channel, notices: [], payload: p.payload, failure: p.failure,
+                           notBefore: times[i], reference: p.reference, shortLink: p.shortLink.map { ($0.code, $0.token) })
+        }, plannedUntil: nil, at: now)
+        committed?()
+        for w in signing.followUpsDue {
+            logger.notice("\(w.agency) 未在时限内签收 did not sign in time: SMS follow-up enqueued", metadata: ["message": "\(w.message)"])
+        }
+        return n
     }
 
     /// When each SMS among `prepared` may go (nil for the other channels): in the window
@@ -275,7 +310,13 @@ public struct ServiceCycle: Sendable {
     /// The next planned send after `now`. Looks a day ahead first, then a week, a month,
     /// 400 days — most wakes stop early.
     public func nextPlanned(after now: Date) throws -> Date? {
-        let supervision = try store.supervision(clock: LocalClock(timeZone: set.policy.timeZone))
+        let (supervision, signing) = try supervisionAndSigning(now: now)
+        // A notice's time to sign ends: its follow-up is due then.
+        if let next = signing?.next, let planned = try nextPlanned(after: now, supervision: supervision) { return min(next, planned) }
+        return try signing?.next ?? nextPlanned(after: now, supervision: supervision)
+    }
+
+    private func nextPlanned(after now: Date, supervision: Supervision) throws -> Date? {
         for days in [1.0, 7, 31, 400] {
             let plan = Plan(items: set.items, policy: set.policy, calendar: set.calendar, from: now.addingTimeInterval(0.001),
                             until: now.addingTimeInterval(days * 86400), supervision: supervision)

@@ -40,6 +40,8 @@ public struct SMSEventTally: Hashable, Sendable {
     public var settled = 0
     /// Events that match no entry (a report for a send this store does not know).
     public var unmatched = 0
+    /// Replies not seen before, for the caller to act on (签收 by a reply code).
+    public var newReplies: [SMSEventRecord] = []
 }
 
 /// One recorded event, number masked, for `status` and the console.
@@ -72,7 +74,10 @@ extension StateStore {
                     continue
                 }
                 tally.new += 1
-                guard e.kind != "reply" else { continue }
+                guard e.kind != "reply" else {
+                    tally.newReplies.append(e)
+                    continue
+                }
                 guard let entry else { tally.unmatched += 1; continue }
                 let report = "\(e.kind == "delivered" ? "送达" : "未送达") \(e.detail)"
                 if entry.unknown, entry.state == "pending" {

@@ -20,6 +20,7 @@ extension StateStore {
         ("track_summary", "agency, item, milestone", nil), ("withdrawal", "progress", nil), ("submission", "id", nil),
         ("audit", "seq", nil), ("login_throttle", "key", nil), ("list_revision", "list, revision", nil), ("list_draft", "id", nil),
         ("agency_revision", "name, revision", nil), ("lead_change", "id", "id"), ("document_number", "kind, year, n", nil),
+        ("sms_event", "id", "id"), ("short_link", "code", nil), ("agency_receipt", "id", "id"),
     ]
 
     /// Copies everything this store holds into `target`, which must be empty: an office moves

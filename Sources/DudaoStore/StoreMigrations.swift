@@ -184,6 +184,13 @@ enum StoreMigrations {
               at \(d.text) NOT NULL, UNIQUE (platform, identity))
             """,
             "CREATE TABLE short_link (code \(d.text) NOT NULL PRIMARY KEY, token \(d.text) NOT NULL, at \(d.text) NOT NULL)",
-        ] },
+            // 签收 and 已读: each kept, never edited. A signature covers what reached the agency before it.
+            """
+            CREATE TABLE agency_receipt (id \(d.idColumn), agency \(d.text) NOT NULL, kind \(d.text) NOT NULL, how \(d.text) NOT NULL,
+              at \(d.text) NOT NULL, actor \(d.text) NOT NULL, client \(d.text) NOT NULL, note \(d.text) NOT NULL DEFAULT '')
+            """,
+            "CREATE INDEX agency_receipt_agency ON agency_receipt(agency, at)",
+            "CREATE INDEX agency_receipt_at ON agency_receipt(at)",
+        ] + d.appendOnly("agency_receipt") },
     ]
 }

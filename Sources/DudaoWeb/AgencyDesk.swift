@@ -87,12 +87,22 @@ struct AgencyDesk: Sendable {
             "contacts": people(agency.contacts), "leadership": people(agency.leadership), "office_contact": people(agency.contact.map { [$0] } ?? []),
             "items": items.prefix(200).map { i in ["id": i.id, "title": i.title, "role": i.lead.contains(agency.name) ? "牵头" : "配合"] },
             "item_count": items.count, "more_items": max(0, items.count - 200), "has_more_items": items.count > 200,
-            "editable": stored && viewer.role >= .clerk, "base": base,
+            "editable": stored && viewer.role >= .clerk, "base": base, "can_sign": viewer.role >= .clerk,
+            "receipts": Self.receiptRows(try store.receipts(agency: agency.name, limit: 10), clock: LocalClock(timeZone: set.policy.timeZone)),
             "errors": errors.map { ["text": $0] }, "has_errors": !errors.isEmpty,
             "message": message ?? "", "has_message": message != nil,
         ]
         if stored && viewer.role >= .clerk { values.merge(Self.formValues(form ?? Self.fields(agency))) { _, new in new } }
         return templates.renderPage("agency", viewer, values)
+    }
+
+    /// 签收 and 已读 as the agency's page lists them.
+    static func receiptRows(_ receipts: [AgencyReceipt], clock: LocalClock) -> [[String: Any]] {
+        receipts.map { r in
+            let how = switch r.how { case .link: "在线"; case .sms: "短信回复"; case .office: "代签" }
+            return ["at": clock.iso8601(r.at).prefix(16).replacingOccurrences(of: "T", with: " "), "what": r.kind == .signed ? "签收" : "已读",
+                    "how": how, "who": r.actor, "from": r.client, "note": r.note]
+        }
     }
 
     /// A draft's id as a link may carry it back to its preview (anything else is dropped).

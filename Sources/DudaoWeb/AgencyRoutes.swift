@@ -88,6 +88,24 @@ extension OfficeRoutes {
                 return try refused([error.description])
             }
         }
+        // 代签: the office records that an agency signed for its notices (on paper, by phone).
+        group.post("/agencies/:name/sign") { request, context in
+            let viewer = try context.who()
+            let form = try await URLEncodedFormDecoder().decode([String: String].self, from: request, context: context)
+            let name = Self.pathName(context)
+            guard let agency = self.desk.schedules().agencies.agency(named: name) else { throw HTTPError(.notFound) }
+            let note = String((form["note"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
+            let now = Date(), client = WebServer.client(request, context, trusting: self.trustedProxies)
+            guard !note.isEmpty else {
+                context.audit.record(.noticeSign, agency.name, .refused, detail: "代签未填写依据")
+                return WebServer.page(.unprocessableContent, try self.agencies.agency(agency.name, viewer: viewer, errors: ["请填写代签依据（如：电话确认、纸质签收单）。"]) ?? "")
+            }
+            try self.desk.store.record(AgencyReceipt(agency: agency.name, kind: .signed, how: .office, at: now, actor: viewer.user, client: client, note: note),
+                                       audit: AuditEntry(at: now, actor: viewer.user, client: client, action: .noticeSign, object: agency.name,
+                                                         detail: "代签：\(note)"))
+            self.replan()
+            return Self.redirect(AgencyDesk.path(agency.name))
+        }
         group.post("/agencies/:name/remove") { request, context in
             let viewer = try context.who()
             let name = Self.pathName(context)

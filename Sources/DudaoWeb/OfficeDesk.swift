@@ -52,6 +52,15 @@ public struct OfficeDesk: Sendable {
     // MARK: Pages
 
     /// The 台账.
+    /// Agencies with overdue notices past their time to sign, unsigned (`sign:` policy), most first.
+    func unsigned(set: ScheduleSet, now: Date) throws -> [[String: Any]] {
+        guard let policy = set.policy.sign else { return [] }
+        let signing = try store.signing(policy, calendar: set.calendar, clock: LocalClock(timeZone: set.policy.timeZone), now: now,
+                                        canFollowUp: { _ in false })
+        return signing.unsigned.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+            .map { ["agency": $0.key, "count": $0.value, "path": AgencyDesk.path($0.key)] }
+    }
+
     public func dashboard(_ filter: Filter, viewer: Viewer, now: Date) throws -> String {
         let set = schedules()
         let board = try boards.value(set: set, store: store, now: now) { try StatusBoard(set: set, store: store, now: now, horizonDays: 60) }
@@ -99,7 +108,9 @@ public struct OfficeDesk: Sendable {
             parts.append("page=\(p)")
             return "?" + parts.joined(separator: "&")
         }
+        let unsigned = try unsigned(set: set, now: now)
         let values: [String: Any] = [
+            "unsigned": unsigned, "has_unsigned": !unsigned.isEmpty,
             "page_title": "督办台账", "nav_dashboard": true,
             "office": set.policy.supervisor ?? "督查室", "today": Labels.date(board.today),
             "counts": Light.allCases.map { ["light": $0.chinese, "light_class": $0.rawValue, "count": counts[$0] ?? 0, "color": $0.colour] },

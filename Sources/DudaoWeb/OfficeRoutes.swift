@@ -15,7 +15,7 @@ import DudaoStore
 ///   `/agencies`, `/agencies/NAME` (the directory);
 /// - clerk: `/review`, `/review/withdraw`, `/outbox`, `/outbox/ID/retry`, `/lists/upload`,
 ///   `/lists/drafts/ID[/publish|/discard]`, `/lists/KEY/rollback`, `/agencies/new`,
-///   `/agencies/save`, `/agencies/alias`, `/agencies/NAME/remove`;
+///   `/agencies/save`, `/agencies/alias`, `/agencies/NAME/remove`, `/agencies/NAME/sign` (代签);
 /// - admin: `/accounts…`, `/audit`, `/audit.csv`.
 ///
 /// Every route behind the login passes the same guards in the same order — `SessionGate`

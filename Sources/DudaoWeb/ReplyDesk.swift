@@ -43,10 +43,37 @@ public struct ReplyDesk: Sendable {
 
     /// The page `token` opens at `now`: the items with their state, what the agency already
     /// reported on them and the office's decisions, and the form (with a fresh one-time id).
-    public func page(token: String, now: Date) -> Page {
+    /// Opening a link is 已读: recorded with the time and where from (once in ten minutes).
+    public func page(token: String, now: Date, client: String = "unknown") -> Page {
         let set = schedules()
         guard let (reply, items) = verified(token, set: set, now: now) else { return refused() }
+        if let last = try? store.receipts(agency: reply.agency, limit: 20).first(where: { $0.kind == .read })?.at,
+           now.timeIntervalSince(last) < Self.readEvery { } else {
+            try? store.record(AgencyReceipt(agency: reply.agency, kind: .read, how: .link, at: now, actor: "单位", client: client))
+        }
         return .form(form(reply, items: items, set: set, now: now, token: token, filled: ReplyForm(), errors: []))
+    }
+
+    /// How often the same agency's reading is recorded again.
+    static let readEvery: Double = 600
+
+    /// 签收 with one click: signs for every notice that reached the agency so far.
+    public func sign(token: String, client: String, now: Date) -> Page {
+        let set = schedules()
+        guard let (reply, items) = verified(token, set: set, now: now) else { return refused() }
+        try? store.record(AgencyReceipt(agency: reply.agency, kind: .signed, how: .link, at: now, actor: "单位联络员", client: client),
+                          audit: AuditEntry(at: now, actor: "\(reply.agency)联络员", client: client, action: .noticeSign, object: reply.agency,
+                                            detail: "在线签收"))
+        onReport()
+        return .form(form(reply, items: items, set: set, now: now, token: token, filled: ReplyForm(), errors: []))
+    }
+
+    /// Signs for the agencies whose contact sent a reply code (`1` or `签收`) among
+    /// `replies`; returns the agencies signed for.
+    public func signBySMS(_ replies: [SMSEventRecord], platform: String, now: Date) throws -> [String] {
+        let signed = try store.signForReplies(replies, agencies: schedules().agencies.agencies, platform: platform, at: now)
+        if !signed.isEmpty { onReport() }
+        return signed
     }
 
     /// True when `token` is a link this console signed and it has not expired: checked
@@ -222,7 +249,13 @@ public struct ReplyDesk: Sendable {
             e["history_count"] = history.count
             return e
         }
-        let values: [String: Any] = [
+        // 签收: what reached the agency last, and whether it was signed for since.
+        let lastSign = (try? store.receipts(agency: reply.agency, limit: 50))?.first { $0.kind == .signed }
+        let lastSent = try? store.lastDelivery(agency: reply.agency)
+        let signedNow = lastSign.map { s in lastSent.map { s.at >= $0 } ?? true } ?? false
+        var values: [String: Any] = [
+            "signed": signedNow, "sign_action": "/r/" + token + "/sign", "has_notices": lastSent != nil,
+            "signed_at": lastSign.map { clock.iso8601($0.at).prefix(16).replacingOccurrences(of: "T", with: " ") } ?? "",
             "page_title": "在线报送", "office": set.policy.supervisor ?? "督查室", "agency": reply.agency,
             "expires": Labels.date(reply.expires), "items": entries, "action": "/r/" + token,
             "errors": errors, "has_errors": !errors.isEmpty, "text": filled.text ?? "", "percent": filled.percent ?? "",
@@ -232,6 +265,7 @@ public struct ReplyDesk: Sendable {
             "require_evidence": set.policy.review.requireEvidence,
             "max_files": AttachmentStore.maxFiles, "max_mb": AttachmentStore.maxFileBytes >> 20, "has_filled_files": hadFiles,
         ]
+        values["unsigned"] = lastSent != nil && !signedNow
         return templates.renderPage("reply", values) ?? ""
     }
 

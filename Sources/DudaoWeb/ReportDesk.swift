@@ -110,7 +110,8 @@ public struct ReportDesk: Sendable {
     func figures(monthly: Bool, day: CivilDate, set: ScheduleSet, now: Date) throws -> (figures: ReportFigures, plan: Plan)? {
         let clock = LocalClock(timeZone: set.policy.timeZone)
         guard set.policy.supervisor != nil else { return nil }
-        let supervision = try store.supervision(clock: clock)
+        // 未签收 in the report as the service counts it (who can be followed up does not change it).
+        let supervision = try store.supervision(clock: clock, policy: set.policy, calendar: set.calendar, now: now, canFollowUp: { _ in false }).0
         guard let (plan, message) = Self.plan(set: set, supervision: supervision, day: day, monthly: monthly) else { return nil }
         let built = try figures.value(set: set, store: store, now: now, detail: "\(monthly ? "month" : "week") \(day.iso)") {
             ReportFigures(plan: plan, message: message, monthly: monthly, lists: set.itemLists)

@@ -108,9 +108,21 @@ public struct WebServer: Sendable {
         let spool = ((desk.attachments?.directory ?? NSTemporaryDirectory() + "/dudao-attachments") as NSString).appendingPathComponent(".incoming")
         router.get("/healthz") { _, _ in Self.page(.ok, "ok\n", type: "text/plain; charset=utf-8") }
         router.get("/metrics") { _, _ in Self.page(.ok, metrics(), type: "text/plain; version=0.0.4; charset=utf-8") }
-        router.get("/r/:token") { _, context in
+        router.get("/r/:token") { request, context in
             let token = context.parameters.get("token") ?? ""
-            return Self.response(desk.page(token: token, now: Date()))
+            return Self.response(desk.page(token: token, now: Date(), client: Self.client(request, context, trusting: proxies)))
+        }
+        // 签收 with one click: the link is the credential, as for a report.
+        router.post("/r/:token/sign") { request, context in
+            let token = context.parameters.get("token") ?? ""
+            guard desk.accepts(token: token, now: Date()) else { return Self.response(desk.refusal) }
+            let client = Self.client(request, context, trusting: proxies)
+            if let wait = rate.allow(token: token, client: client, now: Date()) {
+                var busy = Self.page(.tooManyRequests, "提交过于频繁，请稍后再试。 too many posts, try again later\n", type: "text/plain; charset=utf-8")
+                busy.headers[.retryAfter] = String(Int(wait.rounded(.up)))
+                return busy
+            }
+            return Self.response(desk.sign(token: token, client: client, now: Date()))
         }
         router.post("/r/:token") { request, context in
             let token = context.parameters.get("token") ?? ""
@@ -158,12 +170,12 @@ public struct WebServer: Sendable {
         let smsHook = self.smsHook, logger = self.logger, replan = self.replan
         router.post("/hooks/sms/:platform/:token") { request, context in
             try await Self.smsReport(request, platform: context.parameters.get("platform") ?? "", token: context.parameters.get("token") ?? "",
-                                     hook: smsHook(), store: desk.store, replan: replan, logger: logger)
+                                     hook: smsHook(), desk: desk, replan: replan, logger: logger)
         }
         router.post("/hooks/sms/:platform") { request, context in
             try await Self.smsReport(request, platform: context.parameters.get("platform") ?? "",
                                      token: request.headers[HTTPField.Name("X-Dudao-Token")!] ?? "",
-                                     hook: smsHook(), store: desk.store, replan: replan, logger: logger)
+                                     hook: smsHook(), desk: desk, replan: replan, logger: logger)
         }
         if let office {
             OfficeRoutes(desk: office.desk, accounts: OfficeAccounts(store: office.desk.store), settings: office, replan: replan, reload: reload,
@@ -183,8 +195,9 @@ public struct WebServer: Sendable {
 
     /// Records what an SMS platform pushed: refused unless the platform is the configured
     /// one and the token matches; bounded; each event once (a repeat changes nothing).
-    static func smsReport(_ request: Request, platform: String, token: String, hook: SMSHook?, store: StateStore,
+    static func smsReport(_ request: Request, platform: String, token: String, hook: SMSHook?, desk: ReplyDesk,
                           replan: @Sendable () -> Void, logger: Logger) async throws -> Response {
+        let store = desk.store
         let text = "text/plain; charset=utf-8"
         guard let hook, hook.platform == platform else { return page(.notFound, "not found\n", type: text) }
         guard hook.accepts(token: token) else {
@@ -199,6 +212,9 @@ public struct WebServer: Sendable {
         let tally = try store.recordSMSEvents(events, platform: platform, at: Date())
         logger.info("SMS reports: \(tally.new) new, \(tally.repeated) repeated, \(tally.settled) settled, \(tally.unmatched) unmatched",
                     metadata: ["platform": "\(platform)"])
+        // A reply code (1 or 签收) signs for the notices of the agency whose contact the number is.
+        let signed = try desk.signBySMS(tally.newReplies, platform: platform, now: Date())
+        if !signed.isEmpty { logger.notice("签收 by SMS reply", metadata: ["agencies": "\(signed.joined(separator: ", "))"]) }
         if tally.new > 0 { replan() }
         return page(.ok, hook.acknowledgement, type: "application/json; charset=utf-8")
     }

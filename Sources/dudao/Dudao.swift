@@ -18,7 +18,7 @@ struct Dudao: ParsableCommand {
         """,
         subcommands: [ImportCommand.self, CheckCommand.self, PlanCommand.self, RenderCommand.self, RunCommand.self, SendTestCommand.self,
                       AckCommand.self, StatusCommand.self, ReportCommand.self, OutboxCommand.self, RetryCommand.self, WorkdaysCommand.self,
-                      UserCommand.self, AuditCommand.self, StoreCommand.self, ExportCommand.self]
+                      UserCommand.self, AuditCommand.self, StoreCommand.self, ExportCommand.self, SignCommand.self, SMSReportCommand.self]
     )
 
     static func main() {

@@ -36,7 +36,7 @@ struct PlanCommand: ParsableCommand {
         // The plan assumes every planned message is sent and nothing is answered: a year's
         // plan shows the ladder's climb.
         let plan = Plan(items: set.items, policy: set.policy, calendar: set.calendar, from: from, until: to,
-                        supervision: try state.supervision(clock: clock, schedules: schedulesOption.schedules))
+                        supervision: try state.supervision(clock: clock, schedules: schedulesOption.schedules, set: set, now: from))
         switch format {
         case .json:
             plan.writeJSONLines(chunks: Output.write)

@@ -47,8 +47,9 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let set = try schedulesOption.loadOrExit(state: state)
         let clock = LocalClock(timeZone: set.policy.timeZone)
-        let day = clock.day(of: try InstantArgument.parse(now, option: "--now", clock: clock, default: Date()))
-        let supervision = try state.supervision(clock: clock, schedules: schedulesOption.schedules)
+        let at = try InstantArgument.parse(now, option: "--now", clock: clock, default: Date())
+        let day = clock.day(of: at)
+        let supervision = try state.supervision(clock: clock, schedules: schedulesOption.schedules, set: set, now: at)
         guard let plan = MessagePreview.officeReport(items: set.items, policy: set.policy, calendar: set.calendar, supervision: supervision,
                                                      day: day, monthly: period == .month), let message = plan.messages.first else {
             Output.error("错误 error: policy.yaml 未设置 supervisor no supervising office is set: the report goes to it")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import DudaoCore
+import DudaoDelivery
 import DudaoSchedules
 import DudaoStore
 import DudaoStorePostgres
@@ -90,10 +91,16 @@ struct StateOption: ParsableArguments {
         return try open(url: url)
     }
 
-    /// The records (reports and what was sent); none without a store.
-    func supervision(clock: LocalClock, schedules: String) throws -> Supervision {
+    /// The records (reports and what was sent), with what was signed for at `now` as the
+    /// service sees it (`sign:` policy); none without a store.
+    func supervision(clock: LocalClock, schedules: String, set: ScheduleSet? = nil, now: Date = Date()) throws -> Supervision {
         guard let store = try existing(schedules: schedules) else { return .none }
-        return try store.supervision(clock: clock)
+        guard let set, set.policy.sign != nil else { return try store.supervision(clock: clock) }
+        // Who can be followed up: an SMS platform in channels.yaml and a mobile on file.
+        let sms = ChannelsFile.read(set).configuration.sms != nil
+        let texted = Set(set.agencies.agencies.filter { $0.contacts.contains { $0.mobile.map(Mobile.isValid) ?? false } }.map(\.name))
+        return try store.supervision(clock: clock, policy: set.policy, calendar: set.calendar, now: now,
+                                     canFollowUp: { sms && texted.contains($0) }).0
     }
 }
 

@@ -162,6 +162,22 @@ struct CheckTests {
         #expect(errors.contains { $0.problem.message.contains("{n}") })
     }
 
+    /// 签收: the time to sign is working time of a minute to 30 days, the follow-up sms or
+    /// none, the hours spans in order; each refused on its line, and a good one loads.
+    @Test func signSettingsNameTheirLine() throws {
+        let dir = Fixtures.copyOfSchedules()
+        let policy = try String(contentsOf: dir.appendingPathComponent("policy.yaml"), encoding: .utf8)
+        Fixtures.write(policy + "sign:\n  within: 4h\n  follow_up: sms\n  hours: \"08:30-12:00,14:00-17:30\"\n", "policy.yaml", in: dir)
+        #expect(findings(dir).errors.isEmpty)
+        let sign = try #require(ScheduleSet.load(dir.path).policy.sign)
+        #expect(sign.withinSeconds == 4 * 3600 && sign.followUp == .sms && sign.hours.description == "08:30-12:00,14:00-17:30")
+        let base = policy.components(separatedBy: "\n").count
+        Fixtures.write(policy + "sign:\n  within: 0s\n  follow_up: dingtalk\n  hours: \"17:00-09:00\"\n  when: always\n", "policy.yaml", in: dir)
+        let errors = findings(dir).errors.filter { $0.problem.file.hasSuffix("policy.yaml") }
+        #expect(Set(errors.compactMap(\.problem.line)) == Set([base + 1, base + 2, base + 3, base + 4]), "\(errors)")
+        #expect(errors.contains { $0.problem.message.contains("dingtalk") } && errors.contains { $0.problem.message.contains("17:00-09:00") })
+    }
+
     /// Found by the fuzzer: a duration of 10^38 days overflowed `Int` and stopped the
     /// process. Anything beyond 100 years is refused where it is written.
     @Test func aDurationBeyondAHundredYearsNamesItsLine() throws {

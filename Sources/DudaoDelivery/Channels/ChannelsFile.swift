@@ -48,6 +48,9 @@ public enum ChannelsFile {
         if FileManager.default.fileExists(atPath: path), let doc = YAMLDocument.read(path, into: &diag), let top = doc.rootMap(into: &diag) {
             read(top, into: &config, diag: &diag)
         }
+        if let sms = config.sms, set.policy.sign?.followUp == .sms, sms.limits.variableLength != nil, sms.templates["sign"] == nil {
+            diag.error(path, line: nil, "policy.yaml 的 sign.follow_up: sms 需要 sms.templates 中的 “sign” 模板 the 签收 follow-up needs an approved template: add sign: CODE to sms.templates")
+        }
         let defined = Set(config.robots.map(\.name))
         for agency in set.agencies.agencies {
             for c in agency.contacts + agency.leadership {

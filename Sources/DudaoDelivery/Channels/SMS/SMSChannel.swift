@@ -18,7 +18,7 @@ import DudaoSchedules
 ///   secret_key: {env: DUDAO_MAS_SECRET}
 ///   sign: ABC123
 ///   send: [overdue-2, overdue-3]    # which messages go by SMS too (default: 督办 and above)
-///   templates: {overdue-2: SMS_1}   # the platform's template codes (Aliyun and Tencent need them)
+///   templates: {overdue-2: SMS_1, sign: SMS_2}   # the platform's template codes (Aliyun and Tencent need them); `sign`: the 签收 follow-up
 ///   params: [agency, count, level, reply_by]
 ///   per_day: 10                     # per number
 ///   quiet: "20:00-08:00"            # and all of every day off
@@ -89,8 +89,8 @@ public struct SMSChannel: Channel {
             var templates: [String: String] = [:]
             if let t = m.map("templates", into: &diag) {
                 for name in t.keyNames {
-                    if !TemplateSet.kinds.contains(name) {
-                        diag.error(t.file, line: t.line(name), "sms.templates: “\(name)” 不是消息种类 is not a message kind")
+                    if !TemplateSet.kinds.contains(name), name != "sign" {
+                        diag.error(t.file, line: t.line(name), "sms.templates: “\(name)” 不是消息种类 is not a message kind (or “sign”, the 签收 follow-up)")
                     }
                     if let code = t.string(name, required: true, into: &diag) { templates[name] = code }
                 }
