@@ -73,7 +73,8 @@ struct StateStoreTests {
                                                         "v14: lists published by the office, with their revisions and drafts",
                                                         "v15: agencies the office keeps in the directory, with their revisions",
                                                         "v16: how each report or decision came to be recorded; messages by agency; lead changes",
-                                                        "v17: document numbers (督查通报, 督办通知单)"])
+                                                        "v17: document numbers (督查通报, 督办通知单)",
+                                                        "v18: SMS receipts, unknown outcomes, delivery reports and replies"])
     }
 
     @Test(arguments: Engine.allCases) func accountsAndAttachmentsAreKept(_ engine: Engine) throws {
@@ -117,7 +118,7 @@ struct StateStoreTests {
         r.waitUntilExit()
         #expect(r.terminationStatus == 0)
         let store = try StateStore(directory: dir)
-        #expect(try store.appliedMigrations().last == "v17: document numbers (督查通报, 督办通知单)")
+        #expect(try store.appliedMigrations().last == "v18: SMS receipts, unknown outcomes, delivery reports and replies")
         // The old report is about every lead; its extension moves the date.
         let supervision = try store.supervision(clock: Self.clock)
         let standing = supervision.standings.standing(Self.item("8", milestones: 1), milestone: 0, agency: "市财政局")

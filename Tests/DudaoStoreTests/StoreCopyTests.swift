@@ -52,7 +52,7 @@ struct StoreCopyTests {
         try filled(source)
         let target = try to.store()
         let summary = try source.copy(to: target)
-        #expect(summary.description == "progress 2, attachment 1, attachment_file 1, sent 2, outbox 3, outbox_payload 3, meta 1, circuit 1, account 1, track_summary 0, withdrawal 0, submission 0, audit 4, login_throttle 0, list_revision 0, list_draft 0, agency_revision 0, lead_change 1, document_number 1")
+        #expect(summary.description == "progress 2, attachment 1, attachment_file 1, sent 2, outbox 3, outbox_payload 3, meta 1, circuit 1, account 1, track_summary 0, withdrawal 0, submission 0, audit 4, login_throttle 0, list_revision 0, list_draft 0, agency_revision 0, lead_change 1, document_number 1, sms_event 0, short_link 0, agency_receipt 0")
         let (a, b) = (try view(source), try view(target))
         #expect(a == b, "\(zip(a.split(separator: "\n"), b.split(separator: "\n")).filter { $0 != $1 })")
         #expect(try target.verifyAudit().head == (try source.verifyAudit()).head, "the audit chain arrives whole and still verifies")

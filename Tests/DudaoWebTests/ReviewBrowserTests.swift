@@ -57,6 +57,9 @@ struct ReviewBrowserTests {
         #expect(receipt.contains("下次报送日期：\(next.chinese)") && !receipt.contains("+08:00"), "\(receipt)")
         #expect((seen["history"] as? String)?.contains("报送进展：已完成方案起草") == true && (seen["history"] as? String)?.contains("报告已完成：已出台方案") == true)
         #expect((seen["receipt_scroll_width"] as? Int ?? 999) <= 400 && (seen["reply_scroll_width"] as? Int ?? 999) <= 400)
+        // 签收 on a phone: one button, within the screen, and the page then says so.
+        #expect(seen["sign_button"] as? String == "签收" && (seen["sign_button_right"] as? Double ?? 999) <= 390, "\(seen)")
+        #expect((seen["signed"] as? String)?.hasPrefix("已签收") == true && (seen["sign_scroll_width"] as? Int ?? 999) <= 400)
         #expect((seen["digest_top"] as? String)?.contains("本次共13项事项") == true, "\(seen["digest_top"] ?? "")")
         #expect((seen["console_errors"] as? [String])?.isEmpty == true, "\(seen["console_errors"] ?? "nil")")
         for shot in ["review-card-390", "receipt-390", "reply-reopened-390", "digest-390"] {

@@ -59,6 +59,7 @@ struct RoleRouteTests {
         Route(method: "POST", path: "/agencies/save", fields: [:], role: "clerk"),
         Route(method: "POST", path: "/agencies/alias", fields: [:], role: "clerk"),
         Route(method: "POST", path: "/agencies/none/remove", fields: [:], role: "clerk"),
+        Route(method: "POST", path: "/agencies/none/sign", fields: ["note": "电话确认"], role: "clerk"),
         Route(method: "GET", path: "/accounts", fields: [:], role: "admin"),
         Route(method: "POST", path: "/accounts/add", fields: ["name": "bad name!", "role": "clerk", "password": "x"], role: "admin"),
         Route(method: "POST", path: "/accounts/role", fields: ["name": "nobody", "role": "leader"], role: "admin"),

@@ -54,7 +54,7 @@ def main():
         driver.find_element(By.ID, "percent").send_keys("100")
         driver.find_element(By.ID, "files").send_keys(upload)
         shot("3-reply")
-        submit(driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
+        submit(driver.find_element(By.CSS_SELECTOR, "form#report button[type=submit]"))
         seen["receipt"] = driver.find_element(By.TAG_NAME, "body").text
         shot("4-receipt")
 

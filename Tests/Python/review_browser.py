@@ -108,15 +108,22 @@ def main():
             shot(file)
         seen["audit_rows"] = len(driver.find_elements(By.CSS_SELECTOR, "#audit tr")) - 1
 
-        # The liaison, with no cookies of the office: a progress report with a promised date.
+        # The liaison, with no cookies of the office: 签收 with one click (on a phone), then a
+        # progress report with a promised date.
         driver.delete_all_cookies()
         driver.get(link)
         contrast("reply")
+        seen["sign_button"] = driver.find_element(By.CSS_SELECTOR, "form#sign button").text
+        seen["sign_button_right"] = driver.execute_script("return document.querySelector('form#sign button').getBoundingClientRect().right")
+        submit(driver.find_element(By.CSS_SELECTOR, "form#sign button"))
+        seen["signed"] = driver.find_element(By.ID, "signed").text
+        seen["sign_scroll_width"] = driver.execute_script("return document.documentElement.scrollWidth")
+        shot("reply-signed-390")
         driver.find_element(By.CSS_SELECTOR, 'select#item option[value="1"]').click()
         driver.find_element(By.CSS_SELECTOR, 'input[name=action][value=progress]').click()
         driver.find_element(By.ID, "text").send_keys("已完成方案起草")
         driver.execute_script("document.getElementById('next_report').value = arguments[0]", next_report)
-        submit(driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
+        submit(driver.find_element(By.CSS_SELECTOR, "form#report button[type=submit]"))
         seen["receipt"] = driver.find_element(By.ID, "receipt").text
         seen["receipt_scroll_width"] = driver.execute_script("return document.documentElement.scrollWidth")
         contrast("receipt")
