@@ -14,14 +14,15 @@ struct SignCommand: ParsableCommand {
         abstract: "代签 Record that an agency signed for the notices it received (paper receipt, phone call).",
         discussion: """
           dudao sign 市财政局 --note "电话确认已收到督办通知"
+          dudao sign 市财政局 市教育局 --note "纸质签收单"
         """
     )
 
     @OptionGroup var schedulesOption: SchedulesOption
     @OptionGroup var state: StateOption
 
-    @Argument(help: "The agency (its name or an alias).")
-    var agency: String
+    @Argument(help: "The agencies (names or aliases).")
+    var agencies: [String]
 
     @Option(help: "What the signature rests on: 纸质签收单, 电话确认….")
     var note: String
@@ -31,9 +32,13 @@ struct SignCommand: ParsableCommand {
 
     func run() throws {
         let set = try schedulesOption.loadOrExit(state: state)
-        guard let found = set.agencies.agency(named: agency) else {
-            Output.error("错误 error: 未知单位 unknown agency “\(agency)” (agencies.yaml or the console's directory)")
-            throw ExitCode(1)
+        var found: [Agency] = []
+        for name in agencies {
+            guard let a = set.agencies.agency(named: name) else {
+                Output.error("错误 error: 未知单位 unknown agency “\(name)” (agencies.yaml or the console's directory); nothing recorded")
+                throw ExitCode(1)
+            }
+            found.append(a)
         }
         let text = note.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty, text.count <= 200 else {
@@ -46,9 +51,11 @@ struct SignCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let store = try state.open(schedules: schedulesOption.schedules)
-        try store.record(AgencyReceipt(agency: found.name, kind: .signed, how: .office, at: at, actor: UserCommand.operatorName, client: "local", note: text),
-                         audit: UserCommand.entry(.noticeSign, found.name, detail: "代签：\(text)"))
+        for a in found {
+            try store.record(AgencyReceipt(agency: a.name, kind: .signed, how: .office, at: at, actor: UserCommand.operatorName, client: "local", note: text),
+                             audit: UserCommand.entry(.noticeSign, a.name, detail: "代签：\(text)"))
+            print("已记录代签 signed for: \(a.name)（\(LocalClock(timeZone: set.policy.timeZone).iso8601(at))）：\(text)")
+        }
         ReminderService.poke(stateDirectory: state.directory)
-        print("已记录代签 signed for: \(found.name)（\(LocalClock(timeZone: set.policy.timeZone).iso8601(at))）：\(text)")
     }
 }
