@@ -65,6 +65,12 @@ public struct TemplateSet: Sendable {
         library.render(values, withTemplate: "\(kind)/\(part)")
     }
 
+    /// True when the folder has `kind/part.mustache` (parts beyond the four every kind has,
+    /// such as `sms`).
+    public func has(_ kind: String, _ part: String) -> Bool {
+        library.getTemplate(named: "\(kind)/\(part)") != nil
+    }
+
     /// Renders the console page `web/NAME_html.mustache` (every value HTML-escaped); `nil`
     /// when the folder has no such page.
     public func renderPage(_ name: String, _ values: [String: Any]) -> String? {
@@ -82,6 +88,12 @@ public struct TemplateProblem: Hashable, Sendable, CustomStringConvertible {
     public var message: String
 
     public var description: String { "\(file)\(line.map { ":\($0)" } ?? ""): \(message)" }
+
+    public init(file: String, line: Int?, message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
 }
 
 /// Every problem found loading a template folder.

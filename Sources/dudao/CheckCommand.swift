@@ -38,7 +38,17 @@ struct CheckCommand: ParsableCommand {
         // Where each list comes from: a file of the folder, or the store (the office's, by revision).
         for line in SourceLines.text(set) { print(line) }
         var templateProblems: [TemplateProblem] = []
-        do { _ = try TemplateSet(directory: set.templatesPath) } catch { templateProblems = error.problems }
+        do {
+            let templates = try TemplateSet(directory: set.templatesPath)
+            // An SMS platform that sends text needs each kind's sms.mustache, or that SMS would never go.
+            if let sms = channels.sms, sms.limits.variableLength == nil {
+                let wanted = sms.send.sorted().map { ($0, "sms") } + (set.policy.sign?.followUp == .sms ? [("partials", "sms_sign")] : [])
+                for (kind, part) in wanted where sms.templates[kind == "partials" ? "sign" : kind] == nil && !templates.has(kind, part) {
+                    templateProblems.append(TemplateProblem(file: set.templatesPath + "/\(kind)", line: nil,
+                                                            message: "缺少短信模板 missing \(kind)/\(part).mustache: channels.yaml sends it by SMS"))
+                }
+            }
+        } catch { templateProblems = error.problems }
         for p in templateProblems { print("错误 error: \(p)") }
         let e = findings.errors.count + templateProblems.count, w = findings.warnings.count
         print("\(set.items.count) 项 items in \(set.listTitles.count) list(s); \(e) 个错误 error(s), \(w) 个警告 warning(s)")

@@ -130,6 +130,22 @@ struct SMSChannelTests {
         #expect(other.contains { $0.contains("channels.yaml:1") && $0.contains("cmcc-mas、aliyun-sms、tencent-sms") }, "\(other)")
     }
 
+    /// A kind sent by SMS as text needs its sms.mustache (and the 签收 follow-up its
+    /// partial): `check` says which is missing instead of the SMS silently never going.
+    @Test func checkNamesAMissingSMSTemplate() throws {
+        let base = TestSupport.scratch("dudao-sms-check")
+        let dir = base.appendingPathComponent("Schedules")
+        try FileManager.default.copyItem(at: TestSupport.root.appendingPathComponent("Schedules"), to: dir)
+        try FileManager.default.copyItem(at: TestSupport.root.appendingPathComponent("Templates"), to: base.appendingPathComponent("Templates"))
+        let fake = "sms:\n  type: cmcc-mas\n  url: https://mas.example/sms/norsubmit\n  secret_key: {env: X}\n  ec_name: e\n  ap_id: a\n  sign: s\n"
+        try Data((fake + "  send: [overdue-2, due]\n").utf8).write(to: dir.appendingPathComponent("channels.yaml"))
+        let r = try TestSupport.run(TestSupport.dudao, ["check", "--schedules", dir.path, "--state-dir", base.appendingPathComponent("state").path])
+        #expect(r.status == 1 && r.out.contains("due/sms.mustache") && !r.out.contains("overdue-2/sms.mustache"), "\(r.out)")
+        try Data((fake + "  send: [overdue-2, overdue-3]\n").utf8).write(to: dir.appendingPathComponent("channels.yaml"))
+        let ok = try TestSupport.run(TestSupport.dudao, ["check", "--schedules", dir.path, "--state-dir", base.appendingPathComponent("state").path])
+        #expect(!ok.out.contains("sms.mustache"), "\(ok.out)")
+    }
+
     /// The reports and replies each platform pushes, in the shapes its documentation gives.
     @Test func pushedReportsAndRepliesAreRead() throws {
         let mas = try #require(CMCCMAS.events(Data(#"{"reportStatus":"CM:0000","mobile":"13800138000","msgGroup":"g1","errorCode":"DELIVRD","submitDate":"x","receiveDate":"y"}"#.utf8)))
