@@ -129,6 +129,11 @@ extension StateStore {
         }
     }
 
+    /// SMS entries sent with no answer yet, waiting for a report.
+    public func unknownSMSCount() throws -> Int {
+        try backend.read { t in try t.value("SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND unknown_until IS NOT NULL") ?? 0 }
+    }
+
     /// The latest events, newest first.
     public func smsEvents(limit: Int) throws -> [SMSEventRow] {
         try backend.read { t in

@@ -63,7 +63,10 @@ struct StatusCommand: ParsableCommand {
             for r in rows { counts[r.light, default: 0] += 1 }
             print("红 \(counts[.red] ?? 0) · 黄 \(counts[.yellow] ?? 0) · 绿 \(counts[.green] ?? 0) · 蓝 \(counts[.blue] ?? 0)"
                   + ((counts[.grey] ?? 0) > 0 ? " · 灰 \(counts[.grey]!)" : "") + "（按事项与牵头单位 per item and lead agency）")
-            if let store { for line in try CircuitLines.text(store, clock: clock) { print(line) } }
+            if let store {
+                for line in try CircuitLines.text(store, clock: clock) { print(line) }
+                for line in try SMSLines.text(store, set: set, clock: clock, now: at) { print(line) }
+            }
             for line in SourceLines.text(set) { print(line) }
         case .json:
             print(JSONValue.array(rows.map(\.json)).text)

@@ -150,6 +150,9 @@ struct SignLoopTests {
         // 督办 goes by SMS too, to the liaison and the leadership of 市卫健委 and to 市财政局's liaison.
         let texted = Set(s.fake.sent.compactMap { $0["mobile"] as? String })
         #expect(texted == ["13800130005", "13900139006", "13800138011"], "\(texted)")
+        // status says who has not signed, and what the platform reported.
+        let status = try s.dudao(["status", "--now", "2025-03-14T16:00:00+08:00"]).out
+        #expect(status.contains("未签收") && status.contains("市教育局（1）") && status.contains("cmcc-mas 回复 1"), "\(status)")
         // The report names who has not signed.
         let report = try s.dudao(["report", "--format", "text", "--now", "2025-03-14T16:00:00+08:00"])
         #expect(report.out.contains("未签收") && report.out.contains("市教育局"), "\(report.out)")
