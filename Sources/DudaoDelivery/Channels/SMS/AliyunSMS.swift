@@ -93,22 +93,12 @@ public struct AliyunSMS: SMSPlatform {
     }
 
     public static func events(_ body: Data) -> [SMSEvent]? {
-        guard let json = try? JSONSerialization.jsonObject(with: body) else { return nil }
-        let objects = (json as? [[String: Any]]) ?? (json as? [String: Any]).map { [$0] } ?? []
-        guard !objects.isEmpty else { return nil }
-        var out: [SMSEvent] = []
-        for o in objects {
-            let text = { (k: String) in (o[k] as? String) ?? (o[k] as? NSNumber)?.stringValue ?? "" }
+        PushedBody.read(body) { text, o in
             guard !text("phone_number").isEmpty else { return nil }
-            if o["content"] != nil {
-                out.append(SMSEvent(kind: .reply, mobile: text("phone_number"), detail: text("content"), time: text("send_time")))
-            } else if let success = o["success"] as? Bool {
-                out.append(SMSEvent(kind: success ? .delivered : .failed, mobile: text("phone_number"), receipt: text("biz_id"),
-                                    reference: text("out_id").isEmpty ? nil : text("out_id"), detail: text("err_code"), time: text("report_time")))
-            } else {
-                return nil
-            }
+            if o["content"] != nil { return SMSEvent(kind: .reply, mobile: text("phone_number"), detail: text("content"), time: text("send_time")) }
+            guard let success = o["success"] as? Bool else { return nil }
+            return SMSEvent(kind: success ? .delivered : .failed, mobile: text("phone_number"), receipt: text("biz_id"),
+                            reference: text("out_id").isEmpty ? nil : text("out_id"), detail: text("err_code"), time: text("report_time"))
         }
-        return out
     }
 }

@@ -69,24 +69,14 @@ public struct CMCCMAS: SMSPlatform {
     }
 
     public static func events(_ body: Data) -> [SMSEvent]? {
-        guard let json = try? JSONSerialization.jsonObject(with: body) else { return nil }
-        let objects = (json as? [[String: Any]]) ?? (json as? [String: Any]).map { [$0] } ?? []
-        guard !objects.isEmpty else { return nil }
-        var out: [SMSEvent] = []
-        for o in objects {
-            let text = { (k: String) in (o[k] as? String) ?? (o[k] as? NSNumber)?.stringValue ?? "" }
+        PushedBody.read(body) { text, o in
             guard !text("mobile").isEmpty else { return nil }
-            if o["smsContent"] != nil {
-                out.append(SMSEvent(kind: .reply, mobile: text("mobile"), detail: text("smsContent"), time: text("sendTime")))
-            } else if o["reportStatus"] != nil {
-                let status = text("reportStatus")
-                let ok = status == "CM:0000" || status == "DELIVRD" || text("errorCode") == "DELIVRD"
-                out.append(SMSEvent(kind: ok ? .delivered : .failed, mobile: text("mobile"), receipt: text("msgGroup"),
-                                    detail: text("errorCode").isEmpty ? status : text("errorCode"), time: text("receiveDate")))
-            } else {
-                return nil
-            }
+            if o["smsContent"] != nil { return SMSEvent(kind: .reply, mobile: text("mobile"), detail: text("smsContent"), time: text("sendTime")) }
+            guard o["reportStatus"] != nil else { return nil }
+            let status = text("reportStatus")
+            let ok = status == "CM:0000" || status == "DELIVRD" || text("errorCode") == "DELIVRD"
+            return SMSEvent(kind: ok ? .delivered : .failed, mobile: text("mobile"), receipt: text("msgGroup"),
+                            detail: text("errorCode").isEmpty ? status : text("errorCode"), time: text("receiveDate"))
         }
-        return out
     }
 }

@@ -118,6 +118,23 @@ public struct SMSPayload: Codable, Hashable, Sendable {
     }
 }
 
+/// What platforms push: a JSON array of objects, or one object. Each platform reads its
+/// objects with `read`, which is nil when any of them is not one of its events.
+enum PushedBody {
+    static func read(_ body: Data, _ event: (_ text: (String) -> String, _ object: [String: Any]) -> SMSEvent?) -> [SMSEvent]? {
+        guard let json = try? JSONSerialization.jsonObject(with: body) else { return nil }
+        let objects = (json as? [[String: Any]]) ?? (json as? [String: Any]).map { [$0] } ?? []
+        guard !objects.isEmpty else { return nil }
+        var out: [SMSEvent] = []
+        for o in objects {
+            let text = { (k: String) in (o[k] as? String) ?? (o[k] as? NSNumber)?.stringValue ?? "" }
+            guard let e = event(text, o) else { return nil }
+            out.append(e)
+        }
+        return out
+    }
+}
+
 enum SMSPlatforms {
     /// Every platform, by `type:`.
     static let all: [any SMSPlatform.Type] = [CMCCMAS.self, AliyunSMS.self, TencentSMS.self]

@@ -86,22 +86,12 @@ public struct TencentSMS: SMSPlatform {
     }
 
     public static func events(_ body: Data) -> [SMSEvent]? {
-        guard let json = try? JSONSerialization.jsonObject(with: body) else { return nil }
-        let objects = (json as? [[String: Any]]) ?? (json as? [String: Any]).map { [$0] } ?? []
-        guard !objects.isEmpty else { return nil }
-        var out: [SMSEvent] = []
-        for o in objects {
-            let text = { (k: String) in (o[k] as? String) ?? (o[k] as? NSNumber)?.stringValue ?? "" }
+        PushedBody.read(body) { text, o in
             guard !text("mobile").isEmpty else { return nil }
-            if o["text"] != nil {
-                out.append(SMSEvent(kind: .reply, mobile: text("mobile"), detail: text("text"), time: text("time")))
-            } else if o["report_status"] != nil {
-                out.append(SMSEvent(kind: text("report_status") == "SUCCESS" ? .delivered : .failed, mobile: text("mobile"), receipt: text("sid"),
-                                    detail: text("errmsg"), time: text("user_receive_time")))
-            } else {
-                return nil
-            }
+            if o["text"] != nil { return SMSEvent(kind: .reply, mobile: text("mobile"), detail: text("text"), time: text("time")) }
+            guard o["report_status"] != nil else { return nil }
+            return SMSEvent(kind: text("report_status") == "SUCCESS" ? .delivered : .failed, mobile: text("mobile"), receipt: text("sid"),
+                            detail: text("errmsg"), time: text("user_receive_time"))
         }
-        return out
     }
 }
