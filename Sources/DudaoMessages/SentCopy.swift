@@ -1,4 +1,5 @@
 import Foundation
+import DudaoCore
 
 /// A message as it was sent, read back from the copy the outbox stores (the 已发送 page):
 /// its subject, recipients, plain text and HTML. The copy is JSON whose shape is the
@@ -32,6 +33,19 @@ public struct SentCopy: Sendable, Equatable {
             self.subject = subject
             text = json["text"] as? String ?? ""
             html = json["html"] as? String ?? ""
+        } else if let mobile = json["mobile"] as? String {
+            // An SMS: its text, or the platform's template and values; the number masked.
+            self = SentCopy(eml: "")
+            recipients = [Mobile.masked(mobile)]
+            let template = json["template"] as? String ?? ""
+            if template.isEmpty {
+                text = json["text"] as? String ?? ""
+                subject = "短信：" + text.prefix(30) + (text.count > 30 ? "…" : "")
+            } else {
+                let values = (json["parameters"] as? [[String]] ?? []).compactMap { $0.count == 2 ? "\($0[0])=\($0[1])" : nil }
+                subject = "短信模板 \(template)"
+                text = "模板 \(template)：" + values.joined(separator: "；")
+            }
         } else {
             return nil
         }

@@ -299,7 +299,7 @@ public struct OfficeDesk: Sendable {
         case "email": "邮件"
         case "outbox": "发件目录"
         case "skipped": "未发送"
-        default: c
+        default: c.hasPrefix("sms/") ? "短信" : c
         }
     }
 

@@ -109,6 +109,8 @@ public struct SentDesk: Sendable {
             "items": e.message.contains("#report-") ? (e.message.hasSuffix("month") ? "月报" : "周报") : items.prefix(8).joined(separator: "、") + (items.count > 8 ? "等\(items.count)项" : ""),
             "outcome": outcome, "failed": e.state == .dead, "error": e.state == .sent ? "" : e.lastError ?? "",
             "has_error": e.state != .sent && !(e.lastError ?? "").isEmpty,
+            // An SMS platform's delivery report, and an outcome not yet known.
+            "report": AgencyDesk.orFalse(e.report), "unknown": e.unknownUntil != nil && e.state == .pending,
         ]
     }
 }

@@ -180,6 +180,10 @@ struct SMSHookTests {
         #expect(agencyPage.contains("代签") && agencyPage.contains("纸质签收单 第12号") && agencyPage.contains("张三"), "\(agencyPage)")
         #expect(try s.count("SELECT COUNT(*) FROM audit WHERE action = 'notice.sign' AND object = '市卫健委' AND outcome = 'ok'") == 1)
         #expect(try s.count("SELECT COUNT(*) FROM audit WHERE action = 'notice.sign' AND object = '市卫健委' AND outcome = 'refused'") >= 1)
+        // 已发送 shows an SMS as sent: the text, the number masked, an outcome not yet known.
+        let unknown = try s.count("SELECT id FROM outbox WHERE channel LIKE 'sms/%' AND unknown_until IS NOT NULL")
+        let sent = try s.f.browse(WebFixture.login("李四") + [WebFixture.get("/sent/\(unknown)")]).last?.body ?? ""
+        #expect(sent.contains("短信") && sent.contains("138****0003") && sent.contains("结果不明") && !sent.contains("13800130003"), "\(sent)")
         // The directory lists numbers masked; the log has none whole.
         let directory = try s.f.browse(WebFixture.login("李四") + [WebFixture.get("/agencies")]).last?.body ?? ""
         #expect(directory.contains("138****0003") && !directory.contains("13800130003"))

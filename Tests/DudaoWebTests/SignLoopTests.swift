@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+import DudaoCore
+import DudaoMessages
+import DudaoSchedules
+import DudaoStore
 import DudaoTestSupport
+@testable import DudaoWeb
 
 /// 签收 end to end on an injected clock, across a weekend, with a fake 云MAS that checks
 /// its MAC: a 催办 goes by email on Friday 15:00; 市财政局 signs by phone (代签); 市卫健委
@@ -153,6 +158,12 @@ struct SignLoopTests {
         // status says who has not signed, and what the platform reported.
         let status = try s.dudao(["status", "--now", "2025-03-14T16:00:00+08:00"]).out
         #expect(status.contains("未签收") && status.contains("市教育局（1）") && status.contains("cmcc-mas 回复 1"), "\(status)")
+        // The office's 台账 names them too, linking to each agency's page.
+        let desk = OfficeDesk(store: try StateStore(directory: s.f.state), schedules: { ScheduleSet.load(s.f.schedules.path) },
+                              templates: try TemplateSet(directory: s.f.base.appendingPathComponent("Templates").path))
+        let board = try desk.dashboard(OfficeDesk.Filter(), viewer: Viewer(user: "张三", csrf: "x", role: .leader),
+                                       now: LocalClock(timeZone: TimeZone(identifier: "Asia/Shanghai")!).parse("2025-03-14T16:00:00+08:00")!)
+        #expect(board.contains("id=\"unsigned\"") && board.contains("市教育局</a>（1）") && !board.contains("市财政局</a>（"), "\(board)")
         // The report names who has not signed.
         let report = try s.dudao(["report", "--format", "text", "--now", "2025-03-14T16:00:00+08:00"])
         #expect(report.out.contains("未签收") && report.out.contains("市教育局"), "\(report.out)")
