@@ -18,8 +18,10 @@ public struct ChannelID: RawRepresentable, Hashable, Comparable, Sendable, Custo
     /// The entry's channel for SMS to `mobile`: a short hash, so the number itself is not
     /// in the column (which logs and pages show).
     public static func sms(to mobile: String) -> ChannelID {
-        // The same number whether written 138… or +86138… (platforms' reports differ).
-        let number = mobile.hasPrefix("+86") ? String(mobile.dropFirst(3)) : mobile
+        // The same number whether written 138… or +86138… (platforms' reports differ). 24
+        // bits: about a hundred numbers share each hash, so the column does not give the
+        // number away; two numbers of one message that collide are told apart by Dispatcher.
+        let number = Mobile.normalized(mobile)
         var h: UInt32 = 2166136261
         for b in number.utf8 { h = (h ^ UInt32(b)) &* 16777619 }
         return ChannelID(rawValue: "sms/" + String(h & 0xFFFFFF, radix: 16))

@@ -14,6 +14,12 @@ public enum Mobile {
         return (8...15).contains(rest.count) && rest.first != "0" && rest.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
     }
 
+    /// The number as compared: a mainland number without its `+86`, whichever way the
+    /// directory or a platform wrote it.
+    public static func normalized(_ s: String) -> String {
+        s.hasPrefix("+86") ? String(s.dropFirst(3)) : s
+    }
+
     /// The first three and last four digits kept, the middle hidden: `138****1234`,
     /// `+86138****1234`. Shorter texts are hidden whole.
     public static func masked(_ s: String) -> String {

@@ -76,8 +76,7 @@ public struct Dispatcher: Sendable {
             // SMS is a notice beside the message, never its only copy: it does not count as reaching the agency.
             if let sms = channels.sms, sms.settings.send.contains(rendered.template), !rendered.sms.isEmpty || sms.settings.templates[rendered.template] != nil {
                 let (short, link) = ShortLink.shorten(rendered)
-                for mobile in mobiles(for: [message.to] + message.cc) {
-                    let channel = ChannelID.sms(to: mobile)
+                for (mobile, channel) in mobiles(for: [message.to] + message.cc) {
                     let reference = SMSChannel.reference(message: key, channel: channel)
                     out.append(PreparedDelivery(message: key, agency: message.to.agency, channel: channel, notices: notices,
                                                 payload: SMSChannel.stored(sms.payload(short, mobile: mobile, reference: reference)), failure: nil,
@@ -98,8 +97,7 @@ public struct Dispatcher: Sendable {
     public func prepareFollowUp(_ rendered: RenderedMessage, key: String, agency: String) -> [PreparedDelivery] {
         guard let sms = channels.sms else { return [] }
         let (short, link) = ShortLink.shorten(rendered)
-        return mobiles(for: [Recipient(agency: agency)]).map { mobile in
-            let channel = ChannelID.sms(to: mobile)
+        return mobiles(for: [Recipient(agency: agency)]).map { mobile, channel in
             let reference = SMSChannel.reference(message: key, channel: channel)
             return PreparedDelivery(message: key, agency: agency, channel: channel, notices: [],
                                     payload: SMSChannel.stored(sms.payload(short, mobile: mobile, reference: reference)), failure: nil,
@@ -117,14 +115,24 @@ public struct Dispatcher: Sendable {
         return chatChannels(for: [message.to] + message.cc).contains { channels.chats[$0] != nil }
     }
 
-    /// Mobiles of the contacts of `recipients`, each number once, in order.
-    func mobiles(for recipients: [Recipient]) -> [String] {
-        var seen = Set<ChannelID>()
-        var out: [String] = []
+    /// Mobiles of the contacts of `recipients`, each number once, in order, with the
+    /// entry's channel (`ChannelID.sms(to:)`; a number whose hash another of the same
+    /// message already took gets `-2`, `-3`…, so neither is lost to the outbox's
+    /// one-entry-per-channel rule).
+    func mobiles(for recipients: [Recipient]) -> [(mobile: String, channel: ChannelID)] {
+        var numbers = Set<String>()
+        var taken = Set<ChannelID>()
+        var out: [(String, ChannelID)] = []
         for r in recipients {
             guard let agency = agencies[r.agency] else { continue }
             for c in (r.role == .leadership ? agency.leadership : agency.contacts) {
-                if let m = c.mobile, Mobile.isValid(m), seen.insert(ChannelID.sms(to: m)).inserted { out.append(m) }
+                guard let m = c.mobile, Mobile.isValid(m), numbers.insert(Mobile.normalized(m)).inserted else { continue }
+                var channel = ChannelID.sms(to: m), n = 1
+                while !taken.insert(channel).inserted {
+                    n += 1
+                    channel = ChannelID(rawValue: ChannelID.sms(to: m).rawValue + "-\(n)")
+                }
+                out.append((m, channel))
             }
         }
         return out

@@ -47,8 +47,10 @@ public enum ServiceMetrics {
         Counter(label: "dudao_wakes_total").increment()
     }
 
-    /// `advance`, `due`, `verify`, `overdue`, `ongoing`, `report`, `decision`, or `digest` when mixed.
+    /// `advance`, `due`, `verify`, `overdue`, `ongoing`, `report`, `decision`, `sign` (a
+    /// 签收 follow-up), or `digest` when mixed.
     static func kind(of entry: OutboxEntry) -> String {
+        if entry.message.hasSuffix(Signing.followUpKey("")) { return "sign" }
         let kinds = Set(entry.notices.compactMap { NoticeKey($0.key)?.rule }.map { rule -> String in
             switch rule {
             case .advance: "advance"

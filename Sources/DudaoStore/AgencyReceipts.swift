@@ -57,9 +57,9 @@ extension StateStore {
     public func signForReplies(_ replies: [SMSEventRecord], agencies: [Agency], platform: String, at now: Date) throws -> [String] {
         var signed: [String] = []
         for r in replies where Self.isSignCode(r.detail) {
-            let number = ChannelID.sms(to: r.mobile)
+            let number = Mobile.normalized(r.mobile)
             let who = Mobile.masked(r.mobile)
-            for agency in agencies where (agency.contacts + agency.leadership).contains(where: { $0.mobile.map(ChannelID.sms(to:)) == number }) {
+            for agency in agencies where (agency.contacts + agency.leadership).contains(where: { $0.mobile.map(Mobile.normalized) == number }) {
                 try record(AgencyReceipt(agency: agency.name, kind: .signed, how: .sms, at: now, actor: who, client: "sms:\(platform)"),
                            audit: AuditEntry(at: now, actor: "短信 \(who)", client: "sms:\(platform)", action: .noticeSign, object: agency.name,
                                              detail: "短信回复签收"))

@@ -175,6 +175,25 @@ struct SMSChannelTests {
     }
 }
 
+/// Which numbers a message goes to: each once (138… and +86138… are one), each on an
+/// entry of its own even when two numbers' short hashes collide.
+struct SMSRoutingTests {
+    @Test func eachNumberOnceAndCollidingHashesApart() throws {
+        // 13800058769 and 13800060836 share a 24-bit hash.
+        #expect(ChannelID.sms(to: "13800058769") == ChannelID.sms(to: "13800060836"))
+        #expect(ChannelID.sms(to: "+8613800058769") == ChannelID.sms(to: "13800058769") && ChannelID.sms(to: "13800058769").lane == .sms)
+        let agency = Agency(name: "市测试局", contacts: [Contact(name: "甲", mobile: "13800058769"), Contact(name: "乙", mobile: "+8613800058769"),
+                                                         Contact(name: "丙", mobile: "13800060836"), Contact(name: "丁", mobile: "12345")],
+                            leadership: [Contact(name: "领导", mobile: "13900139000")])
+        let dispatcher = Dispatcher(channels: try DeliveryChannels(ChannelsConfiguration(), stateDirectory: TestSupport.scratch("dudao-state").path),
+                                    composer: EmailComposer(from: Mailbox(address: "office@zhengzhou.example"), agencies: [agency]), agencies: [agency])
+        let routed = dispatcher.mobiles(for: [Recipient(agency: "市测试局"), Recipient(agency: "市测试局", role: .leadership)])
+        #expect(routed.map(\.mobile) == ["13800058769", "13800060836", "13900139000"], "one entry per number; 12345 is no mobile")
+        #expect(Set(routed.map(\.channel)).count == 3 && routed[1].channel.rawValue == ChannelID.sms(to: "13800060836").rawValue + "-2")
+        #expect(routed.allSatisfy { $0.channel.lane == .sms && !$0.channel.rawValue.contains("138000") })
+    }
+}
+
 /// When SMS may go: workdays outside the quiet hours, in the policy's zone.
 struct SMSWindowTests {
     let zone = TimeZone(identifier: "Asia/Shanghai")!

@@ -55,7 +55,7 @@ public struct AliyunSMS: SMSPlatform {
         var params: [String: String] = [:]
         for pair in p.parameters where pair.count == 2 { params[pair[0]] = pair[1] }
         let templateParam = String(decoding: (try? JSONSerialization.data(withJSONObject: params, options: [.sortedKeys])) ?? Data("{}".utf8), as: UTF8.self)
-        let query = [("OutId", p.reference), ("PhoneNumbers", p.mobile.hasPrefix("+86") ? String(p.mobile.dropFirst(3)) : p.mobile),
+        let query = [("OutId", p.reference), ("PhoneNumbers", Mobile.normalized(p.mobile)),
                      ("SignName", signName), ("TemplateCode", p.template), ("TemplateParam", templateParam)]
             .sorted { $0.0 < $1.0 }.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
         let host = Self.host(of: url)

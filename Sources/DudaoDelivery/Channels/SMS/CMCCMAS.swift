@@ -38,11 +38,8 @@ public struct CMCCMAS: SMSPlatform {
         (self.ecName, self.apID, self.sign, self.addSerial) = (ecName, apID, sign, addSerial)
     }
 
-    /// The MAS takes mainland numbers without the country code.
-    static func number(_ mobile: String) -> String { mobile.hasPrefix("+86") ? String(mobile.dropFirst(3)) : mobile }
-
     public func request(_ p: SMSPayload, url: String, secret: String, now: Date) -> SMSRequest {
-        let mobiles = Self.number(p.mobile)
+        let mobiles = Mobile.normalized(p.mobile)  // the MAS takes mainland numbers without +86
         var fields: [(String, String)]
         if p.template.isEmpty {
             fields = [("ecName", ecName), ("apId", apID), ("mobiles", mobiles), ("content", p.text), ("sign", sign), ("addSerial", addSerial)]
