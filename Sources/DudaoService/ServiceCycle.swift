@@ -219,7 +219,8 @@ public struct ServiceCycle: Sendable {
     }
 
     func smsWindow(_ sms: SMSChannel) -> SMSWindow {
-        SMSWindow(quiet: sms.settings.quiet, calendar: set.calendar, clock: LocalClock(timeZone: set.policy.timeZone))
+        SMSWindow(quiet: sms.settings.quiet, calendar: set.calendar, clock: LocalClock(timeZone: set.policy.timeZone),
+                  workdaysOnly: sms.settings.workdaysOnly)
     }
 
     /// The 文号 of the documents `messages` carry (督办通知单, 督查通报), by message key: given

@@ -16,8 +16,12 @@ public struct SMSHook: Sendable {
     public var events: @Sendable (Data) -> [SMSEventRecord]?
     /// The platform's expected answer.
     public var acknowledgement: String
+    /// Addresses pushes may come from; empty: any (the token still checked).
+    public var from: Set<String>
 
-    public init(platform: String, token: String, events: @escaping @Sendable (Data) -> [SMSEventRecord]?, acknowledgement: String) {
+    public init(platform: String, token: String, events: @escaping @Sendable (Data) -> [SMSEventRecord]?, acknowledgement: String,
+                from: [String] = []) {
+        self.from = Set(from)
         self.platform = platform
         self.token = token
         self.events = events

@@ -170,12 +170,12 @@ public struct WebServer: Sendable {
         let smsHook = self.smsHook, logger = self.logger, replan = self.replan
         router.post("/hooks/sms/:platform/:token") { request, context in
             try await Self.smsReport(request, platform: context.parameters.get("platform") ?? "", token: context.parameters.get("token") ?? "",
-                                     hook: smsHook(), desk: desk, replan: replan, logger: logger)
+                                     client: Self.client(request, context, trusting: proxies), hook: smsHook(), desk: desk, replan: replan, logger: logger)
         }
         router.post("/hooks/sms/:platform") { request, context in
             try await Self.smsReport(request, platform: context.parameters.get("platform") ?? "",
                                      token: request.headers[HTTPField.Name("X-Dudao-Token")!] ?? "",
-                                     hook: smsHook(), desk: desk, replan: replan, logger: logger)
+                                     client: Self.client(request, context, trusting: proxies), hook: smsHook(), desk: desk, replan: replan, logger: logger)
         }
         if let office {
             OfficeRoutes(desk: office.desk, accounts: OfficeAccounts(store: office.desk.store), settings: office, replan: replan, reload: reload,
@@ -195,11 +195,15 @@ public struct WebServer: Sendable {
 
     /// Records what an SMS platform pushed: refused unless the platform is the configured
     /// one and the token matches; bounded; each event once (a repeat changes nothing).
-    static func smsReport(_ request: Request, platform: String, token: String, hook: SMSHook?, desk: ReplyDesk,
+    static func smsReport(_ request: Request, platform: String, token: String, client: String, hook: SMSHook?, desk: ReplyDesk,
                           replan: @Sendable () -> Void, logger: Logger) async throws -> Response {
         let store = desk.store
         let text = "text/plain; charset=utf-8"
         guard let hook, hook.platform == platform else { return page(.notFound, "not found\n", type: text) }
+        guard hook.from.isEmpty || hook.from.contains(client) else {
+            logger.warning("短信回执来源不符 SMS report from an address not in sms.report_from refused", metadata: ["client": "\(client)"])
+            return page(.forbidden, "forbidden\n", type: text)
+        }
         guard hook.accepts(token: token) else {
             logger.warning("短信回执令牌不符 SMS report with a wrong token refused", metadata: ["platform": "\(platform)"])
             return page(.forbidden, "forbidden\n", type: text)

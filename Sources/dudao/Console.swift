@@ -42,7 +42,8 @@ enum Console {
     static func smsHook(_ sms: SMSChannel?) -> SMSHook? {
         guard let sms, let token = sms.reportToken?.value else { return nil }
         let platform = type(of: sms.settings.platform)
-        return SMSHook(platform: platform.type, token: token, events: { records(platform, $0) }, acknowledgement: platform.acknowledgement)
+        return SMSHook(platform: platform.type, token: token, events: { records(platform, $0) }, acknowledgement: platform.acknowledgement,
+                       from: sms.settings.reportFrom)
     }
 
     /// A pushed body as the store keeps its events; nil when it is not the platform's shape.

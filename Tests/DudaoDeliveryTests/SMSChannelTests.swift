@@ -117,11 +117,12 @@ struct SMSChannelTests {
               params: [agency, link, phone]
               quiet: "8pm-8am"
               unknown: {wait: 10s, then: maybe}
+              report_from: [203.0.113.9, "not an address"]
 
             """.utf8).write(to: dir.appendingPathComponent("channels.yaml"))
         let findings = ChannelsFile.read(ScheduleSet.load(dir.path)).diagnostics.list.map(\.description)
         for (line, words) in [(3, "https://"), (4, "must not be written"), (8, "“weekly”"), (9, "“phone”"), (9, "links in variables"),
-                              (10, "8pm-8am"), (11, "at least 1m"), (11, "maybe"), (8, "sms.templates needs a code for “overdue-2”")] {
+                              (10, "8pm-8am"), (11, "at least 1m"), (11, "maybe"), (12, "not an address"), (8, "sms.templates needs a code for “overdue-2”")] {
             #expect(findings.contains { $0.contains("channels.yaml:\(line)") && $0.contains(words) }, "\(line) \(words): \(findings)")
         }
         #expect(!findings.joined().contains("plain-secret"))
@@ -208,6 +209,8 @@ struct SMSWindowTests {
         #expect(w.next(atOrAfter: at("2025-01-03T20:00:00+08:00")) == at("2025-01-06T08:00:00+08:00"), "Friday night → Monday 08:00")
         #expect(w.next(atOrAfter: at("2024-12-31T21:00:00+08:00")) == at("2025-01-02T08:00:00+08:00"), "across 元旦")
         #expect(w.next(atOrAfter: at("2025-01-25T12:00:00+08:00")) == at("2025-01-26T08:00:00+08:00"), "a 调休 Sunday is a workday")
+        let everyDay = SMSWindow(quiet: (1200, 480), calendar: calendar, clock: LocalClock(timeZone: zone), workdaysOnly: false)
+        #expect(everyDay.next(atOrAfter: at("2025-01-03T20:00:00+08:00")) == at("2025-01-04T08:00:00+08:00"), "workdays_only: false")
         let daytime = SMSWindow(quiet: (720, 810), calendar: calendar, clock: LocalClock(timeZone: zone))
         #expect(daytime.next(atOrAfter: at("2025-01-02T12:30:00+08:00")) == at("2025-01-02T13:30:00+08:00"), "a quiet lunch hour")
     }

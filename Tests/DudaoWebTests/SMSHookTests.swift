@@ -18,7 +18,7 @@ struct SMSHookTests {
         let log: URL
         var env: [String: String] { ["DUDAO_TEST_SMS_SECRET": SMSPlatformFake.secret, "DUDAO_TEST_SMS_TOKEN": SMSHookTests.token] }
 
-        init() throws {
+        init(reportFrom: String = "127.0.0.1") throws {
             f = try WebFixture()
             fake = try SMSPlatformFake("aliyun-sms", slow: 2)
             log = f.base.appendingPathComponent("server.log")
@@ -52,6 +52,7 @@ struct SMSHookTests {
                   templates: {due: SMS_300001, sign: SMS_300002}
                   unknown: {wait: 3650d, then: resend}
                   report_token: {env: DUDAO_TEST_SMS_TOKEN}
+                  report_from: [\(reportFrom)]
                 """))
         }
 
@@ -149,7 +150,7 @@ struct SMSHookTests {
     /// The reply page: opening it is 已读; one click is 签收 (no form), after which it says so.
     /// The office's 代签 needs a clerk and a reason, and goes in the audit trail.
     @Test func theReplyPageSignsInOneClickAndTheOfficeSignsForAnAgency() throws {
-        let s = try Setup()
+        let s = try Setup(reportFrom: "203.0.113.9")
         _ = try s.dudao(["run", "--once", "--now", "2025-03-31T09:00:00+08:00", "--public-url", s.f.url])
         #expect(try s.f.addUser("张三", role: "clerk").status == 0 && s.f.addUser("李四", role: "leader").status == 0)
         try s.finish()
@@ -184,6 +185,10 @@ struct SMSHookTests {
         let unknown = try s.count("SELECT id FROM outbox WHERE channel LIKE 'sms/%' AND unknown_until IS NOT NULL")
         let sent = try s.f.browse(WebFixture.login("李四") + [WebFixture.get("/sent/\(unknown)")]).last?.body ?? ""
         #expect(sent.contains("短信") && sent.contains("138****0003") && sent.contains("结果不明") && !sent.contains("13800130003"), "\(sent)")
+        // Reports from an address not in sms.report_from are refused, the right token or not.
+        let events = s.fake.events.compactMap { $0["body"] }
+        #expect(try s.push("/hooks/sms/aliyun-sms/\(SMSHookTests.token)", events[0]).statuses == [403])
+        #expect(try s.count("SELECT COUNT(*) FROM sms_event") == 0)
         // The directory lists numbers masked; the log has none whole.
         let directory = try s.f.browse(WebFixture.login("李四") + [WebFixture.get("/agencies")]).last?.body ?? ""
         #expect(directory.contains("138****0003") && !directory.contains("13800130003"))

@@ -21,9 +21,10 @@ import DudaoSchedules
 ///   templates: {overdue-2: SMS_1, sign: SMS_2}   # the platform's template codes (Aliyun and Tencent need them); `sign`: the 签收 follow-up
 ///   params: [agency, count, level, reply_by]
 ///   per_day: 10                     # per number
-///   quiet: "20:00-08:00"            # and all of every day off
+///   quiet: "20:00-08:00"            # and all of every day off (workdays_only: false sends on days off too)
 ///   unknown: {wait: 2h, then: resend}
 ///   report_token: {env: DUDAO_SMS_HOOK_TOKEN}
+///   report_from: [203.0.113.10]     # the platform's push addresses; default: any
 /// ```
 public struct SMSChannel: Channel {
     public typealias Payload = SMSPayload
@@ -49,13 +50,17 @@ public struct SMSChannel: Channel {
         public var unknownResend: Bool
         /// The token `/hooks/sms/TYPE/TOKEN` must carry.
         public var reportToken: SecretReference?
+        /// Addresses reports may come from (the platform's published push addresses); empty: any.
+        public var reportFrom: [String] = []
+        /// False when SMS may go on days off too (still outside `quiet`).
+        public var workdaysOnly = true
         public var limits: SMSLimits
         public var timeout: Double
         public var caFile: String?
         public var insecure: Bool
 
-        static let common = ["type", "url", "secret_key", "send", "templates", "params", "per_day", "quiet", "unknown", "report_token",
-                             "per_second", "variable_length", "timeout", "ca_file", "insecure"]
+        static let common = ["type", "url", "secret_key", "send", "templates", "params", "per_day", "quiet", "workdays_only", "unknown",
+                             "report_token", "report_from", "per_second", "variable_length", "timeout", "ca_file", "insecure"]
         /// Names a template's variables may take.
         public static let parameterNames = ["agency", "count", "level", "reply_by", "link", "code"]
 
@@ -126,11 +131,18 @@ public struct SMSChannel: Channel {
                 }
             }
             let token = SecretReference.read(m, "report_token", into: &diag)
+            let from = m.strings("report_from", into: &diag) ?? []
+            for address in from where !address.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" }) || address.isEmpty {
+                diag.error(m.file, line: m.line("report_from"), "sms.report_from: “\(address)” 不是 IP 地址 is not an IP address")
+            }
             guard let platform, let secret, let quiet else { return nil }
-            return Settings(platform: platform, url: url, secret: secret, send: Set(send), templates: templates, params: params,
-                            perDay: m.int("per_day", in: 1...100, into: &diag) ?? 10, quiet: quiet, unknownWait: wait, unknownResend: resend,
-                            reportToken: token, limits: limits, timeout: Double(m.int("timeout", in: 1...600, into: &diag) ?? 15),
-                            caFile: m.string("ca_file", into: &diag), insecure: m.bool("insecure", into: &diag) ?? false)
+            var s = Settings(platform: platform, url: url, secret: secret, send: Set(send), templates: templates, params: params,
+                             perDay: m.int("per_day", in: 1...100, into: &diag) ?? 10, quiet: quiet, unknownWait: wait, unknownResend: resend,
+                             reportToken: token, limits: limits, timeout: Double(m.int("timeout", in: 1...600, into: &diag) ?? 15),
+                             caFile: m.string("ca_file", into: &diag), insecure: m.bool("insecure", into: &diag) ?? false)
+            s.reportFrom = from
+            s.workdaysOnly = m.bool("workdays_only", into: &diag) ?? true
+            return s
         }
 
         /// `20:00-08:00` → minutes of the day.

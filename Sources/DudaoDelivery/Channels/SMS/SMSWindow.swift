@@ -8,12 +8,17 @@ public struct SMSWindow: Sendable {
     public var quiet: (from: Int, until: Int)
     public var calendar: WorkCalendar
     public var clock: LocalClock
+    /// False when days off are not quiet.
+    public var workdaysOnly: Bool
 
-    public init(quiet: (from: Int, until: Int), calendar: WorkCalendar, clock: LocalClock) {
+    public init(quiet: (from: Int, until: Int), calendar: WorkCalendar, clock: LocalClock, workdaysOnly: Bool = true) {
         self.quiet = quiet
         self.calendar = calendar
         self.clock = clock
+        self.workdaysOnly = workdaysOnly
     }
+
+    func isOpen(_ day: CivilDate) -> Bool { !workdaysOnly || calendar.isWorkday(day) }
 
     func isQuiet(minute m: Int) -> Bool {
         if quiet.from == quiet.until { return false }
@@ -26,11 +31,11 @@ public struct SMSWindow: Sendable {
         for _ in 0..<800 {
             let day = clock.day(of: t)
             let minute = clock.secondsIntoDay(of: t) / 60
-            if calendar.isWorkday(day), !isQuiet(minute: minute) { return t }
+            if isOpen(day), !isQuiet(minute: minute) { return t }
             // Quiet in the morning of a workday: at its end. Otherwise: the next day begins.
-            if calendar.isWorkday(day), quiet.from > quiet.until, minute < quiet.until {
+            if isOpen(day), quiet.from > quiet.until, minute < quiet.until {
                 t = clock.instant(day, at: quiet.until * 60)
-            } else if calendar.isWorkday(day), quiet.from < quiet.until, minute >= quiet.from, minute < quiet.until {
+            } else if isOpen(day), quiet.from < quiet.until, minute >= quiet.from, minute < quiet.until {
                 t = clock.instant(day, at: quiet.until * 60)
             } else {
                 t = clock.instant(day.adding(days: 1), at: 0)
