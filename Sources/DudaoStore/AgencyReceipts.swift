@@ -37,6 +37,13 @@ extension StateStore {
                           [r.agency, r.kind.rawValue, r.how.rawValue, Self.iso(r.at), String(r.actor.prefix(100)), String(r.client.prefix(100)),
                            String(r.note.prefix(500))])
             if let audit { try Self.audit(audit, dialect: backend.dialect, in: t) }
+            // A follow-up still waiting would tell the agency it has not signed: it does not go.
+            if r.kind == .signed {
+                try t.execute("""
+                    UPDATE outbox SET state = 'cancelled', last_error = '单位已签收，不再补发 the agency signed before it went', lease_owner = NULL, lease_until = NULL
+                    WHERE agency = ? AND state = 'pending' AND message LIKE ? AND enqueued_at <= ?
+                    """, [r.agency, "%" + Signing.followUpKey(""), Self.iso(r.at)])
+            }
         }
     }
 

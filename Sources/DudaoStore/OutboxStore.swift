@@ -4,7 +4,12 @@ import DudaoCore
 /// One message for one channel, waiting, sent, or given up on (a dead letter).
 public struct OutboxEntry: Hashable, Sendable {
     /// Where it stands.
-    public enum State: String, Sendable { case pending, sent, dead }
+    public enum State: String, Sendable {
+        case pending, sent, dead
+        /// Not sent because it no longer says what is true: a 签收 follow-up whose agency
+        /// signed before it went.
+        case cancelled
+    }
 
     /// Row id (`dudao retry ID`).
     public var id: Int64
@@ -19,7 +24,7 @@ public struct OutboxEntry: Hashable, Sendable {
     /// What the transport sends, rendered at enqueue time (JSON of a `StoredPayload`;
     /// empty once pruned after retention).
     public var payload: String
-    /// Pending, sent or dead.
+    /// Pending, sent, dead or cancelled.
     public var state: State
     /// Attempts made.
     public var attempts: Int

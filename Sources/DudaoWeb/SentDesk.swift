@@ -101,14 +101,15 @@ public struct SentDesk: Sendable {
         case .sent: "已发送"
         case .pending: e.attempts > 0 ? "待重试（已尝试\(e.attempts)次）" : "待发送"
         case .dead: "投递失败"
+        case .cancelled: "未发送（单位已签收）"
         }
         return [
             "id": e.id, "at": Labels.minute(e.sentAt ?? e.enqueuedAt, clock: clock), "agency": e.agency,
             "channel": OfficeDesk.channelName(e.channel.rawValue),
             "subject": copy?.subject ?? "（正文已过保存期限）",
             "items": e.message.contains("#report-") ? (e.message.hasSuffix("month") ? "月报" : "周报") : items.prefix(8).joined(separator: "、") + (items.count > 8 ? "等\(items.count)项" : ""),
-            "outcome": outcome, "failed": e.state == .dead, "error": e.state == .sent ? "" : e.lastError ?? "",
-            "has_error": e.state != .sent && !(e.lastError ?? "").isEmpty,
+            "outcome": outcome, "failed": e.state == .dead, "error": e.state == .sent || e.state == .cancelled ? "" : e.lastError ?? "",
+            "has_error": e.state != .sent && e.state != .cancelled && !(e.lastError ?? "").isEmpty,
             // An SMS platform's delivery report, and an outcome not yet known.
             "report": AgencyDesk.orFalse(e.report), "unknown": e.unknownUntil != nil && e.state == .pending,
         ]

@@ -167,6 +167,15 @@ struct SignLoopTests {
         // The report names who has not signed.
         let report = try s.dudao(["report", "--format", "text", "--now", "2025-03-14T16:00:00+08:00"])
         #expect(report.out.contains("未签收") && report.out.contains("市教育局"), "\(report.out)")
+        // 市教育局 signs at last (by phone): its follow-up, still waiting, does not go — it would say it had not.
+        try s.dudao(["sign", "市教育局", "--note", "电话确认", "--now", "2025-03-14T16:30:00+08:00"])
+        let cancelled = try TestSupport.run("/usr/bin/env", ["python3", "-c", """
+            import sqlite3, sys
+            print(sqlite3.connect(sys.argv[1]).execute("SELECT state || ':' || last_error FROM outbox WHERE agency = '市教育局' AND message LIKE '%#签收'").fetchall())
+            """, s.f.state + "/dudao.sqlite"]).out
+        #expect(cancelled.contains("cancelled:单位已签收"), "\(cancelled)")
+        try s.run("2025-03-17T09:00:00+08:00")
+        #expect(!s.fake.sent.contains { $0["mobile"] as? String == "13800130001" }, "\(s.fake.sent)")
         // Every number in what the commands print, and in the outbox's channel column, is masked.
         for out in [first.out, again.out, report.out, try TestSupport.run(TestSupport.dudao, ["outbox", "--state-dir", s.f.state]).out, try s.dudao(["status"]).out] {
             for number in ["13800130005", "13900139006", "13800138011", "13800130001"] { #expect(!out.contains(number), "\(number) in \(out)") }
