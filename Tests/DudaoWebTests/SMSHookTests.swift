@@ -73,7 +73,7 @@ struct SMSHookTests {
             server.executableURL = URL(fileURLWithPath: TestSupport.dudao)
             server.arguments = ["run", "--schedules", f.schedules.path, "--state-dir", f.state, "--listen", "127.0.0.1:\(f.port)"]
             server.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             let handle = try FileHandle(forWritingTo: log)
             server.standardOutput = handle
             server.standardError = handle
