@@ -56,7 +56,7 @@ let package = Package(
         ),
         // libcurl, with typed shims for its variadic setopt/getinfo.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
-        // Delivery: one file per channel (email, chat robots, the outbox folder) owning its settings from
+        // Delivery: one file per channel (email, chat robots, SMS platforms, the outbox folder) owning its settings from
         // channels.yaml (read with Schedules' located YAML), its stored payload and its outcome rules;
         // libcurl transports, circuit breakers, rate limits.
         .target(

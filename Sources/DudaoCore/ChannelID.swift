@@ -1,5 +1,5 @@
-/// The name of a delivery channel: `email`, `outbox` (the folder), or a chat channel's
-/// name from channels.yaml. Typed so a chat channel cannot pass for one of the built-ins.
+/// The name of a delivery channel: `email`, `outbox` (the folder), `sms/HASH` (one number
+/// on the SMS platform), or a chat channel's name from channels.yaml. Typed so a chat channel cannot pass for one of the built-ins.
 public struct ChannelID: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
     public let rawValue: String
 
@@ -12,7 +12,7 @@ public struct ChannelID: RawRepresentable, Hashable, Comparable, Sendable, Custo
     public static let outbox: ChannelID = "outbox"
 
     /// The SMS platform. Each number a message goes to is an entry of its own, on
-    /// `sms/HASH` (`number(_:)`): one lane, one circuit, one outcome per number.
+    /// `sms/HASH` (`sms(to:)`): one lane, one circuit, one outcome per number.
     public static let sms: ChannelID = "sms"
 
     /// The entry's channel for SMS to `mobile`: a short hash, so the number itself is not

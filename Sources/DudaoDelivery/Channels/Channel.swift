@@ -1,7 +1,7 @@
 import Foundation
 import DudaoCore
 
-/// One way of delivering a message — the SMTP server, a chat robot, the outbox folder —
+/// One way of delivering a message — the SMTP server, a chat robot, an SMS platform, the outbox folder —
 /// behind one protocol, as Alertmanager's notifiers are. Each integration, in its own file
 /// here, owns its settings (read from channels.yaml with file:line findings), the payload
 /// it stores in the outbox (Codable, rendered once at enqueue time so a retry after a
