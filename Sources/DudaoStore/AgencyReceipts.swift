@@ -61,7 +61,7 @@ extension StateStore {
 
     /// Signs, for each reply code (`1`, `签收`) among `replies`, for the agencies whose
     /// contact (liaison or leadership) the number is; returns the agencies signed for.
-    public func signForReplies(_ replies: [SMSEventRecord], agencies: [Agency], platform: String, at now: Date) throws -> [String] {
+    public func signForReplies(_ replies: [SMSEvent], agencies: [Agency], platform: String, at now: Date) throws -> [String] {
         var signed: [String] = []
         for r in replies where Self.isSignCode(r.detail) {
             let number = Mobile.normalized(r.mobile)

@@ -2,34 +2,6 @@ import Foundation
 import Crypto
 import DudaoCore
 
-/// A delivery report or reply an SMS platform pushed, as the store keeps it.
-public struct SMSEventRecord: Hashable, Sendable {
-    /// `delivered`, `failed` (reports) or `reply` (上行).
-    public var kind: String
-    /// The number, whole as it came: only its masked form is written.
-    public var mobile: String
-    /// The platform's id of the send, for reports.
-    public var receipt: String?
-    /// Dudao's reference, where the platform echoes one.
-    public var reference: String?
-    /// Status code, or the reply's text.
-    public var detail: String
-    /// The platform's time of the event, as written.
-    public var time: String
-    /// What makes two pushes of the same event the same.
-    public var identity: String
-
-    public init(kind: String, mobile: String, receipt: String?, reference: String?, detail: String, time: String, identity: String) {
-        self.kind = kind
-        self.mobile = mobile
-        self.receipt = receipt
-        self.reference = reference
-        self.detail = detail
-        self.time = time
-        self.identity = identity
-    }
-}
-
 /// What recording pushed events did.
 public struct SMSEventTally: Hashable, Sendable {
     /// Events not seen before.
@@ -41,7 +13,7 @@ public struct SMSEventTally: Hashable, Sendable {
     /// Events that match no entry (a report for a send this store does not know).
     public var unmatched = 0
     /// Replies not seen before, for the caller to act on (签收 by a reply code).
-    public var newReplies: [SMSEventRecord] = []
+    public var newReplies: [SMSEvent] = []
 }
 
 /// One recorded event, number masked, for `status` and the console.
@@ -59,30 +31,30 @@ extension StateStore {
     /// Records pushed events, each once: a repeated push changes nothing. A report settles
     /// the entry it names (by the platform's id, or Dudao's reference): an unknown outcome
     /// becomes sent or a dead letter, and a known one keeps the report beside it.
-    public func recordSMSEvents(_ events: [SMSEventRecord], platform: String, at now: Date) throws -> SMSEventTally {
+    public func recordSMSEvents(_ events: [SMSEvent], platform: String, at now: Date) throws -> SMSEventTally {
         try backend.write { t in
             var tally = SMSEventTally()
             for e in events {
                 let identity = SHA256.hash(data: Data((platform + "|" + e.identity).utf8)).map { String(format: "%02x", $0) }.joined()
-                let entry = try e.kind == "reply" ? nil : Self.entryForReport(e, in: t)
+                let entry = try e.kind == .reply ? nil : Self.entryForReport(e, in: t)
                 guard try t.row("""
                     INSERT INTO sms_event (platform, identity, kind, mobile, receipt, detail, time, entry, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT DO NOTHING RETURNING id
-                    """, [platform, identity, e.kind, Mobile.masked(e.mobile), e.receipt, String(e.detail.prefix(200)), String(e.time.prefix(40)),
+                    """, [platform, identity, e.kind.rawValue, Mobile.masked(e.mobile), e.receipt, String(e.detail.prefix(200)), String(e.time.prefix(40)),
                           entry?.id, Self.iso(now)]) != nil else {
                     tally.repeated += 1
                     continue
                 }
                 tally.new += 1
-                guard e.kind != "reply" else {
+                guard e.kind != .reply else {
                     tally.newReplies.append(e)
                     continue
                 }
                 guard let entry else { tally.unmatched += 1; continue }
-                let report = "\(e.kind == "delivered" ? "送达" : "未送达") \(e.detail)"
+                let report = "\(e.kind == .delivered ? "送达" : "未送达") \(e.detail)"
                 if entry.unknown, entry.state == "pending" {
                     tally.settled += 1
-                    if e.kind == "delivered" {
+                    if e.kind == .delivered {
                         try t.execute("""
                             UPDATE outbox SET state = 'sent', sent_at = ?, last_error = NULL, unknown_until = NULL, report = ?, receipt = COALESCE(receipt, ?)
                             WHERE id = ?
@@ -107,7 +79,7 @@ extension StateStore {
     }
 
     /// The SMS entry a report names: by the platform's id for the number, else by Dudao's reference.
-    private static func entryForReport(_ e: SMSEventRecord, in t: any StoreTransaction) throws -> ReportedEntry? {
+    private static func entryForReport(_ e: SMSEvent, in t: any StoreTransaction) throws -> ReportedEntry? {
         let channel = ChannelID.sms(to: e.mobile).rawValue
         var row: StoreRow? = nil
         if let r = e.receipt, !r.isEmpty {

@@ -70,7 +70,7 @@ public struct ReplyDesk: Sendable {
 
     /// Signs for the agencies whose contact sent a reply code (`1` or `签收`) among
     /// `replies`; returns the agencies signed for.
-    public func signBySMS(_ replies: [SMSEventRecord], platform: String, now: Date) throws -> [String] {
+    public func signBySMS(_ replies: [SMSEvent], platform: String, now: Date) throws -> [String] {
         let signed = try store.signForReplies(replies, agencies: schedules().agencies.agencies, platform: platform, at: now)
         if !signed.isEmpty { onReport() }
         return signed

@@ -1,5 +1,6 @@
 import Foundation
 import Crypto
+import DudaoCore
 import DudaoStore
 
 /// Where an SMS platform pushes delivery reports and replies: `POST /hooks/sms/TYPE/TOKEN`
@@ -13,13 +14,13 @@ public struct SMSHook: Sendable {
     /// The token the path must carry.
     public var token: String
     /// Reads a pushed body; nil when it is not the platform's shape.
-    public var events: @Sendable (Data) -> [SMSEventRecord]?
+    public var events: @Sendable (Data) -> [SMSEvent]?
     /// The platform's expected answer.
     public var acknowledgement: String
     /// Addresses pushes may come from; empty: any (the token still checked).
     public var from: Set<String>
 
-    public init(platform: String, token: String, events: @escaping @Sendable (Data) -> [SMSEventRecord]?, acknowledgement: String,
+    public init(platform: String, token: String, events: @escaping @Sendable (Data) -> [SMSEvent]?, acknowledgement: String,
                 from: [String] = []) {
         self.from = Set(from)
         self.platform = platform

@@ -42,17 +42,10 @@ enum Console {
     static func smsHook(_ sms: SMSChannel?) -> SMSHook? {
         guard let sms, let token = sms.reportToken?.value else { return nil }
         let platform = type(of: sms.settings.platform)
-        return SMSHook(platform: platform.type, token: token, events: { records(platform, $0) }, acknowledgement: platform.acknowledgement,
+        return SMSHook(platform: platform.type, token: token, events: { platform.events($0) }, acknowledgement: platform.acknowledgement,
                        from: sms.settings.reportFrom)
     }
 
-    /// A pushed body as the store keeps its events; nil when it is not the platform's shape.
-    static func records(_ platform: any SMSPlatform.Type, _ body: Data) -> [SMSEventRecord]? {
-        platform.events(body)?.map {
-            SMSEventRecord(kind: $0.kind.rawValue, mobile: $0.mobile, receipt: $0.receipt, reference: $0.reference, detail: $0.detail,
-                           time: $0.time, identity: $0.identity)
-        }
-    }
 
     /// While no account exists: the one-time link that makes the first admin. It is a
     /// credential, so it goes to the terminal (as `make run` shows it) and to a file only the

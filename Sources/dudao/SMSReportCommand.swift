@@ -48,7 +48,7 @@ struct SMSReportCommand: ParsableCommand {
                 Output.error("错误 error: \(file): 无法读取或超过 256 KB cannot read, or larger than 256 KB")
                 throw ExitCode(1)
             }
-            guard let events = Console.records(platform, data) else {
+            guard let events = platform.events(data) else {
                 Output.error("错误 error: \(file): 不是 \(platform.type) 的回执格式 not a \(platform.type) report or reply")
                 throw ExitCode(1)
             }

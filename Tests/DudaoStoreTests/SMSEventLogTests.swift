@@ -12,9 +12,8 @@ struct SMSEventLogTests {
     static let clock = LocalClock(timeZone: TimeZone(identifier: "Asia/Shanghai")!)
     static func at(_ text: String) -> Date { clock.parse(text)! }
 
-    func event(_ kind: String, _ mobile: String, receipt: String? = nil, reference: String? = nil, detail: String = "DELIVRD") -> SMSEventRecord {
-        SMSEventRecord(kind: kind, mobile: mobile, receipt: receipt, reference: reference, detail: detail, time: "t",
-                       identity: [kind, mobile, receipt ?? "", reference ?? "", detail].joined(separator: "|"))
+    func event(_ kind: SMSEvent.Kind, _ mobile: String, receipt: String? = nil, reference: String? = nil, detail: String = "DELIVRD") -> SMSEvent {
+        SMSEvent(kind: kind, mobile: mobile, receipt: receipt, reference: reference, detail: detail, time: "t")
     }
 
     @Test(arguments: Engine.allCases) func reportsSettleOnceAndRepliesSign(_ engine: Engine) throws {
@@ -33,10 +32,10 @@ struct SMSEventLogTests {
         try store.record([OutboxResult(entries[0], .unknown(until: sent.addingTimeInterval(7200), error: "timeout")),
                           OutboxResult(entries[1], .delivered(at: sent, receipt: "biz-1"))])
         #expect(try store.unknownSMSCount() == 1)
-        let first = try store.recordSMSEvents([event("delivered", "+8613800130003", reference: "dA"), event("failed", "13800138000", receipt: "biz-1", detail: "UNDELIV"),
-                                               event("delivered", "13900000000", receipt: "nobody")], platform: "aliyun-sms", at: sent.addingTimeInterval(60))
+        let first = try store.recordSMSEvents([event(.delivered, "+8613800130003", reference: "dA"), event(.failed, "13800138000", receipt: "biz-1", detail: "UNDELIV"),
+                                               event(.delivered, "13900000000", receipt: "nobody")], platform: "aliyun-sms", at: sent.addingTimeInterval(60))
         #expect(first.new == 3 && first.settled == 1 && first.unmatched == 1 && first.repeated == 0)
-        let again = try store.recordSMSEvents([event("delivered", "+8613800130003", reference: "dA")], platform: "aliyun-sms", at: sent.addingTimeInterval(120))
+        let again = try store.recordSMSEvents([event(.delivered, "+8613800130003", reference: "dA")], platform: "aliyun-sms", at: sent.addingTimeInterval(120))
         #expect(again.new == 0 && again.repeated == 1 && again.settled == 0)
         let after = try store.entries().sorted { $0.id < $1.id }
         #expect(after[0].state == .sent && after[0].unknownUntil == nil && after[0].report?.hasPrefix("送达") == true)
@@ -47,10 +46,10 @@ struct SMSEventLogTests {
         // A reply 1 from 市财政局's contact signs for it, once; its waiting follow-up is cancelled.
         let agencies = [Agency(name: "市财政局", contacts: [Contact(name: "联络员", mobile: "+8613800138000")]),
                         Agency(name: "市卫健委", contacts: [Contact(name: "联络员", mobile: "13800130003")])]
-        let reply = try store.recordSMSEvents([event("reply", "13800138000", detail: " 1 ")], platform: "aliyun-sms", at: sent.addingTimeInterval(600))
+        let reply = try store.recordSMSEvents([event(.reply, "13800138000", detail: " 1 ")], platform: "aliyun-sms", at: sent.addingTimeInterval(600))
         let signed = try store.signForReplies(reply.newReplies, agencies: agencies, platform: "aliyun-sms", at: sent.addingTimeInterval(600))
         #expect(signed == ["市财政局"])
-        let repeated = try store.recordSMSEvents([event("reply", "13800138000", detail: " 1 ")], platform: "aliyun-sms", at: sent.addingTimeInterval(700))
+        let repeated = try store.recordSMSEvents([event(.reply, "13800138000", detail: " 1 ")], platform: "aliyun-sms", at: sent.addingTimeInterval(700))
         #expect(try repeated.newReplies.isEmpty && store.signForReplies(repeated.newReplies, agencies: agencies, platform: "aliyun-sms", at: sent).isEmpty)
         #expect(try store.receipts(agency: "市财政局").map { "\($0.kind.rawValue) \($0.how.rawValue) \($0.actor)" } == ["signed sms 138****8000"])
         #expect(try store.entries().first { $0.message.hasSuffix("#签收") }?.state == .cancelled)
