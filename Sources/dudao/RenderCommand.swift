@@ -12,7 +12,7 @@ struct RenderCommand: ParsableCommand {
         abstract: "预览消息 Preview the message(s) that would be sent about some items."
     )
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case eml, text, markdown, json }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case eml, text, markdown, sms, json }
 
     @OptionGroup var schedulesOption: SchedulesOption
 
@@ -28,7 +28,7 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Send time to render for (ISO 8601); default: now.")
     var now: String?
 
-    @Option(help: "eml (the email as sent), text, markdown (chat) or json (all parts).")
+    @Option(help: "eml (the email as sent), text, markdown (chat), sms (the short notice, from the kind's sms.mustache) or json (all parts).")
     var format: Format = .eml
 
     @Option(help: "Template folder; default: templates_dir in policy.yaml, else Templates.")
@@ -56,12 +56,19 @@ struct RenderCommand: ParsableCommand {
             switch format {
             case .text: print("Subject: \(rendered.subject)\n\n\(rendered.text)", terminator: "")
             case .markdown: print(rendered.markdown, terminator: "")
+            case .sms:
+                // As a text platform sends it (the reply link is shortened to PUBLIC_URL/s/CODE when sent).
+                if rendered.sms.isEmpty {
+                    print("（\(rendered.template) 没有短信模板 has no sms.mustache: it is not sent as an SMS text）")
+                } else {
+                    print("\(rendered.sms)\n（\(rendered.sms.utf16.count) 字 characters as platforms count them）")
+                }
             case .json:
                 print(JSONValue.object([
                     ("to", .string(message.to.description)), ("cc", .strings(message.cc.map(\.description))),
                     ("send_at", .string(plan.clock.iso8601(message.sendAt))), ("template", .string(rendered.template)),
                     ("subject", .string(rendered.subject)), ("text", .string(rendered.text)),
-                    ("html", .string(rendered.html)), ("markdown", .string(rendered.markdown)),
+                    ("html", .string(rendered.html)), ("markdown", .string(rendered.markdown)), ("sms", .string(rendered.sms)),
                 ]).text, terminator: "")
             case .eml:
                 guard let email = composer.email(for: message, rendered: rendered, in: plan) else {

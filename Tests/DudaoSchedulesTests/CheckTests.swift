@@ -422,6 +422,14 @@ struct CommandLineTests {
                                             "--kind", "overdue", "--level", "2", "--items", "22", "--now", "2025-02-05T09:00:00+08:00", "--format", "text"])
         #expect(text.out.hasPrefix("Subject: 【督办单】“提升普惠托育服务能力”已逾期，请分管领导督促落实"))
         #expect(text.out.contains("市卫健委（并分管领导）："))
+        // The SMS a 督办 sends beside the email: who, how many, the level, the date to answer; not the body.
+        let sms = try Fixtures.run(dudao, ["render", "--schedules", Fixtures.schedules, "--templates", Fixtures.root.appendingPathComponent("Templates").path,
+                                           "--kind", "overdue", "--level", "2", "--items", "22", "--now", "2025-02-05T09:00:00+08:00", "--format", "sms"])
+        #expect(sms.status == 0 && sms.out.hasPrefix("市卫健委：你单位牵头的1项逾期事项") && sms.out.contains("现予督办") && sms.out.contains("前书面说明"), "\(sms.out)")
+        #expect(!sms.out.contains("提升普惠托育服务能力") && sms.out.components(separatedBy: "\n").count == 3, "one line and its length, never the items")
+        let none = try Fixtures.run(dudao, ["render", "--schedules", Fixtures.schedules, "--templates", Fixtures.root.appendingPathComponent("Templates").path,
+                                            "--kind", "due", "--items", "22", "--now", "2025-02-05T09:00:00+08:00", "--format", "sms"])
+        #expect(none.status == 0 && none.out.contains("没有短信模板"), "\(none.out)")
     }
 
     @Test func renderOfAnUnknownItemIsAClearError() throws {
